@@ -1,0 +1,517 @@
+/*
+ * main.c -- the spanhound daemon and command line, top to bottom.
+ *
+ *   1. options and configuration (defaults < config file < command line)
+ *   2. the packet source (files replayed in order, or a live interface)
+ *   3. the capture thread: source -> pipeline -> events into an SPSC ring
+ *      (offline the producer waits when the ring is full, so a replay is
+ *      lossless and deterministic; live it drops and counts)
+ *   4. this thread consumes events: EVE JSON, the summary, (detectors)
+ *   5. end of input: flows flushed, counters (--stats), summary
+ *
+ * Exit status: 0 ok, 1 runtime failure (unreadable input, write error),
+ * 2 bad usage or configuration.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "../capture/event.h"
+#include "../capture/pipeline.h"
+#include "../capture/ring.h"
+#include "../capture/source.h"
+#include "../config/config.h"
+#include "../detect/detect.h"
+#include "../detect/params.h"
+#include "../feeds/eve.h"
+#include "summary.h"
+
+#ifndef SPANHOUND_VERSION
+#define SPANHOUND_VERSION "0.1.0"
+#endif
+
+static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_dump_stats;
+
+struct app {
+    struct sh_config cfg;
+    struct source *src;
+    struct pipeline *pl;
+    struct ring *ring;
+    struct eve *eve;
+    struct detect *detect;
+    struct summary *summary;
+    int live;
+    int verbose;
+    int want_stats;
+    int want_summary;
+    uint64_t ring_dropped;       /* written by the capture thread only */
+    int source_status;
+    FILE *log;
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+"usage: spanhound -r FILE [-r FILE ...] | -i IFACE  [options]\n"
+"\n"
+"Finds infected endpoints from a mirrored (SPAN) port.\n"
+"\n"
+"input\n"
+"  -r FILE              read a pcap/pcapng file; several replay in order as one capture\n"
+"  -i IFACE             capture live (promiscuous, immediate mode)\n"
+"  -f 'BPF'             only packets matching this filter\n"
+"configuration\n"
+"  -c FILE              configuration file (libconfig; see config/spanhound.conf)\n"
+"  --home-net CIDRS     internal networks, comma separated (replaces the configured ones)\n"
+"  --print-config       print the effective configuration and exit\n"
+"analysis\n"
+"  --score-names FILE|- score DNS names, one per line: prints score<TAB>verdict<TAB>name\n"
+"                       (verdict 1 = DGA-like; score -1 = not a scorable DNS name)\n"
+"output\n"
+"  --eve FILE|-         write EVE JSON lines (Suricata's format) to FILE or stdout\n"
+"  --summary            print a human summary at the end\n"
+"  --stats              print counters at the end (and on SIGUSR1 when live)\n"
+"  -v                   more messages\n"
+"  -h, --help           this help\n"
+"  --version            print the version\n"
+"\n"
+"exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration\n");
+}
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1)
+        g_dump_stats = 1;
+    else
+        g_stop = 1;
+}
+
+/* stderr-like FILE that writes each line to syslog */
+static ssize_t syslog_write(void *c, const char *buf, size_t n)
+{
+    (void)c;
+    syslog(LOG_NOTICE, "%.*s", (int)(n && buf[n - 1] == '\n' ? n - 1 : n), buf);
+    return (ssize_t)n;
+}
+
+static FILE *open_log(int use_syslog)
+{
+    if (!use_syslog)
+        return stderr;
+    cookie_io_functions_t io = { NULL, syslog_write, NULL, NULL };
+    openlog("spanhound", LOG_PID, LOG_DAEMON);
+    FILE *fp = fopencookie(NULL, "w", io);
+    if (!fp)
+        return stderr;
+    setvbuf(fp, NULL, _IOLBF, 0);
+    return fp;
+}
+
+/* ---- capture thread ----------------------------------------------- */
+
+static void push_event(void *ctx, const struct sh_event *ev)
+{
+    struct app *a = ctx;
+    void *slot = a->live ? ring_reserve(a->ring) : ring_reserve_wait(a->ring);
+    if (!slot) {
+        a->ring_dropped++;
+        return;
+    }
+    memcpy(slot, ev, offsetof(struct sh_event, arena) + ev->arena_len);
+    ring_commit(a->ring);
+}
+
+static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
+                      uint32_t caplen, uint32_t wirelen)
+{
+    struct app *a = ctx;
+    pipeline_packet(a->pl, dlt, ts, data, caplen, wirelen);
+}
+
+static void on_idle(void *ctx, uint64_t now)
+{
+    struct app *a = ctx;
+    pipeline_tick(a->pl, now);
+}
+
+static void *capture_thread(void *arg)
+{
+    struct app *a = arg;
+    a->source_status = source_run(a->src, on_packet, on_idle, a, &g_stop, a->log);
+    pipeline_finish(a->pl);
+    ring_close(a->ring);
+    return NULL;
+}
+
+/* ---- consumer ----------------------------------------------------- */
+
+static void print_stats(struct app *a, FILE *fp)
+{
+    struct source_stats ss;
+    struct eve_stats es;
+
+    source_get_stats(a->src, &ss);
+    fprintf(fp, "%-36s %llu\n", "source.packets", (unsigned long long)ss.packets);
+    fprintf(fp, "%-36s %llu\n", "source.files_ok", (unsigned long long)ss.files_ok);
+    fprintf(fp, "%-36s %llu\n", "source.files_failed", (unsigned long long)ss.files_failed);
+    fprintf(fp, "%-36s %llu\n", "source.files_truncated", (unsigned long long)ss.files_truncated);
+    if (a->live) {
+        fprintf(fp, "%-36s %llu\n", "source.kernel_received", (unsigned long long)ss.kernel_received);
+        fprintf(fp, "%-36s %llu\n", "source.kernel_dropped", (unsigned long long)ss.kernel_dropped);
+        fprintf(fp, "%-36s %llu\n", "source.iface_dropped", (unsigned long long)ss.iface_dropped);
+    }
+    pipeline_print_stats(a->pl, fp);
+    if (a->detect)
+        detect_print_stats(a->detect, fp);
+    fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full", (unsigned long long)a->ring_dropped);
+    if (a->eve) {
+        eve_get_stats(a->eve, &es);
+        fprintf(fp, "%-36s %llu\n", "eve.written", (unsigned long long)es.written);
+        fprintf(fp, "%-36s %llu\n", "eve.dropped_too_large", (unsigned long long)es.dropped_overflow);
+        fprintf(fp, "%-36s %llu\n", "eve.write_errors", (unsigned long long)es.write_errors);
+    }
+}
+
+static int consume(struct app *a)
+{
+    const struct sh_event *ev;
+    int status = 0;
+
+    while ((ev = ring_peek_wait(a->ring)) != NULL) {
+        if (a->eve && eve_write_event(a->eve, ev) < 0)
+            status = 1;
+        if (a->detect)
+            detect_event(a->detect, ev);
+        if (a->summary)
+            summary_event(a->summary, ev);
+        ring_release(a->ring);
+        if (g_dump_stats) {
+            g_dump_stats = 0;
+            print_stats(a, stderr);
+        }
+    }
+    return status;
+}
+
+/* ---- options ------------------------------------------------------ */
+
+enum {
+    OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
+    OPT_SUMMARY, OPT_SCORE_NAMES,
+};
+
+static void on_verdict(void *ctx, const struct verdict *v)
+{
+    struct app *a = ctx;
+    char ip[64], mac[32];
+    if (a->eve)
+        eve_write_verdict(a->eve, v);
+    if (a->verbose && (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED)) {
+        addr_format(&v->ip, ip, sizeof(ip));
+        eve_verdict_mac(v, mac, sizeof(mac));
+        fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip,
+                mac[0] ? mac : "unknown", v->change == VERDICT_INFECTED ? "INFECTED" : "cleared",
+                v->score, v->nev ? ": " : "", v->nev ? v->ev[0].explanation : "");
+    }
+}
+
+static void print_detect_params(void *ctx, FILE *fp, int indent)
+{
+    params_print(ctx, fp, indent);
+}
+
+/* --score-names: one name per line in, score<TAB>verdict<TAB>name out */
+static int score_names(const struct sh_config *cfg, const char *path)
+{
+    char err[512], line[1024];
+    struct detect *d = detect_create(cfg, NULL, NULL, err, sizeof(err));
+    if (!d) {
+        fprintf(stderr, "spanhound: %s\n", err);
+        return 1;
+    }
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "spanhound: %s: cannot read\n", path);
+        detect_destroy(d);
+        return 1;
+    }
+    double thr = detect_dga_threshold(d);
+    while (fgets(line, sizeof(line), in)) {
+        size_t n = strcspn(line, "\r\n");
+        line[n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        struct dga_verdict v;
+        if (dga_score(detect_dga(d), line, n, &v) < 0)
+            printf("-1\t0\t%s\n", line);
+        else
+            printf("%.4f\t%d\t%s\n", v.score, v.score >= thr, line);
+    }
+    if (in != stdin)
+        fclose(in);
+    detect_destroy(d);
+    return 0;
+}
+
+static void print_verdict_table(struct app *a, FILE *fp)
+{
+    enum { MAXV = 64 };
+    static struct verdict v[MAXV];
+    int n = detect_hosts(a->detect, v, MAXV);
+    int flagged = 0;
+    for (int i = 0; i < n; i++)
+        flagged += v[i].flagged;
+    fprintf(fp, "\n== host verdicts: %d infected, %d more with evidence ==\n", flagged, n - flagged);
+    if (!n) {
+        fprintf(fp, "no host raised evidence\n");
+        return;
+    }
+    fprintf(fp, "%-16s %-17s %-16s %-9s %6s  %s\n", "HOST", "MAC", "HOSTNAME", "VERDICT",
+            "SCORE", "EVIDENCE (kind, confidence: explanation)");
+    for (int i = 0; i < n; i++) {
+        char ip[64], mac[32];
+        addr_format(&v[i].ip, ip, sizeof(ip));
+        eve_verdict_mac(&v[i], mac, sizeof(mac));
+        if (!mac[0])
+            snprintf(mac, sizeof(mac), v[i].mac_known ? "(router's)" : "unknown");
+        for (int k = 0; k < v[i].nev || k == 0; k++) {
+            if (k == 0)
+                fprintf(fp, "%-16s %-17s %-16.16s %-9s %6.2f  ", ip, mac,
+                        v[i].hostname[0] ? v[i].hostname : "-",
+                        v[i].flagged ? "INFECTED" : "suspect", v[i].score);
+            else
+                fprintf(fp, "%-16s %-17s %-16s %-9s %6s  ", "", "", "", "", "");
+            if (k < v[i].nev)
+                fprintf(fp, "%s %.2f: %s\n", evidence_kind_name(v[i].ev[k].kind),
+                        v[i].ev[k].confidence, v[i].ev[k].explanation);
+            else
+                fprintf(fp, "\n");
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "eve", required_argument, NULL, OPT_EVE },
+        { "home-net", required_argument, NULL, OPT_HOME_NET },
+        { "stats", no_argument, NULL, OPT_STATS },
+        { "summary", no_argument, NULL, OPT_SUMMARY },
+        { "version", no_argument, NULL, OPT_VERSION },
+        { "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
+        { "score-names", required_argument, NULL, OPT_SCORE_NAMES },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    static struct app app;            /* large (config tables): not on stack */
+    struct app *a = &app;
+    struct source_cfg sc;
+    const char *cfg_path = NULL, *iface = NULL, *bpf = NULL, *eve_path = NULL;
+    const char *home_net = NULL, *score_path = NULL;
+    int print_cfg = 0;
+    char err[1024];
+    int c, status = 0;
+
+    memset(&sc, 0, sizeof(sc));
+    a->log = stderr;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":r:i:f:c:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (sc.nfiles >= SOURCE_MAX_FILES) {
+                fprintf(stderr, "spanhound: at most %d files\n", SOURCE_MAX_FILES);
+                return 2;
+            }
+            sc.files[sc.nfiles++] = optarg;
+            break;
+        case 'i': iface = optarg; break;
+        case 'f': bpf = optarg; break;
+        case 'c': cfg_path = optarg; break;
+        case 'v': a->verbose++; break;
+        case 'h': usage(stdout); return 0;
+        case OPT_EVE: eve_path = optarg; break;
+        case OPT_HOME_NET: home_net = optarg; break;
+        case OPT_STATS: a->want_stats = 1; break;
+        case OPT_SUMMARY: a->want_summary = 1; break;
+        case OPT_PRINT_CONFIG: print_cfg = 1; break;
+        case OPT_SCORE_NAMES: score_path = optarg; break;
+        case OPT_VERSION:
+            printf("spanhound %s\n", SPANHOUND_VERSION);
+            return 0;
+        case ':':
+            fprintf(stderr, "spanhound: option '%s' needs a value\n", argv[optind - 1]);
+            usage(stderr);
+            return 2;
+        default:
+            fprintf(stderr, "spanhound: unknown option '%s'\n", argv[optind - 1]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "spanhound: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+
+    /* 1. configuration: defaults, file, command line */
+    config_defaults(&a->cfg);
+    if (cfg_path && config_load(&a->cfg, cfg_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "spanhound: %s\n", err);
+        return 2;
+    }
+    if (home_net && cidr_set_parse_list(&a->cfg.home_net, home_net, err, sizeof(err)) < 0) {
+        fprintf(stderr, "spanhound: --home-net: %s\n", err);
+        return 2;
+    }
+    if (bpf)
+        snprintf(a->cfg.bpf, sizeof(a->cfg.bpf), "%s", bpf);
+    if (iface)
+        snprintf(a->cfg.interface, sizeof(a->cfg.interface), "%s", iface);
+    if (eve_path)
+        snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", eve_path);
+    {
+        struct detect_params dp;
+        if (detect_params_from_config(&a->cfg, &dp, err, sizeof(err)) < 0) {
+            fprintf(stderr, "spanhound: %s\n", err);
+            return 2;
+        }
+        if (print_cfg) {
+            config_print(&a->cfg, stdout, print_detect_params, &dp);
+            return 0;
+        }
+    }
+    if (score_path)
+        return score_names(&a->cfg, score_path);
+    if (sc.nfiles && iface) {
+        fprintf(stderr, "spanhound: give either -r or -i, not both\n");
+        return 2;
+    }
+    if (!sc.nfiles && !a->cfg.interface[0]) {
+        fprintf(stderr, "spanhound: no input: give -r FILE or -i INTERFACE\n");
+        usage(stderr);
+        return 2;
+    }
+    a->log = open_log(a->cfg.log_syslog);
+
+    /* 2. source */
+    sc.iface = sc.nfiles ? NULL : a->cfg.interface;
+    sc.snaplen = a->cfg.snaplen;
+    sc.buffer_mb = a->cfg.buffer_mb;
+    sc.promisc = a->cfg.promiscuous;
+    sc.bpf = a->cfg.bpf;
+    a->src = source_open(&sc, err, sizeof(err));
+    if (!a->src) {
+        fprintf(a->log, "spanhound: %s\n", err);
+        return strstr(err, "BPF") ? 2 : 1;
+    }
+    a->live = source_is_live(a->src);
+
+    /* 3. pipeline and ring */
+    struct pipeline_cfg pc;
+    pipeline_cfg_defaults(&pc);
+    pc.flow_capacity = a->cfg.flow_capacity;
+    pc.timeouts.sec[FC_TCP_NEW] = a->cfg.to_tcp_new;
+    pc.timeouts.sec[FC_TCP_EST] = a->cfg.to_tcp_established;
+    pc.timeouts.sec[FC_TCP_CLOSED] = a->cfg.to_tcp_closed;
+    pc.timeouts.sec[FC_UDP] = a->cfg.to_udp;
+    pc.timeouts.sec[FC_ICMP] = a->cfg.to_icmp;
+    pc.timeouts.sec[FC_OTHER] = a->cfg.to_other;
+    pc.dpi_enabled = a->cfg.dpi_enabled;
+    pc.dpi_pool = a->cfg.dpi_pool;
+    pc.dpi_max_packets = a->cfg.dpi_max_packets;
+    pc.http_states = a->cfg.http_states;
+    pc.tls_states = a->cfg.tls_states;
+    pc.dns_tcp_states = a->cfg.dns_tcp_states;
+    pc.dns_pending = a->cfg.dns_pending;
+    pc.dns_timeout_ms = a->cfg.dns_timeout_ms;
+    pc.n_dns_ports = a->cfg.n_dns_ports;
+    for (int i = 0; i < a->cfg.n_dns_ports && i < PIPELINE_MAX_PORTS; i++)
+        pc.dns_ports[i] = (uint16_t)a->cfg.dns_ports[i];
+    pc.arp_capacity = a->cfg.arp_capacity;
+    pc.arp_refresh_s = a->cfg.arp_refresh_s;
+    pc.vxlan_port = (uint16_t)a->cfg.vxlan_port;
+    pc.flow_events = 1;
+
+    a->pl = pipeline_create(&pc, push_event, a, err, sizeof(err));
+    if (!a->pl) {
+        fprintf(a->log, "spanhound: %s\n", err);
+        source_close(a->src);
+        return 1;
+    }
+    a->ring = ring_create(a->cfg.ring_slots, sizeof(struct sh_event), err, sizeof(err));
+    if (!a->ring) {
+        fprintf(a->log, "spanhound: %s\n", err);
+        status = 1;
+        goto out;
+    }
+
+    /* 4. outputs */
+    if (a->cfg.eve_file[0]) {
+        a->eve = eve_open(a->cfg.eve_file, a->cfg.eve_flow, a->cfg.eve_arp,
+                          err, sizeof(err));
+        if (!a->eve) {
+            fprintf(a->log, "spanhound: %s\n", err);
+            status = 1;
+            goto out;
+        }
+    }
+    if (a->want_summary)
+        a->summary = summary_create(&a->cfg.home_net);
+    a->detect = detect_create(&a->cfg, on_verdict, a, err, sizeof(err));
+    if (!a->detect) {
+        fprintf(a->log, "spanhound: %s\n", err);
+        status = 1;
+        goto out;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (a->verbose)
+        fprintf(a->log, "spanhound %s: %s %s\n", SPANHOUND_VERSION,
+                a->live ? "capturing on" : "replaying",
+                a->live ? sc.iface : (sc.nfiles == 1 ? sc.files[0] : "several files"));
+
+    /* 5. run: capture thread produces, this thread consumes */
+    pthread_t th;
+    if (pthread_create(&th, NULL, capture_thread, a) != 0) {
+        fprintf(a->log, "spanhound: cannot start the capture thread\n");
+        status = 1;
+        goto out;
+    }
+    status |= consume(a);
+    pthread_join(th, NULL);
+    status |= a->source_status;
+
+    if (a->summary)
+        summary_print(a->summary, stdout);
+    if (!a->live)
+        print_verdict_table(a, a->eve && strcmp(a->cfg.eve_file, "-") == 0 ? stderr : stdout);
+    if (a->want_stats)
+        print_stats(a, stderr);
+
+out:
+    eve_close(a->eve);
+    detect_destroy(a->detect);
+    summary_destroy(a->summary);
+    ring_destroy(a->ring);
+    pipeline_destroy(a->pl);
+    source_close(a->src);
+    if (a->log != stderr)
+        fclose(a->log);
+    return status ? 1 : 0;
+}

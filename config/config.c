@@ -1,0 +1,526 @@
+/*
+ * config.c -- the configuration table and its libconfig loader.
+ *
+ * One row per key: dotted path, type, where it lands in struct sh_config,
+ * default, range and a one-line description.  config_defaults() applies the
+ * defaults, config_load() walks the file's settings and looks every one of
+ * them up here (unknown key -> error with its line), config_print() writes
+ * the table back out.  libconfig 1.5 owns the strings it returns only
+ * until config_destroy(), so every string is copied into the struct.
+ */
+#include "config.h"
+
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SH_DATADIR
+#define SH_DATADIR "/usr/share/spanhound"
+#endif
+
+enum cfg_type { T_U32, T_BOOL, T_STR, T_CIDRS, T_PORTS, T_NAMES };
+
+struct cfg_row {
+    const char *path;
+    enum cfg_type type;
+    size_t off;
+    size_t size;          /* T_STR: buffer size                       */
+    double def;           /* T_U32 / T_BOOL                           */
+    const char *def_str;  /* T_STR, and comma lists for T_CIDRS etc.  */
+    double min, max;
+    const char *help;
+};
+
+#define OFF(f) offsetof(struct sh_config, f)
+#define U32(p, f, d, lo, hi, h) { p, T_U32, OFF(f), 0, d, NULL, lo, hi, h }
+#define BOOL(p, f, d, h) { p, T_BOOL, OFF(f), 0, d, NULL, 0, 1, h }
+#define STR(p, f, d, h) { p, T_STR, OFF(f), sizeof(((struct sh_config *)0)->f), 0, d, 0, 0, h }
+#define LIST(p, t, f, d, h) { p, t, OFF(f), 0, 0, d, 0, 0, h }
+
+static const struct cfg_row rows[] = {
+    STR("capture.interface", interface, "",
+        "interface for live capture (the -i option overrides it)"),
+    U32("capture.snaplen", snaplen, 65535, 64, 262144,
+        "bytes captured per packet"),
+    U32("capture.buffer_mb", buffer_mb, 64, 1, 4096,
+        "kernel capture buffer, MiB"),
+    BOOL("capture.promiscuous", promiscuous, 1,
+        "put the interface in promiscuous mode (a SPAN port needs it)"),
+    STR("capture.bpf", bpf, "",
+        "BPF filter applied to every source (the -f option overrides it)"),
+    U32("capture.vxlan_port", vxlan_port, 4789, 0, 65535,
+        "UDP port whose VXLAN payload is decapsulated (0 = off)"),
+    U32("capture.ring_slots", ring_slots, 4096, 16, 1048576,
+        "events buffered between capture and detection"),
+
+    LIST("home_net", T_CIDRS, home_net,
+         "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
+         "networks whose hosts are internal (--home-net replaces them)"),
+
+    U32("flow.capacity", flow_capacity, 262144, 1, 67108864,
+        "maximum concurrent flows; the least recently seen is evicted"),
+    U32("flow.timeout.tcp_new", to_tcp_new, 30, 1, 86400,
+        "seconds an unanswered or half-open TCP handshake is kept"),
+    U32("flow.timeout.tcp_established", to_tcp_established, 600, 1, 86400,
+        "idle seconds for an established TCP connection"),
+    U32("flow.timeout.tcp_closed", to_tcp_closed, 10, 1, 86400,
+        "seconds a closed, reset or rejected connection is kept"),
+    U32("flow.timeout.udp", to_udp, 60, 1, 86400, "idle seconds for UDP"),
+    U32("flow.timeout.icmp", to_icmp, 30, 1, 86400, "idle seconds for ICMP"),
+    U32("flow.timeout.other", to_other, 60, 1, 86400,
+        "idle seconds for other transports"),
+
+    BOOL("dpi.enabled", dpi_enabled, 1, "classify flows with nDPI"),
+    U32("dpi.pool", dpi_pool, 32768, 1, 16777216,
+        "flows nDPI inspects at the same time (688 bytes each)"),
+    U32("dpi.max_packets", dpi_max_packets, 24, 1, 255,
+        "payload packets nDPI sees before it must decide"),
+
+    U32("parsers.http_states", http_states, 8192, 1, 16777216,
+        "HTTP transactions parsed at the same time"),
+    U32("parsers.tls_states", tls_states, 4096, 1, 16777216,
+        "TLS handshakes parsed at the same time"),
+    U32("parsers.dns_tcp_states", dns_tcp_states, 1024, 1, 16777216,
+        "DNS-over-TCP connections parsed at the same time"),
+    LIST("dns.ports", T_PORTS, dns_ports, "53",
+         "UDP/TCP ports parsed as DNS (add 5353/5355 for mDNS/LLMNR)"),
+    U32("dns.pending", dns_pending, 16384, 16, 16777216,
+        "queries remembered while awaiting their answer"),
+    U32("dns.query_timeout_ms", dns_timeout_ms, 5000, 10, 600000,
+        "a query without an answer after this is reported unanswered"),
+    U32("arp.capacity", arp_capacity, 65536, 16, 16777216,
+        "IP-to-MAC bindings remembered (ARP, NDP)"),
+    U32("arp.refresh", arp_refresh_s, 3600, 1, 604800,
+        "seconds after which an unchanged binding is reported again"),
+
+    STR("eve.file", eve_file, "",
+        "EVE JSON output file ('-' = stdout; the --eve option overrides it)"),
+    BOOL("eve.flow", eve_flow, 1, "write flow-end records to EVE"),
+    BOOL("eve.arp", eve_arp, 1, "write IP-to-MAC binding records to EVE"),
+    BOOL("log.syslog", log_syslog, 0, "log to syslog instead of stderr"),
+
+    U32("hosts.capacity", host_capacity, 65536, 1, 16777216,
+        "internal hosts tracked; the least recently seen is evicted"),
+    U32("hosts.idle_timeout", host_idle_s, 86400, 60, 31536000,
+        "seconds after which a silent host is forgotten"),
+    LIST("infrastructure.dns_resolvers", T_CIDRS, dns_resolvers, "",
+         "DNS resolvers: relay everyone's lookups, never DNS suspects"),
+    LIST("infrastructure.dhcp_servers", T_CIDRS, dhcp_servers, "",
+         "DHCP servers (and relays): not DNS suspects"),
+    LIST("infrastructure.sensor", T_CIDRS, sensor_addrs, "",
+         "the sensor's own addresses: not DNS suspects"),
+    LIST("allowlist.networks", T_CIDRS, allow_nets, "",
+         "hosts and destinations never raising evidence"),
+    LIST("allowlist.names", T_NAMES, allow_names, "",
+         "DNS names never raising evidence ('*.example.com' = the zone)"),
+    STR("detect.data_dir", data_dir, SH_DATADIR,
+        "directory of the DGA model and popularity list"),
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+static void set_list_default(struct sh_config *c, const struct cfg_row *r)
+{
+    char err[256];
+    void *dst = (char *)c + r->off;
+    switch (r->type) {
+    case T_CIDRS:
+        if (cidr_set_parse_list(dst, r->def_str, err, sizeof(err)) < 0)
+            ((struct cidr_set *)dst)->n = 0;   /* table bug; caught by tests */
+        break;
+    case T_PORTS: {
+        uint32_t *ports = dst;
+        int n = 0;
+        const char *p = r->def_str;
+        while (*p && n < CFG_PORTS_MAX) {
+            ports[n++] = (uint32_t)strtoul(p, (char **)&p, 10);
+            if (*p == ',')
+                p++;
+        }
+        c->n_dns_ports = n;
+        break;
+    }
+    case T_NAMES:
+        ((struct cfg_names *)dst)->n = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+void config_defaults(struct sh_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < NROWS; i++) {
+        const struct cfg_row *r = &rows[i];
+        void *dst = (char *)c + r->off;
+        switch (r->type) {
+        case T_U32:
+            *(uint32_t *)dst = (uint32_t)r->def;
+            break;
+        case T_BOOL:
+            *(int *)dst = (int)r->def;
+            break;
+        case T_STR:
+            snprintf(dst, r->size, "%s", r->def_str);
+            break;
+        default:
+            set_list_default(c, r);
+            break;
+        }
+    }
+}
+
+/* ---- loading ------------------------------------------------------ */
+
+struct loader {
+    struct sh_config *c;
+    char *err;
+    size_t errlen;
+    const char *file;
+};
+
+static int fail(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    const char *f = s ? config_setting_source_file(s) : NULL;
+    snprintf(L->err, L->errlen, "%s:%u: %s", f ? f : L->file,
+             s ? config_setting_source_line(s) : 0, msg);
+    return -1;
+}
+
+static const struct cfg_row *find_row(const char *path)
+{
+    for (size_t i = 0; i < NROWS; i++)
+        if (strcmp(rows[i].path, path) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+/* Is `path` a group of the table (a prefix of some row's path)? */
+static int is_group(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < NROWS; i++)
+        if (strncmp(rows[i].path, path, n) == 0 && rows[i].path[n] == '.')
+            return 1;
+    return 0;
+}
+
+static int get_number(struct loader *L, const config_setting_t *s,
+                      const char *path, double *out)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT:
+        *out = config_setting_get_int(s);
+        return 0;
+    case CONFIG_TYPE_INT64:
+        *out = (double)config_setting_get_int64(s);
+        return 0;
+    case CONFIG_TYPE_FLOAT:
+        *out = config_setting_get_float(s);
+        return 0;
+    default:
+        return fail(L, s, "'%s' must be a number", path);
+    }
+}
+
+static int load_list(struct loader *L, const config_setting_t *s,
+                     const struct cfg_row *r)
+{
+    int t = config_setting_type(s);
+    void *dst = (char *)L->c + r->off;
+    int n;
+
+    if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+        return fail(L, s, "'%s' must be a list, e.g. [ \"...\", \"...\" ]", r->path);
+    n = config_setting_length(s);
+
+    if (r->type == T_CIDRS) {
+        struct cidr_set *set = dst;
+        set->n = 0;
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            const char *v = config_setting_get_string(e);
+            struct cidr cd;
+            char msg[256];
+            if (!v)
+                return fail(L, e, "'%s': entries must be strings", r->path);
+            if (cidr_parse(v, &cd, msg, sizeof(msg)) < 0)
+                return fail(L, e, "'%s': %s", r->path, msg);
+            if (cidr_set_add(set, &cd) < 0)
+                return fail(L, e, "'%s': more than %d networks", r->path, CIDR_SET_MAX);
+        }
+        return 0;
+    }
+    if (r->type == T_PORTS) {
+        uint32_t *ports = dst;
+        if (n > CFG_PORTS_MAX)
+            return fail(L, s, "'%s': at most %d ports", r->path, CFG_PORTS_MAX);
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            double v;
+            if (get_number(L, e, r->path, &v) < 0)
+                return -1;
+            if (v < 1 || v > 65535 || v != (double)(uint32_t)v)
+                return fail(L, e, "'%s': %g is not a port (1..65535)", r->path, v);
+            ports[i] = (uint32_t)v;
+        }
+        L->c->n_dns_ports = n;
+        return 0;
+    }
+    /* T_NAMES */
+    struct cfg_names *names = dst;
+    names->n = 0;
+    if (n > CFG_NAMES_MAX)
+        return fail(L, s, "'%s': at most %d names", r->path, CFG_NAMES_MAX);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *v = config_setting_get_string(e);
+        if (!v || !*v)
+            return fail(L, e, "'%s': entries must be non-empty strings", r->path);
+        if (strlen(v) >= CFG_STR_MAX)
+            return fail(L, e, "'%s': name longer than %d", r->path, CFG_STR_MAX - 1);
+        const char *q = v[0] == '*' && v[1] == '.' ? v + 2 : v;
+        for (const char *x = q; *x; x++) {
+            if (!((*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z') ||
+                  (*x >= '0' && *x <= '9') || *x == '-' || *x == '.' || *x == '_'))
+                return fail(L, e, "'%s': '%s' is not a DNS name or '*.zone' pattern",
+                            r->path, v);
+        }
+        snprintf(names->v[names->n++], CFG_STR_MAX, "%s", v);
+    }
+    return 0;
+}
+
+static int load_leaf(struct loader *L, const config_setting_t *s,
+                     const char *path)
+{
+    const struct cfg_row *r = find_row(path);
+    void *dst;
+    double v;
+
+    if (!r)
+        return fail(L, s, "unknown setting '%s'", path);
+    dst = (char *)L->c + r->off;
+    switch (r->type) {
+    case T_U32:
+        if (get_number(L, s, path, &v) < 0)
+            return -1;
+        if (v != (double)(int64_t)v)
+            return fail(L, s, "'%s' must be a whole number", path);
+        if (v < r->min || v > r->max)
+            return fail(L, s, "'%s' = %g is out of range [%g, %g]", path, v,
+                        r->min, r->max);
+        *(uint32_t *)dst = (uint32_t)v;
+        return 0;
+    case T_BOOL:
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+            return fail(L, s, "'%s' must be true or false", path);
+        *(int *)dst = config_setting_get_bool(s);
+        return 0;
+    case T_STR: {
+        const char *str = config_setting_get_string(s);
+        if (config_setting_type(s) != CONFIG_TYPE_STRING || !str)
+            return fail(L, s, "'%s' must be a string", path);
+        if (strlen(str) >= r->size)
+            return fail(L, s, "'%s' is longer than %zu characters", path, r->size - 1);
+        snprintf(dst, r->size, "%s", str);
+        return 0;
+    }
+    default:
+        return load_list(L, s, r);
+    }
+}
+
+/* detect { name = number; ... }: kept for the detect module to validate. */
+static int load_params(struct loader *L, const config_setting_t *g)
+{
+    int n = config_setting_length(g);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(s);
+        double v;
+        if (strcmp(name, "data_dir") == 0) {
+            if (load_leaf(L, s, "detect.data_dir") < 0)
+                return -1;
+            continue;
+        }
+        if (get_number(L, s, name, &v) < 0)
+            return -1;
+        if (L->c->n_params >= CFG_PARAMS_MAX)
+            return fail(L, s, "too many detect parameters");
+        if (strlen(name) >= sizeof(L->c->params[0].name))
+            return fail(L, s, "unknown detect parameter '%s'", name);
+        struct cfg_param *p = &L->c->params[L->c->n_params++];
+        snprintf(p->name, sizeof(p->name), "%s", name);
+        p->value = v;
+        p->line = (int)config_setting_source_line(s);
+    }
+    return 0;
+}
+
+static int walk(struct loader *L, const config_setting_t *g, const char *prefix)
+{
+    int n = config_setting_length(g);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(s);
+        char path[256];
+
+        if (!name)
+            return fail(L, s, "unnamed setting");
+        snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", name);
+        if (config_setting_type(s) == CONFIG_TYPE_GROUP) {
+            if (strcmp(path, "detect") == 0) {
+                if (load_params(L, s) < 0)
+                    return -1;
+                continue;
+            }
+            if (!is_group(path))
+                return fail(L, s, "unknown group '%s'", path);
+            if (walk(L, s, path) < 0)
+                return -1;
+            continue;
+        }
+        if (load_leaf(L, s, path) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int config_load(struct sh_config *c, const char *path, char *err, size_t errlen)
+{
+    config_t cf;
+    struct loader L = { c, err, errlen, path };
+    int rc = 0;
+
+    config_init(&cf);
+    if (!config_read_file(&cf, path)) {
+        if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+            snprintf(err, errlen, "%s: cannot read the file", path);
+        else
+            snprintf(err, errlen, "%s:%d: %s",
+                     config_error_file(&cf) ? config_error_file(&cf) : path,
+                     config_error_line(&cf), config_error_text(&cf));
+        config_destroy(&cf);
+        return -1;
+    }
+    c->n_params = 0;
+    if (walk(&L, config_root_setting(&cf), "") < 0)
+        rc = -1;
+    else
+        snprintf(c->source, sizeof(c->source), "%s", path);
+    config_destroy(&cf);
+    return rc;
+}
+
+/* ---- printing ----------------------------------------------------- */
+
+static void print_value(const struct sh_config *c, const struct cfg_row *r, FILE *fp)
+{
+    const void *src = (const char *)c + r->off;
+    char buf[128];
+    switch (r->type) {
+    case T_U32:
+        fprintf(fp, "%u", *(const uint32_t *)src);
+        break;
+    case T_BOOL:
+        fprintf(fp, "%s", *(const int *)src ? "true" : "false");
+        break;
+    case T_STR:
+        fputc('"', fp);
+        for (const char *p = src; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                fputc('\\', fp);
+            fputc(*p, fp);
+        }
+        fputc('"', fp);
+        break;
+    case T_CIDRS: {
+        const struct cidr_set *set = src;
+        fputc('[', fp);
+        for (int i = 0; i < set->n; i++) {
+            cidr_format(&set->c[i], buf, sizeof(buf));
+            fprintf(fp, "%s\"%s\"", i ? ", " : " ", buf);
+        }
+        fprintf(fp, "%s]", set->n ? " " : "");
+        break;
+    }
+    case T_PORTS: {
+        const uint32_t *ports = src;
+        fputc('[', fp);
+        for (int i = 0; i < c->n_dns_ports; i++)
+            fprintf(fp, "%s%u", i ? ", " : " ", ports[i]);
+        fprintf(fp, "%s]", c->n_dns_ports ? " " : "");
+        break;
+    }
+    case T_NAMES: {
+        const struct cfg_names *nm = src;
+        fputc('[', fp);
+        for (int i = 0; i < nm->n; i++)
+            fprintf(fp, "%s\"%s\"", i ? ", " : " ", nm->v[i]);
+        fprintf(fp, "%s]", nm->n ? " " : "");
+        break;
+    }
+    }
+}
+
+/* Prints rows grouped by their dotted prefix, in table order. */
+void config_print(const struct sh_config *c, FILE *fp,
+                  config_print_fn detect_params, void *ctx)
+{
+    char open[8][64];
+    int depth = 0;
+
+    fprintf(fp, "# spanhound effective configuration%s%s\n",
+            c->source[0] ? " from " : " (built-in defaults)",
+            c->source[0] ? c->source : "");
+    for (size_t i = 0; i < NROWS; i++) {
+        const struct cfg_row *r = &rows[i];
+        char comps[8][64];
+        int nc = 0;
+        const char *p = r->path;
+        while (*p && nc < 8) {
+            const char *dot = strchr(p, '.');
+            size_t n = dot ? (size_t)(dot - p) : strlen(p);
+            snprintf(comps[nc++], sizeof(comps[0]), "%.*s", (int)n, p);
+            p = dot ? dot + 1 : p + n;
+        }
+        /* close groups that differ */
+        int common = 0;
+        while (common < depth && common < nc - 1 &&
+               strcmp(open[common], comps[common]) == 0)
+            common++;
+        while (depth > common) {
+            depth--;
+            fprintf(fp, "%*s};\n", depth * 2, "");
+        }
+        while (depth < nc - 1) {
+            fprintf(fp, "%*s%s: {\n", depth * 2, "", comps[depth]);
+            snprintf(open[depth], sizeof(open[0]), "%s", comps[depth]);
+            depth++;
+        }
+        fprintf(fp, "%*s# %s\n%*s%s = ", depth * 2, "", r->help, depth * 2, "",
+                comps[nc - 1]);
+        print_value(c, r, fp);
+        fprintf(fp, ";\n");
+        if (strcmp(r->path, "detect.data_dir") == 0) {
+            if (detect_params)
+                detect_params(ctx, fp, depth * 2);
+            else
+                for (int k = 0; k < c->n_params; k++)
+                    fprintf(fp, "%*s%s = %g;\n", depth * 2, "", c->params[k].name,
+                            c->params[k].value);
+        }
+    }
+    while (depth > 0) {
+        depth--;
+        fprintf(fp, "%*s};\n", depth * 2, "");
+    }
+}

@@ -1,0 +1,642 @@
+/*
+ * eve.c -- EVE JSON writer.  See eve.h and docs/eve.md.
+ *
+ * Field names follow Suricata 7's EVE output (dns v2 format, http, tls,
+ * dhcp, flow); additions of ours sit beside them under names Suricata does
+ * not use (e.g. dns.rtt_us, tls.self_signed, flow.ndpi).
+ */
+#include "eve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../capture/dhcp.h"
+#include "../capture/dns.h"
+#include "../config/cidr.h"
+
+#define EVE_BUF 65536
+
+struct eve {
+    FILE *fp;
+    int own;
+    int flow, arp;
+    struct eve_stats st;
+    char buf[EVE_BUF];
+};
+
+struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errlen)
+{
+    struct eve *e = calloc(1, sizeof(*e));
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (strcmp(path, "-") == 0) {
+        e->fp = stdout;
+    } else {
+        e->fp = fopen(path, "a");
+        if (!e->fp) {
+            snprintf(err, errlen, "%s: cannot open for writing", path);
+            free(e);
+            return NULL;
+        }
+        e->own = 1;
+    }
+    e->flow = flow;
+    e->arp = arp;
+    return e;
+}
+
+void eve_close(struct eve *e)
+{
+    if (!e)
+        return;
+    fflush(e->fp);
+    if (e->own)
+        fclose(e->fp);
+    free(e);
+}
+
+void eve_get_stats(const struct eve *e, struct eve_stats *s)
+{
+    *s = e->st;
+}
+
+void eve_format_time(uint64_t ts_us, char *buf, size_t buflen)
+{
+    time_t t = (time_t)(ts_us / 1000000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char d[32];
+    strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, buflen, "%s.%06u+0000", d, (unsigned)(ts_us % 1000000));
+}
+
+static const char *proto_name(uint8_t p, char *buf, size_t n)
+{
+    switch (p) {
+    case 1: return "ICMP";
+    case 6: return "TCP";
+    case 17: return "UDP";
+    case 47: return "GRE";
+    case 58: return "IPv6-ICMP";
+    case 132: return "SCTP";
+    default:
+        snprintf(buf, n, "%u", p);
+        return buf;
+    }
+}
+
+static void mac_str(const uint8_t m[6], char *buf, size_t n)
+{
+    snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x",
+             m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void put_s(struct json *j, const char *key, const struct sh_event *ev,
+                  struct ev_str s)
+{
+    if (s.len)
+        json_str(j, key, ev_s(ev, s), s.len);
+}
+
+void eve_begin_record(struct json *j, char *buf, size_t cap,
+                      const char *event_type, const struct sh_event *ev)
+{
+    char tmp[64];
+    json_init(j, buf, cap);
+    json_obj_open(j, NULL);
+    eve_format_time(ev->ts_us, tmp, sizeof(tmp));
+    json_cstr(j, "timestamp", tmp);
+    if (ev->flow_id)
+        json_u64(j, "flow_id", ev->flow_id);
+    json_cstr(j, "event_type", event_type);
+    if (ev->vlan) {
+        json_arr_open(j, "vlan");
+        json_u64(j, NULL, ev->vlan);
+        json_arr_close(j);
+    }
+    if (ev->src.family) {
+        addr_format(&ev->src, tmp, sizeof(tmp));
+        json_cstr(j, "src_ip", tmp);
+        if (ev->proto == 6 || ev->proto == 17)
+            json_u64(j, "src_port", ev->sport);
+        addr_format(&ev->dst, tmp, sizeof(tmp));
+        json_cstr(j, "dest_ip", tmp);
+        if (ev->proto == 6 || ev->proto == 17)
+            json_u64(j, "dest_port", ev->dport);
+        json_cstr(j, "proto", proto_name(ev->proto, tmp, sizeof(tmp)));
+    }
+    if (ev->has_mac) {
+        json_obj_open(j, "ether");
+        mac_str(ev->src_mac, tmp, sizeof(tmp));
+        json_cstr(j, "src_mac", tmp);
+        mac_str(ev->dst_mac, tmp, sizeof(tmp));
+        json_cstr(j, "dest_mac", tmp);
+        json_obj_close(j);
+    }
+}
+
+int eve_end_record(struct eve *e, struct json *j)
+{
+    json_obj_close(j);
+    const char *s = json_finish(j);
+    if (!s) {
+        e->st.dropped_overflow++;
+        return -1;
+    }
+    if (fwrite(s, 1, j->len, e->fp) != j->len || fputc('\n', e->fp) == EOF) {
+        e->st.write_errors++;
+        return -1;
+    }
+    e->st.written++;
+    return 0;
+}
+
+static void type_field(struct json *j, const char *key, uint16_t t)
+{
+    const char *n = dns_type_name(t);
+    char b[16];
+    if (!n) {
+        snprintf(b, sizeof(b), "TYPE%u", t);   /* RFC 3597 presentation */
+        n = b;
+    }
+    json_cstr(j, key, n);
+}
+
+static void dns_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_dns *d = &ev->u.dns;
+    char b[16];
+
+    json_obj_open(j, "dns");
+    if (d->unanswered) {
+        json_cstr(j, "type", "unanswered");
+    } else if (d->qr) {
+        json_u64(j, "version", 2);
+        json_cstr(j, "type", "answer");
+    } else {
+        json_cstr(j, "type", "query");
+    }
+    json_u64(j, "id", d->id);
+    if (d->qr) {
+        snprintf(b, sizeof(b), "%x", d->flags);
+        json_cstr(j, "flags", b);
+        json_bool(j, "qr", 1);
+        if (d->flags & 0x0400) json_bool(j, "aa", 1);
+        if (d->flags & 0x0200) json_bool(j, "tc", 1);
+        if (d->flags & 0x0100) json_bool(j, "rd", 1);
+        if (d->flags & 0x0080) json_bool(j, "ra", 1);
+    }
+    json_u64(j, "opcode", d->opcode);
+    if (d->nq) {
+        json_str(j, "rrname", ev_s(ev, d->q[0].name), d->q[0].name.len);
+        type_field(j, "rrtype", d->q[0].type);
+    }
+    if (d->qr) {
+        const char *rc = dns_rcode_name(d->rcode);
+        if (!rc) {
+            snprintf(b, sizeof(b), "%u", d->rcode);
+            rc = b;
+        }
+        json_cstr(j, "rcode", rc);
+    }
+    if (d->nq > 1) {
+        json_arr_open(j, "queries");
+        for (int i = 0; i < d->nq; i++) {
+            json_obj_open(j, NULL);
+            json_str(j, "rrname", ev_s(ev, d->q[i].name), d->q[i].name.len);
+            type_field(j, "rrtype", d->q[i].type);
+            json_obj_close(j);
+        }
+        json_arr_close(j);
+    }
+    if (d->qr && d->nan) {
+        json_arr_open(j, "answers");
+        for (int i = 0; i < d->nan; i++) {
+            const struct ev_dns_rr *rr = &d->an[i];
+            json_obj_open(j, NULL);
+            json_str(j, "rrname", ev_s(ev, rr->name), rr->name.len);
+            type_field(j, "rrtype", rr->type);
+            json_u64(j, "ttl", rr->ttl);
+            if (rr->data.len)
+                json_str(j, "rdata", ev_s(ev, rr->data), rr->data.len);
+            if (rr->type == 15)
+                json_u64(j, "preference", rr->mx_pref);
+            if (rr->type == 16 || rr->type == 10)
+                json_u64(j, "rdlength", rr->rdlen);
+            json_obj_close(j);
+        }
+        json_arr_close(j);
+    }
+    /* spanhound additions */
+    if (d->tcp)
+        json_bool(j, "tcp", 1);
+    if (d->paired)
+        json_u64(j, "rtt_us", d->rtt_us);
+    json_u64(j, "length", d->msg_len);
+    if (d->anomalies) {
+        static const char *const an[] = {
+            "truncated", "bad_pointer", "label_too_long", "name_too_long",
+            "counts_capped", "bad_label_type", "too_many_labels", "bad_rdata", "tc",
+        };
+        json_arr_open(j, "anomalies");
+        for (unsigned i = 0; i < sizeof(an) / sizeof(an[0]); i++)
+            if (d->anomalies & (1u << i))
+                json_cstr(j, NULL, an[i]);
+        json_arr_close(j);
+    }
+    json_obj_close(j);
+}
+
+static void http_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_http *h = &ev->u.http;
+    json_obj_open(j, "http");
+    put_s(j, "hostname", ev, h->host);
+    if (h->host_port)
+        json_u64(j, "http_port", h->host_port);
+    put_s(j, "url", ev, h->uri);
+    put_s(j, "http_user_agent", ev, h->user_agent);
+    put_s(j, "http_content_type", ev, h->resp_content_type);
+    put_s(j, "http_refer", ev, h->referer);
+    put_s(j, "http_method", ev, h->method);
+    put_s(j, "protocol", ev, h->protocol);
+    if (h->has_response)
+        json_u64(j, "status", h->status);
+    put_s(j, "redirect", ev, h->location);
+    put_s(j, "server", ev, h->server);
+    put_s(j, "request_content_type", ev, h->content_type);
+    json_u64(j, "request_body_len", h->request_body_len);
+    json_u64(j, "length", h->response_body_len);
+    json_u64(j, "tx_id", h->tx_id);
+    json_obj_close(j);
+}
+
+static const char *tls_version_name(uint16_t v, char *b, size_t n)
+{
+    switch (v) {
+    case 0x0002: return "SSLv2";
+    case 0x0300: return "SSLv3";
+    case 0x0301: return "TLS 1.0";
+    case 0x0302: return "TLS 1.1";
+    case 0x0303: return "TLS 1.2";
+    case 0x0304: return "TLS 1.3";
+    case 0: return "UNDETERMINED";
+    default:
+        snprintf(b, n, "0x%04x", v);
+        return b;
+    }
+}
+
+static void time_field(struct json *j, const char *key, int64_t t)
+{
+    char b[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm))
+        return;
+    strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+    json_cstr(j, key, b);
+}
+
+/* "a,b,c" (an ev_str list) as a JSON array */
+static void list_field(struct json *j, const char *key, const struct sh_event *ev,
+                       struct ev_str s)
+{
+    if (!s.len)
+        return;
+    const char *p = ev_s(ev, s), *end = p + s.len;
+    json_arr_open(j, key);
+    while (p < end) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
+        json_str(j, NULL, p, n);
+        p += n + 1;
+    }
+    json_arr_close(j);
+}
+
+static void tls_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_tls *t = &ev->u.tls;
+    char b[16];
+
+    if (t->quic) {
+        json_obj_open(j, "quic");
+        put_s(j, "sni", ev, t->sni);
+        json_obj_close(j);
+        return;
+    }
+    json_obj_open(j, "tls");
+    put_s(j, "subject", ev, t->subject);
+    put_s(j, "issuerdn", ev, t->issuer);
+    put_s(j, "serial", ev, t->serial);
+    put_s(j, "fingerprint", ev, t->fingerprint);
+    put_s(j, "sni", ev, t->sni);
+    json_cstr(j, "version", tls_version_name(t->version ? t->version : t->client_version,
+                                             b, sizeof(b)));
+    if (t->has_cert) {
+        time_field(j, "notbefore", t->notbefore);
+        time_field(j, "notafter", t->notafter);
+    }
+    if (t->ja3_hash[0]) {
+        json_obj_open(j, "ja3");
+        json_cstr(j, "hash", t->ja3_hash);
+        put_s(j, "string", ev, t->ja3);
+        json_obj_close(j);
+    }
+    if (t->ja3s_hash[0]) {
+        json_obj_open(j, "ja3s");
+        json_cstr(j, "hash", t->ja3s_hash);
+        put_s(j, "string", ev, t->ja3s);
+        json_obj_close(j);
+    }
+    list_field(j, "client_alpns", ev, t->alpn);
+    if (t->alpn_server.len) {
+        json_arr_open(j, "server_alpns");
+        json_str(j, NULL, ev_s(ev, t->alpn_server), t->alpn_server.len);
+        json_arr_close(j);
+    }
+    /* spanhound additions */
+    if (t->has_cert)
+        json_bool(j, "self_signed", t->self_signed);
+    list_field(j, "san", ev, t->san);
+    if (t->resumed)
+        json_bool(j, "session_resumed", 1);
+    if (t->has_server_hello) {
+        snprintf(b, sizeof(b), "0x%04x", t->cipher);
+        json_cstr(j, "cipher", b);
+    }
+    json_obj_close(j);
+}
+
+static void dhcp_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_dhcp *d = &ev->u.dhcp;
+    char b[64];
+
+    json_obj_open(j, "dhcp");
+    json_cstr(j, "type", d->op == 2 ? "reply" : "request");
+    json_u64(j, "id", d->xid);
+    mac_str(d->client_mac, b, sizeof(b));
+    json_cstr(j, "client_mac", b);
+    if (d->assigned_ip.family) {
+        addr_format(&d->assigned_ip, b, sizeof(b));
+        json_cstr(j, "assigned_ip", b);
+    }
+    if (d->client_ip.family) {
+        addr_format(&d->client_ip, b, sizeof(b));
+        json_cstr(j, "client_ip", b);
+    }
+    const char *tn = dhcp_type_name(d->msg_type);
+    if (tn)
+        json_cstr(j, "dhcp_type", tn);
+    put_s(j, "hostname", ev, d->hostname);
+    put_s(j, "vendor_class_identifier", ev, d->vendor_class);
+    put_s(j, "client_id", ev, d->client_id);
+    if (d->lease_time)
+        json_u64(j, "lease_time", d->lease_time);
+    if (d->server_id.family) {
+        addr_format(&d->server_id, b, sizeof(b));
+        json_cstr(j, "server_id", b);
+    }
+    if (d->router.family) {
+        json_arr_open(j, "routers");
+        addr_format(&d->router, b, sizeof(b));
+        json_cstr(j, NULL, b);
+        json_arr_close(j);
+    }
+    if (d->dns_server.family) {
+        json_arr_open(j, "dns_servers");
+        addr_format(&d->dns_server, b, sizeof(b));
+        json_cstr(j, NULL, b);
+        json_arr_close(j);
+    }
+    list_field(j, "params", ev, d->params);
+    json_obj_close(j);
+}
+
+static void arp_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_arp *a = &ev->u.arp;
+    char b[64];
+    json_obj_open(j, "arp");
+    json_cstr(j, "source", a->ndp ? "ndp" : "arp");
+    if (a->ndp)
+        json_cstr(j, "opcode", a->op == 135 ? "neighbor_solicitation" :
+                               a->op == 136 ? "neighbor_advertisement" : "other");
+    else
+        json_cstr(j, "opcode", a->op == 1 ? "request" : a->op == 2 ? "reply" : "other");
+    addr_format(&a->ip, b, sizeof(b));
+    json_cstr(j, "ip", b);
+    mac_str(a->mac, b, sizeof(b));
+    json_cstr(j, "mac", b);
+    json_bool(j, "changed", a->changed);
+    if (a->changed) {
+        mac_str(a->old_mac, b, sizeof(b));
+        json_cstr(j, "previous_mac", b);
+    }
+    json_obj_close(j);
+}
+
+static void flags_hex(struct json *j, const char *key, uint8_t f)
+{
+    char b[8];
+    snprintf(b, sizeof(b), "%02x", f);
+    json_cstr(j, key, b);
+}
+
+static const char *app_proto_short(const struct sh_event *ev)
+{
+    /* Suricata-style app_proto from nDPI's master protocol name */
+    const struct ev_flow *f = &ev->u.flow;
+    const char *n = ev_s(ev, f->app_name);
+    if (!f->app_name.len)
+        return NULL;
+    if (strncmp(n, "TLS", 3) == 0) return "tls";
+    if (strncmp(n, "HTTP", 4) == 0) return "http";
+    if (strncmp(n, "DNS", 3) == 0) return "dns";
+    if (strncmp(n, "QUIC", 4) == 0) return "quic";
+    if (strncmp(n, "DHCP", 4) == 0) return "dhcp";
+    if (strncmp(n, "SMTP", 4) == 0) return "smtp";
+    if (strncmp(n, "SSH", 3) == 0) return "ssh";
+    return NULL;
+}
+
+static void flow_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_flow *f = &ev->u.flow;
+    static const char *const reasons[] = { "timeout", "closed", "evicted", "shutdown" };
+    static const char *const tstates[] = {
+        "none", "syn_sent", "syn_recv", "established", "closing", "closed",
+        "reset", "rejected", "midstream",
+    };
+    char b[64];
+
+    const char *ap = app_proto_short(ev);
+    if (ap)
+        json_cstr(j, "app_proto", ap);
+    json_obj_open(j, "flow");
+    json_u64(j, "pkts_toserver", f->pkts_toserver);
+    json_u64(j, "pkts_toclient", f->pkts_toclient);
+    json_u64(j, "bytes_toserver", f->bytes_toserver);
+    json_u64(j, "bytes_toclient", f->bytes_toclient);
+    eve_format_time(f->start_us, b, sizeof(b));
+    json_cstr(j, "start", b);
+    eve_format_time(f->end_us, b, sizeof(b));
+    json_cstr(j, "end", b);
+    json_u64(j, "age", (f->end_us - f->start_us) / 1000000);
+    const char *st;
+    if (f->tcp_state == TCPS_CLOSED || f->tcp_state == TCPS_RESET ||
+        f->tcp_state == TCPS_REJECTED)
+        st = "closed";
+    else if (f->pkts_toclient == 0 || f->pkts_toserver == 0)
+        st = "new";
+    else
+        st = "established";
+    json_cstr(j, "state", st);
+    json_cstr(j, "reason", f->reason < 4 ? reasons[f->reason] : "unknown");
+    json_bool(j, "alerted", 0);
+    json_u64(j, "payload_toserver", f->payload_toserver);
+    json_u64(j, "payload_toclient", f->payload_toclient);
+    json_obj_close(j);
+
+    if (ev->proto == 6) {
+        json_obj_open(j, "tcp");
+        flags_hex(j, "tcp_flags", (uint8_t)(f->tcp_flags_ts | f->tcp_flags_tc));
+        flags_hex(j, "tcp_flags_ts", f->tcp_flags_ts);
+        flags_hex(j, "tcp_flags_tc", f->tcp_flags_tc);
+        uint8_t all = (uint8_t)(f->tcp_flags_ts | f->tcp_flags_tc);
+        if (all & 0x02) json_bool(j, "syn", 1);
+        if (all & 0x01) json_bool(j, "fin", 1);
+        if (all & 0x04) json_bool(j, "rst", 1);
+        if (all & 0x08) json_bool(j, "psh", 1);
+        if (all & 0x10) json_bool(j, "ack", 1);
+        json_cstr(j, "state", f->tcp_state < 9 ? tstates[f->tcp_state] : "unknown");
+        json_obj_close(j);
+    } else if (ev->proto == 1 || ev->proto == 58) {
+        json_u64(j, "icmp_type", f->icmp_type);
+        json_u64(j, "icmp_code", f->icmp_code);
+    }
+    if (f->dpi_done) {
+        json_obj_open(j, "ndpi");
+        put_s(j, "protocol", ev, f->app_name);
+        put_s(j, "category", ev, f->category);
+        if (f->dpi_guessed)
+            json_bool(j, "guessed", 1);
+        list_field(j, "risks", ev, f->risks);
+        json_obj_close(j);
+    }
+}
+
+int eve_write_event(struct eve *e, const struct sh_event *ev)
+{
+    struct json j;
+    const char *type;
+
+    switch (ev->type) {
+    case EV_DNS: type = "dns"; break;
+    case EV_HTTP: type = "http"; break;
+    case EV_TLS: type = ev->u.tls.quic ? "quic" : "tls"; break;
+    case EV_DHCP: type = "dhcp"; break;
+    case EV_ARP:
+        if (!e->arp)
+            return 0;
+        type = "arp";
+        break;
+    case EV_FLOW:
+        if (!e->flow)
+            return 0;
+        type = "flow";
+        break;
+    default:
+        return 0;
+    }
+    eve_begin_record(&j, e->buf, sizeof(e->buf), type, ev);
+    switch (ev->type) {
+    case EV_DNS: dns_obj(&j, ev); break;
+    case EV_HTTP: http_obj(&j, ev); break;
+    case EV_TLS: tls_obj(&j, ev); break;
+    case EV_DHCP: dhcp_obj(&j, ev); break;
+    case EV_ARP: arp_obj(&j, ev); break;
+    case EV_FLOW: flow_obj(&j, ev); break;
+    }
+    if (ev->flags & EVF_TRUNCATED)
+        json_bool(&j, "truncated", 1);
+    return eve_end_record(e, &j);
+}
+
+/* ---- host verdicts ------------------------------------------------------ */
+
+static const char *const change_names[] = { "infected", "updated", "cleared", "current" };
+static const char *const mac_sources[] = { "none", "ethernet", "arp", "ndp", "dhcp" };
+
+void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen)
+{
+    if (!v->mac_known || !v->mac_trusted) {
+        if (buflen)
+            buf[0] = '\0';
+        return;
+    }
+    mac_str(v->mac, buf, buflen);
+}
+
+int eve_write_verdict(struct eve *e, const struct verdict *v)
+{
+    struct json j;
+    struct sh_event hdr;
+    char b[64];
+
+    memset(&hdr, 0, offsetof(struct sh_event, arena));
+    hdr.ts_us = v->ts_us;
+    hdr.src = v->ip;
+    eve_begin_record(&j, e->buf, sizeof(e->buf), "host", &hdr);
+    json_obj_open(&j, "host");
+    addr_format(&v->ip, b, sizeof(b));
+    json_cstr(&j, "ip", b);
+    eve_verdict_mac(v, b, sizeof(b));
+    if (b[0])
+        json_cstr(&j, "mac", b);
+    else
+        json_raw(&j, "mac", "null");
+    json_cstr(&j, "mac_source", v->mac_source < 5 ? mac_sources[v->mac_source] : "none");
+    if (v->mac_known && !v->mac_trusted) {
+        /* a router's MAC: act on the IP, never on this MAC */
+        mac_str(v->mac, b, sizeof(b));
+        json_cstr(&j, "untrusted_mac", b);
+        json_u64(&j, "untrusted_mac_ips", (uint64_t)v->mac_ips);
+    }
+    if (v->hostname[0])
+        json_cstr(&j, "hostname", v->hostname);
+    else
+        json_raw(&j, "hostname", "null");
+    json_cstr(&j, "verdict", v->flagged ? "infected" : "cleared");
+    json_cstr(&j, "change", v->change < 4 ? change_names[v->change] : "current");
+    json_dbl(&j, "score", v->score, 3);
+    if (v->first_flagged_us) {
+        eve_format_time(v->first_flagged_us, b, sizeof(b));
+        json_cstr(&j, "flagged_since", b);
+    }
+    json_arr_open(&j, "evidence");
+    for (int i = 0; i < v->nev; i++) {
+        const struct evidence *x = &v->ev[i];
+        json_obj_open(&j, NULL);
+        json_cstr(&j, "kind", evidence_kind_name(x->kind));
+        json_dbl(&j, "confidence", x->confidence, 3);
+        json_dbl(&j, "weight", x->weight, 3);
+        json_dbl(&j, "score", v->ev_value[i], 3);
+        json_cstr(&j, "explanation", x->explanation);
+        if (x->indicator[0])
+            json_cstr(&j, "indicator", x->indicator);
+        eve_format_time(x->first_us, b, sizeof(b));
+        json_cstr(&j, "first_seen", b);
+        eve_format_time(x->last_us, b, sizeof(b));
+        json_cstr(&j, "last_seen", b);
+        json_obj_close(&j);
+    }
+    json_arr_close(&j);
+    json_obj_close(&j);
+    return eve_end_record(e, &j);
+}

@@ -1,0 +1,59 @@
+/*
+ * eve.h -- EVE JSON output: one object per line, in Suricata's shape.
+ *
+ * Every record starts with Suricata's common header (timestamp, flow_id,
+ * event_type, src_ip, src_port, dest_ip, dest_port, proto) followed by one
+ * object named after the event (dns, http, tls, quic, dhcp, arp, flow,
+ * host), using Suricata's field names wherever Suricata has one, so EVE
+ * tooling and SIEM parsers work unchanged.  docs/eve.md lists every field.
+ *
+ * Records are formatted into a fixed buffer; a record that does not fit is
+ * dropped and counted, never written half.
+ */
+#ifndef SH_EVE_H
+#define SH_EVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../capture/event.h"
+#include "../detect/detect.h"
+#include "json.h"
+
+struct eve;
+
+struct eve_stats {
+    uint64_t written, dropped_overflow, write_errors;
+};
+
+/* path "-" = stdout.  flow/arp: include those event types. */
+struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errlen);
+void eve_close(struct eve *e);                 /* flushes; NULL is a no-op */
+
+/* Write one metadata event.  Returns 0, or -1 when dropped. */
+int eve_write_event(struct eve *e, const struct sh_event *ev);
+
+/* Write one host verdict as event_type "host":
+ * {"host": {"ip", "mac", "hostname", "verdict", "change", "score",
+ *  "evidence": [{"kind", "confidence", "weight", "score", "explanation",
+ *  "indicator", "first_seen", "last_seen"}, ...]}} */
+int eve_write_verdict(struct eve *e, const struct verdict *v);
+
+/* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when unknown or
+ * untrusted (a router's MAC shared by many IPs). */
+void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen);
+
+/* Start a record with the common header of ev (for writers of derived
+ * records such as host verdicts, which pass a header-only event).  The
+ * caller adds its object and calls eve_end_record. */
+void eve_begin_record(struct json *j, char *buf, size_t cap,
+                      const char *event_type, const struct sh_event *hdr);
+int eve_end_record(struct eve *e, struct json *j);
+
+/* "2024-02-28T09:58:22.728490+0000" */
+void eve_format_time(uint64_t ts_us, char *buf, size_t buflen);
+
+void eve_get_stats(const struct eve *e, struct eve_stats *s);
+
+#endif /* SH_EVE_H */

@@ -1,0 +1,159 @@
+/*
+ * test_config.c -- CIDR parsing/matching and the libconfig loader's errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../config/config.h"
+
+static void cidr_parses_v4_v6_and_hosts(void **state)
+{
+    (void)state;
+    struct cidr c;
+    char err[128];
+    struct sh_addr a;
+    assert_int_equal(cidr_parse("10.0.0.0/8", &c, err, sizeof(err)), 0);
+    assert_int_equal(c.bits, 8);
+    addr_parse("10.200.1.1", &a);
+    assert_true(cidr_match(&c, &a));
+    addr_parse("11.0.0.1", &a);
+    assert_false(cidr_match(&c, &a));
+    assert_int_equal(cidr_parse("fc00::/7", &c, err, sizeof(err)), 0);
+    addr_parse("fd12::1", &a);
+    assert_true(cidr_match(&c, &a));
+    addr_parse("fe80::1", &a);
+    assert_false(cidr_match(&c, &a));
+    assert_int_equal(cidr_parse("192.0.2.7", &c, err, sizeof(err)), 0);
+    assert_int_equal(c.bits, 32);
+    addr_parse("192.0.2.7", &a);
+    assert_true(cidr_match(&c, &a));
+    addr_parse("::ffff:192.0.2.7", &a);
+    assert_false(cidr_match(&c, &a));          /* families never mix */
+}
+
+static void cidr_rejects_bad_input(void **state)
+{
+    (void)state;
+    struct cidr c;
+    char err[128];
+    assert_int_equal(cidr_parse("10.0.0.1/8", &c, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "host bits"));
+    assert_int_equal(cidr_parse("10.0.0.0/33", &c, err, sizeof(err)), -1);
+    assert_int_equal(cidr_parse("10.0.0.0/", &c, err, sizeof(err)), -1);
+    assert_int_equal(cidr_parse("/8", &c, err, sizeof(err)), -1);
+    assert_int_equal(cidr_parse("banana", &c, err, sizeof(err)), -1);
+    assert_int_equal(cidr_parse("::/129", &c, err, sizeof(err)), -1);
+    assert_int_equal(cidr_parse("0.0.0.0/0", &c, err, sizeof(err)), 0);
+}
+
+static void cidr_list_parses_with_spaces(void **state)
+{
+    (void)state;
+    struct cidr_set s;
+    char err[128];
+    assert_int_equal(cidr_set_parse_list(&s, "10.0.0.0/8, 192.168.0.0/16 ,fc00::/7", err, sizeof(err)), 0);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(cidr_set_parse_list(&s, "10.0.0.0/8,,1.2.3.4", err, sizeof(err)), -1);
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/sh-test-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void defaults_are_the_documented_ones(void **state)
+{
+    (void)state;
+    struct sh_config *c = malloc(sizeof(*c));
+    config_defaults(c);
+    assert_int_equal(c->flow_capacity, 262144);
+    assert_int_equal(c->home_net.n, 5);
+    assert_int_equal(c->n_dns_ports, 1);
+    assert_int_equal(c->dns_ports[0], 53);
+    assert_int_equal(c->dpi_enabled, 1);
+    free(c);
+}
+
+static void a_valid_file_overrides_defaults(void **state)
+{
+    (void)state;
+    struct sh_config *c = malloc(sizeof(*c));
+    char err[512];
+    config_defaults(c);
+    char *p = write_tmp("flow: { capacity = 1000; timeout: { udp = 5; }; };\n"
+                        "home_net = [ \"192.0.2.0/24\" ];\n"
+                        "dns: { ports = [ 53, 5353 ]; };\n"
+                        "allowlist: { names = [ \"*.example.com\", \"example.org\" ]; };\n"
+                        "detect: { dga_threshold = 0.75; nx_window = 300; };\n");
+    assert_int_equal(config_load(c, p, err, sizeof(err)), 0);
+    unlink(p);
+    assert_int_equal(c->flow_capacity, 1000);
+    assert_int_equal(c->to_udp, 5);
+    assert_int_equal(c->to_tcp_new, 30);
+    assert_int_equal(c->home_net.n, 1);
+    assert_int_equal(c->n_dns_ports, 2);
+    assert_int_equal(c->dns_ports[1], 5353);
+    assert_int_equal(c->allow_names.n, 2);
+    assert_string_equal(c->allow_names.v[0], "*.example.com");
+    assert_int_equal(c->n_params, 2);
+    assert_string_equal(c->params[0].name, "dga_threshold");
+    assert_true(c->params[0].value > 0.74 && c->params[0].value < 0.76);
+    assert_int_equal(c->params[1].line, 5);
+    free(c);
+}
+
+static void expect_error(const char *text, const char *needle)
+{
+    struct sh_config *c = malloc(sizeof(*c));
+    char err[512] = "";
+    config_defaults(c);
+    char *p = write_tmp(text);
+    assert_int_equal(config_load(c, p, err, sizeof(err)), -1);
+    unlink(p);
+    if (!strstr(err, needle))
+        fail_msg("error '%s' does not contain '%s'", err, needle);
+    free(c);
+}
+
+static void errors_carry_the_line_number(void **state)
+{
+    (void)state;
+    expect_error("\n\nflow: { nope = 1; };\n", ":3: unknown setting 'flow.nope'");
+    expect_error("bogus: { a = 1; };\n", ":1: unknown group 'bogus'");
+    expect_error("flow: {\n capacity = 0;\n};\n", ":2: 'flow.capacity' = 0 is out of range");
+    expect_error("flow: { capacity = 1.5; };\n", "must be a whole number");
+    expect_error("dpi: { enabled = 1; };\n", "must be true or false");
+    expect_error("capture: { interface = 5; };\n", "must be a string");
+    expect_error("home_net = [ \"10.0.0.1/8\" ];\n", "host bits");
+    expect_error("home_net = \"10.0.0.0/8\";\n", "must be a list");
+    expect_error("dns: { ports = [ 0 ]; };\n", "is not a port");
+    expect_error("allowlist: { names = [ \"bad name!\" ]; };\n", "is not a DNS name");
+    expect_error("flow: { capacity = ; };\n", ":1: ");
+    expect_error("detect: { x = \"str\"; };\n", "must be a number");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cidr_parses_v4_v6_and_hosts),
+        cmocka_unit_test(cidr_rejects_bad_input),
+        cmocka_unit_test(cidr_list_parses_with_spaces),
+        cmocka_unit_test(defaults_are_the_documented_ones),
+        cmocka_unit_test(a_valid_file_overrides_defaults),
+        cmocka_unit_test(errors_carry_the_line_number),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
