@@ -1,0 +1,174 @@
+# spanhound -- one Makefile for build, tests, fuzzing, benchmark and demo.
+#
+#   make deps    install every Debian package the build, tests and demo need
+#   make         build/spanhound
+#   make test    deps + build + unit tests (plain and ASan/UBSan) + fuzz corpora
+#                replay (ASan/UBSan) + pcap regression tests + CLI tests
+#   make demo    deps + build + replay the bundled capture, print the verdicts
+#   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
+#   make bench   build a >= 1 GB benchmark capture and measure (not a test)
+#   make update-golden   regenerate expected outputs of the regression tests
+
+VERSION     := 0.1.0
+CC          ?= gcc
+CLANG       ?= clang
+PKGS        := libpcap libndpi libconfig nettle libpsl
+DATADIR     ?= $(CURDIR)/detect/data
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
+           -Wno-format-truncation
+STD     := -std=c11 -D_DEFAULT_SOURCE
+DEFS    := -DSPANHOUND_VERSION='"$(VERSION)"' -DSH_DATADIR='"$(DATADIR)"'
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -I. $(STD) $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LIBS    := $(PKG_LIBS) -lpthread -lm
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Debian 12 packages: build, tests (cmocka, tshark, scapy, redis), fuzzing
+# (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time).
+DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
+        libconfig-dev nettle-dev libpsl-dev publicsuffix libcmocka-dev \
+        tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
+        tcpreplay time wamerican
+
+LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
+             $(filter-out appliance/main.c,$(wildcard appliance/*.c))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+
+OBJ      := $(LIB_SRC:%.c=build/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+UNIT_ASAN:= $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps test unit unit-asan fuzz-replay regress cli-test demo fuzz bench \
+        clean update-golden check-deps
+
+all: build/spanhound
+
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing \
+	    >/dev/null || { echo "make deps: apt-get failed"; exit 1; }; \
+	fi
+
+# ---- build -----------------------------------------------------------
+
+# V=1 shows the commands
+Q := $(if $(V),,@)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+
+build/libspanhound.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libspanhound.a: $(ASAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/spanhound: build/obj/appliance/main.o build/libspanhound.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/spanhound: build/asan/appliance/main.o build/asan/libspanhound.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+# ---- unit tests (cmocka) --------------------------------------------
+
+build/tests/%: build/obj/tests/unit/%.o build/libspanhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+build/asan/tests/%: build/asan/tests/unit/%.o build/asan/libspanhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@tests/run_unit.sh $(UNIT_BIN)
+
+unit-asan: $(UNIT_ASAN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run_unit.sh $(UNIT_ASAN)
+
+# ---- fuzzing ---------------------------------------------------------
+
+# corpus replay under gcc + ASan/UBSan: fuzz_<name>.c <-> tests/fuzz/corpus/<name>/
+build/asan/fuzz/%: build/asan/tests/fuzz/%.o build/asan/tests/fuzz/replay_main.o build/asan/libspanhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/asan/tests/fuzz/replay_main.o: tests/fuzz/replay_main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(SAN) -O1 -g -c $< -o $@
+
+fuzz-replay: $(filter-out build/asan/fuzz/replay_main,$(FUZZ_REPLAY))
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/run_fuzz_replay.sh $^
+
+# libFuzzer builds (clang): instrumented copies of the library
+FUZZ_CFLAGS := $(STD) -Wall -Wextra $(DEFS) $(PKG_CFLAGS) -g -O1 \
+               -fsanitize=fuzzer-no-link,address,undefined
+build/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC:%.c=build/fuzzobj/%.o)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LIBS)
+
+fuzz: deps $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
+	@tests/run_fuzz.sh $(FUZZ_SECONDS) $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
+
+# ---- integration -----------------------------------------------------
+
+regress: build/spanhound
+	@tests/regress/run.sh build/spanhound
+
+cli-test: build/spanhound build/asan/spanhound
+	@tests/cli/run.sh build/spanhound build/asan/spanhound
+
+update-golden: build/spanhound
+	@UPDATE_GOLDEN=1 tests/regress/run.sh build/spanhound
+
+test: deps
+	@rm -f build/test-results.txt; mkdir -p build; st=0; \
+	$(MAKE) --no-print-directory all || exit 1; \
+	for t in unit unit-asan fuzz-replay regress cli-test; do \
+	  echo "== $$t"; $(MAKE) --no-print-directory $$t || st=1; \
+	done; \
+	tests/summarize.sh build/test-results.txt; exit $$st
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@appliance/demo.sh build/spanhound
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run.sh build/spanhound
+
+clean:
+	rm -rf build
+
+.SECONDARY:
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+-include $(UNIT_SRC:tests/unit/%.c=build/obj/tests/unit/%.d)

@@ -1,0 +1,129 @@
+#!/bin/bash
+# Command-line and bad-input tests: exit codes, messages, hostile files.
+# Usage: tests/cli/run.sh build/spanhound build/asan/spanhound
+set -u
+BIN=${1:-build/spanhound}
+ASAN=${2:-build/asan/spanhound}
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+PCAP=pcaps/dns/zeek-dns-edns-ecs.pcap
+
+ok()   { pass=$((pass + 1)); printf '  ok    %s\n' "$1"; }
+bad()  { fail=$((fail + 1)); printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && printf '        %s\n' "$2"; }
+
+# expect NAME EXIT_CODE STDERR_REGEX -- command...
+expect() {
+    local name=$1 want=$2 re=$3; shift 4
+    "$@" >"$T/out" 2>"$T/err"; local rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        bad "$name" "exit $rc, wanted $want: $(head -c 300 "$T/err")"; return
+    fi
+    if [ -n "$re" ] && ! grep -Eq "$re" "$T/err"; then
+        bad "$name" "stderr did not match /$re/: $(head -c 300 "$T/err")"; return
+    fi
+    if grep -q 'Sanitizer' "$T/err"; then
+        bad "$name" "sanitizer report: $(grep -m1 Sanitizer "$T/err")"; return
+    fi
+    ok "$name"
+}
+
+# ---- usage and configuration -------------------------------------------
+expect "--version prints and exits 0" 0 "" -- "$BIN" --version
+grep -q '^spanhound ' "$T/out" || bad "--version output" "$(cat "$T/out")"
+expect "-h exits 0" 0 "" -- "$BIN" -h
+expect "unknown option exits 2" 2 "unknown option" -- "$BIN" --no-such-thing
+expect "no input exits 2" 2 "no input" -- "$BIN"
+expect "-r and -i together exit 2" 2 "either -r or -i" -- "$BIN" -r x -i lo
+expect "missing option value exits 2" 2 "needs a value" -- "$BIN" -r
+expect "missing config file exits 2" 2 "cannot read" -- "$BIN" -c "$T/nope.conf" -r "$PCAP"
+
+printf 'flow: {\n  capacity = 1000;\n  no_such_key = 3;\n};\n' > "$T/unknown.conf"
+expect "unknown key: file:line, exit 2" 2 "unknown.conf:3: unknown setting 'flow.no_such_key'" \
+    -- "$BIN" -c "$T/unknown.conf" -r "$PCAP"
+printf '\n\nflow: { capacity = 0; };\n' > "$T/range.conf"
+expect "out-of-range value: file:line, exit 2" 2 "range.conf:3: 'flow.capacity' = 0 is out of range" \
+    -- "$BIN" -c "$T/range.conf" -r "$PCAP"
+printf 'dpi: { enabled = 3; };\n' > "$T/type.conf"
+expect "wrong type: exit 2" 2 "type.conf:1: 'dpi.enabled' must be true or false" \
+    -- "$BIN" -c "$T/type.conf" -r "$PCAP"
+printf 'home_net = [ "10.0.0.1/8" ];\n' > "$T/cidr.conf"
+expect "network with host bits: exit 2" 2 "cidr.conf:1: .*host bits" \
+    -- "$BIN" -c "$T/cidr.conf" -r "$PCAP"
+printf 'flow: { capacity = 10 \n' > "$T/syntax.conf"
+expect "syntax error: file:line, exit 2" 2 "syntax.conf:[0-9]+: " \
+    -- "$BIN" -c "$T/syntax.conf" -r "$PCAP"
+expect "bad --home-net exits 2" 2 "home-net" -- "$BIN" --home-net 10.0.0.0/33 -r "$PCAP"
+expect "bad BPF exits 2" 2 "BPF" -- "$BIN" -f 'tcp port' -r "$PCAP"
+
+# the shipped configuration file states exactly the built-in defaults
+"$BIN" --print-config | grep -v '^#' > "$T/defaults"
+"$BIN" -c config/spanhound.conf --print-config | grep -v '^#' > "$T/fromfile"
+if cmp -s "$T/defaults" "$T/fromfile"; then ok "config/spanhound.conf = built-in defaults"
+else bad "config/spanhound.conf = built-in defaults" "$(diff "$T/defaults" "$T/fromfile" | head -5)"; fi
+missing=""
+for key in $(awk '/^ *[a-z_]+ = /{print $1}' "$T/defaults" | sort -u); do
+    grep -Eq "^ *#? *$key *=" config/spanhound.conf || missing="$missing $key"
+done
+[ -z "$missing" ] && ok "every key is documented in config/spanhound.conf" \
+                  || bad "every key is documented in config/spanhound.conf" "missing:$missing"
+
+# ---- hostile and broken inputs (sanitized build) --------------------------
+: > "$T/empty.pcap"
+expect "empty file: message, exit 1" 1 "empty.pcap: cannot read" -- "$ASAN" -r "$T/empty.pcap"
+head -c 5000 /bin/ls > "$T/notpcap.pcap"
+expect "non-pcap file: message, exit 1" 1 "notpcap.pcap: cannot read" -- "$ASAN" -r "$T/notpcap.pcap"
+size=$(stat -c %s pcaps/http/caldera-ragdoll-http-beacon.pcap)
+head -c $((size / 2 + 7)) pcaps/http/caldera-ragdoll-http-beacon.pcap > "$T/truncated.pcap"
+expect "truncated pcap: readable packets processed, message, exit 1" 1 "input ends early after [1-9][0-9]* packets" \
+    -- "$ASAN" -r "$T/truncated.pcap" --eve "$T/trunc.json" --stats
+grep -q '"event_type":"http"' "$T/trunc.json" && ok "truncated pcap: events from the readable part" \
+    || bad "truncated pcap: events from the readable part"
+editcap -s 64 pcaps/tls/anyrun-sxn-asyncrat-9596cf60.pcap "$T/snap64.pcap" >/dev/null 2>&1
+expect "snaplen 64: runs clean, exit 0" 0 "" -- "$ASAN" -r "$T/snap64.pcap" --eve "$T/snap.json" --stats
+grep -Eq 'tcp.snap_truncated +[1-9]' "$T/err" && ok "snaplen 64: cut segments counted" \
+    || bad "snaplen 64: cut segments counted" "$(grep snap_truncated "$T/err")"
+expect "good file then bad file: exit 1, good file processed" 1 "notpcap.pcap" \
+    -- "$ASAN" -r "$PCAP" -r "$T/notpcap.pcap" --eve "$T/two.json"
+grep -q '"event_type":"dns"' "$T/two.json" && ok "good file before a bad one still produces events" \
+    || bad "good file before a bad one still produces events"
+
+# ---- every dev and bundled capture: valid JSON, no sanitizer report ------
+all_ok=1
+for f in pcaps/*/*.pcap pcaps/*/*.pcapng; do
+    [ -e "$f" ] || continue
+    if ! "$ASAN" -r "$f" --eve "$T/all.json" >/dev/null 2>"$T/err"; then
+        all_ok=0; bad "sanitized replay of $f" "$(tail -3 "$T/err")"; continue
+    fi
+    if ! /usr/bin/python3 -c 'import json,sys
+for n,l in enumerate(open(sys.argv[1],"rb")):
+    json.loads(l.decode("utf-8"))' "$T/all.json" 2>"$T/jerr"; then
+        all_ok=0; bad "EVE of $f is valid UTF-8 JSON" "$(tail -1 "$T/jerr")"
+    fi
+    rm -f "$T/all.json"
+done
+[ $all_ok -eq 1 ] && ok "every bundled capture: sanitized replay, valid JSON lines"
+
+# ---- determinism and multi-file replay -----------------------------------
+"$BIN" -r pcaps/tls/anyrun-sxn-asyncrat-9596cf60.pcap --eve "$T/a1.json" 2>/dev/null
+"$BIN" -r pcaps/tls/anyrun-sxn-asyncrat-9596cf60.pcap --eve "$T/a2.json" 2>/dev/null
+cmp -s "$T/a1.json" "$T/a2.json" && ok "same capture, same EVE output" || bad "same capture, same EVE output"
+"$BIN" -r "$PCAP" -r pcaps/http/caldera-ragdoll-http-beacon.pcap --eve "$T/multi.json" 2>/dev/null
+if grep -q '"event_type":"dns"' "$T/multi.json" && grep -q '"event_type":"http"' "$T/multi.json"; then
+    ok "several -r files replay as one capture"
+else
+    bad "several -r files replay as one capture"
+fi
+expect "-f 'tcp port 8888' keeps the beacon" 0 "" -- "$BIN" -r pcaps/http/caldera-ragdoll-http-beacon.pcap \
+    -f 'tcp port 8888' --eve "$T/bpf1.json"
+grep -q '"event_type":"http"' "$T/bpf1.json" && ok "-f matching filter keeps the events" \
+    || bad "-f matching filter keeps the events"
+expect "-f 'udp' runs" 0 "" -- "$BIN" -r pcaps/http/caldera-ragdoll-http-beacon.pcap -f 'udp' --eve "$T/bpf2.json"
+if [ -f "$T/bpf2.json" ] && ! grep -q '"event_type":"http"' "$T/bpf2.json"; then ok "-f non-matching filter drops the packets"
+else bad "-f non-matching filter drops the packets"; fi
+
+echo "cli tests: $pass passed, $fail failed"
+mkdir -p build && echo "cli $pass $fail" >> build/test-results.txt
+[ "$fail" -eq 0 ]
