@@ -47,7 +47,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps test unit unit-asan fuzz-replay regress cli-test demo fuzz bench \
-        clean update-golden check-deps
+        clean update-golden update-config
 
 all: build/spanhound
 
@@ -145,6 +145,9 @@ regress: build/spanhound
 
 cli-test: build/spanhound build/asan/spanhound
 	@tests/cli/run.sh build/spanhound build/asan/spanhound
+
+update-config: build/spanhound
+	@config/update-conf.sh build/spanhound
 
 update-golden: build/spanhound
 	@UPDATE_GOLDEN=1 tests/regress/run.sh build/spanhound

@@ -427,6 +427,7 @@ int main(int argc, char **argv)
     pc.dpi_enabled = a->cfg.dpi_enabled;
     pc.dpi_pool = a->cfg.dpi_pool;
     pc.dpi_max_packets = a->cfg.dpi_max_packets;
+    pc.dpi_extra = a->cfg.dpi_extra;
     pc.http_states = a->cfg.http_states;
     pc.tls_states = a->cfg.tls_states;
     pc.dns_tcp_states = a->cfg.dns_tcp_states;

@@ -26,6 +26,7 @@ struct dpi {
     uint8_t *pkts;           /* packets fed, per slot                  */
     uint8_t *live;           /* slot holds a flow                      */
     uint32_t max_packets;
+    int extra;               /* keep feeding for nDPI's extra dissection */
     struct dpi_stats st;
 };
 
@@ -34,7 +35,7 @@ static struct ndpi_flow_struct *slot_flow(struct dpi *d, uint32_t slot)
     return (struct ndpi_flow_struct *)(void *)(d->mem + (size_t)slot * d->flow_size);
 }
 
-struct dpi *dpi_create(uint32_t pool_size, uint32_t max_packets,
+struct dpi *dpi_create(uint32_t pool_size, uint32_t max_packets, int extra,
                        char *err, size_t errlen)
 {
     struct dpi *d = calloc(1, sizeof(*d));
@@ -50,6 +51,7 @@ struct dpi *dpi_create(uint32_t pool_size, uint32_t max_packets,
         max_packets = 255;
     d->pool_size = pool_size;
     d->max_packets = max_packets;
+    d->extra = extra;
     /* keep flow structs 16-byte aligned */
     d->flow_size = (ndpi_detection_get_sizeof_ndpi_flow_struct() + 15) & ~(size_t)15;
     d->mem = calloc(pool_size, d->flow_size);
@@ -164,7 +166,7 @@ int dpi_feed(struct dpi *d, uint32_t slot, const uint8_t *l3, size_t l3_len,
     d->pkts[slot]++;
     if ((p.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
          p.master_protocol != NDPI_PROTOCOL_UNKNOWN) &&
-        !ndpi_extra_dissection_possible(d->nd, f)) {
+        (!d->extra || !ndpi_extra_dissection_possible(d->nd, f))) {
         fill_result(d, f, p, 0, res);
         release(d, slot);
         return 1;

@@ -4,8 +4,8 @@
  * nDPI needs a 688-byte struct ndpi_flow_struct per flow while it
  * classifies.  We keep those in a fixed pool of `pool_size` slots: a flow
  * takes a slot at its first payload packet (so a SYN flood costs nothing),
- * feeds nDPI until it reaches a verdict it will not refine or until
- * `max_packets` packets, then gives the slot back and keeps only the compact
+ * feeds nDPI until it reaches a verdict (optionally: one it will not refine
+ * by extra dissection) or until `max_packets` packets, then gives the slot back and keeps only the compact
  * result (protocol ids, category, risk bitmap).  When the pool is empty the
  * flow is not inspected and `pool_exhausted` is counted.
  *
@@ -35,7 +35,10 @@ struct dpi_stats {
 
 struct dpi;
 
-struct dpi *dpi_create(uint32_t pool_size, uint32_t max_packets,
+/* extra: keep feeding a classified flow while nDPI can still learn from it
+ * (TLS certificate checks and their risks) instead of releasing it at the
+ * first verdict; costs about as much again in nDPI time for TLS. */
+struct dpi *dpi_create(uint32_t pool_size, uint32_t max_packets, int extra,
                        char *err, size_t errlen);
 void dpi_destroy(struct dpi *d);          /* NULL is a no-op */
 

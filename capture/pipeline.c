@@ -752,7 +752,8 @@ struct pipeline *pipeline_create(const struct pipeline_cfg *cfg,
     if (!pl->ft)
         goto fail;
     if (cfg->dpi_enabled) {
-        pl->dpi = dpi_create(cfg->dpi_pool, cfg->dpi_max_packets, err, errlen);
+        pl->dpi = dpi_create(cfg->dpi_pool, cfg->dpi_max_packets, cfg->dpi_extra,
+                             err, errlen);
         if (!pl->dpi)
             goto fail;
     }

@@ -34,6 +34,7 @@ struct pipeline_cfg {
     int      dpi_enabled;
     uint32_t dpi_pool;           /* concurrent nDPI states               */
     uint32_t dpi_max_packets;    /* payload packets before giving up     */
+    int      dpi_extra;          /* follow nDPI's extra dissection       */
     uint32_t http_states, tls_states, dns_tcp_states; /* parser pools    */
     uint32_t dns_pending;        /* queries awaiting an answer           */
     uint32_t dns_timeout_ms;     /* after which a query is "unanswered"  */

@@ -3,10 +3,14 @@
  */
 #include "source.h"
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct source {
     struct source_cfg cfg;
@@ -123,6 +127,121 @@ static uint64_t wall_us(void)
     return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Classic pcap files (not pcapng) are read from a read-only mapping: no
+ * read() copies and no per-packet stdio, which was a fifth of the work.
+ * Returns -2 when the file is not classic pcap (the caller falls back to
+ * libpcap, which also words the error messages), else as run_file. */
+static int run_mapped(struct source *s, const char *path, source_pkt_fn on_pkt,
+                      void *ctx, volatile sig_atomic_t *stop, FILE *log)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -2;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 24) {
+        close(fd);
+        return -2;
+    }
+    size_t size = (size_t)st.st_size;
+    const uint8_t *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return -2;
+
+    uint32_t magic = (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
+                     (uint32_t)m[3] << 24;
+    int swap, nano;
+    switch (magic) {
+    case 0xa1b2c3d4: swap = 0; nano = 0; break;
+    case 0xd4c3b2a1: swap = 1; nano = 0; break;
+    case 0xa1b23c4d: swap = 0; nano = 1; break;
+    case 0x4d3cb2a1: swap = 1; nano = 1; break;
+    default:
+        munmap((void *)m, size);
+        return -2;
+    }
+#define RD32(p) (swap ? ((uint32_t)(p)[0] << 24 | (uint32_t)(p)[1] << 16 | \
+                        (uint32_t)(p)[2] << 8 | (p)[3]) \
+                      : ((uint32_t)(p)[3] << 24 | (uint32_t)(p)[2] << 16 | \
+                        (uint32_t)(p)[1] << 8 | (p)[0]))
+    uint32_t snaplen = RD32(m + 16);
+    int dlt = (int)(RD32(m + 20) & 0xffff);   /* upper bits: FCS info */
+    if (dlt == 101)
+        dlt = DLT_RAW;
+    /* a filter is compiled for this file's link type and run per packet */
+    struct bpf_program prog;
+    int have_prog = 0;
+    if (s->cfg.bpf && *s->cfg.bpf) {
+        pcap_t *dead = pcap_open_dead(dlt, (int)(snaplen ? snaplen : 262144));
+        if (!dead || pcap_compile(dead, &prog, s->cfg.bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+            fprintf(log, "spanhound: %s: bad BPF filter '%s'%s%s\n", path, s->cfg.bpf,
+                    dead ? ": " : "", dead ? pcap_geterr(dead) : "");
+            if (dead)
+                pcap_close(dead);
+            munmap((void *)m, size);
+            s->st.files_failed++;
+            return 1;
+        }
+        pcap_close(dead);
+        have_prog = 1;
+    }
+    madvise((void *)m, size, MADV_SEQUENTIAL);
+
+    size_t off = 24;
+    uint64_t n = 0;
+    int status = 0;
+    /* a record longer than this is corrupt, as libpcap judges it */
+    uint32_t maxcap = snaplen > 262144 ? snaplen : 262144;
+    while (!*stop && off < size) {
+        if (size - off < 16) {
+            fprintf(log, "spanhound: %s: input ends early after %llu packets: "
+                    "truncated record header\n", path, (unsigned long long)n);
+            status = 1;
+            break;
+        }
+        const uint8_t *h = m + off;
+        uint32_t sec = RD32(h), frac = RD32(h + 4);
+        uint32_t incl = RD32(h + 8), orig = RD32(h + 12);
+        if (incl > maxcap) {
+            fprintf(log, "spanhound: %s: input ends early after %llu packets: "
+                    "record of %u bytes is larger than the snaplen\n",
+                    path, (unsigned long long)n, incl);
+            status = 1;
+            break;
+        }
+        if (size - off - 16 < incl) {
+            fprintf(log, "spanhound: %s: input ends early after %llu packets: "
+                    "truncated packet\n", path, (unsigned long long)n);
+            status = 1;
+            break;
+        }
+        const uint8_t *data = h + 16;
+        off += 16 + (size_t)incl;
+        if (have_prog) {
+            struct pcap_pkthdr ph;
+            ph.ts.tv_sec = (time_t)sec;
+            ph.ts.tv_usec = (suseconds_t)(nano ? frac / 1000 : frac);
+            ph.caplen = incl;
+            ph.len = orig;
+            if (!pcap_offline_filter(&prog, &ph, data))
+                continue;
+        }
+        n++;
+        s->st.packets++;
+        uint64_t ts = (uint64_t)sec * 1000000ULL + (nano ? frac / 1000 : frac);
+        on_pkt(ctx, dlt, ts, data, incl, orig < incl ? incl : orig);
+    }
+#undef RD32
+    if (have_prog)
+        pcap_freecode(&prog);
+    munmap((void *)m, size);
+    if (status)
+        s->st.files_truncated++;
+    else
+        s->st.files_ok++;
+    return status;
+}
+
 /* One file.  Returns 0 read completely, 1 unreadable or truncated. */
 static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
                     void *ctx, volatile sig_atomic_t *stop, FILE *log)
@@ -136,6 +255,14 @@ static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
     uint64_t n = 0;
     int rc = 0;
 
+    if (p) {
+        /* classic pcap: the mapped fast path (libpcap validated the header) */
+        pcap_close(p);
+        rc = run_mapped(s, path, on_pkt, ctx, stop, log);
+        if (rc != -2)
+            return rc;
+        p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, eb);
+    }
     if (!p) {
         fprintf(log, "spanhound: %s: cannot read: %s\n", path,
                 *eb ? eb : "unknown error");

@@ -76,6 +76,8 @@ static const struct cfg_row rows[] = {
         "flows nDPI inspects at the same time (688 bytes each)"),
     U32("dpi.max_packets", dpi_max_packets, 24, 1, 255,
         "payload packets nDPI sees before it must decide"),
+    BOOL("dpi.extra_dissection", dpi_extra, 0,
+        "keep a classified flow in nDPI for its extra checks (TLS certificate risks); ~2x nDPI cost"),
 
     U32("parsers.http_states", http_states, 8192, 1, 16777216,
         "HTTP transactions parsed at the same time"),

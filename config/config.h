@@ -64,6 +64,7 @@ struct sh_config {
     int dpi_enabled;
     uint32_t dpi_pool;
     uint32_t dpi_max_packets;
+    int dpi_extra;
 
     /* parsers */
     uint32_t http_states, tls_states, dns_tcp_states;

@@ -37,7 +37,7 @@ if [ ! -s "$B/bench.pcap" ] || [ "$(stat -c %s "$B/bench.pcap")" -lt $((BENCH_MB
     cur=1700000000; i=0
     for f in "$DEV"/*/*.pcap "$DEV"/*/*.pcapng; do
         lt=$(capinfos -T -r -E "$f" 2>/dev/null | cut -f2)
-        [ "$lt" = "Ethernet" ] || continue
+        [ "$lt" = "ether" ] || [ "$lt" = "Ethernet" ] || continue
         start=$(capinfos -T -r -S -a "$f" | cut -f2 | cut -d. -f1)
         dur=$(capinfos -T -r -u "$f" | cut -f2 | cut -d. -f1)
         [ "${dur:-0}" -lt 3600 ] || continue          # skip multi-year lab traces
@@ -59,7 +59,7 @@ if [ ! -s "$B/bench.pcap" ] || [ "$(stat -c %s "$B/bench.pcap")" -lt $((BENCH_MB
     mergecap -F pcap -a -w "$B/bench.pcap" "$B/parts"/[0-9]*.pcap
     rm -rf "$B/parts"
 fi
-read -r PKTS BYTES _ < <("$B/pcap_loop" "$B/bench.pcap")
+read -r PKTS _ BYTES _ _ < <("$B/pcap_loop" "$B/bench.pcap")
 SIZE=$(stat -c %s "$B/bench.pcap")
 echo "== bench.pcap: $SIZE bytes on disk, $PKTS packets, $BYTES bytes on the wire"
 
