@@ -122,12 +122,15 @@ void eve_begin_record(struct json *j, char *buf, size_t cap,
         json_cstr(j, "src_ip", tmp);
         if (ev->proto == 6 || ev->proto == 17)
             json_u64(j, "src_port", ev->sport);
+    }
+    if (ev->dst.family) {
         addr_format(&ev->dst, tmp, sizeof(tmp));
         json_cstr(j, "dest_ip", tmp);
         if (ev->proto == 6 || ev->proto == 17)
             json_u64(j, "dest_port", ev->dport);
-        json_cstr(j, "proto", proto_name(ev->proto, tmp, sizeof(tmp)));
     }
+    if (ev->proto)
+        json_cstr(j, "proto", proto_name(ev->proto, tmp, sizeof(tmp)));
     if (ev->has_mac) {
         json_obj_open(j, "ether");
         mac_str(ev->src_mac, tmp, sizeof(tmp));

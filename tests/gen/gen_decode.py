@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generate the decode regression captures in pcaps/decode/ (committed; rerun
-to regenerate: /usr/bin/python3 tests/regress/gen_decode.py pcaps/decode).
+to regenerate: /usr/bin/python3 tests/gen/gen_decode.py pcaps/decode).
 
 Every capture carries DNS queries and answers whose names say which
 encapsulation they travelled in (e.g. "q.vlan.example.net"), so the test can

@@ -1,0 +1,450 @@
+/*
+ * dgahost.c -- per-host DGA context.  See dgahost.h.
+ */
+#include "dgahost.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lru.h"
+#include "../config/cidr.h"
+
+#define NX_KEEP 64        /* distinct failing names remembered per host */
+#define NX_EXAMPLES 3
+
+struct nx_name {
+    uint64_t hash;
+    uint64_t ts;
+    float score;
+};
+
+struct nx_window {
+    uint32_t n, next;             /* ring of NX_KEEP entries             */
+    struct nx_name e[NX_KEEP];
+    uint64_t failures;            /* failed answers (with repeats)       */
+    uint64_t first_fail_us;
+    char ex[NX_EXAMPLES][72];     /* highest-scoring recent names        */
+    float ex_score[NX_EXAMPLES];
+    uint64_t ex_ts[NX_EXAMPLES];
+    /* cross-host sharing */
+    uint32_t shared;              /* distinct names shared with others   */
+    uint32_t shared_algo;         /* ... of which algorithmic-looking    */
+    uint32_t peer_idx[DGAHOST_MAX_PEERS], peer_gen[DGAHOST_MAX_PEERS];
+    uint8_t npeers;
+    char shared_ex[72];
+};
+
+struct name_hosts {               /* one recently failed name            */
+    uint8_t n;
+    uint8_t algo;                 /* the name looks algorithmic          */
+    uint8_t counted[DGAHOST_MAX_PEERS];
+    uint32_t idx[DGAHOST_MAX_PEERS], gen[DGAHOST_MAX_PEERS];
+    uint64_t ts[DGAHOST_MAX_PEERS];
+};
+
+struct dgahost {
+    struct lru_map *win;          /* host key -> nx_window               */
+    struct lru_map *names;        /* name hash -> name_hosts             */
+    struct dgahost_stats st;
+};
+
+static uint64_t fnv64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (uint8_t)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h ? h : 1;
+}
+
+static uint64_t host_key(const struct host_table *ht, const struct host *h)
+{
+    return ((uint64_t)h->gen << 32) | host_index(ht, h);
+}
+
+struct dgahost *dgahost_create(size_t hosts, size_t names, char *err, size_t errlen)
+{
+    struct dgahost *g = calloc(1, sizeof(*g));
+    if (!g) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    g->win = lru_create(hosts, sizeof(struct nx_window), err, errlen);
+    g->names = g->win ? lru_create(names, sizeof(struct name_hosts), err, errlen) : NULL;
+    if (!g->names) {
+        dgahost_destroy(g);
+        return NULL;
+    }
+    return g;
+}
+
+void dgahost_destroy(struct dgahost *g)
+{
+    if (!g)
+        return;
+    lru_destroy(g->win);
+    lru_destroy(g->names);
+    free(g);
+}
+
+static void touched_add(struct dgahost_touched *t, uint32_t idx, uint32_t gen)
+{
+    for (int i = 0; i < t->n; i++)
+        if (t->idx[i] == idx && t->gen[i] == gen)
+            return;
+    if (t->n < 1 + DGAHOST_MAX_PEERS) {
+        t->idx[t->n] = idx;
+        t->gen[t->n] = gen;
+        t->n++;
+    }
+}
+
+/* Names failing within the window scoring >= min_score: count and mean
+ * score. */
+static int window_count(const struct nx_window *w, uint64_t now, uint64_t window_us,
+                        double min_score, double *mean)
+{
+    int n = 0;
+    double sum = 0;
+    for (uint32_t i = 0; i < w->n; i++) {
+        if (w->e[i].ts + window_us >= now && w->e[i].score >= min_score) {
+            n++;
+            sum += w->e[i].score;
+        }
+    }
+    *mean = n ? sum / n : 0;
+    return n;
+}
+
+static void note_example(struct nx_window *w, const char *name, float score, uint64_t now,
+                         uint64_t window_us)
+{
+    int slot = -1;
+    for (int i = 0; i < NX_EXAMPLES; i++) {
+        if (strcmp(w->ex[i], name) == 0)
+            return;
+        /* an empty or outdated slot first, else the lowest score */
+        if (!w->ex[i][0] || w->ex_ts[i] + window_us < now) {
+            slot = i;
+            break;
+        }
+        if (slot < 0 || w->ex_score[i] < w->ex_score[slot])
+            slot = i;
+    }
+    if (w->ex[slot][0] && w->ex_ts[slot] + window_us >= now && w->ex_score[slot] >= score)
+        return;
+    snprintf(w->ex[slot], sizeof(w->ex[slot]), "%s", name);
+    w->ex_score[slot] = score;
+    w->ex_ts[slot] = now;
+}
+
+static void examples_text(const struct nx_window *w, char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < NX_EXAMPLES && off < len; i++) {
+        if (!w->ex[i][0])
+            continue;
+        int k = snprintf(buf + off, len - off, "%s'%s'", off ? ", " : "", w->ex[i]);
+        if (k < 0)
+            break;
+        off += (size_t)k;
+    }
+}
+
+static const char *duration_text(double s, char *buf, size_t len)
+{
+    if (s < 120)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+    return buf;
+}
+
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_window *w,
+                               uint64_t now, const struct detect_params *p,
+                               struct dgahost_touched *out)
+{
+    uint64_t win_us = (uint64_t)(p->v[P_NX_WINDOW] * 1e6);
+    double mean, mean_all;
+    int n = window_count(w, now, win_us, p->v[P_DGA_CONTEXT_SCORE], &mean);
+    int n_all = window_count(w, now, win_us, 0, &mean_all);
+    int lexical = n >= (int)p->v[P_NX_MIN_NAMES] && mean >= p->v[P_NX_MIN_MEAN_SCORE];
+    int volume = n_all >= (int)p->v[P_NX_VOLUME_NAMES];
+    double conf;
+    if (lexical) {
+        double lo = p->v[P_NX_MIN_NAMES], hi = p->v[P_NX_FULL_NAMES];
+        double frac = hi > lo ? clamp01((n - lo) / (hi - lo)) : 1;
+        conf = (0.5 + 0.5 * frac) * (0.6 + 0.4 * mean);
+    } else if (volume) {
+        /* many failures of word-like names (wordlist and pseudo-word DGAs
+         * look like this, but so do a mail gateway or a link checker):
+         * never enough alone, it needs a second kind of evidence */
+        double vol = p->v[P_NX_VOLUME_NAMES];
+        conf = 0.4 + 0.3 * clamp01((n_all - vol) / vol);
+    } else {
+        return;
+    }
+    struct evidence *e = host_evidence(ht, h, EVK_DGA_NXDOMAIN, 1);
+    if (!e)
+        return;
+    if (e->active && conf < e->confidence && now < e->last_us + win_us)
+        conf = e->confidence;          /* keep the peak of this burst */
+    char ex[256], dur[32];
+    examples_text(w, ex, sizeof(ex));
+    double span = w->first_fail_us && now > w->first_fail_us ?
+                  (double)(now - w->first_fail_us) / 1e6 : 0;
+    if (span > p->v[P_NX_WINDOW])
+        span = p->v[P_NX_WINDOW];
+    if (!e->active)
+        e->first_us = now;
+    e->active = 1;
+    e->last_us = now;
+    e->count++;
+    e->weight = p->v[P_NX_WEIGHT];
+    e->confidence = conf;
+    snprintf(e->indicator, sizeof(e->indicator), "%s", w->ex[0][0] ? w->ex[0] : "");
+    if (lexical)
+        snprintf(e->explanation, sizeof(e->explanation),
+                 "%llu NXDOMAIN answers for %d distinct algorithmic-looking domains in %s "
+                 "(mean DGA score %.2f), e.g. %s",
+                 (unsigned long long)w->failures, n, duration_text(span, dur, sizeof(dur)),
+                 mean, ex);
+    else
+        snprintf(e->explanation, sizeof(e->explanation),
+                 "%llu NXDOMAIN answers for %d distinct unpopular domains in %s; the names "
+                 "look like words (mean DGA score %.2f), as wordlist DGAs make them, e.g. %s",
+                 (unsigned long long)w->failures, n_all, duration_text(span, dur, sizeof(dur)),
+                 mean_all, ex);
+    touched_add(out, host_index(ht, h), h->gen);
+}
+
+static void update_shared_evidence(struct dgahost *g, struct host_table *ht, struct host *h,
+                                   uint64_t now, const struct detect_params *p,
+                                   struct dgahost_touched *out)
+{
+    struct nx_window *w = lru_peek(g->win, host_key(ht, h));
+    /* word-like names are shared by accident (typos, dead links): twice as
+     * many of them are needed */
+    if (!w || (w->shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES] &&
+               w->shared < 2 * (uint32_t)p->v[P_SHARED_MIN_NAMES]))
+        return;
+    struct evidence *e = host_evidence(ht, h, EVK_DGA_SHARED, 1);
+    if (!e)
+        return;
+    char peers[160];
+    size_t off = 0;
+    peers[0] = '\0';
+    for (int i = 0; i < w->npeers; i++) {
+        struct host *ph = host_at(ht, w->peer_idx[i], w->peer_gen[i]);
+        if (!ph)
+            continue;
+        char ip[64];
+        addr_format(&ph->ip, ip, sizeof(ip));
+        int k = snprintf(peers + off, sizeof(peers) - off, "%s%s", off ? ", " : "", ip);
+        if (k < 0 || (size_t)k >= sizeof(peers) - off)
+            break;
+        off += (size_t)k;
+    }
+    double conf = 0.6 + 0.4 * clamp01((w->shared - p->v[P_SHARED_MIN_NAMES]) /
+                                      (p->v[P_SHARED_MIN_NAMES] * 3));
+    if (w->shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES])
+        conf *= 0.8;   /* word-like names only: less sure it is one family */
+    if (!e->active)
+        e->first_us = now;
+    e->active = 1;
+    e->last_us = now;
+    e->count++;
+    e->weight = p->v[P_SHARED_WEIGHT];
+    e->confidence = conf;
+    snprintf(e->indicator, sizeof(e->indicator), "%s", w->shared_ex);
+    snprintf(e->explanation, sizeof(e->explanation),
+             "%u of its failed names (%u algorithmic-looking) were also failed by %s "
+             "(e.g. '%s'): the same DGA family on several hosts",
+             w->shared, w->shared_algo, peers[0] ? peers : "other hosts", w->shared_ex);
+    touched_add(out, host_index(ht, h), h->gen);
+}
+
+/* The name was failed by h: join it to the hosts that failed it too. */
+static void share(struct dgahost *g, struct host_table *ht, struct host *h,
+                  uint64_t name_hash, const char *name, int algo, uint64_t now,
+                  const struct detect_params *p, struct dgahost_touched *out)
+{
+    uint64_t win_us = (uint64_t)(p->v[P_SHARED_WINDOW] * 1e6);
+    uint32_t hi = host_index(ht, h);
+    struct name_hosts *nh = lru_get(g->names, name_hash, 1, NULL);
+    nh->algo = (uint8_t)algo;
+    int me = -1;
+    for (int i = 0; i < nh->n; i++)
+        if (nh->idx[i] == hi && nh->gen[i] == h->gen)
+            me = i;
+    if (me < 0) {
+        if (nh->n < DGAHOST_MAX_PEERS) {
+            me = nh->n++;
+        } else {        /* replace the oldest host of this name */
+            me = 0;
+            for (int i = 1; i < nh->n; i++)
+                if (nh->ts[i] < nh->ts[me])
+                    me = i;
+        }
+        nh->idx[me] = hi;
+        nh->gen[me] = h->gen;
+        nh->counted[me] = 0;
+    }
+    nh->ts[me] = now;
+
+    /* live others within the window */
+    int others = 0;
+    for (int i = 0; i < nh->n; i++)
+        if (i != me && nh->ts[i] + win_us >= now && host_at(ht, nh->idx[i], nh->gen[i]))
+            others++;
+    if (!others)
+        return;
+    for (int i = 0; i < nh->n; i++) {
+        if (nh->ts[i] + win_us < now)
+            continue;
+        struct host *x = host_at(ht, nh->idx[i], nh->gen[i]);
+        if (!x)
+            continue;
+        struct nx_window *w = lru_peek(g->win, ((uint64_t)x->gen << 32) | nh->idx[i]);
+        if (!w)
+            continue;
+        if (!nh->counted[i]) {
+            nh->counted[i] = 1;
+            w->shared++;
+            if (nh->algo)
+                w->shared_algo++;
+            if (nh->algo || !w->shared_ex[0])
+                snprintf(w->shared_ex, sizeof(w->shared_ex), "%s", name);
+        }
+        /* remember peers for the explanation */
+        for (int j = 0; j < nh->n; j++) {
+            if (j == i || nh->ts[j] + win_us < now)
+                continue;
+            int known = 0;
+            for (int k = 0; k < w->npeers; k++)
+                if (w->peer_idx[k] == nh->idx[j] && w->peer_gen[k] == nh->gen[j])
+                    known = 1;
+            if (!known && w->npeers < DGAHOST_MAX_PEERS) {
+                w->peer_idx[w->npeers] = nh->idx[j];
+                w->peer_gen[w->npeers] = nh->gen[j];
+                w->npeers++;
+            }
+        }
+        update_shared_evidence(g, ht, x, now, p, out);
+    }
+}
+
+void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
+                    const struct dga_verdict *v, uint64_t now_us,
+                    const struct detect_params *p, struct dgahost_touched *out)
+{
+    /* popular names fail for mundane reasons (ad blocking, outages) */
+    if (v->popular)
+        return;
+    int algo = v->score >= p->v[P_DGA_CONTEXT_SCORE];
+    g->st.failures_counted++;
+    uint64_t win_us = (uint64_t)(p->v[P_NX_WINDOW] * 1e6);
+    int created;
+    size_t before = lru_evictions(g->win);
+    struct nx_window *w = lru_get(g->win, host_key(ht, h), 1, &created);
+    if (lru_evictions(g->win) != before)
+        g->st.windows_evicted++;
+
+    /* a quiet spell restarts the burst */
+    if (w->first_fail_us == 0 || now_us > w->first_fail_us + 2 * win_us) {
+        double mean;
+        if (window_count(w, now_us, win_us, 0, &mean) == 0) {
+            w->failures = 0;
+            w->first_fail_us = now_us;
+        }
+    }
+    w->failures++;
+
+    uint64_t hash = fnv64(v->parts.regdomain);
+    int found = 0;
+    for (uint32_t i = 0; i < w->n; i++) {
+        if (w->e[i].hash == hash) {
+            w->e[i].ts = now_us;
+            found = 1;
+            break;
+        }
+    }
+    if (!found) {
+        uint32_t slot;
+        if (w->n < NX_KEEP) {
+            slot = w->n++;
+        } else {
+            slot = w->next;
+            w->next = (w->next + 1) % NX_KEEP;
+        }
+        w->e[slot].hash = hash;
+        w->e[slot].ts = now_us;
+        w->e[slot].score = (float)v->score;
+    }
+    note_example(w, v->parts.regdomain, (float)v->score, now_us, win_us);
+    update_nx_evidence(ht, h, w, now_us, p, out);
+    if (!found) {
+        size_t nb = lru_evictions(g->names);
+        share(g, ht, h, hash, v->parts.regdomain, algo, now_us, p, out);
+        if (lru_evictions(g->names) != nb)
+            g->st.names_evicted++;
+    }
+}
+
+void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
+                      const struct dga_verdict *v, const char *addrs,
+                      uint64_t now_us, const struct detect_params *p,
+                      struct dgahost_touched *out)
+{
+    if (v->popular || v->score < p->v[P_DGA_CONTEXT_SCORE])
+        return;
+    struct nx_window *w = lru_peek(g->win, host_key(ht, h));
+    if (!w)
+        return;
+    uint64_t win_us = (uint64_t)(p->v[P_NX_WINDOW] * 1e6);
+    double mean;
+    int n = window_count(w, now_us, win_us, p->v[P_DGA_CONTEXT_SCORE], &mean);
+    if (n < (int)p->v[P_RESOLVED_MIN_FAILURES])
+        return;
+    /* the same name failing earlier is not "finally resolving" */
+    uint64_t hash = fnv64(v->parts.regdomain);
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->e[i].hash == hash)
+            return;
+    struct evidence *e = host_evidence(ht, h, EVK_DGA_RESOLVED, 1);
+    if (!e)
+        return;
+    double conf = clamp01((0.55 + 0.4 * v->score) *
+                          (0.7 + 0.3 * clamp01(n / p->v[P_NX_FULL_NAMES])));
+    if (!e->active)
+        e->first_us = now_us;
+    e->active = 1;
+    e->last_us = now_us;
+    e->count++;
+    e->weight = p->v[P_RESOLVED_WEIGHT];
+    e->confidence = conf;
+    snprintf(e->indicator, sizeof(e->indicator), "%s", v->parts.regdomain);
+    snprintf(e->explanation, sizeof(e->explanation),
+             "'%s' (DGA score %.2f) resolved%s%s after %d failed algorithmic lookups: "
+             "likely the live C2",
+             v->parts.regdomain, v->score, addrs && *addrs ? " to " : "",
+             addrs ? addrs : "", n);
+    touched_add(out, host_index(ht, h), h->gen);
+    (void)g;
+}
+
+void dgahost_get_stats(const struct dgahost *g, struct dgahost_stats *s)
+{
+    *s = g->st;
+}

@@ -1,0 +1,77 @@
+/*
+ * params.h -- every weight, threshold and window of the detectors, in one
+ * table (params.c), each overridable from the configuration file's
+ * `detect { name = value; }` group.
+ *
+ * A struct detect_params is a plain array of doubles indexed by enum
+ * param_id, so a detector reads `p->v[P_NX_WINDOW]` with no lookup.  The
+ * table gives every row a name, a default, a range and a one-line
+ * description; docs/detections.md and config/spanhound.conf list them.
+ */
+#ifndef SH_PARAMS_H
+#define SH_PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum param_id {
+    /* scoring */
+    P_SCORE_THRESHOLD,
+    P_SCORE_CLEAR,
+    P_HALF_LIFE,
+    P_STANDALONE_CONFIDENCE,
+    /* hosts */
+    P_MAC_ROUTER_IPS,
+    P_RESOLVER_MIN_CLIENTS,
+    /* DGA: names */
+    P_DGA_NAME_THRESHOLD,
+    P_DGA_CONTEXT_SCORE,
+    /* DGA: per-host NXDOMAIN bursts */
+    P_NX_WINDOW,
+    P_NX_MIN_NAMES,
+    P_NX_FULL_NAMES,
+    P_NX_MIN_MEAN_SCORE,
+    P_NX_VOLUME_NAMES,
+    P_NX_WEIGHT,
+    /* DGA: the name that resolves after failures */
+    P_RESOLVED_MIN_FAILURES,
+    P_RESOLVED_WEIGHT,
+    /* DGA: hosts failing on the same names */
+    P_SHARED_WINDOW,
+    P_SHARED_MIN_NAMES,
+    P_SHARED_WEIGHT,
+    /* DNS tunnelling */
+    P_TUNNEL_WINDOW,
+    P_TUNNEL_MIN_UNIQUE,
+    P_TUNNEL_FULL_UNIQUE,
+    P_TUNNEL_MIN_LABEL_LEN,
+    P_TUNNEL_MIN_ENTROPY,
+    P_TUNNEL_MIN_BYTES,
+    P_TUNNEL_POPULAR_FACTOR,
+    P_TUNNEL_WEIGHT,
+    P_MAX
+};
+
+struct detect_params {
+    double v[P_MAX];
+};
+
+/* Defaults from the table.  dga_name_threshold defaults to 0 here, meaning
+ * "the trained model's own threshold" (see dga_default_threshold()). */
+void params_defaults(struct detect_params *p);
+
+/* Set one parameter by name.  0 ok; -1 with a message (unknown name, out
+ * of range) in err. */
+int params_set(struct detect_params *p, const char *name, double value,
+               char *err, size_t errlen);
+
+/* Table access, for documentation and --print-config. */
+size_t params_count(void);
+const char *params_name(size_t i);
+const char *params_help(size_t i);
+double params_default(size_t i);
+
+/* "name = value;  # help" lines for every parameter. */
+void params_print(const struct detect_params *p, FILE *fp, int indent);
+
+#endif /* SH_PARAMS_H */

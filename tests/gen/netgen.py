@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""netgen -- small building blocks for the generated test captures.
+
+A Net collects frames with explicit timestamps and writes them in time
+order.  Helpers produce complete, well-formed exchanges: DHCP
+DORA with a hostname, DNS query/answer pairs (A, AAAA, CNAME chains,
+NXDOMAIN, TXT/NULL), TCP connections with a TLS ClientHello or an HTTP
+request, ARP.  Everything is deterministic: no randomness unless a seeded
+random.Random is passed in.  Addresses come from RFC 5737 / RFC 3849
+documentation ranges and RFC 1918 space.
+"""
+import struct
+
+from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether, Raw,
+                       conf, load_layer, wrpcap)
+
+conf.verb = 0
+load_layer("tls")
+from scapy.layers.tls.extensions import ServerName, TLS_Ext_ServerName  # noqa: E402
+from scapy.layers.tls.handshake import TLSClientHello  # noqa: E402
+from scapy.layers.tls.record import TLS  # noqa: E402
+
+ROUTER_MAC = "02:00:5e:00:00:01"
+
+
+def mac_of(ip):
+    """a stable locally administered MAC for an internal IP"""
+    o = [int(x) for x in ip.split(".")]
+    return "02:16:%02x:%02x:%02x:%02x" % tuple(o)
+
+
+class Net:
+    def __init__(self, t0):
+        self.t0 = t0
+        self.frames = []
+        self.seq = 0
+        self._sport = {}
+
+    def add(self, t, frame):
+        frame.time = self.t0 + t
+        self.frames.append((self.t0 + t, self.seq, frame))
+        self.seq += 1
+
+    def sport(self, ip):
+        p = self._sport.get(ip, 49152)
+        self._sport[ip] = p + 1 if p < 65000 else 49152
+        return p
+
+    def write(self, path):
+        self.frames.sort(key=lambda x: (x[0], x[1]))
+        wrpcap(path, [f for _, _, f in self.frames])
+
+    # ---- L2 helpers ------------------------------------------------------
+    def eth(self, src_ip, dst_ip, internal):
+        """Ethernet header for a frame between src and dst; `internal` tells
+        which of them are on the LAN (others sit behind the router)"""
+        s = mac_of(src_ip) if internal(src_ip) else ROUTER_MAC
+        d = mac_of(dst_ip) if internal(dst_ip) else ROUTER_MAC
+        return Ether(src=s, dst=d)
+
+    # ---- DHCP --------------------------------------------------------------
+    def dhcp(self, t, server, client_ip, hostname, xid):
+        cmac = mac_of(client_ip)
+        chaddr = bytes.fromhex(cmac.replace(":", "")) + b"\0" * 10
+        smac = mac_of(server)
+
+        def pkt(src, dst, sport, dport, smac_, dmac_, op, opts, yiaddr="0.0.0.0"):
+            return (Ether(src=smac_, dst=dmac_) / IP(src=src, dst=dst) /
+                    UDP(sport=sport, dport=dport) /
+                    BOOTP(op=op, xid=xid, chaddr=chaddr, yiaddr=yiaddr) / DHCP(options=opts))
+        common = [("server_id", server), ("lease_time", 86400), ("subnet_mask", "255.255.255.0"),
+                  ("router", server), ("name_server", server)]
+        self.add(t, pkt("0.0.0.0", "255.255.255.255", 68, 67, cmac, "ff:ff:ff:ff:ff:ff", 1,
+                        [("message-type", "discover"), ("hostname", hostname.encode()), "end"]))
+        self.add(t + 0.01, pkt(server, client_ip, 67, 68, smac, cmac, 2,
+                               [("message-type", "offer")] + common + ["end"], client_ip))
+        self.add(t + 0.02, pkt("0.0.0.0", "255.255.255.255", 68, 67, cmac, "ff:ff:ff:ff:ff:ff", 1,
+                               [("message-type", "request"), ("requested_addr", client_ip),
+                                ("server_id", server), ("hostname", hostname.encode()), "end"]))
+        self.add(t + 0.03, pkt(server, client_ip, 67, 68, smac, cmac, 2,
+                               [("message-type", "ack")] + common + ["end"], client_ip))
+
+    def arp_reply(self, t, ip, to_ip):
+        self.add(t, Ether(src=mac_of(ip), dst=mac_of(to_ip)) /
+                 ARP(op=2, hwsrc=mac_of(ip), psrc=ip, hwdst=mac_of(to_ip), pdst=to_ip))
+
+    # ---- DNS ----------------------------------------------------------------
+    def dns(self, t, client, server, name, internal, qtype="A", rcode=0, answers=(), rtt=0.012,
+            qid=None, answer_name=None):
+        """query and answer; answers: list of (type, rdata[, rrname]) tuples"""
+        qid = qid if qid is not None else (self.seq * 7919) & 0xffff
+        sp = self.sport(client)
+        q = (self.eth(client, server, internal) / IP(src=client, dst=server) /
+             UDP(sport=sp, dport=53) / DNS(id=qid, rd=1, qd=DNSQR(qname=name, qtype=qtype)))
+        self.add(t, q)
+        if rcode is None:                      # unanswered
+            return
+        an = None
+        for a in answers:
+            typ, data = a[0], a[1]
+            rrname = a[2] if len(a) > 2 else (answer_name or name)
+            rr = DNSRR(rrname=rrname, type=typ, ttl=300, rdata=data)
+            an = rr if an is None else an / rr
+        r = (self.eth(server, client, internal) / IP(src=server, dst=client) /
+             UDP(sport=53, dport=sp) /
+             DNS(id=qid, qr=1, rd=1, ra=1, rcode=rcode, qd=DNSQR(qname=name, qtype=qtype),
+                 an=an, ancount=len(answers)))
+        self.add(t + rtt, r)
+
+    # ---- TCP ----------------------------------------------------------------
+    def tcp(self, t, client, server, dport, internal, payload_c=b"", payload_s=b"",
+            rtt=0.02, refuse=False):
+        sp = self.sport(client)
+        ec, es = self.eth(client, server, internal), self.eth(server, client, internal)
+        c, s = 1000, 50000
+        self.add(t, ec / IP(src=client, dst=server) / TCP(sport=sp, dport=dport, flags="S", seq=c))
+        if refuse:
+            self.add(t + rtt, es / IP(src=server, dst=client) /
+                     TCP(sport=dport, dport=sp, flags="RA", seq=0, ack=c + 1))
+            return
+        self.add(t + rtt, es / IP(src=server, dst=client) /
+                 TCP(sport=dport, dport=sp, flags="SA", seq=s, ack=c + 1))
+        self.add(t + rtt + 0.001, ec / IP(src=client, dst=server) /
+                 TCP(sport=sp, dport=dport, flags="A", seq=c + 1, ack=s + 1))
+        tt = t + rtt + 0.002
+        if payload_c:
+            self.add(tt, ec / IP(src=client, dst=server) /
+                     TCP(sport=sp, dport=dport, flags="PA", seq=c + 1, ack=s + 1) / Raw(payload_c))
+        if payload_s:
+            self.add(tt + rtt, es / IP(src=server, dst=client) /
+                     TCP(sport=dport, dport=sp, flags="PA", seq=s + 1,
+                         ack=c + 1 + len(payload_c)) / Raw(payload_s))
+        cf, sf = c + 1 + len(payload_c), s + 1 + len(payload_s)
+        self.add(tt + 2 * rtt, ec / IP(src=client, dst=server) /
+                 TCP(sport=sp, dport=dport, flags="FA", seq=cf, ack=sf))
+        self.add(tt + 3 * rtt, es / IP(src=server, dst=client) /
+                 TCP(sport=dport, dport=sp, flags="FA", seq=sf, ack=cf + 1))
+        self.add(tt + 3 * rtt + 0.001, ec / IP(src=client, dst=server) /
+                 TCP(sport=sp, dport=dport, flags="A", seq=cf + 1, ack=sf + 1))
+
+    def tls(self, t, client, server, sni, internal, dport=443):
+        ch = TLS(msg=[TLSClientHello(
+            ciphers=[0x1301, 0x1302, 0xc02b, 0xc02f, 0xc02c, 0xc030],
+            ext=[TLS_Ext_ServerName(servernames=[ServerName(servername=sni.encode())])])])
+        self.tcp(t, client, server, dport, internal, bytes(ch))
+
+    def http(self, t, client, server, host, uri, internal, ua="Mozilla/5.0", status=200,
+             body=b"ok"):
+        req = ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nAccept: */*\r\n\r\n"
+               % (uri, host, ua)).encode()
+        resp = (b"HTTP/1.1 %d OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+                % (status, len(body))) + body
+        self.tcp(t, client, server, 80, internal, req, resp)
+
+
+def ipv4_in(prefix):
+    """predicate: is the IPv4 address inside 'a.b.c.' style prefixes"""
+    prefixes = prefix if isinstance(prefix, (list, tuple)) else [prefix]
+    return lambda ip: any(ip.startswith(p) for p in prefixes)
+
+
+def u32(x):
+    return struct.unpack("<I", struct.pack("<I", x & 0xffffffff))[0]

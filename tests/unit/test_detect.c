@@ -1,0 +1,498 @@
+/*
+ * test_detect.c -- the detection engine end to end on synthetic events:
+ * bindings, NXDOMAIN bursts, the resolving C2, shared names, resolvers and
+ * allowlists, router MACs, DNS tunnels, decay to "cleared", determinism.
+ *
+ * Names are generated here from a seeded generator (random consonant-heavy
+ * labels, or dictionary-like compounds), never taken from a dataset.
+ * The DGA model comes from $SH_DATADIR (default detect/data).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../config/config.h"
+#include "../../detect/detect.h"
+
+#define S 1000000ULL
+#define MAXV 64
+
+struct seen {
+    int n;
+    struct verdict v[MAXV];
+};
+
+static void on_verdict(void *ctx, const struct verdict *v)
+{
+    struct seen *s = ctx;
+    if (s->n < MAXV)
+        s->v[s->n] = *v;
+    s->n++;
+}
+
+static struct sh_config *base_config(void)
+{
+    struct sh_config *c = malloc(sizeof(*c));
+    config_defaults(c);
+    const char *dd = getenv("SH_DATADIR");
+    snprintf(c->data_dir, sizeof(c->data_dir), "%s", dd ? dd : "detect/data");
+    return c;
+}
+
+static struct sh_addr ip(const char *s)
+{
+    struct sh_addr a;
+    assert_int_equal(addr_parse(s, &a), 0);
+    return a;
+}
+
+static uint32_t rng = 12345;
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+/* a random algorithmic-looking registrable domain */
+static void random_name(char *buf, size_t len)
+{
+    static const char *tlds[] = { "com", "net", "info", "biz" };
+    int n = 11 + (int)(next() % 5);
+    size_t k = 0;
+    for (int i = 0; i < n && k + 1 < len; i++)
+        buf[k++] = (char)('a' + next() % 26);
+    snprintf(buf + k, len - k, ".%s", tlds[next() % 4]);
+}
+
+static struct sh_event dns_answer(const char *client, const char *server, const char *name,
+                                  int rcode, const char *addr, uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_DNS);
+    ev.ts_us = ts;
+    ev.proto = 17;
+    ev.src = ip(server);
+    ev.dst = ip(client);
+    ev.sport = 53;
+    ev.dport = 50000;
+    ev.u.dns.qr = 1;
+    ev.u.dns.rcode = (uint8_t)rcode;
+    ev.u.dns.nq = 1;
+    ev.u.dns.q[0].type = 1;
+    ev.u.dns.q[0].name = ev_puts(&ev, name, 0);
+    if (addr) {
+        ev.u.dns.nan = 1;
+        ev.u.dns.an[0].type = 1;
+        ev.u.dns.an[0].name = ev.u.dns.q[0].name;
+        ev.u.dns.an[0].data = ev_puts(&ev, addr, 0);
+    }
+    return ev;
+}
+
+static struct sh_event dns_query(const char *client, const char *server, const char *name,
+                                 uint16_t qtype, uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_DNS);
+    ev.ts_us = ts;
+    ev.proto = 17;
+    ev.src = ip(client);
+    ev.dst = ip(server);
+    ev.sport = 50000;
+    ev.dport = 53;
+    ev.u.dns.nq = 1;
+    ev.u.dns.q[0].type = qtype;
+    ev.u.dns.q[0].name = ev_puts(&ev, name, 0);
+    return ev;
+}
+
+static struct sh_event dhcp_ack(const char *client, const uint8_t mac[6], const char *hostname,
+                                uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_DHCP);
+    ev.ts_us = ts;
+    ev.proto = 17;
+    ev.src = ip("10.0.0.1");
+    ev.dst = ip(client);
+    ev.u.dhcp.op = 2;
+    ev.u.dhcp.msg_type = 5;
+    memcpy(ev.u.dhcp.client_mac, mac, 6);
+    ev.u.dhcp.assigned_ip = ip(client);
+    ev.u.dhcp.hostname = ev_puts(&ev, hostname, 0);
+    return ev;
+}
+
+static struct sh_event tick(uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_ARP);
+    ev.ts_us = ts;
+    ev.u.arp.ip = ip("198.51.100.1");   /* external: touches no host */
+    return ev;
+}
+
+/* n NXDOMAINs for fresh random names, one every 3 s from t */
+static uint64_t nx_burst(struct detect *d, const char *client, int n, uint64_t t)
+{
+    char name[64];
+    for (int i = 0; i < n; i++) {
+        random_name(name, sizeof(name));
+        struct sh_event ev = dns_answer(client, "10.0.0.53", name, 3, NULL, t);
+        detect_event(d, &ev);
+        t += 3 * S;
+    }
+    return t;
+}
+
+static const struct verdict *last_for(const struct seen *s, const char *addr)
+{
+    struct sh_addr a = ip(addr);
+    for (int i = s->n - 1; i >= 0; i--)
+        if (i < MAXV && memcmp(&s->v[i].ip, &a, sizeof(a)) == 0)
+            return &s->v[i];
+    return NULL;
+}
+
+/* out of line: gcc 12 misreads strstr on fields of returned pointers */
+__attribute__((noinline)) static int contains(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
+
+static const struct evidence *ev_of(const struct verdict *v, int kind)
+{
+    for (int i = 0; i < v->nev; i++)
+        if (v->ev[i].kind == kind)
+            return &v->ev[i];
+    return NULL;
+}
+
+static void an_nxdomain_burst_flags_the_host_with_its_mac_and_name(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    assert_non_null(d);
+    static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    struct sh_event ev = dhcp_ack("10.0.0.7", mac, "LAPTOP-7", 1 * S);
+    detect_event(d, &ev);
+    rng = 777;
+    nx_burst(d, "10.0.0.7", 30, 10 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.7");
+    assert_non_null(v);
+    assert_int_equal(s.v[0].change, VERDICT_INFECTED);
+    assert_true(v->flagged);
+    assert_true(v->mac_known && v->mac_trusted);
+    assert_memory_equal(v->mac, mac, 6);
+    assert_string_equal(v->hostname, "LAPTOP-7");
+    const struct evidence *e = ev_of(v, EVK_DGA_NXDOMAIN);
+    assert_non_null(e);
+    assert_true(contains(e->explanation, "NXDOMAIN answers for"));
+    assert_true(e->confidence >= 0.8);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_few_failures_do_not_flag(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 4242;
+    nx_burst(d, "10.0.0.8", 4, 10 * S);
+    assert_int_equal(s.n, 0);
+    struct verdict v[4];
+    assert_int_equal(detect_hosts(d, v, 4), 0);   /* below nx_min_names: nothing */
+    detect_destroy(d);
+    free(c);
+}
+
+static void the_name_resolving_after_failures_is_reported_as_c2(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 99;
+    uint64_t t = nx_burst(d, "10.0.0.9", 10, 10 * S);
+    random_name(name, sizeof(name));
+    struct sh_event ev = dns_answer("10.0.0.9", "10.0.0.53", name, 0, "203.0.113.5", t);
+    detect_event(d, &ev);
+    const struct verdict *v = last_for(&s, "10.0.0.9");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    const struct evidence *e = ev_of(v, EVK_DGA_RESOLVED);
+    assert_non_null(e);
+    assert_string_equal(e->indicator, name);
+    assert_true(contains(e->explanation, "203.0.113.5"));
+    detect_destroy(d);
+    free(c);
+}
+
+static void hosts_failing_on_the_same_names_share_evidence(void **state)
+{
+    (void)state;
+    char err[512], names[8][64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 31337;
+    for (int i = 0; i < 8; i++)
+        random_name(names[i], sizeof(names[i]));
+    uint64_t t = 10 * S;
+    for (int i = 0; i < 8; i++, t += S) {
+        struct sh_event a = dns_answer("10.0.0.21", "10.0.0.53", names[i], 3, NULL, t);
+        struct sh_event b = dns_answer("10.0.0.22", "10.0.0.53", names[i], 3, NULL, t + S / 2);
+        detect_event(d, &a);
+        detect_event(d, &b);
+    }
+    struct verdict v[4];
+    int n = detect_hosts(d, v, 4);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++) {
+        const struct evidence *e = ev_of(&v[i], EVK_DGA_SHARED);
+        assert_non_null(e);
+        assert_true(contains(e->explanation, "also failed by 10.0.0.2"));
+    }
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_resolver_relaying_nxdomains_is_not_a_suspect(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    /* 10.0.0.53 answers two internal clients: it is a resolver */
+    struct sh_event a = dns_answer("10.0.0.30", "10.0.0.53", "example.org", 0, "192.0.2.1", S);
+    struct sh_event b = dns_answer("10.0.0.31", "10.0.0.53", "example.org", 0, "192.0.2.1", 2 * S);
+    detect_event(d, &a);
+    detect_event(d, &b);
+    /* then gets every client's NXDOMAIN from upstream */
+    char name[64];
+    rng = 5150;
+    for (int i = 0; i < 40; i++) {
+        random_name(name, sizeof(name));
+        struct sh_event ev = dns_answer("10.0.0.53", "9.9.9.9", name, 3, NULL, (10 + i) * S);
+        detect_event(d, &ev);
+    }
+    assert_int_equal(s.n, 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void configured_resolvers_and_allowlists_raise_nothing(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    assert_int_equal(cidr_set_parse_list(&c->dns_resolvers, "10.0.0.40", err, sizeof(err)), 0);
+    assert_int_equal(cidr_set_parse_list(&c->allow_nets, "10.0.0.41", err, sizeof(err)), 0);
+    c->allow_names.n = 4;
+    snprintf(c->allow_names.v[0], CFG_STR_MAX, "*.com");
+    snprintf(c->allow_names.v[1], CFG_STR_MAX, "*.net");
+    snprintf(c->allow_names.v[2], CFG_STR_MAX, "*.info");
+    snprintf(c->allow_names.v[3], CFG_STR_MAX, "*.biz");
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 1;
+    nx_burst(d, "10.0.0.40", 30, S);     /* configured resolver */
+    nx_burst(d, "10.0.0.41", 30, S);     /* allowlisted host */
+    nx_burst(d, "10.0.0.42", 30, S);     /* every name allowlisted */
+    assert_int_equal(s.n, 0);
+    struct verdict v[4];
+    assert_int_equal(detect_hosts(d, v, 4), 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void external_hosts_are_never_suspects(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 2;
+    nx_burst(d, "198.51.100.7", 30, S);
+    assert_int_equal(s.n, 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_host_behind_a_router_is_reported_without_its_mac(void **state)
+{
+    (void)state;
+    char err[512], buf[32];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t router[6] = { 0x02, 0, 0, 0, 0, 0xfe };
+    /* six internal hosts whose packets all carry the router's MAC */
+    for (int i = 1; i <= 6; i++) {
+        snprintf(buf, sizeof(buf), "10.9.0.%d", i);
+        struct sh_event ev = dns_query(buf, "10.0.0.53", "example.org", 1, (uint64_t)i * S);
+        ev.has_mac = 1;
+        memcpy(ev.src_mac, router, 6);
+        detect_event(d, &ev);
+    }
+    rng = 3;
+    nx_burst(d, "10.9.0.1", 30, 10 * S);
+    const struct verdict *v = last_for(&s, "10.9.0.1");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    assert_true(v->mac_known);
+    assert_false(v->mac_trusted);
+    assert_int_equal(v->mac_ips, 6);
+    detect_destroy(d);
+    free(c);
+}
+
+static void the_verdict_clears_when_the_score_decays(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 8;
+    uint64_t t = nx_burst(d, "10.0.0.50", 30, S);
+    assert_true(s.n >= 1);
+    assert_int_equal(s.v[0].change, VERDICT_INFECTED);
+    int before = s.n;
+    /* quiet for 4 half-lives: 1.2 x ~1 decays to ~0.08 < score_clear */
+    for (uint64_t k = 1; k <= 4 * 3600 / 10; k++) {
+        struct sh_event ev = tick(t + k * 10 * S);
+        detect_event(d, &ev);
+    }
+    assert_int_equal(s.n, before + 1);
+    const struct verdict *v = last_for(&s, "10.0.0.50");
+    assert_int_equal(v->change, VERDICT_CLEARED);
+    assert_false(v->flagged);
+    assert_true(v->score < detect_get_params(d)->v[P_SCORE_CLEAR]);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_dns_tunnel_is_flagged_with_its_zone(void **state)
+{
+    (void)state;
+    char err[512], name[256];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 4;
+    for (int i = 0; i < 120; i++) {
+        size_t k = 0;
+        for (int j = 0; j < 48; j++)
+            k += (size_t)snprintf(name + k, sizeof(name) - k, "%x", next() & 15);
+        snprintf(name + k, sizeof(name) - k, ".t.exfil-zone.net");
+        struct sh_event ev = dns_query("10.0.0.60", "10.0.0.53", name, 16, (uint64_t)(i + 1) * S / 2);
+        detect_event(d, &ev);
+    }
+    const struct verdict *v = last_for(&s, "10.0.0.60");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    const struct evidence *e = ev_of(v, EVK_DNS_TUNNEL);
+    assert_non_null(e);
+    assert_string_equal(e->indicator, "exfil-zone.net");
+    assert_true(contains(e->explanation, "TXT"));
+    detect_destroy(d);
+    free(c);
+}
+
+static void ordinary_lookups_of_many_names_are_not_a_tunnel(void **state)
+{
+    (void)state;
+    char err[512], name[128];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const char *words[] = { "www", "mail", "cdn", "static", "images", "api", "login", "m" };
+    /* many distinct, short, word-like names across zones */
+    for (int i = 0; i < 400; i++) {
+        snprintf(name, sizeof(name), "%s%d.shop%d.example-%d.com", words[i % 8], i % 13, i % 7, i % 5);
+        struct sh_event ev = dns_query("10.0.0.61", "10.0.0.53", name, 1, (uint64_t)(i + 1) * S);
+        detect_event(d, &ev);
+    }
+    assert_int_equal(s.n, 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void the_same_events_give_the_same_verdicts(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen a = { 0 }, b = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d1 = detect_create(c, on_verdict, &a, err, sizeof(err));
+    struct detect *d2 = detect_create(c, on_verdict, &b, err, sizeof(err));
+    rng = 555;
+    nx_burst(d1, "10.0.0.70", 25, S);
+    rng = 555;
+    nx_burst(d2, "10.0.0.70", 25, S);
+    assert_int_equal(a.n, b.n);
+    for (int i = 0; i < a.n && i < MAXV; i++) {
+        assert_int_equal(a.v[i].ts_us, b.v[i].ts_us);
+        assert_true(a.v[i].score == b.v[i].score);
+        assert_string_equal(a.v[i].ev[0].explanation, b.v[i].ev[0].explanation);
+    }
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+}
+
+static void bad_parameters_are_reported_with_their_line(void **state)
+{
+    (void)state;
+    char err[512];
+    struct sh_config *c = base_config();
+    snprintf(c->source, sizeof(c->source), "x.conf");
+    c->n_params = 1;
+    snprintf(c->params[0].name, sizeof(c->params[0].name), "nx_windw");
+    c->params[0].value = 60;
+    c->params[0].line = 12;
+    assert_null(detect_create(c, NULL, NULL, err, sizeof(err)));
+    assert_true(contains(err, "x.conf:12: unknown detection parameter 'detect.nx_windw'"));
+    snprintf(c->params[0].name, sizeof(c->params[0].name), "score_clear");
+    c->params[0].value = 2;
+    assert_null(detect_create(c, NULL, NULL, err, sizeof(err)));
+    assert_true(contains(err, "must be below"));
+    free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(an_nxdomain_burst_flags_the_host_with_its_mac_and_name),
+        cmocka_unit_test(a_few_failures_do_not_flag),
+        cmocka_unit_test(the_name_resolving_after_failures_is_reported_as_c2),
+        cmocka_unit_test(hosts_failing_on_the_same_names_share_evidence),
+        cmocka_unit_test(a_resolver_relaying_nxdomains_is_not_a_suspect),
+        cmocka_unit_test(configured_resolvers_and_allowlists_raise_nothing),
+        cmocka_unit_test(external_hosts_are_never_suspects),
+        cmocka_unit_test(a_host_behind_a_router_is_reported_without_its_mac),
+        cmocka_unit_test(the_verdict_clears_when_the_score_decays),
+        cmocka_unit_test(a_dns_tunnel_is_flagged_with_its_zone),
+        cmocka_unit_test(ordinary_lookups_of_many_names_are_not_a_tunnel),
+        cmocka_unit_test(the_same_events_give_the_same_verdicts),
+        cmocka_unit_test(bad_parameters_are_reported_with_their_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
