@@ -31,7 +31,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
-        tcpreplay time wamerican
+        tcpreplay time wamerican iproute2
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
@@ -46,7 +46,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test unit unit-asan fuzz-replay regress cli-test demo fuzz bench \
+.PHONY: all deps test unit unit-asan fuzz-replay regress cli-test live-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -125,7 +125,7 @@ fuzz-replay: $(filter-out build/asan/fuzz/replay_main,$(FUZZ_REPLAY))
 	  tests/run_fuzz_replay.sh $^
 
 # libFuzzer builds (clang): instrumented copies of the library
-FUZZ_CFLAGS := $(STD) -Wall -Wextra $(DEFS) $(PKG_CFLAGS) -g -O1 \
+FUZZ_CFLAGS := -I. $(STD) -Wall -Wextra $(DEFS) $(PKG_CFLAGS) -g -O1 \
                -fsanitize=fuzzer-no-link,address,undefined
 build/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -146,6 +146,9 @@ regress: build/spanhound
 cli-test: build/spanhound build/asan/spanhound
 	@tests/cli/run.sh build/spanhound build/asan/spanhound
 
+live-test: build/spanhound
+	@tests/live/run.sh build/spanhound
+
 update-config: build/spanhound
 	@config/update-conf.sh build/spanhound
 
@@ -155,7 +158,7 @@ update-golden: build/spanhound
 test: deps
 	@rm -f build/test-results.txt; mkdir -p build; st=0; \
 	$(MAKE) --no-print-directory all || exit 1; \
-	for t in unit unit-asan fuzz-replay regress cli-test; do \
+	for t in unit unit-asan fuzz-replay regress cli-test live-test; do \
 	  echo "== $$t"; $(MAKE) --no-print-directory $$t || st=1; \
 	done; \
 	tests/summarize.sh build/test-results.txt; exit $$st

@@ -184,7 +184,19 @@ static int consume(struct app *a)
     const struct sh_event *ev;
     int status = 0;
 
-    while ((ev = ring_peek_wait(a->ring)) != NULL) {
+    for (;;) {
+        int closed;
+        if (g_dump_stats) {
+            g_dump_stats = 0;
+            print_stats(a, a->log);
+        }
+        ev = ring_peek_timeout(a->ring, 100000, &closed);
+        if (!ev) {
+            if (closed)
+                break;
+            eve_flush(a->eve);     /* idle: let tail -f readers see it */
+            continue;
+        }
         if (a->eve && eve_write_event(a->eve, ev) < 0)
             status = 1;
         if (a->detect)
@@ -192,10 +204,6 @@ static int consume(struct app *a)
         if (a->summary)
             summary_event(a->summary, ev);
         ring_release(a->ring);
-        if (g_dump_stats) {
-            g_dump_stats = 0;
-            print_stats(a, stderr);
-        }
     }
     return status;
 }

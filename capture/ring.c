@@ -150,6 +150,30 @@ void *ring_peek_wait(struct ring *r)
     }
 }
 
+void *ring_peek_timeout(struct ring *r, unsigned timeout_us, int *closed)
+{
+    struct timespec start, now;
+    unsigned n = 0;
+    void *s;
+    *closed = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if ((s = ring_peek(r)) != NULL)
+            return s;
+        if (atomic_load_explicit(&r->closed, memory_order_acquire)) {
+            s = ring_peek(r);
+            if (!s)
+                *closed = 1;
+            return s;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((uint64_t)(now.tv_sec - start.tv_sec) * 1000000u +
+            (uint64_t)(now.tv_nsec - start.tv_nsec) / 1000 >= timeout_us)
+            return NULL;
+        backoff(&n);
+    }
+}
+
 void ring_release(struct ring *r)
 {
     uint32_t t = atomic_load_explicit(&r->tail, memory_order_relaxed);

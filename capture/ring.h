@@ -37,6 +37,9 @@ void *ring_peek(struct ring *r);             /* NULL when empty         */
 /* Waits for an item; NULL when the ring is empty and closed. */
 void *ring_peek_wait(struct ring *r);
 void ring_release(struct ring *r);
+/* Like ring_peek_wait but gives up after about timeout_us; *closed is set
+ * when NULL means "closed and empty" rather than "nothing yet". */
+void *ring_peek_timeout(struct ring *r, unsigned timeout_us, int *closed);
 void ring_stop_consumer(struct ring *r);     /* producer waits give up  */
 
 uint32_t ring_capacity(const struct ring *r);

@@ -18,7 +18,12 @@ struct nx_name {
     uint64_t hash;
     uint64_t ts;
     float score;
+    uint32_t tld;                 /* hash of the public suffix           */
+    uint8_t label_len;
 };
+
+#define BURST_US (120 * 1000000ULL)   /* "fast": this many s ...          */
+#define BURST_NAMES 8                 /* ... for this many distinct names */
 
 struct nx_window {
     uint32_t n, next;             /* ring of NX_KEEP entries             */
@@ -119,6 +124,16 @@ static int window_count(const struct nx_window *w, uint64_t now, uint64_t window
     return n;
 }
 
+/* distinct failing names in the last BURST_US: a bot walks its list fast */
+static int burst(const struct nx_window *w, uint64_t now)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->e[i].ts + BURST_US >= now)
+            n++;
+    return n >= BURST_NAMES;
+}
+
 static void note_example(struct nx_window *w, const char *name, float score, uint64_t now,
                          uint64_t window_us)
 {
@@ -185,13 +200,13 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
     if (lexical) {
         double lo = p->v[P_NX_MIN_NAMES], hi = p->v[P_NX_FULL_NAMES];
         double frac = hi > lo ? clamp01((n - lo) / (hi - lo)) : 1;
-        conf = (0.5 + 0.5 * frac) * (0.6 + 0.4 * mean);
+        conf = (0.55 + 0.45 * frac) * (0.75 + 0.25 * mean);
     } else if (volume) {
         /* many failures of word-like names (wordlist and pseudo-word DGAs
          * look like this, but so do a mail gateway or a link checker):
          * never enough alone, it needs a second kind of evidence */
         double vol = p->v[P_NX_VOLUME_NAMES];
-        conf = 0.4 + 0.3 * clamp01((n_all - vol) / vol);
+        conf = 0.45 + 0.25 * clamp01((n_all - vol) / vol) + (burst(w, now) ? 0.15 : 0);
     } else {
         return;
     }
@@ -222,10 +237,10 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
                  mean, ex);
     else
         snprintf(e->explanation, sizeof(e->explanation),
-                 "%llu NXDOMAIN answers for %d distinct unpopular domains in %s; the names "
+                 "%llu NXDOMAIN answers for %d distinct unpopular domains in %s%s; the names "
                  "look like words (mean DGA score %.2f), as wordlist DGAs make them, e.g. %s",
                  (unsigned long long)w->failures, n_all, duration_text(span, dur, sizeof(dur)),
-                 mean_all, ex);
+                 burst(w, now) ? ", in rapid succession" : "", mean_all, ex);
     touched_add(out, host_index(ht, h), h->gen);
 }
 
@@ -391,6 +406,8 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
         w->e[slot].hash = hash;
         w->e[slot].ts = now_us;
         w->e[slot].score = (float)v->score;
+        w->e[slot].tld = (uint32_t)fnv64(v->parts.suffix ? v->parts.suffix : "");
+        w->e[slot].label_len = (uint8_t)(v->parts.label_len > 255 ? 255 : v->parts.label_len);
     }
     note_example(w, v->parts.regdomain, (float)v->score, now_us, win_us);
     update_nx_evidence(ht, h, w, now_us, p, out);
@@ -402,20 +419,45 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
     }
 }
 
+/* Does the resolving name look like the failing ones (same public suffix
+ * as most of them, label length within their range)?  Word-like DGAs give
+ * no lexical hint; the family resemblance is what is left. */
+static int resembles(const struct nx_window *w, const struct dga_verdict *v,
+                     uint64_t now, uint64_t win_us)
+{
+    uint32_t tld = (uint32_t)fnv64(v->parts.suffix ? v->parts.suffix : "");
+    int n = 0, same_tld = 0, lo = 255, hi = 0;
+    for (uint32_t i = 0; i < w->n; i++) {
+        if (w->e[i].ts + win_us < now)
+            continue;
+        n++;
+        same_tld += w->e[i].tld == tld;
+        if (w->e[i].label_len < lo) lo = w->e[i].label_len;
+        if (w->e[i].label_len > hi) hi = w->e[i].label_len;
+    }
+    return n && 2 * same_tld >= n && (int)v->parts.label_len >= lo &&
+           (int)v->parts.label_len <= hi;
+}
+
 void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
                       const struct dga_verdict *v, const char *addrs,
                       uint64_t now_us, const struct detect_params *p,
                       struct dgahost_touched *out)
 {
-    if (v->popular || v->score < p->v[P_DGA_CONTEXT_SCORE])
+    if (v->popular)
         return;
     struct nx_window *w = lru_peek(g->win, host_key(ht, h));
     if (!w)
         return;
     uint64_t win_us = (uint64_t)(p->v[P_NX_WINDOW] * 1e6);
-    double mean;
+    double mean, mean_all;
     int n = window_count(w, now_us, win_us, p->v[P_DGA_CONTEXT_SCORE], &mean);
-    if (n < (int)p->v[P_RESOLVED_MIN_FAILURES])
+    int n_all = window_count(w, now_us, win_us, 0, &mean_all);
+    int lexical = n >= (int)p->v[P_RESOLVED_MIN_FAILURES] &&
+                  v->score >= p->v[P_DGA_CONTEXT_SCORE];
+    int family = !lexical && n_all >= 2 * (int)p->v[P_RESOLVED_MIN_FAILURES] &&
+                 resembles(w, v, now_us, win_us);
+    if (!lexical && !family)
         return;
     /* the same name failing earlier is not "finally resolving" */
     uint64_t hash = fnv64(v->parts.regdomain);
@@ -425,8 +467,9 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     struct evidence *e = host_evidence(ht, h, EVK_DGA_RESOLVED, 1);
     if (!e)
         return;
-    double conf = clamp01((0.55 + 0.4 * v->score) *
-                          (0.7 + 0.3 * clamp01(n / p->v[P_NX_FULL_NAMES])));
+    double conf = lexical ? clamp01((0.55 + 0.4 * v->score) *
+                                    (0.7 + 0.3 * clamp01(n / p->v[P_NX_FULL_NAMES])))
+                          : 0.5 + 0.2 * clamp01(n_all / (2 * p->v[P_NX_VOLUME_NAMES]));
     if (!e->active)
         e->first_us = now_us;
     e->active = 1;
@@ -435,11 +478,18 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     e->weight = p->v[P_RESOLVED_WEIGHT];
     e->confidence = conf;
     snprintf(e->indicator, sizeof(e->indicator), "%s", v->parts.regdomain);
-    snprintf(e->explanation, sizeof(e->explanation),
-             "'%s' (DGA score %.2f) resolved%s%s after %d failed algorithmic lookups: "
-             "likely the live C2",
-             v->parts.regdomain, v->score, addrs && *addrs ? " to " : "",
-             addrs ? addrs : "", n);
+    if (lexical)
+        snprintf(e->explanation, sizeof(e->explanation),
+                 "'%s' (DGA score %.2f) resolved%s%s after %d failed algorithmic lookups: "
+                 "likely the live C2",
+                 v->parts.regdomain, v->score, addrs && *addrs ? " to " : "",
+                 addrs ? addrs : "", n);
+    else
+        snprintf(e->explanation, sizeof(e->explanation),
+                 "'%s' resolved%s%s after %d failed lookups of unpopular names shaped like it "
+                 "(same suffix, same length range): likely the live C2",
+                 v->parts.regdomain, addrs && *addrs ? " to " : "", addrs ? addrs : "",
+                 n_all);
     touched_add(out, host_index(ht, h), h->gen);
     (void)g;
 }

@@ -58,6 +58,12 @@ void eve_close(struct eve *e)
     free(e);
 }
 
+void eve_flush(struct eve *e)
+{
+    if (e)
+        fflush(e->fp);
+}
+
 void eve_get_stats(const struct eve *e, struct eve_stats *s)
 {
     *s = e->st;

@@ -30,6 +30,7 @@ struct eve_stats {
 /* path "-" = stdout.  flow/arp: include those event types. */
 struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errlen);
 void eve_close(struct eve *e);                 /* flushes; NULL is a no-op */
+void eve_flush(struct eve *e);                 /* NULL is a no-op */
 
 /* Write one metadata event.  Returns 0, or -1 when dropped. */
 int eve_write_event(struct eve *e, const struct sh_event *ev);

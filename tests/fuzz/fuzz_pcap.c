@@ -3,15 +3,22 @@
  * is opened as a pcap/pcapng file from memory (fmemopen +
  * pcap_fopen_offline), every packet goes through decode, flows, nDPI and
  * every parser; every event is checked (strings inside the arena,
- * NUL-terminated, counts within bounds).
+ * NUL-terminated, counts within bounds) and then handed to the detection
+ * engine, so hostile names reach the DGA scorer, the tunnel detector and
+ * the host table too.
  */
 #define _GNU_SOURCE
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../capture/pipeline.h"
+#include "../../config/config.h"
+#include "../../detect/detect.h"
+
+static struct detect *det;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,6 +64,8 @@ static void check(void *ctx, const struct sh_event *ev)
         check_str(ev, ev->u.flow.risks);
         break;
     }
+    if (det)
+        detect_event(det, ev);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,6 +82,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c.arp_capacity = 16;
         pl = pipeline_create(&c, check, NULL, err, sizeof(err));
         if (!pl)
+            __builtin_trap();
+        static struct sh_config cfg;
+        config_defaults(&cfg);
+        const char *dd = getenv("SH_DATADIR");
+        if (dd)
+            snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", dd);
+        cfg.host_capacity = 64;
+        det = detect_create(&cfg, NULL, NULL, err, sizeof(err));
+        if (!det)
             __builtin_trap();
     }
     if (size == 0)
