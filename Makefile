@@ -178,3 +178,6 @@ clean:
 
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
 -include $(UNIT_SRC:tests/unit/%.c=build/obj/tests/unit/%.d)
+-include $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%.d)
+-include $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.d)
+-include build/obj/appliance/main.d build/asan/appliance/main.d
