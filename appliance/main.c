@@ -144,6 +144,7 @@ static void on_idle(void *ctx, uint64_t now)
 static void *capture_thread(void *arg)
 {
     struct app *a = arg;
+    pthread_setname_np(pthread_self(), "sh-capture");
     a->source_status = source_run(a->src, on_packet, on_idle, a, &g_stop, a->log);
     pipeline_finish(a->pl);
     ring_close(a->ring);
@@ -436,6 +437,7 @@ int main(int argc, char **argv)
     pc.dpi_pool = a->cfg.dpi_pool;
     pc.dpi_max_packets = a->cfg.dpi_max_packets;
     pc.dpi_extra = a->cfg.dpi_extra;
+    pc.dpi_tls_parser = a->cfg.dpi_tls_parser;
     pc.http_states = a->cfg.http_states;
     pc.tls_states = a->cfg.tls_states;
     pc.dns_tcp_states = a->cfg.dns_tcp_states;

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "event.h"
+
 #define DPI_NONE UINT32_MAX
 
 struct dpi_result {
@@ -54,6 +56,19 @@ int dpi_feed(struct dpi *d, uint32_t slot, const uint8_t *l3, size_t l3_len,
 /* Give up now (flow ended): fills *res with nDPI's best guess and releases
  * the slot. */
 void dpi_finish(struct dpi *d, uint32_t slot, struct dpi_result *res);
+
+/* Classify a TLS connection from what our own parser read, without giving
+ * nDPI the packets (its ClientHello re-parse was a third of the capture
+ * thread): the application comes from nDPI's host automata on the SNI
+ * (exactly how nDPI itself names TLS flows), and the risks nDPI would
+ * raise on a handshake are derived from the parsed ClientHello,
+ * ServerHello and leaf certificate, under nDPI's own risk ids.
+ * Without a name that matches, nDPI's address ranges name the server (as
+ * nDPI does).  `tls` is the EV_TLS event (NULL when the handshake was never
+ * seen whole); server and server_port the flow's server side. */
+void dpi_classify_tls(struct dpi *d, const struct sh_event *tls,
+                      const struct sh_addr *server, uint16_t server_port,
+                      struct dpi_result *res);
 
 /* Human names.  buf receives e.g. "TLS.Google" or "Unknown". */
 const char *dpi_proto_name(struct dpi *d, uint16_t master, uint16_t app,

@@ -82,6 +82,7 @@ void pipeline_cfg_defaults(struct pipeline_cfg *c)
     c->dpi_enabled = 1;
     c->dpi_pool = 32768;
     c->dpi_max_packets = 24;
+    c->dpi_tls_parser = 1;
     c->http_states = 8192;
     c->tls_states = 4096;
     c->dns_tcp_states = 1024;
@@ -96,6 +97,8 @@ void pipeline_cfg_defaults(struct pipeline_cfg *c)
 }
 
 /* ---- event output ------------------------------------------------- */
+
+static void dpi_done(struct pipeline *pl, struct flow *f, const struct dpi_result *r);
 
 static void emit(struct pipeline *pl, struct sh_event *ev)
 {
@@ -177,6 +180,13 @@ static void app_emit(void *ctx, int dir, struct sh_event *ev)
         dns_event_out(pl, ev);
         return;
     }
+    if (ev->type == EV_TLS && f->dpi_state == 4 && pl->dpi) {
+        struct dpi_result r;
+        struct sh_addr srv;
+        addr_from_key(&srv, &f->key, !f->client_is_a);
+        dpi_classify_tls(pl->dpi, ev, &srv, f->client_is_a ? f->key.pb : f->key.pa, &r);
+        dpi_done(pl, f, &r);
+    }
     emit(pl, ev);
 }
 
@@ -209,6 +219,8 @@ static int attach(struct pipeline *pl, struct flow *f, int kind)
     f->app_kind = (uint8_t)kind;
     f->app_slot = slot;
     f->gap[0] = f->gap[1] = 0;
+    if (kind == APP_TLS)
+        f->tls_parsed = 1;
     return 0;
 }
 
@@ -451,11 +463,17 @@ static void on_flow_end(void *ctx, struct flow *f, int reason)
     struct dpi_result r;
     char buf[512];
 
+    detach(pl, f, APP_DONE);          /* may emit the TLS event first */
     if (f->dpi_slot != FLOW_NONE) {
         dpi_finish(pl->dpi, f->dpi_slot, &r);
         dpi_done(pl, f, &r);
+    } else if (f->dpi_state == 4 && pl->dpi) {
+        /* our TLS parser never saw a whole handshake */
+        struct sh_addr srv;
+        addr_from_key(&srv, &f->key, !f->client_is_a);
+        dpi_classify_tls(pl->dpi, NULL, &srv, f->client_is_a ? f->key.pb : f->key.pa, &r);
+        dpi_done(pl, f, &r);
     }
-    detach(pl, f, APP_DONE);
 
     if (!pl->cfg.flow_events)
         return;
@@ -669,21 +687,6 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
     }
     flow_touch(pl->ft, f, klass, pl->now_us);
 
-    /* nDPI: payload packets only, until it has a final verdict */
-    if (pk.payload_len && f->dpi_state < 2 && (key.proto == 6 || key.proto == 17)) {
-        if (f->dpi_state == 0) {
-            f->dpi_slot = dpi_acquire(pl->dpi);
-            f->dpi_state = f->dpi_slot == DPI_NONE ? 3 : 1;
-            if (f->dpi_slot == DPI_NONE)
-                f->dpi_slot = FLOW_NONE;
-        }
-        if (f->dpi_state == 1) {
-            struct dpi_result r;
-            if (dpi_feed(pl->dpi, f->dpi_slot, pk.l3, pk.l3_len, ts, &r))
-                dpi_done(pl, f, &r);
-        }
-    }
-
     switch (key.proto) {
     case 6:
         tcp_stream(pl, f, dir, &pk, ts);
@@ -707,6 +710,25 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
         }
         break;
     }
+
+    /* nDPI: payload packets only, until it has a final verdict */
+    /* a TLS connection our parser took is named from its SNI instead */
+    if (f->tls_parsed && f->dpi_state == 0 && pl->cfg.dpi_tls_parser && pl->dpi)
+        f->dpi_state = 4;
+    if (pk.payload_len && f->dpi_state < 2 && (key.proto == 6 || key.proto == 17)) {
+        if (f->dpi_state == 0) {
+            f->dpi_slot = dpi_acquire(pl->dpi);
+            f->dpi_state = f->dpi_slot == DPI_NONE ? 3 : 1;
+            if (f->dpi_slot == DPI_NONE)
+                f->dpi_slot = FLOW_NONE;
+        }
+        if (f->dpi_state == 1) {
+            struct dpi_result r;
+            if (dpi_feed(pl->dpi, f->dpi_slot, pk.l3, pk.l3_len, ts, &r))
+                dpi_done(pl, f, &r);
+        }
+    }
+
 
 tick:
     if (pl->now_us >= pl->last_expire_us + 1000000) {

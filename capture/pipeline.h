@@ -35,6 +35,7 @@ struct pipeline_cfg {
     uint32_t dpi_pool;           /* concurrent nDPI states               */
     uint32_t dpi_max_packets;    /* payload packets before giving up     */
     int      dpi_extra;          /* follow nDPI's extra dissection       */
+    int      dpi_tls_parser;     /* TLS named from our parser's SNI      */
     uint32_t http_states, tls_states, dns_tcp_states; /* parser pools    */
     uint32_t dns_pending;        /* queries awaiting an answer           */
     uint32_t dns_timeout_ms;     /* after which a query is "unanswered"  */

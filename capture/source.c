@@ -188,6 +188,7 @@ static int run_mapped(struct source *s, const char *path, source_pkt_fn on_pkt,
     madvise((void *)m, size, MADV_SEQUENTIAL);
 
     size_t off = 24;
+    size_t dropped = 0;     /* pages before this were given back */
     uint64_t n = 0;
     int status = 0;
     /* a record longer than this is corrupt, as libpcap judges it */
@@ -217,6 +218,15 @@ static int run_mapped(struct source *s, const char *path, source_pkt_fn on_pkt,
         }
         const uint8_t *data = h + 16;
         off += 16 + (size_t)incl;
+        /* read pages stay in the page cache but need not stay in our
+         * resident set: give back what is behind us every 32 MiB */
+        if (off - dropped >= (32u << 20)) {
+            size_t upto = (off - 65536) & ~(size_t)0xfffff;
+            if (upto > dropped) {
+                madvise((void *)(m + dropped), upto - dropped, MADV_DONTNEED);
+                dropped = upto;
+            }
+        }
         if (have_prog) {
             struct pcap_pkthdr ph;
             ph.ts.tv_sec = (time_t)sec;

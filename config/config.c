@@ -76,6 +76,9 @@ static const struct cfg_row rows[] = {
         "flows nDPI inspects at the same time (688 bytes each)"),
     U32("dpi.max_packets", dpi_max_packets, 24, 1, 255,
         "payload packets nDPI sees before it must decide"),
+    BOOL("dpi.tls_from_parser", dpi_tls_parser, 1,
+        "name TLS flows from the SNI spanhound parsed (nDPI host automata) instead of "
+        "handing nDPI the handshake again; risks derived from the parsed handshake"),
     BOOL("dpi.extra_dissection", dpi_extra, 0,
         "keep a classified flow in nDPI for its extra checks (TLS certificate risks); ~2x nDPI cost"),
 

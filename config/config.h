@@ -65,6 +65,7 @@ struct sh_config {
     uint32_t dpi_pool;
     uint32_t dpi_max_packets;
     int dpi_extra;
+    int dpi_tls_parser;
 
     /* parsers */
     uint32_t http_states, tls_states, dns_tcp_states;

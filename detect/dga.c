@@ -120,6 +120,7 @@ struct dga_model {
     uint32_t *edge_key, *edge_val;     /* key 0 = empty slot                 */
     size_t edge_mask;                  /* table size - 1 (power of two)      */
     uint8_t *node_class;               /* 0 = not a word end, else 1..4      */
+    uint32_t *node_kids;               /* letters with a child (load only)   */
     size_t nnodes;
 
     /* bitmap trie used when scoring: node i has a child for letter c iff
@@ -694,6 +695,11 @@ static int trie_grow(struct dga_model *m, size_t *node_cap)
         return -1;
     m->node_class = nc;
     memset(nc + *node_cap, 0, nsz - *node_cap);
+    uint32_t *nk = realloc(m->node_kids, nsz * sizeof(uint32_t));
+    if (!nk)
+        return -1;
+    m->node_kids = nk;
+    memset(nk + *node_cap, 0, (nsz - *node_cap) * sizeof(uint32_t));
     *node_cap = nsz;
     m->edge_key = calloc(nsz, sizeof(uint32_t));
     m->edge_val = calloc(nsz, sizeof(uint32_t));
@@ -736,17 +742,13 @@ static uint32_t trie_child(const struct dga_model *m, uint32_t node, int letter)
  * by DGA_WORD_MAX (the loader refused longer words). */
 static void trie_pack(struct dga_model *m, uint32_t old, uint32_t id, uint32_t *next)
 {
-    uint32_t kids[26], mask = 0, first = *next;
+    uint32_t kids[26], mask = m->node_kids[old], first = *next;
     int nk = 0;
 
-    for (int c = 0; c < 26; c++) {
-        uint32_t ch = edge_find(m, old, c);
-
-        if (ch) {
-            mask |= 1u << c;
-            kids[nk++] = ch;
-        }
-    }
+    /* only the letters known to have a child are looked up */
+    for (int c = 0; c < 26; c++)
+        if ((mask >> c) & 1u)
+            kids[nk++] = edge_find(m, old, c);
     m->tmask[id] = mask;
     m->tfirst[id] = first;
     m->tclass[id] = m->node_class[old];
@@ -761,6 +763,10 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
     char *s, *tok[3];
     int bad = 0;
     size_t nlines = 0, node_cap = 1 << 16;
+    char prev[DGA_WORD_MAX + 1];
+    size_t prev_len = 0;
+    uint32_t trail[DGA_WORD_MAX + 1];     /* node after each char of prev */
+    trail[0] = 0;
 
     if (lines_open(&l, path, err, errlen) != 0)
         return -1;
@@ -768,9 +774,10 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
     m->edge_key = calloc(node_cap, sizeof(uint32_t));
     m->edge_val = calloc(node_cap, sizeof(uint32_t));
     m->node_class = calloc(node_cap, 1);
+    m->node_kids = calloc(node_cap, sizeof(uint32_t));
     m->edge_mask = node_cap - 1;
     m->nnodes = 1;
-    if (!m->edge_key || !m->edge_val || !m->node_class) {
+    if (!m->edge_key || !m->edge_val || !m->node_class || !m->node_kids) {
         set_err(err, errlen, "%s: out of memory", path);
         goto fail;
     }
@@ -791,7 +798,16 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
                     DGA_WORD_MIN, DGA_WORD_MAX);
             goto fail;
         }
-        for (size_t i = 0; i < n; i++) {
+        /* The nodes of the prefix shared with the previous word are known
+         * (trail[]), and once one letter has no child none of the following
+         * can have one: only the letters in between need a lookup. */
+        size_t lcp = 0, start_i;
+        int missed = 0;
+        while (lcp < n && lcp < prev_len && prev[lcp] == tok[0][lcp])
+            lcp++;
+        node = trail[lcp];
+        start_i = lcp;
+        for (size_t i = start_i; i < n; i++) {
             int c = (unsigned char)tok[0][i];
             uint32_t child;
 
@@ -799,8 +815,9 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
                 set_err(err, errlen, "%s:%d: word must be lowercase a-z", path, l.lineno);
                 goto fail;
             }
-            child = edge_find(m, node, c - 'a');
+            child = missed ? 0 : edge_find(m, node, c - 'a');
             if (child == 0) {
+                missed = 1;
                 if (2 * (m->nnodes + 1) > node_cap && trie_grow(m, &node_cap) != 0) {
                     set_err(err, errlen, "%s: out of memory", path);
                     goto fail;
@@ -811,9 +828,13 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
                 }
                 child = (uint32_t)m->nnodes++;
                 edge_put(m, node * 32u + (uint32_t)(c - 'a') + 1u, child);
+                m->node_kids[node] |= 1u << (c - 'a');
             }
             node = child;
+            trail[i + 1] = node;
         }
+        memcpy(prev, tok[0], n + 1);
+        prev_len = n;
         if (m->node_class[node] != 0) {
             set_err(err, errlen, "%s:%d: repeated word '%s'", path, l.lineno, tok[0]);
             goto fail;
@@ -843,8 +864,10 @@ static int load_words(struct dga_model *m, const char *path, char *err, size_t e
     free(m->edge_key);
     free(m->edge_val);
     free(m->node_class);
+    free(m->node_kids);
     m->edge_key = m->edge_val = NULL;
     m->node_class = NULL;
+    m->node_kids = NULL;
     return 0;
 fail:
     free(l.buf);
@@ -943,6 +966,7 @@ void dga_model_free(struct dga_model *m)
     free(m->edge_key);
     free(m->edge_val);
     free(m->node_class);
+    free(m->node_kids);
     free(m->tmask);
     free(m->tfirst);
     free(m->tclass);
