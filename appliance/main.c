@@ -441,6 +441,7 @@ int main(int argc, char **argv)
     pc.http_states = a->cfg.http_states;
     pc.tls_states = a->cfg.tls_states;
     pc.dns_tcp_states = a->cfg.dns_tcp_states;
+    pc.reorder_flows = a->cfg.reorder_flows;
     pc.dns_pending = a->cfg.dns_pending;
     pc.dns_timeout_ms = a->cfg.dns_timeout_ms;
     pc.n_dns_ports = a->cfg.n_dns_ports;

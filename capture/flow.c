@@ -273,6 +273,7 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k,
     f->in_use = 1;
     f->dpi_slot = FLOW_NONE;
     f->app_slot = FLOW_NONE;
+    f->ooo_slot = FLOW_NONE;
     f->first_us = f->last_us = now_us;
     f->flow_id = make_flow_id(k, now_us);
     f->hnext = t->bkt[b];

@@ -83,6 +83,7 @@ struct flow {
     uint32_t next_seq[2];
     uint32_t dpi_slot;        /* index into the nDPI pool, or FLOW_NONE */
     uint32_t app_slot;        /* index into the parser pool, or FLOW_NONE */
+    uint32_t ooo_slot;        /* held out-of-order segments, or FLOW_NONE */
     uint64_t risk;
     uint64_t first_us, last_us;
     uint64_t flow_id;

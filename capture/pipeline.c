@@ -48,11 +48,29 @@ enum app_kind {
 
 #define MAX_PROBES 8          /* client segments probed for a protocol */
 
+/* Out-of-order segments held per direction until the hole before them
+ * fills (SPAN ports reorder; tshark reassembles, so must we).  A segment
+ * larger than OOO_SEG, or one more than OOO_SEGS, makes the hole a gap. */
+#define OOO_SEGS 8
+#define OOO_SEG 2048
+
+struct ooo_seg {
+    uint32_t seq;
+    uint16_t len;
+    uint64_t ts;
+    uint8_t data[OOO_SEG];
+};
+
+struct ooo_slot {
+    uint8_t n[2];
+    struct ooo_seg seg[2][OOO_SEGS];
+};
+
 struct pipeline {
     struct pipeline_cfg cfg;
     struct flow_table *ft;
     struct dpi *dpi;
-    struct pool *http_pool, *tls_pool, *dns_pool;
+    struct pool *http_pool, *tls_pool, *dns_pool, *ooo_pool;
     struct arp_table *arp;
     struct dnspair *dnsp;
     pipeline_out_fn out;
@@ -86,6 +104,7 @@ void pipeline_cfg_defaults(struct pipeline_cfg *c)
     c->http_states = 8192;
     c->tls_states = 4096;
     c->dns_tcp_states = 1024;
+    c->reorder_flows = 1024;
     c->dns_pending = 16384;
     c->dns_timeout_ms = 5000;
     c->dns_ports[0] = 53;
@@ -99,6 +118,7 @@ void pipeline_cfg_defaults(struct pipeline_cfg *c)
 /* ---- event output ------------------------------------------------- */
 
 static void dpi_done(struct pipeline *pl, struct flow *f, const struct dpi_result *r);
+static void ooo_release(struct pipeline *pl, struct flow *f);
 
 static void emit(struct pipeline *pl, struct sh_event *ev)
 {
@@ -242,6 +262,8 @@ static void detach(struct pipeline *pl, struct flow *f, int next_kind)
         f->app_slot = FLOW_NONE;
     }
     f->app_kind = (uint8_t)next_kind;
+    if (next_kind == APP_DONE)
+        ooo_release(pl, f);
 }
 
 static int is_dns_port(const struct pipeline *pl, uint16_t port)
@@ -325,6 +347,93 @@ static void gap(struct pipeline *pl, struct flow *f, int dir)
     pl->cur = NULL;
 }
 
+static struct ooo_slot *ooo_of(struct pipeline *pl, const struct flow *f)
+{
+    return f->ooo_slot == FLOW_NONE ? NULL : pool_at(pl->ooo_pool, f->ooo_slot);
+}
+
+static void ooo_release(struct pipeline *pl, struct flow *f)
+{
+    if (f->ooo_slot != FLOW_NONE) {
+        pool_release(pl->ooo_pool, f->ooo_slot);
+        f->ooo_slot = FLOW_NONE;
+    }
+}
+
+/* Deliver the held segments of dir that the stream has reached, in order;
+ * with `force`, jump the holes (reported as gaps) until none is left. */
+static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force)
+{
+    struct ooo_slot *o = ooo_of(pl, f);
+    if (!o)
+        return;
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < o->n[dir]; i++) {
+            struct ooo_seg *g = &o->seg[dir][i];
+            int32_t d = (int32_t)(g->seq - f->next_seq[dir]);
+            if (best < 0 || d < (int32_t)(o->seg[dir][best].seq - f->next_seq[dir]))
+                best = i;
+        }
+        if (best < 0)
+            break;
+        struct ooo_seg *g = &o->seg[dir][best];
+        int32_t d = (int32_t)(g->seq - f->next_seq[dir]);
+        if (d > 0 && !force)
+            break;                              /* still a hole before it */
+        if (d > 0)
+            gap(pl, f, dir);
+        uint32_t skip = d < 0 ? (uint32_t)(-(int64_t)d) : 0;
+        if (skip < g->len) {
+            uint32_t start = d > 0 ? 0 : skip;
+            f->next_seq[dir] = g->seq + g->len;
+            pl->st.tcp_reordered++;
+            deliver(pl, f, dir, g->data + start, g->len - start, g->ts);
+            if (f->app_kind == APP_DONE) {      /* parser finished: drop all */
+                ooo_release(pl, f);
+                return;
+            }
+            o = ooo_of(pl, f);
+            if (!o)
+                return;
+        }
+        /* remove it (order does not matter: the smallest is searched) */
+        o->seg[dir][best] = o->seg[dir][o->n[dir] - 1];
+        o->n[dir]--;
+    }
+    if (!o->n[0] && !o->n[1])
+        ooo_release(pl, f);
+}
+
+/* Hold a segment that arrived before the bytes preceding it.  0 held. */
+static int ooo_hold(struct pipeline *pl, struct flow *f, int dir, uint32_t seq,
+                    const uint8_t *p, size_t n, uint64_t ts)
+{
+    if (n > OOO_SEG)
+        return -1;
+    if (f->ooo_slot == FLOW_NONE) {
+        f->ooo_slot = pool_acquire(pl->ooo_pool);
+        if (f->ooo_slot == POOL_NONE) {
+            f->ooo_slot = FLOW_NONE;
+            return -1;
+        }
+        struct ooo_slot *o = ooo_of(pl, f);
+        o->n[0] = o->n[1] = 0;
+    }
+    struct ooo_slot *o = ooo_of(pl, f);
+    for (int i = 0; i < o->n[dir]; i++)
+        if (o->seg[dir][i].seq == seq && o->seg[dir][i].len >= n)
+            return 0;                           /* a retransmission of one held */
+    if (o->n[dir] >= OOO_SEGS)
+        return -1;
+    struct ooo_seg *g = &o->seg[dir][o->n[dir]++];
+    g->seq = seq;
+    g->len = (uint16_t)n;
+    g->ts = ts;
+    memcpy(g->data, p, n);
+    return 0;
+}
+
 /* In-order delivery of one TCP segment's payload (see file comment). */
 static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
                        const struct pkt *pk, uint64_t ts)
@@ -349,6 +458,7 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
     }
     if (f->app_kind == APP_DONE) {
         f->next_seq[dir] = seq + (uint32_t)wire;
+        ooo_release(pl, f);
         return;
     }
 
@@ -369,7 +479,17 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
         wire -= over;
         seq += (uint32_t)over;
     } else if (d > 0) {
-        gap(pl, f, dir);
+        /* early: hold it until the hole fills; if it cannot be held, the
+         * held ones go first and the hole becomes a gap */
+        if (n == wire && ooo_hold(pl, f, dir, seq, p, n, ts) == 0)
+            return;
+        ooo_drain(pl, f, dir, 1);
+        if (f->app_kind == APP_DONE)
+            return;
+        if ((int32_t)(seq - f->next_seq[dir]) > 0)
+            gap(pl, f, dir);
+        else if ((int32_t)(seq + (uint32_t)wire - f->next_seq[dir]) <= 0)
+            return;                             /* delivered from the hold */
     }
     f->next_seq[dir] = seq + (uint32_t)wire;
     if (n)
@@ -378,6 +498,8 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
         pl->st.snap_truncated++;
         gap(pl, f, dir);
     }
+    if (f->ooo_slot != FLOW_NONE && f->app_kind != APP_DONE)
+        ooo_drain(pl, f, dir, 0);
 }
 
 /* ---- flows -------------------------------------------------------- */
@@ -463,6 +585,11 @@ static void on_flow_end(void *ctx, struct flow *f, int reason)
     struct dpi_result r;
     char buf[512];
 
+    if (f->ooo_slot != FLOW_NONE) {   /* what is held is all there is */
+        ooo_drain(pl, f, DIR_TOSERVER, 1);
+        ooo_drain(pl, f, DIR_TOCLIENT, 1);
+        ooo_release(pl, f);
+    }
     detach(pl, f, APP_DONE);          /* may emit the TLS event first */
     if (f->dpi_slot != FLOW_NONE) {
         dpi_finish(pl->dpi, f->dpi_slot, &r);
@@ -788,6 +915,9 @@ struct pipeline *pipeline_create(const struct pipeline_cfg *cfg,
     pl->dns_pool = pool_create(cfg->dns_tcp_states, dns_tcp_state_size(), err, errlen);
     if (!pl->dns_pool)
         goto fail;
+    pl->ooo_pool = pool_create(cfg->reorder_flows, sizeof(struct ooo_slot), err, errlen);
+    if (!pl->ooo_pool)
+        goto fail;
     pl->dnsp = dnspair_create(cfg->dns_pending, err, errlen);
     if (!pl->dnsp)
         goto fail;
@@ -811,6 +941,7 @@ void pipeline_destroy(struct pipeline *pl)
     pool_destroy(pl->http_pool);
     pool_destroy(pl->tls_pool);
     pool_destroy(pl->dns_pool);
+    pool_destroy(pl->ooo_pool);
     dnspair_destroy(pl->dnsp);
     arp_table_destroy(pl->arp);
     free(pl);
@@ -861,6 +992,7 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr(fp, "flow.peak_active", fs.peak_active);
     pr(fp, "tcp.gaps", s->tcp_gaps);
     pr(fp, "tcp.retransmits", s->tcp_retransmits);
+    pr(fp, "tcp.reordered", s->tcp_reordered);
     pr(fp, "tcp.port_reuse", s->tcp_port_reuse);
     pr(fp, "tcp.snap_truncated", s->snap_truncated);
 
@@ -914,6 +1046,9 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pool_get_stats(pl->dns_pool, &ps);
     pr(fp, "parser.dns_tcp_states_peak", ps.peak);
     pr(fp, "parser.dns_tcp_states_exhausted", ps.exhausted);
+    pool_get_stats(pl->ooo_pool, &ps);
+    pr(fp, "tcp.reorder_flows_peak", ps.peak);
+    pr(fp, "tcp.reorder_flows_exhausted", ps.exhausted);
 
     static const char *const evn[EV_TYPE_MAX] = {
         "none", "dns", "http", "tls", "dhcp", "arp", "flow"

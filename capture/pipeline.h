@@ -37,6 +37,7 @@ struct pipeline_cfg {
     int      dpi_extra;          /* follow nDPI's extra dissection       */
     int      dpi_tls_parser;     /* TLS named from our parser's SNI      */
     uint32_t http_states, tls_states, dns_tcp_states; /* parser pools    */
+    uint32_t reorder_flows;      /* flows holding out-of-order segments  */
     uint32_t dns_pending;        /* queries awaiting an answer           */
     uint32_t dns_timeout_ms;     /* after which a query is "unanswered"  */
     uint16_t dns_ports[PIPELINE_MAX_PORTS];
@@ -57,7 +58,7 @@ struct pipeline_stats {
     uint64_t decode_err[DEC_ERR_MAX];  /* by decode_err kind (DEC_OK unused) */
     uint64_t ipv4, ipv6, tcp, udp, icmp, other_l4, arp, tunnelled;
     uint64_t snap_truncated;           /* payload cut by the snaplen     */
-    uint64_t tcp_gaps, tcp_retransmits, tcp_port_reuse;
+    uint64_t tcp_gaps, tcp_retransmits, tcp_port_reuse, tcp_reordered;
     uint64_t events[EV_TYPE_MAX];
     uint64_t dns_unanswered, dns_paired, dns_pending_overflow;
     uint64_t parser_pool_exhausted;

@@ -88,6 +88,8 @@ static const struct cfg_row rows[] = {
         "TLS handshakes parsed at the same time"),
     U32("parsers.dns_tcp_states", dns_tcp_states, 1024, 1, 16777216,
         "DNS-over-TCP connections parsed at the same time"),
+    U32("parsers.reorder_flows", reorder_flows, 1024, 1, 16777216,
+        "connections holding out-of-order segments at the same time (33 KiB each)"),
     LIST("dns.ports", T_PORTS, dns_ports, "53",
          "UDP/TCP ports parsed as DNS (add 5353/5355 for mDNS/LLMNR)"),
     U32("dns.pending", dns_pending, 16384, 16, 16777216,

@@ -69,6 +69,7 @@ struct sh_config {
 
     /* parsers */
     uint32_t http_states, tls_states, dns_tcp_states;
+    uint32_t reorder_flows;
     uint32_t dns_ports[CFG_PORTS_MAX];
     int n_dns_ports;
     uint32_t dns_pending;

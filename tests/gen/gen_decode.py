@@ -165,6 +165,38 @@ def main(outdir):
                                                ack=cseq + 2 + len(stream_c)), True))
     write(outdir, "dns-tcp-split.pcap", pk, names=["q.tcp-one.example.net", "q.tcp-two.example.net"])
 
+    # The same DNS-over-TCP stream with its client segments out of order
+    # (held until the hole fills), and an HTTP request whose three segments
+    # arrive 1, 3, 2 after a retransmission of the first
+    c, s = (CLIENT, 40101), (SERVER, 53)
+    stream_c = tcp_dns(23, "q.reordered-one.example.net") + tcp_dns(24, "q.reordered-two.example.net")
+    stream_s = tcp_dns_ans(23, "q.reordered-one.example.net") + tcp_dns_ans(24, "q.reordered-two.example.net")
+    pk = [eth(IP(src=c[0], dst=s[0]) / TCP(sport=c[1], dport=53, flags="S", seq=cseq)),
+          eth(IP(src=s[0], dst=c[0]) / TCP(sport=53, dport=c[1], flags="SA", seq=sseq, ack=cseq + 1), True),
+          eth(IP(src=c[0], dst=s[0]) / TCP(sport=c[1], dport=53, flags="A", seq=cseq + 1, ack=sseq + 1))]
+    cuts = [0, 7, 30, len(stream_c)]
+    segs = [eth(IP(src=c[0], dst=s[0]) / TCP(sport=c[1], dport=53, flags="PA", seq=cseq + 1 + cuts[i],
+                                              ack=sseq + 1) / Raw(stream_c[cuts[i]:cuts[i + 1]]))
+            for i in range(3)]
+    pk += [segs[2], segs[1], segs[0]]
+    pk.append(eth(IP(src=s[0], dst=c[0]) / TCP(sport=53, dport=c[1], flags="PA", seq=sseq + 1,
+                                               ack=cseq + 1 + len(stream_c)) / Raw(stream_s), True))
+    hc = (CLIENT, 40102)
+    req = b"GET /reordered/path?x=1 HTTP/1.1\r\nHost: www.reorder.example.net\r\nUser-Agent: gen\r\n\r\n"
+    resp = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    pk += [eth(IP(src=hc[0], dst=s[0]) / TCP(sport=hc[1], dport=80, flags="S", seq=cseq)),
+           eth(IP(src=s[0], dst=hc[0]) / TCP(sport=80, dport=hc[1], flags="SA", seq=sseq, ack=cseq + 1), True),
+           eth(IP(src=hc[0], dst=s[0]) / TCP(sport=hc[1], dport=80, flags="A", seq=cseq + 1, ack=sseq + 1))]
+    hcuts = [0, 20, 50, len(req)]
+    hsegs = [eth(IP(src=hc[0], dst=s[0]) / TCP(sport=hc[1], dport=80, flags="PA", seq=cseq + 1 + hcuts[i],
+                                                ack=sseq + 1) / Raw(req[hcuts[i]:hcuts[i + 1]]))
+             for i in range(3)]
+    pk += [hsegs[0], hsegs[0], hsegs[2], hsegs[1]]
+    pk.append(eth(IP(src=s[0], dst=hc[0]) / TCP(sport=80, dport=hc[1], flags="PA", seq=sseq + 1,
+                                                ack=cseq + 1 + len(req)) / Raw(resp), True))
+    write(outdir, "tcp-reordered.pcap", pk,
+          names=["q.reordered-one.example.net", "q.reordered-two.example.net"])
+
     # Malformed frames between good ones: bad IHL, truncated TCP header, UDP
     # length < 8, GRE version 1, ERSPAN with a bad version, VLAN too deep
     q, a = dns_pair("q.after-garbage.example.net", 31, 40031)

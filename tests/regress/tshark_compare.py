@@ -50,7 +50,7 @@ def run_spanhound(binary, pcap):
 def tshark(pcap, display_filter, fields, decode_as=()):
     cmd = ["tshark", "-n", "-r", pcap, "-Y", display_filter, "-T", "fields",
            "-E", "separator=\t", "-E", "aggregator=" + SEP,
-           "-o", "tcp.desegment_tcp_streams:TRUE"]
+           "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE"]
     for d in decode_as:
         cmd += ["-d", d]
     for f in fields:
