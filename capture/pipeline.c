@@ -957,11 +957,21 @@ static void pr(FILE *fp, const char *name, uint64_t v)
     fprintf(fp, "%-36s %llu\n", name, (unsigned long long)v);
 }
 
+static void pr_pool(FILE *fp, const char *prefix, const struct pool *p)
+{
+    struct pool_stats ps;
+    char name[96];
+    pool_get_stats(p, &ps);
+    snprintf(name, sizeof(name), "%s_peak", prefix);
+    pr(fp, name, ps.peak);
+    snprintf(name, sizeof(name), "%s_exhausted", prefix);
+    pr(fp, name, ps.exhausted);
+}
+
 void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
 {
     const struct pipeline_stats *s = &pl->st;
     struct flow_table_stats fs;
-    struct pool_stats ps;
     struct dnspair_stats ds;
     char name[96];
 
@@ -1037,18 +1047,10 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
         pr(fp, "arp.bindings_changed", as.changed);
         pr(fp, "arp.bindings_evicted", as.evicted);
     }
-    pool_get_stats(pl->http_pool, &ps);
-    pr(fp, "parser.http_states_peak", ps.peak);
-    pr(fp, "parser.http_states_exhausted", ps.exhausted);
-    pool_get_stats(pl->tls_pool, &ps);
-    pr(fp, "parser.tls_states_peak", ps.peak);
-    pr(fp, "parser.tls_states_exhausted", ps.exhausted);
-    pool_get_stats(pl->dns_pool, &ps);
-    pr(fp, "parser.dns_tcp_states_peak", ps.peak);
-    pr(fp, "parser.dns_tcp_states_exhausted", ps.exhausted);
-    pool_get_stats(pl->ooo_pool, &ps);
-    pr(fp, "tcp.reorder_flows_peak", ps.peak);
-    pr(fp, "tcp.reorder_flows_exhausted", ps.exhausted);
+    pr_pool(fp, "parser.http_states", pl->http_pool);
+    pr_pool(fp, "parser.tls_states", pl->tls_pool);
+    pr_pool(fp, "parser.dns_tcp_states", pl->dns_pool);
+    pr_pool(fp, "tcp.reorder_flows", pl->ooo_pool);
 
     static const char *const evn[EV_TYPE_MAX] = {
         "none", "dns", "http", "tls", "dhcp", "arp", "flow"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "lru.h"
 #include "../config/cidr.h"
 
@@ -57,11 +58,7 @@ struct dgahost {
 
 static uint64_t fnv64(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 0x100000001b3ULL;
-    }
+    uint64_t h = hash_fnv_fold(s, strlen(s), HASH_FNV_BASIS);
     return h ? h : 1;
 }
 

@@ -10,6 +10,8 @@
  */
 #include "host.h"
 
+#include "hash.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,29 +50,19 @@ struct host_table {
     struct host_table_stats st;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint32_t addr_hash(const struct sh_addr *a)
 {
     uint64_t w0, w1;
     memcpy(&w0, a->a, 8);
     memcpy(&w1, a->a + 8, 8);
-    return (uint32_t)mix64(w0 ^ mix64(w1 ^ a->family));
+    return (uint32_t)hash_mix64(w0 ^ hash_mix64(w1 ^ a->family));
 }
 
 static uint32_t mac_hash(const uint8_t m[6])
 {
     uint64_t w = 0;
     memcpy(&w, m, 6);
-    return (uint32_t)mix64(w ^ 0x6d61630000000000ULL);
+    return (uint32_t)hash_mix64(w ^ 0x6d61630000000000ULL);
 }
 
 /* ---- generic index-linked LRU helpers ------------------------------- */

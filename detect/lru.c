@@ -6,6 +6,8 @@
  */
 #include "lru.h"
 
+#include "hash.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +48,7 @@ static uint32_t index_of(const struct lru_map *m, const void *it)
 
 static uint32_t khash(uint64_t k)
 {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return (uint32_t)k;
+    return (uint32_t)hash_mix64(k);
 }
 
 struct lru_map *lru_create(size_t capacity, size_t item_size, char *err, size_t errlen)

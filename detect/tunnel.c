@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../config/cidr.h"
+#include "hash.h"
 #include "lru.h"
 
 #define HLL_M 64
@@ -179,31 +180,9 @@ int tunnel_zone(const struct domain_ctx *d, const char *name, size_t len,
     return 0;
 }
 
-static uint64_t fnv64_fold(const uint8_t *s, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (uint8_t)(c + 32);     /* 0x20 randomisation */
-        h ^= c;
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static void hll_add(uint8_t *reg, uint64_t h)
 {
-    h = mix64(h);
+    h = hash_mix64(h);
     unsigned idx = (unsigned)(h >> 58);          /* top 6 bits */
     uint64_t rest = h << 6;
     uint8_t rank = 1;
@@ -324,8 +303,8 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
         prefix = len;
     }
     /* key: host x zone */
-    uint64_t key = fnv64_fold((const uint8_t *)zone, strlen(zone), 0xcbf29ce484222325ULL);
-    key = mix64(key ^ (((uint64_t)h->gen << 32) | host_index(ht, h)));
+    uint64_t key = hash_fnv_fold((const uint8_t *)zone, strlen(zone), HASH_FNV_BASIS);
+    key = hash_mix64(key ^ (((uint64_t)h->gen << 32) | host_index(ht, h)));
     size_t ev_before = lru_evictions(t->map);
     int created;
     struct zstat *z = lru_get(t->map, key, 1, &created);
@@ -363,7 +342,7 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
         z->bytes += chars;
         z->sum_len += (double)chars;
         z->sum_entropy += tunnel_entropy((const uint8_t *)name, prefix);
-        hll_add(z->hll, fnv64_fold((const uint8_t *)name, prefix, 0xcbf29ce484222325ULL));
+        hll_add(z->hll, hash_fnv_fold((const uint8_t *)name, prefix, HASH_FNV_BASIS));
         if (!z->example[0])
             printable(name, len, z->example, 72);
     }
