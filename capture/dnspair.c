@@ -32,6 +32,7 @@ struct dnspair {
     uint32_t *bkt;
     uint32_t cap, mask;
     uint32_t head, count;
+    uint32_t dead;            /* answered entries still inside the ring  */
     struct dnspair_stats st;
 };
 
@@ -80,6 +81,8 @@ void dnspair_destroy(struct dnspair *t)
 static void unlink_entry(struct dnspair *t, uint32_t i)
 {
     struct entry *x = &t->e[i];
+    if (!x->live)
+        return;
     uint32_t *pp = &t->bkt[key_hash(x->flow_id, x->id) & t->mask];
     while (*pp != NONE) {
         if (*pp == i) {
@@ -109,6 +112,36 @@ static void trim(struct dnspair *t)
     while (t->count && !t->e[t->head].live) {
         t->head = (t->head + 1) % t->cap;
         t->count--;
+        t->dead--;
+    }
+}
+
+/* Answered entries behind a waiting one still hold their slots; when the
+ * ring is full, squeeze them out (moving live entries down, in order, and
+ * rebuilding the hash chains) before forgetting a query that is still
+ * pending.  O(capacity), and only when answered entries exist. */
+static void compact(struct dnspair *t)
+{
+    uint32_t w = 0;
+    for (uint32_t k = 0; k < t->count; k++) {
+        uint32_t from = (t->head + k) % t->cap;
+        if (!t->e[from].live)
+            continue;
+        uint32_t to = (t->head + w) % t->cap;
+        if (to != from)
+            t->e[to] = t->e[from];
+        w++;
+    }
+    for (uint32_t k = w; k < t->count; k++)
+        t->e[(t->head + k) % t->cap].live = 0;
+    t->count = w;
+    t->dead = 0;
+    memset(t->bkt, 0xff, ((size_t)t->mask + 1) * sizeof(*t->bkt));
+    for (uint32_t k = 0; k < w; k++) {
+        uint32_t i = (t->head + k) % t->cap;
+        uint32_t b = key_hash(t->e[i].flow_id, t->e[i].id) & t->mask;
+        t->e[i].hnext = t->bkt[b];
+        t->bkt[b] = i;
     }
 }
 
@@ -122,8 +155,10 @@ void dnspair_query(struct dnspair *t, const struct sh_event *q)
         return;
     }
     trim(t);
+    if (t->count == t->cap && t->dead)
+        compact(t);
     if (t->count == t->cap) {
-        /* full: the oldest query is forgotten, unreported */
+        /* full of pending queries: the oldest is forgotten, unreported */
         unlink_entry(t, t->head);
         t->head = (t->head + 1) % t->cap;
         t->count--;
@@ -175,6 +210,7 @@ int dnspair_answer(struct dnspair *t, struct sh_event *r)
     r->u.dns.paired = 1;
     r->u.dns.rtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
     unlink_entry(t, i);
+    t->dead++;
     trim(t);
     t->st.paired++;
     return 1;

@@ -49,22 +49,32 @@ enum app_kind {
 #define MAX_PROBES 8          /* client segments probed for a protocol */
 
 /* Out-of-order segments held per direction until the hole before them
- * fills (SPAN ports reorder; tshark reassembles, so must we).  A segment
- * larger than OOO_SEG, or one more than OOO_SEGS, makes the hole a gap. */
-#define OOO_SEGS 8
-#define OOO_SEG 2048
+ * fills (SPAN ports reorder; tshark reassembles, so must we).  Each
+ * direction has OOO_BYTES of storage for up to OOO_SEGS segments (one
+ * segment may be as large as the whole store, e.g. a GRO-coalesced one);
+ * what does not fit makes the hole a gap. */
+#define OOO_SEGS 16
+#define OOO_BYTES 16384
 
 struct ooo_seg {
     uint32_t seq;
-    uint16_t len;
+    uint16_t len, off;        /* bytes at store[off .. off+len)           */
     uint64_t ts;
-    uint8_t data[OOO_SEG];
+};
+
+struct ooo_dir {
+    uint8_t n;
+    uint16_t used;            /* store bytes handed out since it emptied  */
+    uint64_t since;           /* packet time the oldest hole appeared     */
+    struct ooo_seg seg[OOO_SEGS];
+    uint8_t store[OOO_BYTES];
 };
 
 struct ooo_slot {
-    uint8_t n[2];
-    struct ooo_seg seg[2][OOO_SEGS];
+    struct ooo_dir d[2];
 };
+
+#define OOO_MAX_AGE_US 1000000ULL  /* a hole unfilled for 1 s is a loss  */
 
 struct pipeline {
     struct pipeline_cfg cfg;
@@ -295,9 +305,8 @@ static void probe(struct pipeline *pl, struct flow *f, int dir,
     if (kind == APP_NONE)
         return;
     if (attach(pl, f, kind) < 0)
-        f->app_kind = APP_DONE;
-    else
-        f->app_probes = 0;   /* an idle HTTP connection re-attaches per request */
+        return;              /* pool empty (counted): later segments retry */
+    f->app_probes = 0;       /* an idle HTTP connection re-attaches per request */
 }
 
 /* Hand in-order stream bytes to the attached parser. */
@@ -361,25 +370,29 @@ static void ooo_release(struct pipeline *pl, struct flow *f)
 }
 
 /* Deliver the held segments of dir that the stream has reached, in order;
- * with `force`, jump the holes (reported as gaps) until none is left. */
-static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force)
+ * with `force`, jump the holes (reported as gaps) too, but only for held
+ * segments that start before `limit` (UINT64_MAX: all of them). */
+static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force,
+                      uint64_t limit)
 {
     struct ooo_slot *o = ooo_of(pl, f);
     if (!o)
         return;
     for (;;) {
+        struct ooo_dir *od = &o->d[dir];
         int best = -1;
-        for (int i = 0; i < o->n[dir]; i++) {
-            struct ooo_seg *g = &o->seg[dir][i];
+        for (int i = 0; i < od->n; i++) {
+            struct ooo_seg *g = &od->seg[i];
             int32_t d = (int32_t)(g->seq - f->next_seq[dir]);
-            if (best < 0 || d < (int32_t)(o->seg[dir][best].seq - f->next_seq[dir]))
+            if (best < 0 || d < (int32_t)(od->seg[best].seq - f->next_seq[dir]))
                 best = i;
         }
         if (best < 0)
             break;
-        struct ooo_seg *g = &o->seg[dir][best];
+        struct ooo_seg *g = &od->seg[best];
         int32_t d = (int32_t)(g->seq - f->next_seq[dir]);
-        if (d > 0 && !force)
+        if (d > 0 && (!force ||
+                      (limit != UINT64_MAX && (int32_t)(g->seq - (uint32_t)limit) >= 0)))
             break;                              /* still a hole before it */
         if (d > 0)
             gap(pl, f, dir);
@@ -388,7 +401,7 @@ static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force)
             uint32_t start = d > 0 ? 0 : skip;
             f->next_seq[dir] = g->seq + g->len;
             pl->st.tcp_reordered++;
-            deliver(pl, f, dir, g->data + start, g->len - start, g->ts);
+            deliver(pl, f, dir, od->store + g->off + start, g->len - start, g->ts);
             if (f->app_kind == APP_DONE) {      /* parser finished: drop all */
                 ooo_release(pl, f);
                 return;
@@ -396,12 +409,22 @@ static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force)
             o = ooo_of(pl, f);
             if (!o)
                 return;
+            od = &o->d[dir];
         }
         /* remove it (order does not matter: the smallest is searched) */
-        o->seg[dir][best] = o->seg[dir][o->n[dir] - 1];
-        o->n[dir]--;
+        od->seg[best] = od->seg[od->n - 1];
+        od->n--;
+        if (od->n) {                        /* the hole now waited for */
+            uint64_t oldest = UINT64_MAX;
+            for (int i = 0; i < od->n; i++)
+                if (od->seg[i].ts < oldest)
+                    oldest = od->seg[i].ts;
+            od->since = oldest;
+        } else {
+            od->used = 0;                   /* the store is free again */
+        }
     }
-    if (!o->n[0] && !o->n[1])
+    if (!o->d[0].n && !o->d[1].n)
         ooo_release(pl, f);
 }
 
@@ -409,7 +432,7 @@ static void ooo_drain(struct pipeline *pl, struct flow *f, int dir, int force)
 static int ooo_hold(struct pipeline *pl, struct flow *f, int dir, uint32_t seq,
                     const uint8_t *p, size_t n, uint64_t ts)
 {
-    if (n > OOO_SEG)
+    if (n > OOO_BYTES)
         return -1;
     if (f->ooo_slot == FLOW_NONE) {
         f->ooo_slot = pool_acquire(pl->ooo_pool);
@@ -418,19 +441,24 @@ static int ooo_hold(struct pipeline *pl, struct flow *f, int dir, uint32_t seq,
             return -1;
         }
         struct ooo_slot *o = ooo_of(pl, f);
-        o->n[0] = o->n[1] = 0;
+        o->d[0].n = o->d[1].n = 0;
+        o->d[0].used = o->d[1].used = 0;
     }
-    struct ooo_slot *o = ooo_of(pl, f);
-    for (int i = 0; i < o->n[dir]; i++)
-        if (o->seg[dir][i].seq == seq && o->seg[dir][i].len >= n)
+    struct ooo_dir *od = &ooo_of(pl, f)->d[dir];
+    for (int i = 0; i < od->n; i++)
+        if (od->seg[i].seq == seq && od->seg[i].len >= n)
             return 0;                           /* a retransmission of one held */
-    if (o->n[dir] >= OOO_SEGS)
+    if (od->n >= OOO_SEGS || (size_t)(OOO_BYTES - od->used) < n)
         return -1;
-    struct ooo_seg *g = &o->seg[dir][o->n[dir]++];
+    if (od->n == 0)
+        od->since = ts;
+    struct ooo_seg *g = &od->seg[od->n++];
     g->seq = seq;
     g->len = (uint16_t)n;
+    g->off = od->used;
     g->ts = ts;
-    memcpy(g->data, p, n);
+    memcpy(od->store + g->off, p, n);
+    od->used = (uint16_t)(od->used + n);
     return 0;
 }
 
@@ -463,6 +491,21 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
     }
 
     int32_t d = (int32_t)(seq - f->next_seq[dir]);
+    if (d > 0) {
+        /* early: hold it until the hole fills */
+        if (n == wire && ooo_hold(pl, f, dir, seq, p, n, ts) == 0)
+            return;
+        /* it cannot be held: what is held before it goes first (across the
+         * hole, a gap), then it */
+        ooo_drain(pl, f, dir, 1, seq);
+        if (f->app_kind == APP_DONE) {
+            f->next_seq[dir] = seq + (uint32_t)wire;
+            return;
+        }
+        d = (int32_t)(seq - f->next_seq[dir]);
+        if (d > 0)
+            gap(pl, f, dir);
+    }
     if (d < 0) {
         size_t over = (size_t)(-(int64_t)d);
         if (over >= wire) {
@@ -478,18 +521,6 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
         n -= over;
         wire -= over;
         seq += (uint32_t)over;
-    } else if (d > 0) {
-        /* early: hold it until the hole fills; if it cannot be held, the
-         * held ones go first and the hole becomes a gap */
-        if (n == wire && ooo_hold(pl, f, dir, seq, p, n, ts) == 0)
-            return;
-        ooo_drain(pl, f, dir, 1);
-        if (f->app_kind == APP_DONE)
-            return;
-        if ((int32_t)(seq - f->next_seq[dir]) > 0)
-            gap(pl, f, dir);
-        else if ((int32_t)(seq + (uint32_t)wire - f->next_seq[dir]) <= 0)
-            return;                             /* delivered from the hold */
     }
     f->next_seq[dir] = seq + (uint32_t)wire;
     if (n)
@@ -499,7 +530,28 @@ static void tcp_stream(struct pipeline *pl, struct flow *f, int dir,
         gap(pl, f, dir);
     }
     if (f->ooo_slot != FLOW_NONE && f->app_kind != APP_DONE)
-        ooo_drain(pl, f, dir, 0);
+        ooo_drain(pl, f, dir, 0, UINT64_MAX);
+}
+
+/* Held segments wait for bytes that may never come: the capture lost them.
+ * A direction's hole is given up (delivered across a gap) when the peer
+ * acknowledges bytes past it -- the receiver has them, they will not be
+ * retransmitted -- or when it is older than OOO_MAX_AGE_US. */
+static void ooo_expire(struct pipeline *pl, struct flow *f, int pkt_dir,
+                       const struct pkt *pk, uint64_t ts)
+{
+    struct ooo_slot *o = ooo_of(pl, f);
+    if (!o)
+        return;
+    int odir = !pkt_dir;
+    if (o->d[odir].n && (pk->tcp_flags & TH_ACK) && f->seq_valid[odir] &&
+        (int32_t)(pk->ack - f->next_seq[odir]) > 0)
+        ooo_drain(pl, f, odir, 1, UINT64_MAX);
+    for (int dd = 0; dd < 2 && f->ooo_slot != FLOW_NONE; dd++) {
+        o = ooo_of(pl, f);
+        if (o && o->d[dd].n && ts > o->d[dd].since + OOO_MAX_AGE_US)
+            ooo_drain(pl, f, dd, 1, UINT64_MAX);
+    }
 }
 
 /* ---- flows -------------------------------------------------------- */
@@ -586,8 +638,8 @@ static void on_flow_end(void *ctx, struct flow *f, int reason)
     char buf[512];
 
     if (f->ooo_slot != FLOW_NONE) {   /* what is held is all there is */
-        ooo_drain(pl, f, DIR_TOSERVER, 1);
-        ooo_drain(pl, f, DIR_TOCLIENT, 1);
+        ooo_drain(pl, f, DIR_TOSERVER, 1, UINT64_MAX);
+        ooo_drain(pl, f, DIR_TOCLIENT, 1, UINT64_MAX);
         ooo_release(pl, f);
     }
     detach(pl, f, APP_DONE);          /* may emit the TLS event first */
@@ -816,6 +868,8 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
 
     switch (key.proto) {
     case 6:
+        if (f->ooo_slot != FLOW_NONE)
+            ooo_expire(pl, f, dir, &pk, ts);
         tcp_stream(pl, f, dir, &pk, ts);
         break;
     case 17:

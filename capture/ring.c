@@ -167,8 +167,9 @@ void *ring_peek_timeout(struct ring *r, unsigned timeout_us, int *closed)
             return s;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((uint64_t)(now.tv_sec - start.tv_sec) * 1000000u +
-            (uint64_t)(now.tv_nsec - start.tv_nsec) / 1000 >= timeout_us)
+        int64_t us = (int64_t)(now.tv_sec - start.tv_sec) * 1000000 +
+                     (int64_t)(now.tv_nsec - start.tv_nsec) / 1000;
+        if (us >= (int64_t)timeout_us)
             return NULL;
         backoff(&n);
     }

@@ -2,8 +2,7 @@
  * detect.c -- the detection engine.  See detect.h.
  *
  * Event routing:
- *   DHCP   -> host MAC (chaddr) and hostname; the answering server is
- *             infrastructure
+ *   DHCP   -> host MAC (chaddr) and hostname
  *   ARP/NDP-> host MAC
  *   any    -> Ethernet source MAC of an internal sender (weakest binding,
  *             and the "one MAC, many IPs = router" count)
@@ -12,8 +11,9 @@
  *             resolver (infrastructure); NXDOMAIN -> dgahost_failed,
  *             NOERROR with addresses -> dgahost_resolved
  * Infrastructure hosts (configured resolvers, DHCP servers and the
- * sensor, plus detected resolvers and DHCP servers) never get DNS-based
- * evidence: a resolver relays everyone's lookups.
+ * sensor, plus resolvers recognised from paired answers to several
+ * internal clients) never get DNS-based evidence: a resolver relays
+ * everyone's lookups.
  *
  * After a detector touches a host the host is re-scored; verdict changes
  * go to the callback.  Every 10 s of packet time flagged hosts are
@@ -271,12 +271,8 @@ static void learn_ether(struct detect *d, const struct sh_event *ev, uint64_t no
 static void on_dhcp(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_dhcp *x = &ev->u.dhcp;
-    /* the answering server is infrastructure */
-    if (x->op == 2 && internal(d, &ev->src)) {
-        struct host *s = host_for(d, &ev->src, now);
-        if (s && !s->infra)
-            s->infra = 3;
-    }
+    /* DHCP servers are infrastructure only when configured: a host that
+     * merely sends a BOOTREPLY must not exempt itself from detection */
     const struct sh_addr *ip = x->assigned_ip.family ? &x->assigned_ip :
                                x->client_ip.family ? &x->client_ip : NULL;
     if (!ip || !internal(d, ip))
@@ -320,10 +316,14 @@ static uint32_t addr_hash32(const struct sh_addr *a)
     return h | 1;
 }
 
-/* an internal host answering DNS for internal clients is a resolver */
+/* An internal host answering DNS for internal clients is a resolver.  Only
+ * answers that pair with a query seen from the client, sent from port 53,
+ * count: an infected host cannot exempt itself with a few unsolicited
+ * "answers" (it would have to forge its clients' queries too). */
 static void note_resolver(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
-    if (!internal(d, &ev->src) || !internal(d, &ev->dst))
+    if (!ev->u.dns.paired || ev->sport != 53 ||
+        !internal(d, &ev->src) || !internal(d, &ev->dst))
         return;
     struct host *s = host_for(d, &ev->src, now);
     if (!s || s->infra == 1)
@@ -332,16 +332,15 @@ static void note_resolver(struct detect *d, const struct sh_event *ev, uint64_t 
     for (int i = 0; i < s->resolver_clients && i < 8; i++)
         if (s->client_hash[i] == c)
             return;
-    if (s->resolver_clients < 8)
-        s->client_hash[s->resolver_clients] = c;
-    if (s->resolver_clients < 255)
-        s->resolver_clients++;
+    if (s->resolver_clients >= 8)
+        return;                     /* resolver_min_clients is at most 8 */
+    s->client_hash[s->resolver_clients++] = c;
     if (!s->infra && s->resolver_clients >= (int)d->p.v[P_RESOLVER_MIN_CLIENTS]) {
         s->infra = 2;
-        /* whatever it accumulated was its clients' lookups */
+        /* whatever DNS evidence it accumulated was its clients' lookups */
         for (int k = 0; k < EVK_MAX; k++) {
             struct evidence *e = host_evidence(d->hosts, s, k, 0);
-            if (e)
+            if (e && evidence_kind_dns(k))
                 e->active = 0;
         }
         rescore(d, s, now, 0);

@@ -20,7 +20,10 @@ struct nx_name {
     uint64_t ts;
     float score;
     uint32_t tld;                 /* hash of the public suffix           */
+    uint16_t hits;                /* failed answers for it (saturating)  */
     uint8_t label_len;
+    uint8_t algo;                 /* scored >= dga_context_score         */
+    uint8_t shared;               /* other hosts failed on it too        */
 };
 
 #define BURST_US (120 * 1000000ULL)   /* "fast": this many s ...          */
@@ -29,14 +32,11 @@ struct nx_name {
 struct nx_window {
     uint32_t n, next;             /* ring of NX_KEEP entries             */
     struct nx_name e[NX_KEEP];
-    uint64_t failures;            /* failed answers (with repeats)       */
-    uint64_t first_fail_us;
+    uint64_t first_fail_us;       /* start of the current burst          */
     char ex[NX_EXAMPLES][72];     /* highest-scoring recent names        */
     float ex_score[NX_EXAMPLES];
     uint64_t ex_ts[NX_EXAMPLES];
-    /* cross-host sharing */
-    uint32_t shared;              /* distinct names shared with others   */
-    uint32_t shared_algo;         /* ... of which algorithmic-looking    */
+    /* cross-host sharing (counted from the entries, within shared_window) */
     uint32_t peer_idx[DGAHOST_MAX_PEERS], peer_gen[DGAHOST_MAX_PEERS];
     uint8_t npeers;
     char shared_ex[72];
@@ -121,6 +121,27 @@ static int window_count(const struct nx_window *w, uint64_t now, uint64_t window
     return n;
 }
 
+/* Failed answers (repeats included) for names failing within the window. */
+static uint64_t window_failures(const struct nx_window *w, uint64_t now, uint64_t window_us)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->e[i].ts + window_us >= now)
+            n += w->e[i].hits;
+    return n;
+}
+
+/* Names of the host also failed by other hosts within the window. */
+static uint32_t window_shared(const struct nx_window *w, uint64_t now, uint64_t window_us,
+                              int algo_only)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->e[i].shared && w->e[i].ts + window_us >= now && (!algo_only || w->e[i].algo))
+            n++;
+    return n;
+}
+
 /* distinct failing names in the last BURST_US: a bot walks its list fast */
 static int burst(const struct nx_window *w, uint64_t now)
 {
@@ -134,10 +155,14 @@ static int burst(const struct nx_window *w, uint64_t now)
 static void note_example(struct nx_window *w, const char *name, float score, uint64_t now,
                          uint64_t window_us)
 {
+    const size_t cap = sizeof(w->ex[0]) - 1;
     int slot = -1;
-    for (int i = 0; i < NX_EXAMPLES; i++) {
-        if (strcmp(w->ex[i], name) == 0)
+    for (int i = 0; i < NX_EXAMPLES; i++)
+        if (w->ex[i][0] && strncmp(w->ex[i], name, cap) == 0) {
+            w->ex_ts[i] = now;                  /* already shown */
             return;
+        }
+    for (int i = 0; i < NX_EXAMPLES; i++) {
         /* an empty or outdated slot first, else the lowest score */
         if (!w->ex[i][0] || w->ex_ts[i] + window_us < now) {
             slot = i;
@@ -230,13 +255,14 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct algorithmic-looking domains in %s "
                  "(mean DGA score %.2f), e.g. %s",
-                 (unsigned long long)w->failures, n, duration_text(span, dur, sizeof(dur)),
-                 mean, ex);
+                 (unsigned long long)window_failures(w, now, win_us), n,
+                 duration_text(span, dur, sizeof(dur)), mean, ex);
     else
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct unpopular domains in %s%s; the names "
                  "look like words (mean DGA score %.2f), as wordlist DGAs make them, e.g. %s",
-                 (unsigned long long)w->failures, n_all, duration_text(span, dur, sizeof(dur)),
+                 (unsigned long long)window_failures(w, now, win_us), n_all,
+                 duration_text(span, dur, sizeof(dur)),
                  burst(w, now) ? ", in rapid succession" : "", mean_all, ex);
     touched_add(out, host_index(ht, h), h->gen);
 }
@@ -246,10 +272,15 @@ static void update_shared_evidence(struct dgahost *g, struct host_table *ht, str
                                    struct dgahost_touched *out)
 {
     struct nx_window *w = lru_peek(g->win, host_key(ht, h));
+    if (!w)
+        return;
+    uint64_t swin = (uint64_t)(p->v[P_SHARED_WINDOW] * 1e6);
+    uint32_t shared = window_shared(w, now, swin, 0);
+    uint32_t shared_algo = window_shared(w, now, swin, 1);
     /* word-like names are shared by accident (typos, dead links): twice as
      * many of them are needed */
-    if (!w || (w->shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES] &&
-               w->shared < 2 * (uint32_t)p->v[P_SHARED_MIN_NAMES]))
+    if (shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES] &&
+        shared < 2 * (uint32_t)p->v[P_SHARED_MIN_NAMES])
         return;
     struct evidence *e = host_evidence(ht, h, EVK_DGA_SHARED, 1);
     if (!e)
@@ -268,9 +299,9 @@ static void update_shared_evidence(struct dgahost *g, struct host_table *ht, str
             break;
         off += (size_t)k;
     }
-    double conf = 0.6 + 0.4 * clamp01((w->shared - p->v[P_SHARED_MIN_NAMES]) /
+    double conf = 0.6 + 0.4 * clamp01((shared - p->v[P_SHARED_MIN_NAMES]) /
                                       (p->v[P_SHARED_MIN_NAMES] * 3));
-    if (w->shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES])
+    if (shared_algo < (uint32_t)p->v[P_SHARED_MIN_NAMES])
         conf *= 0.8;   /* word-like names only: less sure it is one family */
     if (!e->active)
         e->first_us = now;
@@ -283,7 +314,7 @@ static void update_shared_evidence(struct dgahost *g, struct host_table *ht, str
     snprintf(e->explanation, sizeof(e->explanation),
              "%u of its failed names (%u algorithmic-looking) were also failed by %s "
              "(e.g. '%s'): the same DGA family on several hosts",
-             w->shared, w->shared_algo, peers[0] ? peers : "other hosts", w->shared_ex);
+             shared, shared_algo, peers[0] ? peers : "other hosts", w->shared_ex);
     touched_add(out, host_index(ht, h), h->gen);
 }
 
@@ -333,9 +364,9 @@ static void share(struct dgahost *g, struct host_table *ht, struct host *h,
             continue;
         if (!nh->counted[i]) {
             nh->counted[i] = 1;
-            w->shared++;
-            if (nh->algo)
-                w->shared_algo++;
+            for (uint32_t k = 0; k < w->n; k++)
+                if (w->e[k].hash == name_hash)
+                    w->e[k].shared = 1;
             if (nh->algo || !w->shared_ex[0])
                 snprintf(w->shared_ex, sizeof(w->shared_ex), "%s", name);
         }
@@ -376,18 +407,17 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
     /* a quiet spell restarts the burst */
     if (w->first_fail_us == 0 || now_us > w->first_fail_us + 2 * win_us) {
         double mean;
-        if (window_count(w, now_us, win_us, 0, &mean) == 0) {
-            w->failures = 0;
+        if (window_count(w, now_us, win_us, 0, &mean) == 0)
             w->first_fail_us = now_us;
-        }
     }
-    w->failures++;
 
     uint64_t hash = fnv64(v->parts.regdomain);
     int found = 0;
     for (uint32_t i = 0; i < w->n; i++) {
         if (w->e[i].hash == hash) {
             w->e[i].ts = now_us;
+            if (w->e[i].hits < UINT16_MAX)
+                w->e[i].hits++;
             found = 1;
             break;
         }
@@ -404,6 +434,9 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
         w->e[slot].ts = now_us;
         w->e[slot].score = (float)v->score;
         w->e[slot].tld = (uint32_t)fnv64(v->parts.suffix ? v->parts.suffix : "");
+        w->e[slot].hits = 1;
+        w->e[slot].algo = (uint8_t)algo;
+        w->e[slot].shared = 0;
         w->e[slot].label_len = (uint8_t)(v->parts.label_len > 255 ? 255 : v->parts.label_len);
     }
     note_example(w, v->parts.regdomain, (float)v->score, now_us, win_us);

@@ -16,6 +16,12 @@ const char *evidence_kind_name(int kind)
     }
 }
 
+int evidence_kind_dns(int kind)
+{
+    return kind == EVK_DGA_NXDOMAIN || kind == EVK_DGA_RESOLVED ||
+           kind == EVK_DGA_SHARED || kind == EVK_DNS_TUNNEL;
+}
+
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s)
 {
     if (now_us <= then_us || half_life_s <= 0)

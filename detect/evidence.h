@@ -50,6 +50,9 @@ struct evidence {
 
 const char *evidence_kind_name(int kind);
 
+/* 1 when the kind is derived from DNS (void for resolvers). */
+int evidence_kind_dns(int kind);
+
 /* 2^(-dt/half_life); dt in microseconds (0 when now < then). */
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s);
 

@@ -203,7 +203,17 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
     } else if (t->hwm < t->cap) {
         i = t->hwm++;
     } else {
+        /* the least recently seen host goes, but a flagged one only when
+         * the 16 oldest are all flagged: a flood of spoofed sources must
+         * not wash a flagged host out of the table */
         i = t->lru.head;
+        for (uint32_t k = i, tries = 0; k != HOST_NONE && tries < 16;
+             k = t->h[k].lnext, tries++) {
+            if (!t->h[k].flagged) {
+                i = k;
+                break;
+            }
+        }
         if (t->h[i].flagged)
             t->st.evicted_flagged++;
         t->st.evicted++;

@@ -28,7 +28,7 @@ static const struct param_row rows[P_MAX] = {
         "one evidence this confident may flag a host alone; below, two kinds are needed" },
     [P_MAC_ROUTER_IPS] = { "mac_router_ips", 4, 2, 1000000,
         "a MAC seen with more internal IPs than this is a router's: hosts behind it are reported by IP" },
-    [P_RESOLVER_MIN_CLIENTS] = { "resolver_min_clients", 2, 1, 1000000,
+    [P_RESOLVER_MIN_CLIENTS] = { "resolver_min_clients", 2, 1, 8,
         "an internal host answering DNS for this many internal clients is a resolver (not a DNS suspect)" },
     [P_DGA_NAME_THRESHOLD] = { "dga_name_threshold", 0, 0, 1,
         "per-name DGA verdict threshold for --score-names (0 = the model's own)" },

@@ -197,6 +197,68 @@ def main(outdir):
     write(outdir, "tcp-reordered.pcap", pk,
           names=["q.reordered-one.example.net", "q.reordered-two.example.net"])
 
+    # Harder reordering: a hole that fills last while a segment too large to
+    # hold arrives before it, a large early segment covering a held one, and
+    # a keep-alive HTTP connection whose first segment the capture lost for
+    # good (never retransmitted: the server got it) -- the hole is given up
+    # when the server acknowledges past it, and the later requests still
+    # pair with their responses.
+    def http_req(path, pad=0):
+        h = b"GET " + path + b" HTTP/1.1\r\nHost: www.reorder.example.net\r\n"
+        if pad:
+            h += b"X-Pad: " + b"a" * pad + b"\r\n"
+        return h + b"\r\n"
+
+    def client_conn(sport, segs_fn):
+        cs, ss = 7000, 9000
+        out = [eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="S", seq=cs)),
+               eth(IP(src=SERVER, dst=CLIENT) / TCP(sport=80, dport=sport, flags="SA", seq=ss, ack=cs + 1), True),
+               eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="A", seq=cs + 1, ack=ss + 1))]
+
+        def mk(seq, data):
+            return eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="PA", seq=seq,
+                                                        ack=ss + 1) / Raw(data))
+        segs, end = segs_fn(cs + 1, mk)
+        return out + segs + [eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="FA",
+                                                                   seq=end, ack=ss + 1)),
+                             eth(IP(src=SERVER, dst=CLIENT) / TCP(sport=80, dport=sport, flags="FA",
+                                                                   seq=ss + 1, ack=end + 1), True)]
+    r1, r2, r3 = http_req(b"/hole-fills-last"), http_req(b"/too-large-to-hold", 2500), http_req(b"/held")
+
+    def late_hole(b, mk):
+        return [mk(b, r1[:-10]), mk(b + len(r1) + len(r2), r3), mk(b + len(r1), r2),
+                mk(b + len(r1) - 10, r1[-10:])], b + len(r1) + len(r2) + len(r3)
+    r4, r5 = http_req(b"/large-covering", 2500), http_req(b"/covered")
+
+    def covering(b, mk):
+        return [mk(b, r1[:-10]), mk(b + len(r1) + len(r4), r5), mk(b + len(r1), r4 + r5),
+                mk(b + len(r1) - 10, r1[-10:])], b + len(r1) + len(r4) + len(r5)
+    pk = client_conn(40103, late_hole) + client_conn(40104, covering)
+    write(outdir, "tcp-reorder-hard.pcap", pk,
+          names=["url:/hole-fills-last", "url:/too-large-to-hold", "url:/held",
+                 "url:/large-covering", "url:/covered"])
+
+    # keep-alive with a segment lost for good (tshark gives up on this
+    # stream, so it is checked against the expected URLs only)
+    sport, cs, ss = 40105, 7000, 9000
+    reqs = [b"GET /lost-%d HTTP/1.1\r\nHost: www.loss.example.net\r\n\r\n" % i for i in range(1, 6)]
+    resp = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    pk = []
+    pk += [eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="S", seq=cs)),
+           eth(IP(src=SERVER, dst=CLIENT) / TCP(sport=80, dport=sport, flags="SA", seq=ss, ack=cs + 1), True),
+           eth(IP(src=CLIENT, dst=SERVER) / TCP(sport=sport, dport=80, flags="A", seq=cs + 1, ack=ss + 1))]
+    cseq, sseq = cs + 1, ss + 1
+    for i, rq in enumerate(reqs):
+        if i > 0:      # the first request's segment is missing from the capture
+            pk.append(eth(IP(src=CLIENT, dst=SERVER) /
+                          TCP(sport=sport, dport=80, flags="PA", seq=cseq, ack=sseq) / Raw(rq)))
+        cseq += len(rq)
+        pk.append(eth(IP(src=SERVER, dst=CLIENT) /
+                      TCP(sport=80, dport=sport, flags="PA", seq=sseq, ack=cseq) / Raw(resp), True))
+        sseq += len(resp)
+    write(outdir, "lost-segment-beyond-tshark.pcap", pk,
+          names=["http:/lost-2", "http:/lost-3", "http:/lost-4", "http:/lost-5"])
+
     # Malformed frames between good ones: bad IHL, truncated TCP header, UDP
     # length < 8, GRE version 1, ERSPAN with a bad version, VLAN too deep
     q, a = dns_pair("q.after-garbage.example.net", 31, 40031)
@@ -211,7 +273,8 @@ def main(outdir):
     write(outdir, "malformed-then-good.pcap", pk, names=["q.after-garbage.example.net"])
 
     with open(os.path.join(outdir, "expected.txt"), "w") as f:
-        f.write("# file<TAB>DNS query name that must appear in spanhound's EVE output\n")
+        f.write("# file<TAB>DNS query name that must appear in spanhound's EVE output\n"
+                "# (url:URL: an HTTP transaction with that URL; http:URL: ... and a response status)\n")
         for fn, n in expected:
             f.write("%s\t%s\n" % (fn, n))
 

@@ -17,16 +17,36 @@ while IFS=$'\t' read -r file name; do
     if [ ! -s "$T/$file.json" ]; then
         "$BIN" -r "pcaps/decode/$file" --eve "$T/$file.json" 2>/dev/null
     fi
-    if grep -q "\"rrname\":\"$name\"" "$T/$file.json"; then
-        pass=$((pass + 1))
-    else
-        fail=$((fail + 1)); echo "  FAIL decode: $file: no DNS event for $name"
-    fi
+    case "$name" in
+    url:*)
+        url=${name#url:}
+        if grep '"event_type":"http"' "$T/$file.json" | grep -q "\"url\":\"$url\""; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1)); echo "  FAIL decode: $file: no HTTP transaction for $url"
+        fi;;
+    http:*)
+        url=${name#http:}
+        if grep '"event_type":"http"' "$T/$file.json" | grep "\"url\":\"$url\"" | grep -q '"status":'; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1)); echo "  FAIL decode: $file: no answered HTTP transaction for $url"
+        fi;;
+    *)
+        if grep -q "\"rrname\":\"$name\"" "$T/$file.json"; then
+            pass=$((pass + 1))
+        else
+            fail=$((fail + 1)); echo "  FAIL decode: $file: no DNS event for $name"
+        fi;;
+    esac
 done < pcaps/decode/expected.txt
 echo "  decode: $pass names found"
 
+# *-beyond-tshark.pcap: streams tshark itself cannot reassemble (a segment
+# the capture lost); they are checked against expected.txt only
 out=$(/usr/bin/python3 tests/regress/tshark_compare.py --quiet --spanhound "$BIN" \
-      pcaps/dns/* pcaps/http/* pcaps/tls/* pcaps/decode/*.pcap 2>&1)
+      pcaps/dns/* pcaps/http/* pcaps/tls/* \
+      $(ls pcaps/decode/*.pcap | grep -v -- '-beyond-tshark\.pcap$') 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -v '^tshark agreement' | sed 's/^/  /'
 p=$(printf '%s\n' "$out" | sed -n 's/^tshark agreement: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')

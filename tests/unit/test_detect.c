@@ -281,6 +281,7 @@ static void a_resolver_relaying_nxdomains_is_not_a_suspect(void **state)
     /* 10.0.0.53 answers two internal clients: it is a resolver */
     struct sh_event a = dns_answer("10.0.0.30", "10.0.0.53", "example.org", 0, "192.0.2.1", S);
     struct sh_event b = dns_answer("10.0.0.31", "10.0.0.53", "example.org", 0, "192.0.2.1", 2 * S);
+    a.u.dns.paired = b.u.dns.paired = 1;    /* answers to queries we saw */
     detect_event(d, &a);
     detect_event(d, &b);
     /* then gets every client's NXDOMAIN from upstream */
@@ -292,6 +293,27 @@ static void a_resolver_relaying_nxdomains_is_not_a_suspect(void **state)
         detect_event(d, &ev);
     }
     assert_int_equal(s.n, 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void unsolicited_answers_do_not_make_an_infected_host_a_resolver(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    /* the bot forges "answers" to two neighbours to exempt itself */
+    struct sh_event a = dns_answer("10.0.0.33", "10.0.0.32", "x.example", 0, "192.0.2.1", S);
+    struct sh_event b = dns_answer("10.0.0.34", "10.0.0.32", "x.example", 0, "192.0.2.1", S);
+    detect_event(d, &a);
+    detect_event(d, &b);
+    rng = 6060;
+    nx_burst(d, "10.0.0.32", 30, 10 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.32");
+    assert_non_null(v);
+    assert_true(v->flagged);
     detect_destroy(d);
     free(c);
 }
@@ -485,6 +507,7 @@ int main(void)
         cmocka_unit_test(the_name_resolving_after_failures_is_reported_as_c2),
         cmocka_unit_test(hosts_failing_on_the_same_names_share_evidence),
         cmocka_unit_test(a_resolver_relaying_nxdomains_is_not_a_suspect),
+        cmocka_unit_test(unsolicited_answers_do_not_make_an_infected_host_a_resolver),
         cmocka_unit_test(configured_resolvers_and_allowlists_raise_nothing),
         cmocka_unit_test(external_hosts_are_never_suspects),
         cmocka_unit_test(a_host_behind_a_router_is_reported_without_its_mac),

@@ -123,6 +123,34 @@ static void answered_entries_in_the_middle_are_skipped_on_expiry(void **state)
     dnspair_destroy(t);
 }
 
+static void answered_queries_behind_a_pending_one_do_not_push_it_out(void **state)
+{
+    (void)state;
+    char err[64];
+    struct dnspair *t = dnspair_create(4, err, sizeof(err));
+    struct sh_event q0 = query(1, 100, "pending.example", 1), ev;
+    dnspair_query(t, &q0);
+    for (uint16_t i = 0; i < 10; i++) {       /* many answered in turn */
+        struct sh_event q = query(1, i, "x.example", 2 + i);
+        struct sh_event r = query(1, i, "x.example", 3 + i);
+        r.u.dns.qr = 1;
+        dnspair_query(t, &q);
+        assert_int_equal(dnspair_answer(t, &r), 1);
+    }
+    struct dnspair_stats st;
+    dnspair_get_stats(t, &st);
+    assert_int_equal(st.overflow, 0);
+    assert_int_equal(dnspair_expire(t, 0, 0, 1, &ev), 1);
+    assert_int_equal(ev.u.dns.id, 100);
+    assert_string_equal(ev_s(&ev, ev.u.dns.q[0].name), "pending.example");
+    /* and pairing still works after the squeeze */
+    struct sh_event q = query(2, 7, "y.example", 50), r = query(2, 7, "y.example", 60);
+    r.u.dns.qr = 1;
+    dnspair_query(t, &q);
+    assert_int_equal(dnspair_answer(t, &r), 1);
+    dnspair_destroy(t);
+}
+
 static void a_retransmitted_query_is_remembered_once(void **state)
 {
     (void)state;
@@ -146,6 +174,7 @@ int main(void)
         cmocka_unit_test(an_unanswered_query_comes_back_after_the_timeout),
         cmocka_unit_test(a_full_table_forgets_the_oldest_and_counts_it),
         cmocka_unit_test(answered_entries_in_the_middle_are_skipped_on_expiry),
+        cmocka_unit_test(answered_queries_behind_a_pending_one_do_not_push_it_out),
         cmocka_unit_test(a_retransmitted_query_is_remembered_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

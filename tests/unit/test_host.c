@@ -44,22 +44,30 @@ static void get_creates_once_and_finds_again(void **state)
     host_table_destroy(t);
 }
 
-static void full_table_evicts_least_recently_seen_and_counts_flagged(void **state)
+static void full_table_evicts_least_recently_seen_sparing_flagged_hosts(void **state)
 {
     (void)state;
     char err[128];
     struct host_table *t = host_table_create(2, 3600 * S, 86400 * S, err, sizeof(err));
-    struct sh_addr a = ip("10.0.0.1"), b = ip("10.0.0.2"), c = ip("10.0.0.3");
+    struct sh_addr a = ip("10.0.0.1"), b = ip("10.0.0.2"), c = ip("10.0.0.3"), d = ip("10.0.0.4");
     struct host *ha = host_get(t, &a, 1, 1);
     ha->flagged = 1;
-    uint32_t ia = host_index(t, ha), ga = ha->gen;
-    host_get(t, &b, 2, 1);
-    host_get(t, &c, 3, 1);           /* evicts a, the oldest */
-    assert_null(host_get(t, &a, 4, 0));
-    assert_null(host_at(t, ia, ga)); /* the old handle is dead */
+    struct host *hb = host_get(t, &b, 2, 1);
+    uint32_t ib = host_index(t, hb), gb = hb->gen;
+    host_get(t, &c, 3, 1);           /* a is oldest but flagged: b goes */
+    assert_non_null(host_get(t, &a, 4, 0));
+    assert_null(host_get(t, &b, 4, 0));
+    assert_null(host_at(t, ib, gb)); /* the old handle is dead */
     struct host_table_stats st;
     host_table_get_stats(t, &st);
     assert_int_equal(st.evicted, 1);
+    assert_int_equal(st.evicted_flagged, 0);
+    /* when every host is flagged, the least recently seen goes and counts */
+    host_get(t, &c, 5, 0)->flagged = 1;
+    host_get(t, &d, 6, 1);           /* a (seen at 4) is older than c (5) */
+    assert_null(host_get(t, &a, 7, 0));
+    host_table_get_stats(t, &st);
+    assert_int_equal(st.evicted, 2);
     assert_int_equal(st.evicted_flagged, 1);
     host_table_destroy(t);
 }
@@ -201,7 +209,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(get_creates_once_and_finds_again),
-        cmocka_unit_test(full_table_evicts_least_recently_seen_and_counts_flagged),
+        cmocka_unit_test(full_table_evicts_least_recently_seen_sparing_flagged_hosts),
         cmocka_unit_test(idle_hosts_expire),
         cmocka_unit_test(dhcp_binding_outranks_ethernet_until_stale),
         cmocka_unit_test(a_mac_carrying_many_ips_is_counted),
