@@ -232,7 +232,6 @@ struct ev_flow {
     struct ev_str app_name;      /* "TLS.Google"                          */
     struct ev_str category;      /* nDPI category name                    */
     struct ev_str risks;         /* risk names, comma separated           */
-    struct ev_str host_name;     /* nDPI host_server_name, if any         */
 };
 
 /* ---- the event ---------------------------------------------------- */

@@ -64,17 +64,14 @@ struct flow {
     uint8_t  client_is_a;     /* key.a is the client                   */
     uint8_t  tcp_state;       /* enum ev_tcp_state                     */
     uint8_t  tcp_flags[2];    /* OR of flags per direction             */
-    uint8_t  syn_seen[2];
     uint8_t  fin_seen[2];
     uint8_t  icmp_type, icmp_code;
     uint8_t  dpi_state;       /* 0 none yet, 1 running, 2 done, 3 off,
                                  4 TLS: classified from our parser     */
     uint8_t  dpi_guessed;
-    uint8_t  dpi_pkts;
     uint8_t  app_kind;        /* pipeline's parser kind                */
     uint8_t  app_probes;      /* client segments probed so far        */
     uint8_t  seq_valid[2];
-    uint8_t  gap[2];          /* bytes were lost in that direction    */
     uint8_t  has_mac;
     uint8_t  tls_parsed;      /* our TLS parser took the connection   */
     uint8_t  cmac[6], smac[6];/* client and server MAC (last seen)    */

@@ -248,7 +248,6 @@ static int attach(struct pipeline *pl, struct flow *f, int kind)
     }
     f->app_kind = (uint8_t)kind;
     f->app_slot = slot;
-    f->gap[0] = f->gap[1] = 0;
     if (kind == APP_TLS)
         f->tls_parsed = 1;
     return 0;
@@ -343,7 +342,6 @@ static void deliver(struct pipeline *pl, struct flow *f, int dir,
 static void gap(struct pipeline *pl, struct flow *f, int dir)
 {
     pl->st.tcp_gaps++;
-    f->gap[dir] = 1;
     if (f->app_slot == FLOW_NONE)
         return;
     void *s = pool_at(kind_pool(pl, f->app_kind), f->app_slot);
@@ -579,7 +577,6 @@ static void tcp_track(struct flow *f, int dir, uint8_t fl)
             if (f->tcp_state == TCPS_NONE || f->tcp_state == TCPS_SYN_SENT)
                 f->tcp_state = TCPS_SYN_RECV;
         } else {
-            f->syn_seen[dir] = 1;
             if (f->tcp_state == TCPS_NONE)
                 f->tcp_state = TCPS_SYN_SENT;
         }
@@ -669,9 +666,6 @@ static void on_flow_end(void *ctx, struct flow *f, int reason)
     fl->payload_toclient = f->payload[DIR_TOCLIENT];
     fl->start_us = f->first_us;
     fl->end_us = f->last_us;
-    if (reason == FLOW_END_TIMEOUT && f->key.proto == 6 &&
-        tcp_class(f->tcp_state) == FC_TCP_CLOSED)
-        reason = FLOW_END_CLOSED;
     fl->reason = (uint8_t)reason;
     fl->tcp_state = f->tcp_state;
     fl->tcp_flags_ts = f->tcp_flags[DIR_TOSERVER];

@@ -137,17 +137,11 @@ void *ring_peek(struct ring *r)
 
 void *ring_peek_wait(struct ring *r)
 {
-    unsigned n = 0;
+    int closed = 0;
     void *s;
-    for (;;) {
-        if ((s = ring_peek(r)) != NULL)
-            return s;
-        if (atomic_load_explicit(&r->closed, memory_order_acquire)) {
-            /* closed: one last look, items committed before close */
-            return ring_peek(r);
-        }
-        backoff(&n);
-    }
+    while (!(s = ring_peek_timeout(r, 1000000, &closed)) && !closed)
+        ;
+    return s;
 }
 
 void *ring_peek_timeout(struct ring *r, unsigned timeout_us, int *closed)
