@@ -12,7 +12,7 @@
 VERSION     := 0.1.0
 CC          ?= gcc
 CLANG       ?= clang
-PKGS        := libpcap libndpi libconfig nettle libpsl
+PKGS        := libpcap libndpi libconfig nettle libpsl libsodium
 DATADIR     ?= $(CURDIR)/detect/data
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
@@ -29,7 +29,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # Debian 12 packages: build, tests (cmocka, tshark, scapy, redis), fuzzing
 # (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time).
 DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
-        libconfig-dev nettle-dev libpsl-dev publicsuffix libcmocka-dev \
+        libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2
 

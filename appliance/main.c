@@ -424,35 +424,7 @@ int main(int argc, char **argv)
     a->live = source_is_live(a->src);
 
     /* 3. pipeline and ring */
-    struct pipeline_cfg pc;
-    pipeline_cfg_defaults(&pc);
-    pc.flow_capacity = a->cfg.flow_capacity;
-    pc.timeouts.sec[FC_TCP_NEW] = a->cfg.to_tcp_new;
-    pc.timeouts.sec[FC_TCP_EST] = a->cfg.to_tcp_established;
-    pc.timeouts.sec[FC_TCP_CLOSED] = a->cfg.to_tcp_closed;
-    pc.timeouts.sec[FC_UDP] = a->cfg.to_udp;
-    pc.timeouts.sec[FC_ICMP] = a->cfg.to_icmp;
-    pc.timeouts.sec[FC_OTHER] = a->cfg.to_other;
-    pc.dpi_enabled = a->cfg.dpi_enabled;
-    pc.dpi_pool = a->cfg.dpi_pool;
-    pc.dpi_max_packets = a->cfg.dpi_max_packets;
-    pc.dpi_extra = a->cfg.dpi_extra;
-    pc.dpi_tls_parser = a->cfg.dpi_tls_parser;
-    pc.http_states = a->cfg.http_states;
-    pc.tls_states = a->cfg.tls_states;
-    pc.dns_tcp_states = a->cfg.dns_tcp_states;
-    pc.reorder_flows = a->cfg.reorder_flows;
-    pc.dns_pending = a->cfg.dns_pending;
-    pc.dns_timeout_ms = a->cfg.dns_timeout_ms;
-    pc.n_dns_ports = a->cfg.n_dns_ports;
-    for (int i = 0; i < a->cfg.n_dns_ports && i < PIPELINE_MAX_PORTS; i++)
-        pc.dns_ports[i] = (uint16_t)a->cfg.dns_ports[i];
-    pc.arp_capacity = a->cfg.arp_capacity;
-    pc.arp_refresh_s = a->cfg.arp_refresh_s;
-    pc.vxlan_port = (uint16_t)a->cfg.vxlan_port;
-    pc.flow_events = 1;
-
-    a->pl = pipeline_create(&pc, push_event, a, err, sizeof(err));
+    a->pl = pipeline_create(&a->cfg.pipe, push_event, a, err, sizeof(err));
     if (!a->pl) {
         fprintf(a->log, "spanhound: %s\n", err);
         source_close(a->src);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../capture/hash.h"
+
 
 #define SUMMARY_MAX_NAMES 4096
 #define SUMMARY_MAX_HOSTS 1024
@@ -34,6 +36,7 @@ struct host {
 };
 
 struct summary {
+    struct hkey key;              /* name table buckets (names are from the wire) */
     struct cidr_set home;
     uint64_t by_type[EV_TYPE_MAX];
     uint64_t dns_queries, dns_answers, dns_nx, dns_servfail, dns_unanswered;
@@ -47,8 +50,10 @@ struct summary {
 struct summary *summary_create(const struct cidr_set *home_net)
 {
     struct summary *s = calloc(1, sizeof(*s));
-    if (s)
+    if (s) {
         s->home = *home_net;
+        hk_init(&s->key);
+    }
     return s;
 }
 
@@ -57,23 +62,14 @@ void summary_destroy(struct summary *s)
     free(s);
 }
 
-static uint32_t str_hash(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (uint8_t)p[i];
-        h *= 16777619u;
-    }
-    return h;
-}
 
-static void count(struct name_table *t, const char *p, size_t n)
+static void count(const struct hkey *key, struct name_table *t, const char *p, size_t n)
 {
     if (n == 0)
         return;
     if (n >= sizeof(t->e[0].name))
         n = sizeof(t->e[0].name) - 1;
-    uint32_t i = str_hash(p, n) % SUMMARY_MAX_NAMES;
+    uint32_t i = (uint32_t)(hk_bytes(key, p, n) % SUMMARY_MAX_NAMES);
     for (int probe = 0; probe < SUMMARY_MAX_NAMES; probe++) {
         struct name_count *e = &t->e[i];
         if (e->n == 0) {
@@ -137,13 +133,13 @@ void summary_event(struct summary *s, const struct sh_event *ev)
                 }
             }
             for (int i = 0; i < d->nq; i++)
-                count(&s->qnames, ev_s(ev, d->q[i].name), d->q[i].name.len);
+                count(&s->key, &s->qnames, ev_s(ev, d->q[i].name), d->q[i].name.len);
         } else {
             s->dns_answers++;
             if (d->rcode == 3) {
                 s->dns_nx++;
                 if (d->nq)
-                    count(&s->nxnames, ev_s(ev, d->q[0].name), d->q[0].name.len);
+                    count(&s->key, &s->nxnames, ev_s(ev, d->q[0].name), d->q[0].name.len);
             } else if (d->rcode == 2) {
                 s->dns_servfail++;
             }
@@ -153,12 +149,12 @@ void summary_event(struct summary *s, const struct sh_event *ev)
     case EV_HTTP:
         if ((h = host_of(s, &ev->src)) != NULL)
             h->http++;
-        count(&s->http_hosts, ev_s(ev, ev->u.http.host), ev->u.http.host.len);
+        count(&s->key, &s->http_hosts, ev_s(ev, ev->u.http.host), ev->u.http.host.len);
         break;
     case EV_TLS:
         if ((h = host_of(s, &ev->src)) != NULL)
             h->tls++;
-        count(&s->sni, ev_s(ev, ev->u.tls.sni), ev->u.tls.sni.len);
+        count(&s->key, &s->sni, ev_s(ev, ev->u.tls.sni), ev->u.tls.sni.len);
         break;
     case EV_FLOW: {
         const struct ev_flow *f = &ev->u.flow;
@@ -175,13 +171,13 @@ void summary_event(struct summary *s, const struct sh_event *ev)
         else if (f->tcp_state == TCPS_SYN_SENT)
             s->flows_tcp_unanswered++;
         if (f->app_name.len)
-            count(&s->apps, ev_s(ev, f->app_name), f->app_name.len);
+            count(&s->key, &s->apps, ev_s(ev, f->app_name), f->app_name.len);
         if (f->risks.len) {
             const char *p = ev_s(ev, f->risks), *end = p + f->risks.len;
             while (p < end) {
                 const char *c = memchr(p, ',', (size_t)(end - p));
                 size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
-                count(&s->risks, p, n);
+                count(&s->key, &s->risks, p, n);
                 p += n + 1;
             }
         }

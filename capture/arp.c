@@ -16,8 +16,8 @@
  *    hashes to) and on the LRU list, most recently observed at the head;
  *  - observed = added + changed + refreshed + (observations that gave no
  *    event).
- * Bucket choice uses SipHash-2-4 (Aumasson & Bernstein, 2012) keyed with a
- * per-table random seed, so peers choosing IPv6 addresses cannot make the
+ * Bucket choice uses the keyed SipHash-2-4 of hash.h with a
+ * per-table random key, so peers choosing IPv6 addresses cannot make the
  * chains long.  Which bucket holds a key never changes what is emitted.
  */
 #include "arp.h"
@@ -25,8 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include <sys/random.h>
 
+#include "hash.h"
 #include "rd.h"
 
 /* ---- ARP (RFC 826) ------------------------------------------------ */
@@ -230,51 +230,9 @@ struct arp_table {
     uint32_t mask;              /* nbucket - 1, nbucket a power of two   */
     uint32_t head, tail;        /* LRU: head most recent, tail evicted   */
     uint64_t refresh_us;
-    uint64_t k0, k1;            /* SipHash key                           */
+    struct hkey key;            /* SipHash key (hash.h)                  */
     struct arp_table_stats st;
 };
-
-#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define SIPROUND(v0, v1, v2, v3) do {                                     \
-        v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32);      \
-        v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2;                           \
-        v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0;                           \
-        v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32);      \
-    } while (0)
-
-/* SipHash-2-4 of m[0..n) (our own key bytes, never packet data). */
-static uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t *m,
-                          size_t n)
-{
-    uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-    uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-    uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-    uint64_t v3 = 0x7465646279746573ULL ^ k1;
-    uint64_t b = (uint64_t)n << 56;
-    size_t i = 0;
-
-    for (; n - i >= 8; i += 8) {
-        uint64_t w = 0;
-
-        for (int j = 0; j < 8; j++)
-            w |= (uint64_t)m[i + (size_t)j] << (8 * j);
-        v3 ^= w;
-        SIPROUND(v0, v1, v2, v3);
-        SIPROUND(v0, v1, v2, v3);
-        v0 ^= w;
-    }
-    for (int j = 0; i + (size_t)j < n; j++)
-        b |= (uint64_t)m[i + (size_t)j] << (8 * j);
-    v3 ^= b;
-    SIPROUND(v0, v1, v2, v3);
-    SIPROUND(v0, v1, v2, v3);
-    v0 ^= b;
-    v2 ^= 0xff;
-    for (int j = 0; j < 4; j++)
-        SIPROUND(v0, v1, v2, v3);
-    return v0 ^ v1 ^ v2 ^ v3;
-}
 
 /* The lookup key, normalised: IPv4 uses a[0..3], the rest is zero. */
 struct key {
@@ -291,7 +249,7 @@ static uint32_t key_bucket(const struct arp_table *t, const struct key *k)
     m[16] = k->family;
     m[17] = (uint8_t)(k->vlan >> 8);
     m[18] = (uint8_t)k->vlan;
-    return (uint32_t)siphash24(t->k0, t->k1, m, sizeof(m)) & t->mask;
+    return (uint32_t)hk_bytes(&t->key, m, sizeof(m)) & t->mask;
 }
 
 static int key_eq(const struct arp_entry *e, const struct key *k)
@@ -350,26 +308,6 @@ static void hash_unlink(struct arp_table *t, uint32_t i)
     t->e[i].hnext = NIL;
 }
 
-static void seed_key(struct arp_table *t)
-{
-    uint8_t s[16];
-    uint64_t k0 = 0, k1 = 0;
-
-    if (getrandom(s, sizeof(s), GRND_NONBLOCK) == (ssize_t)sizeof(s)) {
-        for (int i = 0; i < 8; i++) {
-            k0 |= (uint64_t)s[i] << (8 * i);
-            k1 |= (uint64_t)s[8 + i] << (8 * i);
-        }
-    } else {
-        /* No entropy yet (early boot): the address layout is still
-         * unpredictable enough to spread an attacker's guesses. */
-        k0 = (uint64_t)(uintptr_t)t ^ 0x9e3779b97f4a7c15ULL;
-        k1 = (uint64_t)(uintptr_t)&k0 ^ 0xc2b2ae3d27d4eb4fULL;
-    }
-    t->k0 = k0;
-    t->k1 = k1;
-}
-
 struct arp_table *arp_table_create(size_t capacity, uint64_t refresh_us,
                                    char *err, size_t errlen)
 {
@@ -406,7 +344,7 @@ struct arp_table *arp_table_create(size_t capacity, uint64_t refresh_us,
     t->refresh_us = refresh_us;
     for (size_t i = 0; i < nbucket; i++)
         t->bucket[i] = NIL;
-    seed_key(t);
+    hk_init(&t->key);
     return t;
 }
 

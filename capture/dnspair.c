@@ -7,6 +7,7 @@
  * entry indices.
  */
 #include "dnspair.h"
+#include "hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,15 +35,14 @@ struct dnspair {
     uint32_t head, count;
     uint32_t dead;            /* answered entries still inside the ring  */
     struct dnspair_stats st;
+    struct hkey key;
 };
 
-static uint32_t key_hash(uint64_t flow_id, uint16_t id)
+/* flow ids are predictable (fixed key), so the bucket hash is keyed */
+static uint32_t key_hash(const struct dnspair *t, uint64_t flow_id, uint16_t id)
 {
-    uint64_t h = flow_id ^ ((uint64_t)id * 0x9e3779b97f4a7c15ULL);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (uint32_t)h;
+    uint64_t k[2] = { flow_id, id };
+    return (uint32_t)hk_bytes(&t->key, k, sizeof(k));
 }
 
 struct dnspair *dnspair_create(uint32_t capacity, char *err, size_t errlen)
@@ -56,6 +56,7 @@ struct dnspair *dnspair_create(uint32_t capacity, char *err, size_t errlen)
         nb <<= 1;
     t->cap = capacity;
     t->mask = nb - 1;
+    hk_init(&t->key);
     t->e = calloc(capacity, sizeof(*t->e));
     t->bkt = malloc((size_t)nb * sizeof(*t->bkt));
     if (!t->e || !t->bkt)
@@ -83,7 +84,7 @@ static void unlink_entry(struct dnspair *t, uint32_t i)
     struct entry *x = &t->e[i];
     if (!x->live)
         return;
-    uint32_t *pp = &t->bkt[key_hash(x->flow_id, x->id) & t->mask];
+    uint32_t *pp = &t->bkt[key_hash(t, x->flow_id, x->id) & t->mask];
     while (*pp != NONE) {
         if (*pp == i) {
             *pp = x->hnext;
@@ -96,7 +97,7 @@ static void unlink_entry(struct dnspair *t, uint32_t i)
 
 static uint32_t find(const struct dnspair *t, uint64_t flow_id, uint16_t id)
 {
-    uint32_t i = t->bkt[key_hash(flow_id, id) & t->mask];
+    uint32_t i = t->bkt[key_hash(t, flow_id, id) & t->mask];
     while (i != NONE) {
         const struct entry *x = &t->e[i];
         if (x->flow_id == flow_id && x->id == id)
@@ -139,7 +140,7 @@ static void compact(struct dnspair *t)
     memset(t->bkt, 0xff, ((size_t)t->mask + 1) * sizeof(*t->bkt));
     for (uint32_t k = 0; k < w; k++) {
         uint32_t i = (t->head + k) % t->cap;
-        uint32_t b = key_hash(t->e[i].flow_id, t->e[i].id) & t->mask;
+        uint32_t b = key_hash(t, t->e[i].flow_id, t->e[i].id) & t->mask;
         t->e[i].hnext = t->bkt[b];
         t->bkt[b] = i;
     }
@@ -194,7 +195,7 @@ void dnspair_query(struct dnspair *t, const struct sh_event *q)
     }
     x->qname[x->qlen] = '\0';
     x->live = 1;
-    uint32_t b = key_hash(x->flow_id, x->id) & t->mask;
+    uint32_t b = key_hash(t, x->flow_id, x->id) & t->mask;
     x->hnext = t->bkt[b];
     t->bkt[b] = i;
     t->st.queries++;

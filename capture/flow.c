@@ -12,16 +12,17 @@
  * expiry pops heads while they are idle too long, and the LRU victim of an
  * eviction is the oldest of the FC_MAX heads.
  *
- * The bucket hash is keyed with a per-table random seed (flooding one
- * bucket needs the seed); flow ids use a fixed key so that a replay gives
- * the same ids on every run and machine.
+ * The bucket hash is SipHash-2-4 with a per-table random key (hash.h):
+ * flooding one bucket needs the key.  Flow ids use a fixed key so that a
+ * replay gives the same ids on every run and machine.
  */
 #include "flow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+
+#include "hash.h"
 
 struct idle_list {
     uint32_t head, tail;
@@ -34,7 +35,7 @@ struct flow_table {
     uint32_t nbkt_mask;
     uint32_t hwm;         /* records [0, hwm) have been used at least once */
     uint32_t free_head;
-    uint64_t seed;
+    struct hkey key;      /* bucket hash key (hash.h)                */
     uint64_t timeout_us[FC_MAX];
     struct idle_list lists[FC_MAX];
     flow_end_fn on_end;
@@ -42,33 +43,10 @@ struct flow_table {
     struct flow_table_stats st;
 };
 
-static inline uint64_t rotl64(uint64_t x, int r)
+static uint64_t key_hash(const struct flow_table *t, const struct flow_key *k)
 {
-    return (x << r) | (x >> (64 - r));
-}
-
-static inline uint64_t mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
-/* 40-byte key as five 64-bit words (memcpy: no aliasing games). */
-static uint64_t key_hash(const struct flow_key *k, uint64_t seed)
-{
-    uint64_t w[5];
     _Static_assert(sizeof(struct flow_key) == 40, "flow_key must be 40 bytes");
-    memcpy(w, k, sizeof(w));
-    uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL;
-    for (int i = 0; i < 5; i++) {
-        h ^= mix64(w[i] + (uint64_t)i * 0x9e3779b97f4a7c15ULL);
-        h = rotl64(h, 27) * 0x94d049bb133111ebULL;
-    }
-    return mix64(h);
+    return hk_bytes(&t->key, k, sizeof(*k));
 }
 
 void flow_key_from_pkt(const struct pkt *pk, struct flow_key *k, int *src_is_a)
@@ -131,8 +109,7 @@ struct flow_table *flow_table_create(size_t capacity,
     }
     t->on_end = on_end;
     t->ctx = ctx;
-    if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed))
-        t->seed = 0x5eed5eed5eed5eedULL ^ (uint64_t)(uintptr_t)t;
+    hk_init(&t->key);
     return t;
 
 nomem:
@@ -233,7 +210,11 @@ static uint64_t make_flow_id(const struct flow_key *k, uint64_t first_us)
 {
     /* fixed key: the same capture yields the same ids everywhere;
      * 51 bits like Suricata so JSON consumers keep every digit */
-    uint64_t id = mix64(key_hash(k, 0x5a17b0d5f10e1d00ULL) ^ first_us);
+    struct { struct flow_key k; uint64_t t; } in;
+    memset(&in, 0, sizeof(in));
+    in.k = *k;
+    in.t = first_us;
+    uint64_t id = hk_fixed(&in, sizeof(in));
     id &= (1ULL << 51) - 1;
     return id ? id : 1;
 }
@@ -241,7 +222,7 @@ static uint64_t make_flow_id(const struct flow_key *k, uint64_t first_us)
 struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k,
                          uint64_t now_us, int *created)
 {
-    uint32_t h = (uint32_t)key_hash(k, t->seed);
+    uint32_t h = (uint32_t)key_hash(t, k);
     uint32_t b = h & t->nbkt_mask;
     uint32_t i;
     struct flow *f;

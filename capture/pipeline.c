@@ -97,34 +97,6 @@ struct pipeline {
     int finishing;
 };
 
-void pipeline_cfg_defaults(struct pipeline_cfg *c)
-{
-    memset(c, 0, sizeof(*c));
-    c->flow_capacity = 262144;
-    c->timeouts.sec[FC_TCP_NEW] = 30;
-    c->timeouts.sec[FC_TCP_EST] = 600;
-    c->timeouts.sec[FC_TCP_CLOSED] = 10;
-    c->timeouts.sec[FC_UDP] = 60;
-    c->timeouts.sec[FC_ICMP] = 30;
-    c->timeouts.sec[FC_OTHER] = 60;
-    c->dpi_enabled = 1;
-    c->dpi_pool = 32768;
-    c->dpi_max_packets = 24;
-    c->dpi_tls_parser = 1;
-    c->http_states = 8192;
-    c->tls_states = 4096;
-    c->dns_tcp_states = 1024;
-    c->reorder_flows = 1024;
-    c->dns_pending = 16384;
-    c->dns_timeout_ms = 5000;
-    c->dns_ports[0] = 53;
-    c->n_dns_ports = 1;
-    c->arp_capacity = 65536;
-    c->arp_refresh_s = 3600;
-    c->vxlan_port = 4789;
-    c->flow_events = 1;
-}
-
 /* ---- event output ------------------------------------------------- */
 
 static void dpi_done(struct pipeline *pl, struct flow *f, const struct dpi_result *r);
@@ -774,7 +746,7 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
     pk.ts_us = ts;
     pk.caplen = caplen;
     pk.wirelen = wirelen;
-    rc = decode_packet(dlt, frame, caplen, pl->cfg.vxlan_port, &pk);
+    rc = decode_packet(dlt, frame, caplen, (uint16_t)pl->cfg.vxlan_port, &pk);
     if (rc != DEC_OK) {
         pl->st.decode_err[rc]++;
         goto tick;

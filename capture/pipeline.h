@@ -40,16 +40,18 @@ struct pipeline_cfg {
     uint32_t reorder_flows;      /* flows holding out-of-order segments  */
     uint32_t dns_pending;        /* queries awaiting an answer           */
     uint32_t dns_timeout_ms;     /* after which a query is "unanswered"  */
-    uint16_t dns_ports[PIPELINE_MAX_PORTS];
+    uint32_t dns_ports[PIPELINE_MAX_PORTS];
     int      n_dns_ports;
     uint32_t arp_capacity;       /* IP-to-MAC bindings remembered        */
     uint32_t arp_refresh_s;      /* re-announce an unchanged binding     */
-    uint16_t vxlan_port;         /* 0 = no VXLAN decapsulation           */
+    uint32_t vxlan_port;         /* 0 = no VXLAN decapsulation           */
     int      flow_events;        /* emit EV_FLOW records                 */
 };
 
-/* Defaults for every field (the config module overrides them). */
-void pipeline_cfg_defaults(struct pipeline_cfg *c);
+/* The defaults of every field live in the configuration table
+ * (config/config.c), which embeds a struct pipeline_cfg in struct
+ * sh_config: config_defaults() fills it, the file overrides it, and the
+ * pipeline is created from it as is -- one source for every setting. */
 
 typedef void (*pipeline_out_fn)(void *ctx, const struct sh_event *ev);
 

@@ -49,7 +49,7 @@ static const struct cfg_row rows[] = {
         "put the interface in promiscuous mode (a SPAN port needs it)"),
     STR("capture.bpf", bpf, "",
         "BPF filter applied to every source (the -f option overrides it)"),
-    U32("capture.vxlan_port", vxlan_port, 4789, 0, 65535,
+    U32("capture.vxlan_port", pipe.vxlan_port, 4789, 0, 65535,
         "UDP port whose VXLAN payload is decapsulated (0 = off)"),
     U32("capture.ring_slots", ring_slots, 4096, 16, 1048576,
         "events buffered between capture and detection"),
@@ -58,47 +58,47 @@ static const struct cfg_row rows[] = {
          "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
          "networks whose hosts are internal (--home-net replaces them)"),
 
-    U32("flow.capacity", flow_capacity, 262144, 1, 67108864,
+    U32("flow.capacity", pipe.flow_capacity, 262144, 1, 67108864,
         "maximum concurrent flows; the least recently seen is evicted"),
-    U32("flow.timeout.tcp_new", to_tcp_new, 30, 1, 86400,
+    U32("flow.timeout.tcp_new", pipe.timeouts.sec[FC_TCP_NEW], 30, 1, 86400,
         "seconds an unanswered or half-open TCP handshake is kept"),
-    U32("flow.timeout.tcp_established", to_tcp_established, 600, 1, 86400,
+    U32("flow.timeout.tcp_established", pipe.timeouts.sec[FC_TCP_EST], 600, 1, 86400,
         "idle seconds for an established TCP connection"),
-    U32("flow.timeout.tcp_closed", to_tcp_closed, 10, 1, 86400,
+    U32("flow.timeout.tcp_closed", pipe.timeouts.sec[FC_TCP_CLOSED], 10, 1, 86400,
         "seconds a closed, reset or rejected connection is kept"),
-    U32("flow.timeout.udp", to_udp, 60, 1, 86400, "idle seconds for UDP"),
-    U32("flow.timeout.icmp", to_icmp, 30, 1, 86400, "idle seconds for ICMP"),
-    U32("flow.timeout.other", to_other, 60, 1, 86400,
+    U32("flow.timeout.udp", pipe.timeouts.sec[FC_UDP], 60, 1, 86400, "idle seconds for UDP"),
+    U32("flow.timeout.icmp", pipe.timeouts.sec[FC_ICMP], 30, 1, 86400, "idle seconds for ICMP"),
+    U32("flow.timeout.other", pipe.timeouts.sec[FC_OTHER], 60, 1, 86400,
         "idle seconds for other transports"),
 
-    BOOL("dpi.enabled", dpi_enabled, 1, "classify flows with nDPI"),
-    U32("dpi.pool", dpi_pool, 32768, 1, 16777216,
+    BOOL("dpi.enabled", pipe.dpi_enabled, 1, "classify flows with nDPI"),
+    U32("dpi.pool", pipe.dpi_pool, 32768, 1, 16777216,
         "flows nDPI inspects at the same time (688 bytes each)"),
-    U32("dpi.max_packets", dpi_max_packets, 24, 1, 255,
+    U32("dpi.max_packets", pipe.dpi_max_packets, 24, 1, 255,
         "payload packets nDPI sees before it must decide"),
-    BOOL("dpi.tls_from_parser", dpi_tls_parser, 1,
+    BOOL("dpi.tls_from_parser", pipe.dpi_tls_parser, 1,
         "name TLS flows from the SNI spanhound parsed (nDPI host automata) instead of "
         "handing nDPI the handshake again; risks derived from the parsed handshake"),
-    BOOL("dpi.extra_dissection", dpi_extra, 0,
+    BOOL("dpi.extra_dissection", pipe.dpi_extra, 0,
         "keep a classified flow in nDPI for its extra checks (TLS certificate risks); ~2x nDPI cost"),
 
-    U32("parsers.http_states", http_states, 8192, 1, 16777216,
+    U32("parsers.http_states", pipe.http_states, 8192, 1, 16777216,
         "HTTP transactions parsed at the same time"),
-    U32("parsers.tls_states", tls_states, 4096, 1, 16777216,
+    U32("parsers.tls_states", pipe.tls_states, 4096, 1, 16777216,
         "TLS handshakes parsed at the same time"),
-    U32("parsers.dns_tcp_states", dns_tcp_states, 1024, 1, 16777216,
+    U32("parsers.dns_tcp_states", pipe.dns_tcp_states, 1024, 1, 16777216,
         "DNS-over-TCP connections parsed at the same time"),
-    U32("parsers.reorder_flows", reorder_flows, 1024, 1, 16777216,
+    U32("parsers.reorder_flows", pipe.reorder_flows, 1024, 1, 16777216,
         "connections holding out-of-order segments at the same time (33 KiB each)"),
-    LIST("dns.ports", T_PORTS, dns_ports, "53",
+    LIST("dns.ports", T_PORTS, pipe.dns_ports, "53",
          "UDP/TCP ports parsed as DNS (add 5353/5355 for mDNS/LLMNR)"),
-    U32("dns.pending", dns_pending, 16384, 16, 16777216,
+    U32("dns.pending", pipe.dns_pending, 16384, 16, 16777216,
         "queries remembered while awaiting their answer"),
-    U32("dns.query_timeout_ms", dns_timeout_ms, 5000, 10, 600000,
+    U32("dns.query_timeout_ms", pipe.dns_timeout_ms, 5000, 10, 600000,
         "a query without an answer after this is reported unanswered"),
-    U32("arp.capacity", arp_capacity, 65536, 16, 16777216,
+    U32("arp.capacity", pipe.arp_capacity, 65536, 16, 16777216,
         "IP-to-MAC bindings remembered (ARP, NDP)"),
-    U32("arp.refresh", arp_refresh_s, 3600, 1, 604800,
+    U32("arp.refresh", pipe.arp_refresh_s, 3600, 1, 604800,
         "seconds after which an unchanged binding is reported again"),
 
     STR("eve.file", eve_file, "",
@@ -145,7 +145,7 @@ static void set_list_default(struct sh_config *c, const struct cfg_row *r)
             if (*p == ',')
                 p++;
         }
-        c->n_dns_ports = n;
+        c->pipe.n_dns_ports = n;
         break;
     }
     case T_NAMES:
@@ -159,6 +159,7 @@ static void set_list_default(struct sh_config *c, const struct cfg_row *r)
 void config_defaults(struct sh_config *c)
 {
     memset(c, 0, sizeof(*c));
+    c->pipe.flow_events = 1;     /* not a setting: the engine needs flows */
     for (size_t i = 0; i < NROWS; i++) {
         const struct cfg_row *r = &rows[i];
         void *dst = (char *)c + r->off;
@@ -278,7 +279,7 @@ static int load_list(struct loader *L, const config_setting_t *s,
                 return fail(L, e, "'%s': %g is not a port (1..65535)", r->path, v);
             ports[i] = (uint32_t)v;
         }
-        L->c->n_dns_ports = n;
+        L->c->pipe.n_dns_ports = n;
         return 0;
     }
     /* T_NAMES */
@@ -462,9 +463,9 @@ static void print_value(const struct sh_config *c, const struct cfg_row *r, FILE
     case T_PORTS: {
         const uint32_t *ports = src;
         fputc('[', fp);
-        for (int i = 0; i < c->n_dns_ports; i++)
+        for (int i = 0; i < c->pipe.n_dns_ports; i++)
             fprintf(fp, "%s%u", i ? ", " : " ", ports[i]);
-        fprintf(fp, "%s]", c->n_dns_ports ? " " : "");
+        fprintf(fp, "%s]", c->pipe.n_dns_ports ? " " : "");
         break;
     }
     case T_NAMES: {

@@ -23,11 +23,12 @@
 #include <stdio.h>
 
 #include "cidr.h"
+#include "../capture/pipeline.h"
 
 #define CFG_STR_MAX 256
 #define CFG_NAMES_MAX 512
 #define CFG_PARAMS_MAX 128
-#define CFG_PORTS_MAX 8
+#define CFG_PORTS_MAX PIPELINE_MAX_PORTS
 
 struct cfg_names {               /* list of DNS names / patterns      */
     int n;
@@ -49,33 +50,15 @@ struct sh_config {
     uint32_t buffer_mb;
     int promiscuous;
     char bpf[CFG_STR_MAX * 4];
-    uint32_t vxlan_port;
     uint32_t ring_slots;
 
     /* networks */
     struct cidr_set home_net;
 
-    /* flows */
-    uint32_t flow_capacity;
-    uint32_t to_tcp_new, to_tcp_established, to_tcp_closed;
-    uint32_t to_udp, to_icmp, to_other;
-
-    /* nDPI */
-    int dpi_enabled;
-    uint32_t dpi_pool;
-    uint32_t dpi_max_packets;
-    int dpi_extra;
-    int dpi_tls_parser;
-
-    /* parsers */
-    uint32_t http_states, tls_states, dns_tcp_states;
-    uint32_t reorder_flows;
-    uint32_t dns_ports[CFG_PORTS_MAX];
-    int n_dns_ports;
-    uint32_t dns_pending;
-    uint32_t dns_timeout_ms;
-    uint32_t arp_capacity;
-    uint32_t arp_refresh_s;
+    /* flows, nDPI, parsers: the capture pipeline's own settings, filled
+     * by the table like every other key and handed to pipeline_create()
+     * as they are */
+    struct pipeline_cfg pipe;
 
     /* output */
     char eve_file[CFG_STR_MAX];

@@ -48,6 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/hash.h"
+
 #define NSYM      39          /* a-z 0-9 - _ boundary                        */
 #define SYM_BOUND 38
 #define DGA_WORD_MIN 3        /* shorter dictionary entries are refused      */
@@ -113,6 +115,7 @@ struct dga_model {
     size_t ntld;
     uint32_t *tld_slot;                /* hash of tlds: index+1, 0 = empty   */
     size_t tld_mask;
+    struct hkey key;                   /* for every set probed with names */
     double tld_unseen;                 /* ln P for a TLD not in the table    */
 
     /* dictionary trie while loading: hash of (node*32 + letter+1) -> child,
@@ -169,15 +172,11 @@ static int sym_of(unsigned char c)
     return -1;
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
+/* Keyed (hash.h): the popularity and TLD sets are probed with names
+ * from the wire. */
+static uint64_t name_hash(const struct dga_model *m, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return hk_bytes(&m->key, s, n);
 }
 
 /*
@@ -596,7 +595,7 @@ static int load_ngram(struct dga_model *m, const char *path, char *err, size_t e
     }
     for (size_t i = 0; i < m->ntld; i++) {
         const char *nm = m->tlds[i].name;
-        size_t j = (size_t)fnv1a(nm, strlen(nm)) & m->tld_mask;
+        size_t j = (size_t)name_hash(m, nm, strlen(nm)) & m->tld_mask;
 
         while (m->tld_slot[j] != 0)
             j = (j + 1) & m->tld_mask;
@@ -882,7 +881,7 @@ static int pop_contains(const struct dga_model *m, const char *s, size_t n)
 
     if (m->npop == 0)
         return 0;
-    i = (size_t)fnv1a(s, n) & m->pop_mask;
+    i = (size_t)name_hash(m, s, n) & m->pop_mask;
     while (m->pop_slot[i] != 0) {
         const char *e = m->pop_blob + m->pop_slot[i] - 1;
 
@@ -938,7 +937,7 @@ static int load_popular(struct dga_model *m, const char *path, char *err, size_t
             set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
             goto fail;
         }
-        i = (size_t)fnv1a(s, n) & m->pop_mask;
+        i = (size_t)name_hash(m, s, n) & m->pop_mask;
         while (m->pop_slot[i] != 0)
             i = (i + 1) & m->pop_mask;
         m->pop_slot[i] = (uint32_t)(s - l.buf) + 1;
@@ -990,6 +989,7 @@ struct dga_model *dga_model_load_files(const struct dga_files *f, const struct d
         return NULL;
     }
     m->dom = d;
+    hk_init(&m->key);
     for (int c = 1; c <= DOMAIN_LABEL_MAX; c++)
         m->clog2c[c] = c * log2((double)c);
     m->threshold = 1.0;                     /* features-only: never DGA */
@@ -1043,7 +1043,7 @@ static int is_vowel(int c)
 
 static double tld_logfreq(const struct dga_model *m, const char *tld, size_t n)
 {
-    size_t i = (size_t)fnv1a(tld, n) & m->tld_mask;
+    size_t i = (size_t)name_hash(m, tld, n) & m->tld_mask;
 
     while (m->tld_slot[i] != 0) {
         const struct tld_entry *e = &m->tlds[m->tld_slot[i] - 1];

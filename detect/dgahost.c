@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "../capture/hash.h"
 #include "lru.h"
 #include "../config/cidr.h"
 
@@ -54,11 +54,12 @@ struct dgahost {
     struct lru_map *win;          /* host key -> nx_window               */
     struct lru_map *names;        /* name hash -> name_hosts             */
     struct dgahost_stats st;
+    struct hkey key;              /* name hashes (names are from the wire) */
 };
 
-static uint64_t fnv64(const char *s)
+static uint64_t name_key(const struct dgahost *g, const char *s)
 {
-    uint64_t h = hash_fnv_fold(s, strlen(s), HASH_FNV_BASIS);
+    uint64_t h = hk_name(&g->key, s, strlen(s));
     return h ? h : 1;
 }
 
@@ -74,6 +75,7 @@ struct dgahost *dgahost_create(size_t hosts, size_t names, char *err, size_t err
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    hk_init(&g->key);
     g->win = lru_create(hosts, sizeof(struct nx_window), err, errlen);
     g->names = g->win ? lru_create(names, sizeof(struct name_hosts), err, errlen) : NULL;
     if (!g->names) {
@@ -411,7 +413,7 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
             w->first_fail_us = now_us;
     }
 
-    uint64_t hash = fnv64(v->parts.regdomain);
+    uint64_t hash = name_key(g, v->parts.regdomain);
     int found = 0;
     for (uint32_t i = 0; i < w->n; i++) {
         if (w->e[i].hash == hash) {
@@ -433,7 +435,7 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
         w->e[slot].hash = hash;
         w->e[slot].ts = now_us;
         w->e[slot].score = (float)v->score;
-        w->e[slot].tld = (uint32_t)fnv64(v->parts.suffix ? v->parts.suffix : "");
+        w->e[slot].tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
         w->e[slot].hits = 1;
         w->e[slot].algo = (uint8_t)algo;
         w->e[slot].shared = 0;
@@ -452,10 +454,10 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
 /* Does the resolving name look like the failing ones (same public suffix
  * as most of them, label length within their range)?  Word-like DGAs give
  * no lexical hint; the family resemblance is what is left. */
-static int resembles(const struct nx_window *w, const struct dga_verdict *v,
+static int resembles(const struct dgahost *g, const struct nx_window *w, const struct dga_verdict *v,
                      uint64_t now, uint64_t win_us)
 {
-    uint32_t tld = (uint32_t)fnv64(v->parts.suffix ? v->parts.suffix : "");
+    uint32_t tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
     int n = 0, same_tld = 0, lo = 255, hi = 0;
     for (uint32_t i = 0; i < w->n; i++) {
         if (w->e[i].ts + win_us < now)
@@ -486,11 +488,11 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     int lexical = n >= (int)p->v[P_RESOLVED_MIN_FAILURES] &&
                   v->score >= p->v[P_DGA_CONTEXT_SCORE];
     int family = !lexical && n_all >= 2 * (int)p->v[P_RESOLVED_MIN_FAILURES] &&
-                 resembles(w, v, now_us, win_us);
+                 resembles(g, w, v, now_us, win_us);
     if (!lexical && !family)
         return;
     /* the same name failing earlier is not "finally resolving" */
-    uint64_t hash = fnv64(v->parts.regdomain);
+    uint64_t hash = name_key(g, v->parts.regdomain);
     for (uint32_t i = 0; i < w->n; i++)
         if (w->e[i].hash == hash)
             return;
@@ -521,7 +523,6 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
                  v->parts.regdomain, addrs && *addrs ? " to " : "", addrs ? addrs : "",
                  n_all);
     touched_add(out, host_index(ht, h), h->gen);
-    (void)g;
 }
 
 void dgahost_get_stats(const struct dgahost *g, struct dgahost_stats *s)

@@ -10,7 +10,7 @@
  */
 #include "host.h"
 
-#include "hash.h"
+#include "../capture/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,21 +48,20 @@ struct host_table {
     struct lru mlru;
 
     struct host_table_stats st;
+    struct hkey key;
 };
 
-static uint32_t addr_hash(const struct sh_addr *a)
+static uint32_t addr_hash(const struct host_table *t, const struct sh_addr *a)
 {
-    uint64_t w0, w1;
-    memcpy(&w0, a->a, 8);
-    memcpy(&w1, a->a + 8, 8);
-    return (uint32_t)hash_mix64(w0 ^ hash_mix64(w1 ^ a->family));
+    uint8_t k[17];
+    memcpy(k, a->a, 16);
+    k[16] = a->family;
+    return (uint32_t)hk_bytes(&t->key, k, sizeof(k));
 }
 
-static uint32_t mac_hash(const uint8_t m[6])
+static uint32_t mac_hash(const struct host_table *t, const uint8_t m[6])
 {
-    uint64_t w = 0;
-    memcpy(&w, m, 6);
-    return (uint32_t)hash_mix64(w ^ 0x6d61630000000000ULL);
+    return (uint32_t)hk_bytes(&t->key, m, 6);
 }
 
 /* ---- generic index-linked LRU helpers ------------------------------- */
@@ -99,6 +98,7 @@ struct host_table *host_table_create(size_t capacity, uint64_t idle_us,
     if (!t)
         goto nomem;
     t->cap = (uint32_t)capacity;
+    hk_init(&t->key);
     t->mask = nb - 1;
     t->idle_us = idle_us;
     t->stale_us = stale_us;
@@ -157,7 +157,7 @@ static void ev_release(struct host_table *t, uint32_t slot)
 static void host_remove(struct host_table *t, struct host *h)
 {
     uint32_t i = host_index(t, h);
-    uint32_t *pp = &t->bkt[addr_hash(&h->ip) & t->mask];
+    uint32_t *pp = &t->bkt[addr_hash(t, &h->ip) & t->mask];
     while (*pp != HOST_NONE) {
         if (*pp == i) {
             *pp = h->hnext;
@@ -178,7 +178,7 @@ static void host_remove(struct host_table *t, struct host *h)
 struct host *host_get(struct host_table *t, const struct sh_addr *ip,
                       uint64_t now_us, int create)
 {
-    uint32_t b = addr_hash(ip) & t->mask;
+    uint32_t b = addr_hash(t, ip) & t->mask;
     uint32_t i;
     struct host *h;
 
@@ -255,7 +255,7 @@ size_t host_expire(struct host_table *t, uint64_t now_us)
 
 static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6])
 {
-    uint32_t i = t->mbkt[mac_hash(mac) & t->mask];
+    uint32_t i = t->mbkt[mac_hash(t, mac) & t->mask];
     while (i != HOST_NONE) {
         if (memcmp(t->m[i].mac, mac, 6) == 0)
             return &t->m[i];
@@ -266,7 +266,7 @@ static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[
 
 static void mac_remove(struct host_table *t, uint32_t i)
 {
-    uint32_t *pp = &t->mbkt[mac_hash(t->m[i].mac) & t->mask];
+    uint32_t *pp = &t->mbkt[mac_hash(t, t->m[i].mac) & t->mask];
     while (*pp != HOST_NONE) {
         if (*pp == i) {
             *pp = t->m[i].hnext;
@@ -305,7 +305,7 @@ void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
         memset(e, 0, sizeof(*e));
         memcpy(e->mac, mac, 6);
         e->in_use = 1;
-        uint32_t b = mac_hash(mac) & t->mask;
+        uint32_t b = mac_hash(t, mac) & t->mask;
         e->hnext = t->mbkt[b];
         t->mbkt[b] = i;
         LRU_APPEND(t->m, &t->mlru, i);
@@ -315,7 +315,7 @@ void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
         LRU_APPEND(t->m, &t->mlru, i);
     }
     e->last_us = now_us;
-    uint32_t ih = addr_hash(ip) | 1;   /* never 0: 0 marks a free slot */
+    uint32_t ih = addr_hash(t, ip) | 1;   /* never 0: 0 marks a free slot */
     int kept = e->nips < MAC_IPS_KEPT ? e->nips : MAC_IPS_KEPT;
     for (int k = 0; k < kept; k++)
         if (e->ip_hash[k] == ih)

@@ -6,7 +6,7 @@
  */
 #include "lru.h"
 
-#include "hash.h"
+#include "../capture/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +27,7 @@ struct lru_map {
     uint32_t *bkt;
     size_t count;
     uint64_t evictions;
+    struct hkey key;
 };
 
 #define HDR_SIZE ((sizeof(struct slot_hdr) + 15) & ~(size_t)15)
@@ -46,9 +47,9 @@ static uint32_t index_of(const struct lru_map *m, const void *it)
     return (uint32_t)(((const uint8_t *)it - HDR_SIZE - m->mem) / m->stride);
 }
 
-static uint32_t khash(uint64_t k)
+static uint32_t khash(const struct lru_map *m, uint64_t k)
 {
-    return (uint32_t)hash_mix64(k);
+    return (uint32_t)hk_u64(&m->key, k);
 }
 
 struct lru_map *lru_create(size_t capacity, size_t item_size, char *err, size_t errlen)
@@ -62,6 +63,7 @@ struct lru_map *lru_create(size_t capacity, size_t item_size, char *err, size_t 
     m->item_size = item_size;
     m->stride = HDR_SIZE + ((item_size + 15) & ~(size_t)15);
     m->cap = (uint32_t)capacity;
+    hk_init(&m->key);
     m->mask = nb - 1;
     m->free_head = m->head = m->tail = NONE;
     m->mem = calloc(capacity, m->stride);
@@ -105,7 +107,7 @@ static void append_lru(struct lru_map *m, uint32_t i)
 static void remove_idx(struct lru_map *m, uint32_t i)
 {
     struct slot_hdr *h = hdr(m, i);
-    uint32_t *pp = &m->bkt[khash(h->key) & m->mask];
+    uint32_t *pp = &m->bkt[khash(m, h->key) & m->mask];
     while (*pp != NONE) {
         if (*pp == i) {
             *pp = h->hnext;
@@ -122,7 +124,7 @@ static void remove_idx(struct lru_map *m, uint32_t i)
 
 static uint32_t find(const struct lru_map *m, uint64_t key)
 {
-    uint32_t i = m->bkt[khash(key) & m->mask];
+    uint32_t i = m->bkt[khash(m, key) & m->mask];
     while (i != NONE) {
         struct slot_hdr *h = hdr(m, i);
         if (h->key == key)
@@ -161,7 +163,7 @@ void *lru_get(struct lru_map *m, uint64_t key, int create, int *created)
     memset(h, 0, m->stride);
     h->key = key;
     h->in_use = 1;
-    uint32_t b = khash(key) & m->mask;
+    uint32_t b = khash(m, key) & m->mask;
     h->hnext = m->bkt[b];
     m->bkt[b] = i;
     append_lru(m, i);

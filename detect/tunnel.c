@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "../config/cidr.h"
-#include "hash.h"
+#include "../capture/hash.h"
 #include "lru.h"
 
 #define HLL_M 64
@@ -40,6 +40,7 @@ struct tunnel {
     const struct dga_model *model;
     const struct domain_ctx *dom;
     struct tunnel_stats st;
+    struct hkey key;
 };
 
 struct tunnel *tunnel_create(size_t capacity, const struct dga_model *m,
@@ -57,6 +58,7 @@ struct tunnel *tunnel_create(size_t capacity, const struct dga_model *m,
     }
     t->model = m;
     t->dom = d;
+    hk_init(&t->key);
     return t;
 }
 
@@ -180,9 +182,10 @@ int tunnel_zone(const struct domain_ctx *d, const char *name, size_t len,
     return 0;
 }
 
+/* h must be a keyed hash: with a fixed one a sender could pick names
+ * that all land in one register and look like a handful of names. */
 static void hll_add(uint8_t *reg, uint64_t h)
 {
-    h = hash_mix64(h);
     unsigned idx = (unsigned)(h >> 58);          /* top 6 bits */
     uint64_t rest = h << 6;
     uint8_t rank = 1;
@@ -303,8 +306,9 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
         prefix = len;
     }
     /* key: host x zone */
-    uint64_t key = hash_fnv_fold((const uint8_t *)zone, strlen(zone), HASH_FNV_BASIS);
-    key = hash_mix64(key ^ (((uint64_t)h->gen << 32) | host_index(ht, h)));
+    struct { uint64_t zone, host; } kin = {
+        hk_name(&t->key, zone, strlen(zone)), ((uint64_t)h->gen << 32) | host_index(ht, h) };
+    uint64_t key = hk_bytes(&t->key, &kin, sizeof(kin));
     size_t ev_before = lru_evictions(t->map);
     int created;
     struct zstat *z = lru_get(t->map, key, 1, &created);
@@ -342,7 +346,7 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
         z->bytes += chars;
         z->sum_len += (double)chars;
         z->sum_entropy += tunnel_entropy((const uint8_t *)name, prefix);
-        hll_add(z->hll, hash_fnv_fold((const uint8_t *)name, prefix, HASH_FNV_BASIS));
+        hll_add(z->hll, hk_name(&t->key, name, prefix));
         if (!z->example[0])
             printable(name, len, z->example, 72);
     }

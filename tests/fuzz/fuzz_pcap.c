@@ -73,8 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct pipeline *pl;
     char err[256], eb[PCAP_ERRBUF_SIZE];
     if (!pl) {
-        struct pipeline_cfg c;
-        pipeline_cfg_defaults(&c);
+        static struct sh_config base;
+        config_defaults(&base);
+        struct pipeline_cfg c = base.pipe;
         c.flow_capacity = 64;
         c.dpi_pool = 16;
         c.http_states = c.tls_states = c.dns_tcp_states = 8;

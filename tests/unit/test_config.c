@@ -79,11 +79,11 @@ static void defaults_are_the_documented_ones(void **state)
     (void)state;
     struct sh_config *c = malloc(sizeof(*c));
     config_defaults(c);
-    assert_int_equal(c->flow_capacity, 262144);
+    assert_int_equal(c->pipe.flow_capacity, 262144);
     assert_int_equal(c->home_net.n, 5);
-    assert_int_equal(c->n_dns_ports, 1);
-    assert_int_equal(c->dns_ports[0], 53);
-    assert_int_equal(c->dpi_enabled, 1);
+    assert_int_equal(c->pipe.n_dns_ports, 1);
+    assert_int_equal(c->pipe.dns_ports[0], 53);
+    assert_int_equal(c->pipe.dpi_enabled, 1);
     free(c);
 }
 
@@ -100,12 +100,12 @@ static void a_valid_file_overrides_defaults(void **state)
                         "detect: { dga_threshold = 0.75; nx_window = 300; };\n");
     assert_int_equal(config_load(c, p, err, sizeof(err)), 0);
     unlink(p);
-    assert_int_equal(c->flow_capacity, 1000);
-    assert_int_equal(c->to_udp, 5);
-    assert_int_equal(c->to_tcp_new, 30);
+    assert_int_equal(c->pipe.flow_capacity, 1000);
+    assert_int_equal(c->pipe.timeouts.sec[FC_UDP], 5);
+    assert_int_equal(c->pipe.timeouts.sec[FC_TCP_NEW], 30);
     assert_int_equal(c->home_net.n, 1);
-    assert_int_equal(c->n_dns_ports, 2);
-    assert_int_equal(c->dns_ports[1], 5353);
+    assert_int_equal(c->pipe.n_dns_ports, 2);
+    assert_int_equal(c->pipe.dns_ports[1], 5353);
     assert_int_equal(c->allow_names.n, 2);
     assert_string_equal(c->allow_names.v[0], "*.example.com");
     assert_int_equal(c->n_params, 2);
