@@ -40,6 +40,8 @@ enum ev_type {
     EV_DHCP,  /* one DHCPv4 message                                 */
     EV_ARP,   /* a new or changed IP-to-MAC binding (ARP or IPv6 NDP)*/
     EV_FLOW,  /* flow-end record                                    */
+    EV_RA,    /* an IPv6 Router Advertisement (on-link prefixes)     */
+    EV_DHCP6, /* one DHCPv6 message                                 */
     EV_TYPE_MAX
 };
 
@@ -194,6 +196,54 @@ struct ev_arp {
     struct sh_addr ip;
 };
 
+/* ---- IPv6 Router Advertisements (RFC 4861 4.2) and DHCPv6 (RFC 8415) */
+
+#define EV_PREFIX_MAX 4
+
+/* ev_prefix.flags: the Prefix Information option's flags octet as on the
+ * wire (RFC 4861 4.6.2); for DHCPv6 IA_PD prefixes (RFC 8415 21.22) 0. */
+#define EVP_ONLINK     0x80u  /* L: on-link                              */
+#define EVP_AUTONOMOUS 0x40u  /* A: usable for SLAAC                     */
+
+struct ev_prefix {
+    struct sh_addr prefix;       /* bits beyond len are zero              */
+    uint8_t  len;                /* 0..128                                */
+    uint8_t  flags;              /* EVP_*                                 */
+    uint32_t valid_s;            /* valid lifetime, 0xffffffff = infinite */
+    uint32_t preferred_s;
+};
+
+struct ev_ra {                   /* header: src = the router's link-local */
+    uint8_t  router_mac[6];      /* Source Link-Layer Address option      */
+    uint8_t  has_router_mac;
+    uint8_t  cur_hop_limit;
+    uint8_t  flags;              /* M (0x80), O (0x40) as on the wire     */
+    uint16_t router_lifetime_s;  /* 0 = not a default router              */
+    uint32_t mtu;                /* MTU option, 0 when absent             */
+    uint8_t  nprefix;            /* Prefix Information options kept       */
+    uint8_t  nrdnss;
+    struct ev_prefix prefix[EV_PREFIX_MAX];
+    struct sh_addr rdnss[2];     /* RFC 8106 Recursive DNS Servers        */
+};
+
+struct ev_dhcp6 {
+    uint8_t  msg_type;           /* 1 SOLICIT ... 7 REPLY ... 11 INFORMATION-REQUEST */
+    uint32_t xid;                /* 24-bit transaction id                 */
+    struct ev_str client_duid;   /* option 1, lower-case hex with ':'     */
+    struct ev_str server_duid;   /* option 2                              */
+    uint8_t  client_mac[6];      /* link-layer address from a DUID-LLT/LL
+                                    (hardware type 1) or RFC 6939 option 79 */
+    uint8_t  has_client_mac;
+    uint8_t  naddr;              /* IA_NA / IA_TA addresses kept          */
+    uint8_t  nprefix;            /* IA_PD prefixes kept                   */
+    uint8_t  ndns;
+    struct sh_addr addr[EV_PREFIX_MAX];
+    uint32_t addr_valid_s[EV_PREFIX_MAX];
+    struct ev_prefix prefix[EV_PREFIX_MAX];
+    struct sh_addr dns[2];       /* option 23                             */
+    struct ev_str fqdn;          /* option 39 (client FQDN), presentation */
+};
+
 /* ---- flow end ----------------------------------------------------- */
 
 enum ev_flow_reason {
@@ -255,6 +305,8 @@ struct sh_event {
         struct ev_dhcp dhcp;
         struct ev_arp  arp;
         struct ev_flow flow;
+        struct ev_ra   ra;
+        struct ev_dhcp6 dhcp6;
     } u;
     char arena[EV_ARENA_SIZE];
 };

@@ -1073,7 +1073,7 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr_pool(fp, "tcp.reorder_flows", pl->ooo_pool);
 
     static const char *const evn[EV_TYPE_MAX] = {
-        "none", "dns", "http", "tls", "dhcp", "arp", "flow"
+        "none", "dns", "http", "tls", "dhcp", "arp", "flow", "ra", "dhcp6"
     };
     for (int i = 1; i < EV_TYPE_MAX; i++) {
         snprintf(name, sizeof(name), "events.%s", evn[i]);
