@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,8 @@ struct app {
     int verbose;
     int want_stats;
     int want_summary;
-    uint64_t ring_dropped;       /* written by the capture thread only */
+    /* written by the capture thread, read by detection's health checks */
+    _Atomic uint64_t ring_dropped, kernel_dropped, captured;
     int source_status;
     FILE *log;
 };
@@ -121,7 +123,7 @@ static void push_event(void *ctx, const struct sh_event *ev)
     struct app *a = ctx;
     void *slot = a->live ? ring_reserve(a->ring) : ring_reserve_wait(a->ring);
     if (!slot) {
-        a->ring_dropped++;
+        atomic_fetch_add_explicit(&a->ring_dropped, 1, memory_order_relaxed);
         return;
     }
     memcpy(slot, ev, offsetof(struct sh_event, arena) + ev->arena_len);
@@ -138,7 +140,13 @@ static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
 static void on_idle(void *ctx, uint64_t now)
 {
     struct app *a = ctx;
+    struct source_stats ss;
     pipeline_tick(a->pl, now);
+    /* live only (every 100 ms): the kernel's counters, for the health checks */
+    source_get_stats(a->src, &ss);
+    atomic_store_explicit(&a->kernel_dropped, ss.kernel_dropped + ss.iface_dropped,
+                          memory_order_relaxed);
+    atomic_store_explicit(&a->captured, ss.packets, memory_order_relaxed);
 }
 
 static void *capture_thread(void *arg)
@@ -171,7 +179,8 @@ static void print_stats(struct app *a, FILE *fp)
     pipeline_print_stats(a->pl, fp);
     if (a->detect)
         detect_print_stats(a->detect, fp);
-    fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full", (unsigned long long)a->ring_dropped);
+    fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full",
+            (unsigned long long)atomic_load(&a->ring_dropped));
     if (a->eve) {
         eve_get_stats(a->eve, &es);
         fprintf(fp, "%-36s %llu\n", "eve.written", (unsigned long long)es.written);
@@ -200,8 +209,13 @@ static int consume(struct app *a)
         }
         if (a->eve && eve_write_event(a->eve, ev) < 0)
             status = 1;
-        if (a->detect)
+        if (a->detect) {
+            if (a->live)
+                detect_capture_counters(a->detect, atomic_load(&a->captured),
+                                        atomic_load(&a->kernel_dropped),
+                                        atomic_load(&a->ring_dropped));
             detect_event(a->detect, ev);
+        }
         if (a->summary)
             summary_event(a->summary, ev);
         ring_release(a->ring);
@@ -216,18 +230,60 @@ enum {
     OPT_SUMMARY, OPT_SCORE_NAMES,
 };
 
+/* The MAC column: the one to act on, or why there is none. */
+static void mac_text(const struct verdict *v, char *buf, size_t len)
+{
+    eve_verdict_mac(v, buf, len);
+    if (buf[0])
+        return;
+    snprintf(buf, len, "%s", v->mac_status == MACST_CONFLICT ? "(conflict)" :
+                             v->mac_status == MACST_ROUTED ? "(routed)" : "unknown");
+}
+
 static void on_verdict(void *ctx, const struct verdict *v)
 {
     struct app *a = ctx;
     char ip[64], mac[32];
     if (a->eve)
         eve_write_verdict(a->eve, v);
-    if (a->verbose && (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED)) {
+    if (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED ||
+        v->change == VERDICT_EXPIRED) {
+        if (!a->verbose && v->change != VERDICT_EXPIRED && !a->live)
+            return;
         addr_format(&v->ip, ip, sizeof(ip));
-        eve_verdict_mac(v, mac, sizeof(mac));
-        fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip,
-                mac[0] ? mac : "unknown", v->change == VERDICT_INFECTED ? "INFECTED" : "cleared",
+        mac_text(v, mac, sizeof(mac));
+        fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip, mac,
+                v->change == VERDICT_INFECTED ? "INFECTED" :
+                v->change == VERDICT_CLEARED ? "cleared" : "no longer tracked (expired)",
                 v->score, v->nev ? ": " : "", v->nev ? v->ev[0].explanation : "");
+    }
+}
+
+static void on_notice(void *ctx, const struct detect_notice *n)
+{
+    struct app *a = ctx;
+    char ip[64];
+    if (a->eve)
+        eve_write_notice(a->eve, n);
+    switch (n->kind) {
+    case NOTICE_RESOLVER_BLIND:
+        fprintf(a->log, "spanhound: %s\n", n->explanation);
+        break;
+    case NOTICE_HEALTH:
+        if (!n->degraded) {
+            fprintf(a->log, "spanhound: sensor health ok again\n");
+            break;
+        }
+        for (int i = 0; i < n->nreasons; i++)
+            fprintf(a->log, "spanhound: sensor degraded (%s): %s\n", n->reasons[i].check,
+                    n->reasons[i].detail);
+        break;
+    case NOTICE_PREFIX:
+        addr_format(&n->prefix, ip, sizeof(ip));
+        if (a->verbose || a->live)
+            fprintf(a->log, "spanhound: learned on-link prefix %s/%u from %s\n", ip,
+                    n->prefix_len, n->source);
+        break;
     }
 }
 
@@ -269,6 +325,19 @@ static int score_names(const struct sh_config *cfg, const char *path)
     return 0;
 }
 
+/* End of an offline replay: one "current" record per host holding
+ * evidence, so a reader of EVE alone sees every suspect, flagged or not. */
+static void write_current(struct app *a)
+{
+    enum { MAXV = 4096 };
+    static struct verdict v[MAXV];
+    if (!a->eve)
+        return;
+    int n = detect_hosts(a->detect, v, MAXV);
+    for (int i = 0; i < n; i++)
+        eve_write_verdict(a->eve, &v[i]);
+}
+
 static void print_verdict_table(struct app *a, FILE *fp)
 {
     enum { MAXV = 64 };
@@ -287,9 +356,7 @@ static void print_verdict_table(struct app *a, FILE *fp)
     for (int i = 0; i < n; i++) {
         char ip[64], mac[32];
         addr_format(&v[i].ip, ip, sizeof(ip));
-        eve_verdict_mac(&v[i], mac, sizeof(mac));
-        if (!mac[0])
-            snprintf(mac, sizeof(mac), v[i].mac_known ? "(router's)" : "unknown");
+        mac_text(&v[i], mac, sizeof(mac));
         for (int k = 0; k < v[i].nev || k == 0; k++) {
             if (k == 0)
                 fprintf(fp, "%-16s %-17s %-16.16s %-9s %6.2f  ", ip, mac,
@@ -455,6 +522,7 @@ int main(int argc, char **argv)
         status = 1;
         goto out;
     }
+    detect_on_notice(a->detect, on_notice, a);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -480,6 +548,9 @@ int main(int argc, char **argv)
     status |= consume(a);
     pthread_join(th, NULL);
     status |= a->source_status;
+    detect_finish(a->detect);
+    if (!a->live)
+        write_current(a);
 
     if (a->summary)
         summary_print(a->summary, stdout);

@@ -156,8 +156,11 @@ void dnspair_query(struct dnspair *t, const struct sh_event *q)
         return;
     }
     trim(t);
-    if (t->count == t->cap && t->dead)
+    /* compacting costs O(capacity): only when it frees a quarter */
+    if (t->count == t->cap && t->dead >= t->cap / 4 && t->dead) {
         compact(t);
+        t->st.compactions++;
+    }
     if (t->count == t->cap) {
         /* full of pending queries: the oldest is forgotten, unreported */
         unlink_entry(t, t->head);
@@ -201,15 +204,40 @@ void dnspair_query(struct dnspair *t, const struct sh_event *q)
     t->st.queries++;
 }
 
+static int same_name(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn)
+        return 0;
+    for (size_t i = 0; i < an; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
 int dnspair_answer(struct dnspair *t, struct sh_event *r)
 {
     uint32_t i = find(t, r->flow_id, r->u.dns.id);
     if (i == NONE)
         return 0;
     struct entry *x = &t->e[i];
+    const struct ev_dns *d = &r->u.dns;
+    /* RFC 1035 7.3 / RFC 5452 9.1: the answer must repeat the question */
+    if (!d->nq || d->q[0].type != x->qtype || d->q[0].klass != x->qclass ||
+        !same_name(ev_s(r, d->q[0].name), d->q[0].name.len, x->qname, x->qlen)) {
+        t->st.mismatched++;
+        return 0;
+    }
     uint64_t rtt = r->ts_us > x->ts_us ? r->ts_us - x->ts_us : 0;
     r->u.dns.paired = 1;
     r->u.dns.rtt_us = rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
+    r->u.dns.query_has_mac = x->has_mac;
+    memcpy(r->u.dns.query_mac, x->smac, 6);
     unlink_entry(t, i);
     t->dead++;
     trim(t);

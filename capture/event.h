@@ -109,7 +109,11 @@ struct ev_dns {
     uint16_t anomalies;  /* DNSA_* bits                                   */
     uint16_t msg_len;    /* DNS message length (without TCP prefix)       */
     /* pairing, filled by the capture pipeline (not by dns_parse) */
-    uint8_t  paired;     /* response matched to a query of this flow     */
+    uint8_t  paired;     /* response matched to a query of this flow (same
+                            5-tuple, transaction id, question name, type
+                            and class)                                   */
+    uint8_t  query_has_mac; /* paired: the query's Ethernet source ...   */
+    uint8_t  query_mac[6];  /* ... was this MAC                          */
     uint8_t  unanswered; /* synthetic record: a query that got no answer */
     uint32_t rtt_us;     /* response time when paired                     */
     struct ev_dns_q  q[EV_DNS_MAX_Q];

@@ -1046,6 +1046,8 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr(fp, "dns.paired", ds.paired);
     pr(fp, "dns.unanswered", ds.unanswered);
     pr(fp, "dns.pending_overflow", ds.overflow);
+    pr(fp, "dns.answers_mismatched", ds.mismatched);
+    pr(fp, "dns.pending_compactions", ds.compactions);
     pr(fp, "http.transactions", pl->app.http_tx);
     pr(fp, "http.malformed", pl->app.http_malformed);
     pr(fp, "http.gaps", pl->app.http_gaps);

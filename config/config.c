@@ -57,6 +57,10 @@ static const struct cfg_row rows[] = {
     LIST("home_net", T_CIDRS, home_net,
          "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
          "networks whose hosts are internal (--home-net replaces them)"),
+    BOOL("learn_prefixes", learn_prefixes, 1,
+         "also count as internal the IPv6 prefixes (/48../64, global or ULA) that Router "
+         "Advertisements and DHCPv6 replies announce, while they are valid; false makes home_net "
+         "the only list"),
 
     U32("flow.capacity", pipe.flow_capacity, 262144, 1, 67108864,
         "maximum concurrent flows; the least recently seen is evicted"),

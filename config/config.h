@@ -54,6 +54,7 @@ struct sh_config {
 
     /* networks */
     struct cidr_set home_net;
+    int learn_prefixes;
 
     /* flows, nDPI, parsers: the capture pipeline's own settings, filled
      * by the table like every other key and handed to pipeline_create()

@@ -1,23 +1,26 @@
 /*
- * detect.c -- the detection engine.  See detect.h.
+ * detect.c -- the detection engine.  See detect.h for the trust rules.
  *
  * Event routing:
- *   DHCP   -> host MAC (chaddr) and hostname
- *   ARP/NDP-> host MAC
- *   any    -> Ethernet source MAC of an internal sender (weakest binding,
- *             and the "one MAC, many IPs = router" count)
- *   DNS    -> query: tunnel detector (per host x zone)
- *             answer: an internal host answering internal clients is a
- *             resolver (infrastructure); NXDOMAIN -> dgahost_failed,
- *             NOERROR with addresses -> dgahost_resolved
- * Infrastructure hosts (configured resolvers, DHCP servers and the
- * sensor, plus resolvers recognised from paired answers to several
- * internal clients) never get DNS-based evidence: a resolver relays
- * everyone's lookups.
+ *   any    -> Ethernet: the sender's binding (host.c), the L2 next hop of
+ *             traffic to/from external addresses (router recognition)
+ *   DHCP   -> a server's ACK binds yiaddr to chaddr (a lease when the
+ *             server is trusted, a hint otherwise); clients' hostnames
+ *             wait for the ACK of their transaction
+ *   ARP/NDP-> claims
+ *   RA/DHCPv6 -> on-link prefixes (internal networks), IPv6 bindings
+ *   DNS    -> query: relay matching, then the tunnel detector
+ *             answer (paired only): relayed upstream answers go to the
+ *             client that asked; NXDOMAIN -> dgahost_failed, NOERROR with
+ *             addresses -> dgahost_resolved and local prevalence
+ * Lookups of a declared resolver that relays for nobody visible go to a
+ * shadow host (the resolver's address with family | 0x80) whose evidence
+ * becomes resolver notices, never verdicts.
  *
  * After a detector touches a host the host is re-scored; verdict changes
  * go to the callback.  Every 10 s of packet time flagged hosts are
- * re-scored for decay (so they can clear) and idle hosts expire.
+ * re-scored for decay and idle hosts expire; every health_interval the
+ * sensor's health is judged.
  */
 #include "detect.h"
 
@@ -25,14 +28,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../capture/hash.h"
 #include "allow.h"
 #include "dgahost.h"
 #include "domain.h"
 #include "host.h"
+#include "lru.h"
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
-#define UPDATE_MIN_US 60000000ULL   /* at most one "updated" a minute       */
+#define SHADOW 0x80u                /* sh_addr.family bit of a shadow host   */
+#define DHCP_SERVERS 16
+#define SERVER_CLIENTS 8
+#define LEARNED_MAX 16
+#define RELAY_CLIENTS 4
+#define PREV_HOSTS 16
+#define LEASE_CONFIRM_US 600000000ULL  /* a lease is confirmed within 10 min */
+#define ANNOUNCED_US (86400ULL * 1000000ULL) /* a DHCP-announced resolver, 1 day */
+
+struct dhcp_server {
+    struct sh_addr ip;
+    uint8_t  mac[6];
+    uint8_t  has_mac;
+    uint8_t  configured, trusted;
+    uint8_t  nconf;
+    uint32_t confirmed[SERVER_CLIENTS];   /* keyed hashes of client MACs */
+    uint64_t last_us;
+};
+
+struct pending_name {             /* a client's hostname awaiting its ACK */
+    uint8_t chaddr[6];
+    char    hostname[64];
+};
+
+struct relay {                    /* (resolver, name) asked by clients   */
+    uint64_t ts;                  /* latest client query                 */
+    uint8_t  n, relayed;
+    uint32_t idx[RELAY_CLIENTS], gen[RELAY_CLIENTS];
+    uint8_t  credited[RELAY_CLIENTS];
+};
+
+struct bucket {                   /* host-creation tokens of one prefix  */
+    double   tokens;
+    uint64_t last_us;
+};
+
+struct learned {
+    struct cidr net;
+    uint64_t expires_us;
+    char source[16];
+};
+
+struct prevalence {
+    uint64_t first_us, last_us;
+    uint32_t hosts[PREV_HOSTS];
+    uint8_t  n;
+    uint8_t  suspect;             /* an indicator of evidence: never benign */
+};
+
+struct health {
+    uint64_t q, a, paired, unpaired;          /* this interval            */
+    uint64_t packets, kdrops, rdrops;         /* totals, from capture     */
+    uint64_t packets0, kdrops0, rdrops0;      /* at the interval's start  */
+    struct host_table_stats hs0;
+    uint64_t rate_limited0;
+    uint32_t mask;                            /* reasons last reported    */
+    uint64_t since_us;
+};
 
 struct detect {
     struct sh_config cfg;           /* copy: the lists live here          */
@@ -44,13 +106,26 @@ struct detect {
     struct host_table *hosts;
     struct dgahost *dgah;
     struct tunnel *tun;
+    struct lru_map *relay, *pending, *buckets, *prev;
+    struct dhcp_server servers[DHCP_SERVERS];
+    int nservers;
+    struct learned learned[LEARNED_MAX];
+    int nlearned;
+    struct hkey key;
     detect_verdict_fn fn;
     void *ctx;
-    uint64_t now_us, last_maint_us;
-    /* per-host verdict bookkeeping lives in the host; counters here */
-    uint64_t events, dns_scored, not_scorable, allowlisted;
-    uint64_t verdicts[4];
+    detect_notice_fn nfn;
+    void *nctx;
+    uint64_t now_us, last_maint_us, last_health_us;
+    struct health health;
+    /* counters */
+    uint64_t events, dns_scored, not_scorable, allowlisted, mac_mismatch;
+    uint64_t answers_unpaired, relayed, relay_credited, blind_lookups;
+    uint64_t rate_limited, hostnames_ignored, servers_learned, prefixes_learned;
+    uint64_t notices[3];
+    uint64_t verdicts[VERDICT_CHANGE_MAX];
     struct verdict vbuf;
+    struct detect_notice nbuf;
 };
 
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,
@@ -73,10 +148,22 @@ int detect_params_from_config(const struct sh_config *cfg, struct detect_params 
     }
     if (p->v[P_NX_FULL_NAMES] < p->v[P_NX_MIN_NAMES])
         p->v[P_NX_FULL_NAMES] = p->v[P_NX_MIN_NAMES];
+    if (p->v[P_NX_LONG_FULL_NAMES] < p->v[P_NX_LONG_MIN_NAMES])
+        p->v[P_NX_LONG_FULL_NAMES] = p->v[P_NX_LONG_MIN_NAMES];
     if (p->v[P_TUNNEL_FULL_UNIQUE] < p->v[P_TUNNEL_MIN_UNIQUE])
         p->v[P_TUNNEL_FULL_UNIQUE] = p->v[P_TUNNEL_MIN_UNIQUE];
+    if (p->v[P_TUNNEL_LONG_FULL_UNIQUE] < p->v[P_TUNNEL_LONG_MIN_UNIQUE])
+        p->v[P_TUNNEL_LONG_FULL_UNIQUE] = p->v[P_TUNNEL_LONG_MIN_UNIQUE];
     return 0;
 }
+
+static uint64_t secs(const struct detect *d, int param)
+{
+    return (uint64_t)(d->p.v[param] * 1e6);
+}
+
+static int prevalent_zone(void *ctx, const char *zone);
+static void on_host_removed(void *ctx, struct host *h, int reason);
 
 struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
                              void *ctx, char *err, size_t errlen)
@@ -89,6 +176,7 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->cfg = *cfg;
     d->fn = fn;
     d->ctx = ctx;
+    hk_init(&d->key);
     if (detect_params_from_config(cfg, &d->p, err, errlen) < 0)
         goto fail;
     d->allow.nets = &d->cfg.allow_nets;
@@ -102,16 +190,33 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
         goto fail;
     d->dga_threshold = d->p.v[P_DGA_NAME_THRESHOLD] > 0 ? d->p.v[P_DGA_NAME_THRESHOLD]
                                                          : dga_default_threshold(d->dga);
-    d->hosts = host_table_create(cfg->host_capacity, (uint64_t)cfg->host_idle_s * 1000000ULL,
-                                 86400ULL * 1000000ULL, err, errlen);
+    struct host_params hp = {
+        .idle_us = (uint64_t)cfg->host_idle_s * 1000000ULL,
+        .active_us = secs(d, P_MAC_ACTIVE),
+        .stale_us = secs(d, P_MAC_STALE),
+        .stable_us = secs(d, P_MAC_STABLE),
+        .router_window_us = secs(d, P_ROUTER_WINDOW),
+        .router_min_external = (int)d->p.v[P_ROUTER_MIN_EXTERNAL],
+        .router_min_senders = (int)d->p.v[P_ROUTER_MIN_SENDERS],
+        .router_ips = (int)d->p.v[P_MAC_ROUTER_IPS],
+    };
+    d->hosts = host_table_create(cfg->host_capacity, &hp, err, errlen);
     if (!d->hosts)
         goto fail;
+    host_table_on_removed(d->hosts, on_host_removed, d);
     size_t wins = cfg->host_capacity / 4 < 1024 ? 1024 : cfg->host_capacity / 4;
     d->dgah = dgahost_create(wins, 65536, err, errlen);
     if (!d->dgah)
         goto fail;
-    d->tun = tunnel_create(wins * 4, d->dga, d->dom, err, errlen);
+    size_t tz = cfg->host_capacity / 16 < 1024 ? 1024 : cfg->host_capacity / 16;
+    d->tun = tunnel_create(tz, d->dga, d->dom, prevalent_zone, d, err, errlen);
     if (!d->tun)
+        goto fail;
+    d->relay = lru_create(16384, sizeof(struct relay), err, errlen);
+    d->pending = d->relay ? lru_create(4096, sizeof(struct pending_name), err, errlen) : NULL;
+    d->buckets = d->pending ? lru_create(8192, sizeof(struct bucket), err, errlen) : NULL;
+    d->prev = d->buckets ? lru_create(65536, sizeof(struct prevalence), err, errlen) : NULL;
+    if (!d->prev)
         goto fail;
     return d;
 fail:
@@ -123,6 +228,10 @@ void detect_destroy(struct detect *d)
 {
     if (!d)
         return;
+    lru_destroy(d->relay);
+    lru_destroy(d->pending);
+    lru_destroy(d->buckets);
+    lru_destroy(d->prev);
     tunnel_destroy(d->tun);
     dgahost_destroy(d->dgah);
     host_table_destroy(d->hosts);
@@ -131,41 +240,136 @@ void detect_destroy(struct detect *d)
     free(d);
 }
 
+void detect_on_notice(struct detect *d, detect_notice_fn fn, void *ctx)
+{
+    d->nfn = fn;
+    d->nctx = ctx;
+}
+
 const struct detect_params *detect_get_params(const struct detect *d) { return &d->p; }
 const struct dga_model *detect_dga(const struct detect *d) { return d->dga; }
 double detect_dga_threshold(const struct detect *d) { return d->dga_threshold; }
 
-/* ---- hosts ------------------------------------------------------------ */
-
-static int internal(const struct detect *d, const struct sh_addr *a)
+static void notice(struct detect *d, struct detect_notice *n)
 {
-    return a->family && cidr_set_match(&d->cfg.home_net, a);
+    if (n->kind < 3)
+        d->notices[n->kind]++;
+    if (d->nfn)
+        d->nfn(d->nctx, n);
+}
+
+/* ---- networks and hosts ------------------------------------------------- */
+
+static int learned_match(struct detect *d, const struct sh_addr *a)
+{
+    for (int i = 0; i < d->nlearned; i++)
+        if (d->learned[i].expires_us > d->now_us && cidr_match(&d->learned[i].net, a))
+            return 1;
+    return 0;
+}
+
+static int internal(struct detect *d, const struct sh_addr *a)
+{
+    if (a->family != 4 && a->family != 6)
+        return 0;
+    return cidr_set_match(&d->cfg.home_net, a) || (a->family == 6 && learned_match(d, a));
+}
+
+static int is_shadow(const struct host *h)
+{
+    return (h->ip.family & SHADOW) != 0;
+}
+
+/* May one more host be created in a's /24 (IPv4) or /64 (IPv6)?  A token
+ * bucket per prefix: a flood of new sources costs table churn inside its
+ * own prefix, counted, before it costs anything else. */
+static int creation_allowed(struct detect *d, const struct sh_addr *a, uint64_t now)
+{
+    uint8_t k[9] = { a->family };
+    memcpy(k + 1, a->a, a->family == 4 ? 3 : 8);
+    int created;
+    struct bucket *b = lru_get(d->buckets, hk_bytes(&d->key, k, sizeof(k)), 1, &created);
+    double burst = d->p.v[P_HOST_PREFIX_BURST];
+    if (created) {
+        b->tokens = burst;
+    } else if (now > b->last_us) {
+        b->tokens += (double)(now - b->last_us) / 1e6 * d->p.v[P_HOST_PREFIX_RATE];
+        if (b->tokens > burst)
+            b->tokens = burst;
+    }
+    b->last_us = now;
+    if (b->tokens < 1) {
+        d->rate_limited++;
+        return 0;
+    }
+    b->tokens -= 1;
+    return 1;
 }
 
 static struct host *host_for(struct detect *d, const struct sh_addr *a, uint64_t now)
 {
     if (!internal(d, a))
         return NULL;
-    struct host *h = host_get(d->hosts, a, now, 1);
-    if (h->first_us == now && !h->infra &&
-        (cidr_set_match(&d->cfg.dns_resolvers, a) || cidr_set_match(&d->cfg.dhcp_servers, a) ||
-         cidr_set_match(&d->cfg.sensor_addrs, a)))
-        h->infra = 1;
+    struct host *h = host_get(d->hosts, a, now, 0);
+    if (h)
+        return h;
+    if (!creation_allowed(d, a, now))
+        return NULL;
+    h = host_get(d->hosts, a, now, 1);
+    if (cidr_set_match(&d->cfg.dns_resolvers, a))
+        h->infra |= INFRA_RESOLVER;
+    if (cidr_set_match(&d->cfg.dhcp_servers, a))
+        h->infra |= INFRA_DHCP;
+    if (cidr_set_match(&d->cfg.sensor_addrs, a))
+        h->infra |= INFRA_SENSOR;
     return h;
 }
+
+/* Never a suspect: the sensor itself, allowlisted addresses. */
+static int exempt(struct detect *d, const struct host *h)
+{
+    if (h->infra & INFRA_SENSOR)
+        return 1;
+    if (allow_addr(&d->allow, &h->ip)) {
+        d->allowlisted++;
+        return 1;
+    }
+    return 0;
+}
+
+/* The host an event from internal ip with Ethernet source mac speaks for:
+ * NULL when mac is not the host's established MAC (a forger's frame). */
+static struct host *attributable(struct detect *d, const struct sh_addr *ip, int has_mac,
+                                 const uint8_t *mac, uint64_t now)
+{
+    struct host *h = host_for(d, ip, now);
+    if (!h)
+        return NULL;
+    if (has_mac && !host_mac_consistent(d->hosts, h, mac, now)) {
+        d->mac_mismatch++;
+        return NULL;
+    }
+    return h;
+}
+
+/* ---- verdicts -------------------------------------------------------- */
 
 static void fill_verdict(struct detect *d, struct host *h, uint64_t now, int change,
                          struct verdict *v)
 {
+    struct mac_view mv;
     memset(v, 0, sizeof(*v));
     v->ts_us = now;
     v->ip = h->ip;
-    v->mac_known = h->mac_source != MAC_NONE;
-    v->mac_source = h->mac_source;
-    v->mac_ips = host_mac_ips(d->hosts, h);
-    v->mac_trusted = v->mac_known && v->mac_ips <= (int)d->p.v[P_MAC_ROUTER_IPS];
-    memcpy(v->mac, h->mac, 6);
-    memcpy(v->hostname, h->hostname, sizeof(v->hostname));
+    host_mac_view(d->hosts, h, now, &mv);
+    v->mac_status = mv.status;
+    v->mac_source = mv.source;
+    memcpy(v->mac, mv.mac, 6);
+    memcpy(v->mac_other, mv.other, 6);
+    v->mac_since_us = mv.since_us;
+    /* a hostname is shown only with the MAC it was given for */
+    if (mv.status == MACST_TRUSTED && h->hostname[0] && memcmp(h->hostname_mac, mv.mac, 6) == 0)
+        memcpy(v->hostname, h->hostname, sizeof(v->hostname));
     v->flagged = h->flagged;
     v->change = (uint8_t)change;
     v->score = h->score;
@@ -187,13 +391,40 @@ static void fill_verdict(struct detect *d, struct host *h, uint64_t now, int cha
     }
 }
 
+static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
+{
+    struct detect_notice *n = &d->nbuf;
+    const struct evidence *best = NULL;
+    for (int k = 0; k < EVK_MAX; k++) {
+        const struct evidence *e = host_evidence_const(d->hosts, shadow, k);
+        if (e && e->active && (!best || e->confidence * e->weight > best->confidence * best->weight))
+            best = e;
+    }
+    if (!best)
+        return;
+    char ip[64];
+    memset(n, 0, sizeof(*n));
+    n->kind = NOTICE_RESOLVER_BLIND;
+    n->ts_us = now;
+    n->ip = shadow->ip;
+    n->ip.family &= (uint8_t)~SHADOW;
+    addr_format(&n->ip, ip, sizeof(ip));
+    n->evidence_kind = best->kind;
+    n->confidence = best->confidence;
+    snprintf(n->indicator, sizeof(n->indicator), "%s", best->indicator);
+    snprintf(n->explanation, sizeof(n->explanation),
+             "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
+             best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+    notice(d, n);
+}
+
 /* Recompute h's score at now and report a verdict change. */
 static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
     double hl = d->p.v[P_HALF_LIFE];
+    double cut = d->p.v[P_SOURCE_MIN_FRACTION] * d->p.v[P_SCORE_THRESHOLD];
     double score = 0, maxconf = 0;
-    int kinds = 0;
-    unsigned kind_mask = 0;
+    unsigned kind_mask = 0, src_mask = 0;
 
     for (int k = 0; k < EVK_MAX; k++) {
         const struct evidence *e = host_evidence_const(d->hosts, h, k);
@@ -201,20 +432,20 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
             continue;
         double val = evidence_value(e, now, hl);
         score += val;
-        if (val >= 0.05 * d->p.v[P_SCORE_THRESHOLD]) {
-            kinds++;
+        if (val >= cut) {
             kind_mask |= 1u << k;
+            src_mask |= 1u << evidence_kind_source(k);
             if (e->confidence > maxconf)
                 maxconf = e->confidence;
         }
     }
+    int sources = __builtin_popcount(src_mask);
     h->score = score;
     h->score_us = now;
     int was = h->flagged;
-    int now_flag = h->infra ? 0 : evidence_verdict(was, score, maxconf, kinds,
-                                                   d->p.v[P_SCORE_THRESHOLD],
-                                                   d->p.v[P_SCORE_CLEAR],
-                                                   d->p.v[P_STANDALONE_CONFIDENCE]);
+    int now_flag = (h->infra & INFRA_SENSOR) ? 0 :
+                   evidence_verdict(was, score, maxconf, sources, d->p.v[P_SCORE_THRESHOLD],
+                                    d->p.v[P_SCORE_CLEAR], d->p.v[P_STANDALONE_CONFIDENCE]);
     int change = -1;
     if (now_flag && !was) {
         change = VERDICT_INFECTED;
@@ -223,15 +454,21 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     } else if (!now_flag && was) {
         change = VERDICT_CLEARED;
     } else if (now_flag && new_evidence) {
-        /* a new kind at once; otherwise at most once a minute */
-        if ((kind_mask & ~h->reported_kinds) || now >= h->reported_us + UPDATE_MIN_US)
+        /* a new kind at once; otherwise at most once per update_interval */
+        if ((kind_mask & ~h->reported_kinds) || now >= h->reported_us + secs(d, P_UPDATE_INTERVAL))
             change = VERDICT_UPDATED;
     }
     h->flagged = (uint8_t)now_flag;
+    host_refile(d->hosts, h, now);
     if (change < 0)
         return;
     h->reported_kinds = kind_mask;
     h->reported_us = now;
+    if (is_shadow(h)) {
+        if (change != VERDICT_CLEARED)
+            blind_notice(d, h, now);
+        return;
+    }
     d->verdicts[change]++;
     if (d->fn) {
         fill_verdict(d, h, now, change, &d->vbuf);
@@ -239,7 +476,7 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     }
 }
 
-static void rescore_touched(struct detect *d, const struct dgahost_touched *t, uint64_t now)
+static void rescore_touched(struct detect *d, const struct host_touched *t, uint64_t now)
 {
     for (int i = 0; i < t->n; i++) {
         struct host *x = host_at(d->hosts, t->idx[i], t->gen[i]);
@@ -248,125 +485,528 @@ static void rescore_touched(struct detect *d, const struct dgahost_touched *t, u
     }
 }
 
-/* ---- bindings ---------------------------------------------------------- */
+static void on_host_removed(void *ctx, struct host *h, int reason)
+{
+    struct detect *d = ctx;
+    (void)reason;
+    if (!h->flagged || is_shadow(h))
+        return;
+    h->flagged = 0;
+    d->verdicts[VERDICT_EXPIRED]++;
+    if (d->fn) {
+        fill_verdict(d, h, d->now_us, VERDICT_EXPIRED, &d->vbuf);
+        d->fn(d->ctx, &d->vbuf);
+    }
+}
 
-static void learn_ether(struct detect *d, const struct sh_event *ev, uint64_t now)
+/* ---- Ethernet: bindings and next hops ------------------------------------ */
+
+static struct dhcp_server *server_slot(struct detect *d, const struct sh_addr *ip);
+
+static void confirm_lease(struct detect *d, struct host *h, const uint8_t mac[6], uint64_t now)
+{
+    if (!h->lease_server || memcmp(h->lease_mac, mac, 6) != 0)
+        return;
+    uint32_t slot = h->lease_server - 1;
+    h->lease_server = 0;
+    if (slot >= (uint32_t)d->nservers || now > h->lease_us + LEASE_CONFIRM_US)
+        return;
+    /* a lease the client then uses with its own MAC: as good as a claim */
+    if (memcmp(h->bind[0].mac, mac, 6) == 0)
+        h->bind[0].claimed = 1;
+    struct dhcp_server *s = &d->servers[slot];
+    uint32_t v = (uint32_t)hk_bytes(&d->key, mac, 6) | 1;
+    for (int i = 0; i < s->nconf; i++)
+        if (s->confirmed[i] == v)
+            return;
+    if (s->nconf < SERVER_CLIENTS)
+        s->confirmed[s->nconf++] = v;
+    if (!s->trusted && s->nconf >= (int)d->p.v[P_DHCP_SERVER_MIN_CLIENTS]) {
+        s->trusted = 1;
+        d->servers_learned++;
+    }
+}
+
+static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     if (!ev->has_mac)
         return;
-    if (internal(d, &ev->src)) {
-        host_note_mac_ip(d->hosts, ev->src_mac, &ev->src, now);
+    int si = internal(d, &ev->src), di = internal(d, &ev->dst);
+    if (si) {
         struct host *h = host_for(d, &ev->src, now);
-        if (h)
-            host_bind_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, now);
+        if (h) {
+            host_observe_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, now);
+            if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->src_mac, 6) != 0)
+                host_note_mac_ip(d->hosts, ev->src_mac, &ev->src, now);
+            confirm_lease(d, h, ev->src_mac, now);
+        }
+        if (!di && (ev->dst.family == 4 || ev->dst.family == 6))
+            host_note_next_hop(d->hosts, ev->dst_mac, ev->src_mac, &ev->dst, now);
+    } else if (di && (ev->src.family == 4 || ev->src.family == 6)) {
+        host_note_next_hop(d->hosts, ev->src_mac, ev->dst_mac, &ev->src, now);
     }
-    if (ev->type == EV_FLOW && internal(d, &ev->dst) && ev->u.flow.pkts_toclient) {
-        host_note_mac_ip(d->hosts, ev->dst_mac, &ev->dst, now);
+    if (ev->type == EV_FLOW && di && ev->u.flow.pkts_toclient) {
         struct host *h = host_for(d, &ev->dst, now);
-        if (h)
-            host_bind_mac(d->hosts, h, ev->dst_mac, MAC_ETHERNET, now);
+        if (h) {
+            host_observe_mac(d->hosts, h, ev->dst_mac, MAC_ETHERNET, now);
+            if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->dst_mac, 6) != 0)
+                host_note_mac_ip(d->hosts, ev->dst_mac, &ev->dst, now);
+        }
     }
+}
+
+/* ---- DHCP ------------------------------------------------------------------ */
+
+static struct dhcp_server *server_slot(struct detect *d, const struct sh_addr *ip)
+{
+    int lru = -1;
+    for (int i = 0; i < d->nservers; i++) {
+        struct dhcp_server *s = &d->servers[i];
+        if (s->ip.family == ip->family && memcmp(s->ip.a, ip->a, 16) == 0)
+            return s;
+        if (!s->configured && !s->trusted && (lru < 0 || s->last_us < d->servers[lru].last_us))
+            lru = i;
+    }
+    struct dhcp_server *s;
+    if (d->nservers < DHCP_SERVERS)
+        s = &d->servers[d->nservers++];
+    else if (lru >= 0)
+        s = &d->servers[lru];
+    else
+        return NULL;
+    memset(s, 0, sizeof(*s));
+    s->ip = *ip;
+    s->configured = (uint8_t)cidr_set_match(&d->cfg.dhcp_servers, ip);
+    s->trusted = s->configured;
+    return s;
+}
+
+/* Is this ACK from a server whose leases we believe?  Configured servers
+ * by address; learned ones by address and the MAC they were learned with. */
+static struct dhcp_server *ack_server(struct detect *d, const struct sh_event *ev, int *trusted)
+{
+    *trusted = 0;
+    if (ev->src.family != 4)
+        return NULL;
+    struct dhcp_server *s = server_slot(d, &ev->src);
+    if (!s)
+        return NULL;
+    s->last_us = d->now_us;
+    if (ev->has_mac && !s->has_mac && !s->trusted) {
+        memcpy(s->mac, ev->src_mac, 6);
+        s->has_mac = 1;
+    }
+    if (s->configured)
+        *trusted = 1;
+    else if (s->trusted)
+        *trusted = !ev->has_mac || !s->has_mac || memcmp(s->mac, ev->src_mac, 6) == 0;
+    return s;
+}
+
+static uint64_t pending_key(struct detect *d, uint32_t xid, const uint8_t chaddr[6])
+{
+    uint8_t k[10];
+    memcpy(k, &xid, 4);
+    memcpy(k + 4, chaddr, 6);
+    return hk_bytes(&d->key, k, sizeof(k));
+}
+
+static void set_hostname(struct detect *d, struct host *h, const char *name, size_t n,
+                         const uint8_t mac[6], uint64_t now)
+{
+    if (!n)
+        return;
+    if (h->bind[0].source != MAC_NONE && memcmp(h->bind[0].mac, mac, 6) != 0) {
+        d->hostnames_ignored++;       /* given for another MAC than the host's */
+        return;
+    }
+    snprintf(h->hostname, sizeof(h->hostname), "%.*s", (int)n, name);
+    memcpy(h->hostname_mac, mac, 6);
+    h->hostname_us = now;
 }
 
 static void on_dhcp(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_dhcp *x = &ev->u.dhcp;
-    /* DHCP servers are infrastructure only when configured: a host that
-     * merely sends a BOOTREPLY must not exempt itself from detection */
+    static const uint8_t zero[6];
+    if (memcmp(x->client_mac, zero, 6) == 0)
+        return;
+    if (x->op == 1) {
+        /* DISCOVER, REQUEST, INFORM: the client names itself; believed
+         * only once a server's ACK of the same transaction binds it */
+        if (x->hostname.len && (x->msg_type == 1 || x->msg_type == 3 || x->msg_type == 8)) {
+            struct pending_name *pn = lru_get(d->pending, pending_key(d, x->xid, x->client_mac),
+                                              1, NULL);
+            memcpy(pn->chaddr, x->client_mac, 6);
+            snprintf(pn->hostname, sizeof(pn->hostname), "%s", ev_s(ev, x->hostname));
+        }
+        if (x->msg_type == 8 && x->client_ip.family && internal(d, &x->client_ip) &&
+            ev->has_mac && memcmp(ev->src_mac, x->client_mac, 6) == 0) {
+            struct host *h = host_for(d, &x->client_ip, now);
+            if (h) {
+                host_observe_mac(d->hosts, h, x->client_mac, MAC_HINT, now);
+                set_hostname(d, h, ev_s(ev, x->hostname), x->hostname.len, x->client_mac, now);
+            }
+        }
+        return;
+    }
+    if (x->op != 2 || x->msg_type != 5)          /* only an ACK binds */
+        return;
     const struct sh_addr *ip = x->assigned_ip.family ? &x->assigned_ip :
                                x->client_ip.family ? &x->client_ip : NULL;
     if (!ip || !internal(d, ip))
         return;
-    /* ACK (5) confirms a lease; a REQUEST (3) or INFORM (8) names the
-     * address the client uses and usually carries the hostname */
-    if (x->msg_type != 5 && x->msg_type != 3 && x->msg_type != 8)
-        return;
+    int trusted;
+    struct dhcp_server *s = ack_server(d, ev, &trusted);
     struct host *h = host_for(d, ip, now);
     if (!h)
         return;
-    host_note_mac_ip(d->hosts, x->client_mac, ip, now);
-    host_bind_mac(d->hosts, h, x->client_mac, MAC_DHCP, now);
-    if (x->hostname.len) {
-        snprintf(h->hostname, sizeof(h->hostname), "%s", ev_s(ev, x->hostname));
-        h->hostname_us = now;
+    host_observe_mac(d->hosts, h, x->client_mac, trusted ? MAC_DHCP : MAC_HINT, now);
+    if (!trusted && s) {
+        h->lease_server = (uint32_t)(s - d->servers) + 1;
+        memcpy(h->lease_mac, x->client_mac, 6);
+        h->lease_us = now;
+    }
+    struct pending_name *pn = lru_peek(d->pending, pending_key(d, x->xid, x->client_mac));
+    if (x->hostname.len)
+        set_hostname(d, h, ev_s(ev, x->hostname), x->hostname.len, x->client_mac, now);
+    else if (pn && memcmp(pn->chaddr, x->client_mac, 6) == 0)
+        set_hostname(d, h, pn->hostname, strlen(pn->hostname), x->client_mac, now);
+    /* a trusted server telling its clients which resolver to use */
+    if (trusted && x->dns_server.family && internal(d, &x->dns_server)) {
+        struct host *r = host_for(d, &x->dns_server, now);
+        if (r)
+            r->dns_announced_us = now;
     }
 }
 
 static void on_arp(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_arp *a = &ev->u.arp;
-    if (!internal(d, &a->ip))
-        return;
     struct host *h = host_for(d, &a->ip, now);
-    if (!h)
-        return;
-    host_note_mac_ip(d->hosts, a->mac, &a->ip, now);
-    host_bind_mac(d->hosts, h, a->mac, a->ndp ? MAC_NDP : MAC_ARP, now);
+    if (h)
+        host_observe_mac(d->hosts, h, a->mac, a->ndp ? MAC_NDP : MAC_ARP, now);
 }
 
-/* ---- DNS --------------------------------------------------------------- */
+/* ---- IPv6 prefixes --------------------------------------------------------- */
 
-static uint32_t addr_hash32(const struct sh_addr *a)
+static void learn_prefix(struct detect *d, const struct sh_addr *router, const struct ev_prefix *p,
+                         const char *source, uint64_t now)
 {
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++) {
-        h ^= a->a[i];
-        h *= 16777619u;
-    }
-    return h | 1;
-}
-
-/* An internal host answering DNS for internal clients is a resolver.  Only
- * answers that pair with a query seen from the client, sent from port 53,
- * count: an infected host cannot exempt itself with a few unsolicited
- * "answers" (it would have to forge its clients' queries too). */
-static void note_resolver(struct detect *d, const struct sh_event *ev, uint64_t now)
-{
-    if (!ev->u.dns.paired || ev->sport != 53 ||
-        !internal(d, &ev->src) || !internal(d, &ev->dst))
+    /* RFC 4862 5.5.3 / RFC 4861 6.3.4: global unicast or ULA, /48../64
+     * (a forged RA may add a network, never the whole address space) */
+    if (p->prefix.family != 6 || p->len < 48 || p->len > 64)
         return;
-    struct host *s = host_for(d, &ev->src, now);
-    if (!s || s->infra == 1)
+    uint8_t top = p->prefix.a[0];
+    if (!((top & 0xe0) == 0x20 || (top & 0xfe) == 0xfc))
         return;
-    uint32_t c = addr_hash32(&ev->dst);
-    for (int i = 0; i < s->resolver_clients && i < 8; i++)
-        if (s->client_hash[i] == c)
-            return;
-    if (s->resolver_clients >= 8)
-        return;                     /* resolver_min_clients is at most 8 */
-    s->client_hash[s->resolver_clients++] = c;
-    if (!s->infra && s->resolver_clients >= (int)d->p.v[P_RESOLVER_MIN_CLIENTS]) {
-        s->infra = 2;
-        /* whatever DNS evidence it accumulated was its clients' lookups */
-        for (int k = 0; k < EVK_MAX; k++) {
-            struct evidence *e = host_evidence(d->hosts, s, k, 0);
-            if (e && evidence_kind_dns(k))
-                e->active = 0;
+    struct cidr c;
+    memset(&c, 0, sizeof(c));
+    c.family = 6;
+    c.bits = p->len;
+    memcpy(c.a, p->prefix.a, 16);
+    for (int b = p->len; b < 128; b++)           /* host bits zeroed */
+        c.a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+    struct sh_addr net = { 6, { 0 } };
+    memcpy(net.a, c.a, 16);
+    uint64_t life = p->valid_s == 0xffffffffu || p->valid_s > 86400 ? 86400 : p->valid_s;
+    int slot = -1;
+    for (int i = 0; i < d->nlearned; i++) {
+        if (d->learned[i].net.bits == c.bits && memcmp(d->learned[i].net.a, c.a, 16) == 0) {
+            slot = i;
+            break;
         }
-        rescore(d, s, now, 0);
     }
+    if (life == 0) {                     /* the router withdrew it */
+        if (slot >= 0)
+            d->learned[slot].expires_us = now;
+        return;
+    }
+    int fresh = slot < 0 || d->learned[slot].expires_us <= now;
+    if (slot < 0) {
+        if (d->nlearned < LEARNED_MAX) {
+            slot = d->nlearned++;
+        } else {                         /* replace the one expiring first */
+            slot = 0;
+            for (int i = 1; i < LEARNED_MAX; i++)
+                if (d->learned[i].expires_us < d->learned[slot].expires_us)
+                    slot = i;
+        }
+    }
+    d->learned[slot].net = c;
+    d->learned[slot].expires_us = now + life * 1000000ULL;
+    snprintf(d->learned[slot].source, sizeof(d->learned[slot].source), "%s", source);
+    if (!fresh || cidr_set_match(&d->cfg.home_net, &net))
+        return;
+    d->prefixes_learned++;
+    struct detect_notice *n = &d->nbuf;
+    memset(n, 0, sizeof(*n));
+    n->kind = NOTICE_PREFIX;
+    n->ts_us = now;
+    n->ip = *router;
+    n->prefix = net;
+    n->prefix_len = c.bits;
+    n->valid_s = (uint32_t)life;
+    snprintf(n->source, sizeof(n->source), "%s", source);
+    notice(d, n);
 }
 
-static int dns_suspect(struct detect *d, const struct sh_addr *a, uint64_t now,
-                       struct host **out)
+static void on_ra(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
-    struct host *h = host_for(d, a, now);
-    if (!h || h->infra)
-        return 0;
-    if (allow_addr(&d->allow, a)) {
-        d->allowlisted++;
-        return 0;
+    const struct ev_ra *ra = &ev->u.ra;
+    if (!d->cfg.learn_prefixes)
+        return;
+    for (int i = 0; i < ra->nprefix && i < EV_PREFIX_MAX; i++)
+        if (ra->prefix[i].flags & (EVP_ONLINK | EVP_AUTONOMOUS))
+            learn_prefix(d, &ev->src, &ra->prefix[i], "ra", now);
+}
+
+static void on_dhcp6(struct detect *d, const struct sh_event *ev, uint64_t now)
+{
+    const struct ev_dhcp6 *x = &ev->u.dhcp6;
+    if (x->msg_type != 7)                          /* REPLY (RFC 8415 7.3) */
+        return;
+    if (d->cfg.learn_prefixes) {
+        for (int i = 0; i < x->naddr && i < EV_PREFIX_MAX; i++) {
+            struct ev_prefix p;
+            memset(&p, 0, sizeof(p));
+            p.prefix = x->addr[i];
+            memset(p.prefix.a + 8, 0, 8);              /* the address's /64 */
+            p.len = 64;
+            p.valid_s = x->addr_valid_s[i];
+            learn_prefix(d, &ev->src, &p, "dhcpv6", now);
+        }
+        for (int i = 0; i < x->nprefix && i < EV_PREFIX_MAX; i++)
+            learn_prefix(d, &ev->src, &x->prefix[i], "dhcpv6", now);
     }
-    *out = h;
+    /* the client's addresses: a hint (DHCPv6 servers are not vetted) */
+    if (x->has_client_mac)
+        for (int i = 0; i < x->naddr && i < EV_PREFIX_MAX; i++) {
+            struct host *h = host_for(d, &x->addr[i], now);
+            if (h)
+                host_observe_mac(d->hosts, h, x->client_mac, MAC_HINT, now);
+        }
+}
+
+/* ---- local prevalence -------------------------------------------------------- */
+
+static uint64_t name_key(struct detect *d, const char *s)
+{
+    return hk_name(&d->key, s, strlen(s));
+}
+
+static void prevalence_note(struct detect *d, const char *regdomain, struct host *h, uint64_t now)
+{
+    if (!host_stable(d->hosts, h, NULL, now))
+        return;
+    int created;
+    struct prevalence *p = lru_get(d->prev, name_key(d, regdomain), 1, &created);
+    if (created)
+        p->first_us = now;
+    p->last_us = now;
+    uint8_t k[17];
+    memcpy(k, h->ip.a, 16);
+    k[16] = h->ip.family;
+    uint32_t v = (uint32_t)hk_bytes(&d->key, k, sizeof(k)) | 1;
+    for (int i = 0; i < p->n; i++)
+        if (p->hosts[i] == v)
+            return;
+    if (p->n < PREV_HOSTS)
+        p->hosts[p->n++] = v;
+}
+
+static int prevalent(struct detect *d, const char *regdomain)
+{
+    struct prevalence *p = lru_peek(d->prev, name_key(d, regdomain));
+    if (!p || p->suspect)
+        return 0;
+    struct host_table_stats hs;
+    host_table_get_stats(d->hosts, &hs);
+    return p->n >= d->p.v[P_PREVALENCE_MIN_HOSTS] &&
+           p->n >= d->p.v[P_PREVALENCE_MIN_SHARE] * (double)hs.active &&
+           p->last_us >= p->first_us + secs(d, P_PREVALENCE_MIN_SPAN);
+}
+
+static int prevalent_zone(void *ctx, const char *zone)
+{
+    return prevalent(ctx, zone);
+}
+
+/* An indicator of evidence is never a benign prior afterwards. */
+static void prevalence_suspect(struct detect *d, const char *regdomain)
+{
+    struct prevalence *p = lru_get(d->prev, name_key(d, regdomain), 1, NULL);
+    p->suspect = 1;
+}
+
+/* ---- resolvers: relaying and blindness --------------------------------------- */
+
+static uint64_t relay_key(struct detect *d, const struct sh_addr *server, const char *name,
+                          size_t len)
+{
+    struct { uint64_t s, n; } k;
+    uint8_t a[17];
+    memcpy(a, server->a, 16);
+    a[16] = server->family;
+    k.s = hk_bytes(&d->key, a, sizeof(a));
+    k.n = hk_name(&d->key, name, len);
+    return hk_bytes(&d->key, &k, sizeof(k));
+}
+
+/* Client c asked internal server s for name: remember it, if c is a client
+ * a resolver can be trusted to speak for (stable binding, not s's MAC). */
+static void relay_note(struct detect *d, const struct sh_event *ev, struct host *c,
+                       const char *name, size_t len, uint64_t now)
+{
+    if (!host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now))
+        return;
+    struct relay *r = lru_get(d->relay, relay_key(d, &ev->dst, name, len), 1, NULL);
+    if (r->ts + secs(d, P_RELAY_WINDOW) < now)
+        memset(r, 0, sizeof(*r));
+    r->ts = now;
+    uint32_t idx = host_index(d->hosts, c);
+    for (int i = 0; i < r->n; i++)
+        if (r->idx[i] == idx && r->gen[i] == c->gen) {
+            r->credited[i] = 0;
+            return;
+        }
+    int slot = r->n < RELAY_CLIENTS ? r->n++ : RELAY_CLIENTS - 1;
+    r->idx[slot] = idx;
+    r->gen[slot] = c->gen;
+    r->credited[slot] = 0;
+}
+
+/* Is resolver h's query for name the relay of a client's query moments
+ * ago?  Marks it relayed. */
+static struct relay *relay_of(struct detect *d, struct host *h, const char *name, size_t len,
+                              uint64_t now, uint64_t window)
+{
+    struct relay *r = lru_peek(d->relay, relay_key(d, &h->ip, name, len));
+    if (!r || !r->n || r->ts + window < now)
+        return NULL;
+    return r;
+}
+
+/* A declared or announced resolver relaying for no visible client. */
+static int blind(struct detect *d, const struct host *h, uint64_t now)
+{
+    int known = (h->infra & INFRA_RESOLVER) ||
+                (h->dns_announced_us && h->dns_announced_us + ANNOUNCED_US >= now);
+    return known && (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);
+}
+
+static struct host *shadow_of(struct detect *d, const struct host *h, uint64_t now)
+{
+    struct sh_addr a = h->ip;
+    a.family |= SHADOW;
+    struct host *s = host_get(d->hosts, &a, now, 1);
+    host_watch(d->hosts, s, now + secs(d, P_NX_LONG_WINDOW));
+    d->blind_lookups++;
+    return s;
+}
+
+/* ---- DNS --------------------------------------------------------------------- */
+
+static void dns_outcome(struct detect *d, struct host *h, const struct sh_event *ev,
+                        uint64_t now, struct host_touched *t)
+{
+    const struct ev_dns *x = &ev->u.dns;
+    const char *name = ev_s(ev, x->q[0].name);
+    size_t len = x->q[0].name.len;
+    struct dga_verdict v;
+    if (x->rcode == 3) {                                /* NXDOMAIN */
+        if (dga_score(d->dga, name, len, &v) < 0) {
+            d->not_scorable++;
+            return;
+        }
+        d->dns_scored++;
+        if (!v.popular && prevalent(d, v.parts.regdomain))
+            v.popular = 1;
+        dgahost_failed(d->dgah, d->hosts, h, &v, now, &d->p, t);
+        return;
+    }
+    if (x->rcode != 0 || !x->nan)
+        return;
+    char addrs[128];
+    size_t off = 0;
+    int n_addr = 0;
+    addrs[0] = '\0';
+    for (int i = 0; i < x->nan; i++) {
+        const struct ev_dns_rr *rr = &x->an[i];
+        const char *data = ev_s(ev, rr->data);
+        if (rr->type == 5 && allow_name(&d->allow, data, rr->data.len)) {
+            d->allowlisted++;
+            return;                           /* CNAME into an allowed zone */
+        }
+        if ((rr->type == 1 || rr->type == 28) && rr->data.len) {
+            struct sh_addr a;
+            if (addr_parse(data, &a) == 0 && allow_addr(&d->allow, &a)) {
+                d->allowlisted++;
+                return;
+            }
+            if (n_addr < 3 && off < sizeof(addrs)) {
+                int k = snprintf(addrs + off, sizeof(addrs) - off, "%s%s",
+                                 n_addr ? ", " : "", data);
+                if (k > 0)
+                    off += (size_t)k;
+            }
+            n_addr++;
+        }
+    }
+    if (!n_addr)
+        return;
+    if (dga_score(d->dga, name, len, &v) < 0) {
+        d->not_scorable++;
+        return;
+    }
+    d->dns_scored++;
+    if (!is_shadow(h))
+        prevalence_note(d, v.parts.regdomain, h, now);
+    if (!v.popular && prevalent(d, v.parts.regdomain))
+        v.popular = 1;
+    int before = t->n;
+    dgahost_resolved(d->dgah, d->hosts, h, &v, addrs, now, &d->p, t);
+    if (t->n != before)
+        prevalence_suspect(d, v.parts.regdomain);
+}
+
+/* h received the answer to its query for name.  When h only relayed that
+ * lookup for clients, the outcome is theirs (through chained resolvers,
+ * up to 3 deep): credit each once and return 1. */
+static int credit_relayed(struct detect *d, struct host *h, const struct sh_event *ev,
+                          const char *name, size_t len, uint64_t now, struct host_touched *t,
+                          int depth)
+{
+    uint64_t window = secs(d, P_RELAY_WINDOW) + (uint64_t)d->cfg.pipe.dns_timeout_ms * 1000;
+    struct relay *r = relay_of(d, h, name, len, now, window);
+    if (!r || !r->relayed)
+        return 0;
+    for (int i = 0; i < r->n; i++) {
+        struct host *c = host_at(d->hosts, r->idx[i], r->gen[i]);
+        if (!c || r->credited[i])
+            continue;
+        r->credited[i] = 1;
+        if (exempt(d, c))
+            continue;
+        d->relay_credited++;
+        if (depth < 3 && credit_relayed(d, c, ev, name, len, now, t, depth + 1))
+            continue;
+        dns_outcome(d, c, ev, now, t);
+    }
     return 1;
 }
 
 static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_dns *x = &ev->u.dns;
-    struct host *h;
-    if (!dns_suspect(d, &ev->src, now, &h))
+    if (!internal(d, &ev->src))
         return;
+    d->health.q++;
+    struct host *h = attributable(d, &ev->src, ev->has_mac, ev->src_mac, now);
+    if (!h || exempt(d, h))
+        return;
+    int server_internal = internal(d, &ev->dst);
+    struct host_touched t = { 0 };
     for (int i = 0; i < x->nq; i++) {
         const char *name = ev_s(ev, x->q[i].name);
         size_t len = x->q[i].name.len;
@@ -374,17 +1014,39 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
             d->allowlisted++;
             continue;
         }
-        if (tunnel_query(d->tun, d->hosts, h, name, len, x->q[i].type, &ev->dst, now, &d->p))
-            rescore(d, h, now, 1);
+        /* h relaying a client's lookup: the client's, already counted */
+        struct relay *r = relay_of(d, h, name, len, now, secs(d, P_RELAY_WINDOW));
+        if (r) {
+            r->relayed = 1;
+            h->relay_us = now;
+            h->relayed++;
+            d->relayed++;
+            continue;
+        }
+        if (server_internal)
+            relay_note(d, ev, h, name, len, now);
+        struct host *target = blind(d, h, now) ? shadow_of(d, h, now) : h;
+        tunnel_query(d->tun, d->hosts, target, name, len, x->q[i].type, &ev->dst, now, &d->p, &t);
     }
+    rescore_touched(d, &t, now);
 }
 
 static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_dns *x = &ev->u.dns;
-    struct host *h;
-    note_resolver(d, ev, now);
-    if (!x->nq || !dns_suspect(d, &ev->dst, now, &h))
+    if (!internal(d, &ev->dst))
+        return;
+    d->health.a++;
+    if (!x->paired) {
+        d->answers_unpaired++;      /* unsolicited: counted, never evidence */
+        d->health.unpaired++;
+        return;
+    }
+    d->health.paired++;
+    if (!x->nq)
+        return;
+    struct host *h = attributable(d, &ev->dst, x->query_has_mac, x->query_mac, now);
+    if (!h || exempt(d, h))
         return;
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
@@ -392,55 +1054,127 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
         d->allowlisted++;
         return;
     }
-    struct dga_verdict v;
-    struct dgahost_touched t = { 0 };
-    if (x->rcode == 3) {                                /* NXDOMAIN */
-        if (dga_score(d->dga, name, len, &v) < 0) {
-            d->not_scorable++;
-            return;
-        }
-        d->dns_scored++;
-        dgahost_failed(d->dgah, d->hosts, h, &v, now, &d->p, &t);
-    } else if (x->rcode == 0 && x->nan) {
-        char addrs[128];
-        size_t off = 0;
-        int n_addr = 0;
-        addrs[0] = '\0';
-        for (int i = 0; i < x->nan; i++) {
-            const struct ev_dns_rr *rr = &x->an[i];
-            const char *data = ev_s(ev, rr->data);
-            if (rr->type == 5 && allow_name(&d->allow, data, rr->data.len)) {
-                d->allowlisted++;
-                return;                           /* CNAME into an allowed zone */
-            }
-            if ((rr->type == 1 || rr->type == 28) && rr->data.len) {
-                struct sh_addr a;
-                if (addr_parse(data, &a) == 0 && allow_addr(&d->allow, &a)) {
-                    d->allowlisted++;
-                    return;
-                }
-                if (n_addr < 3 && off < sizeof(addrs)) {
-                    int k = snprintf(addrs + off, sizeof(addrs) - off, "%s%s",
-                                     n_addr ? ", " : "", data);
-                    if (k > 0)
-                        off += (size_t)k;
-                }
-                n_addr++;
-            }
-        }
-        if (!n_addr)
-            return;
-        if (dga_score(d->dga, name, len, &v) < 0) {
-            d->not_scorable++;
-            return;
-        }
-        d->dns_scored++;
-        dgahost_resolved(d->dgah, d->hosts, h, &v, addrs, now, &d->p, &t);
+    struct host_touched t = { 0 };
+    /* the upstream answer to a lookup h relayed: the clients' outcome */
+    if (credit_relayed(d, h, ev, name, len, now, &t, 0)) {
+        rescore_touched(d, &t, now);
+        return;
     }
+    /* the resolver's answer to h for a lookup already credited to h */
+    if (internal(d, &ev->src)) {
+        struct relay *rr = lru_peek(d->relay, relay_key(d, &ev->src, name, len));
+        if (rr) {
+            uint32_t idx = host_index(d->hosts, h);
+            for (int i = 0; i < rr->n; i++)
+                if (rr->idx[i] == idx && rr->gen[i] == h->gen && rr->credited[i])
+                    return;
+        }
+    }
+    struct host *target = blind(d, h, now) ? shadow_of(d, h, now) : h;
+    dns_outcome(d, target, ev, now, &t);
     rescore_touched(d, &t, now);
 }
 
-/* ---- maintenance -------------------------------------------------------- */
+/* ---- health -------------------------------------------------------------------- */
+
+enum health_check {
+    HC_DNS_ANSWERS = 0, HC_DNS_QUERIES, HC_KERNEL_DROPS, HC_RING_DROPS, HC_HOST_PRESSURE,
+    HC_EVIDENCE_POOL, HC_MAX
+};
+
+static const char *const hc_names[HC_MAX] = {
+    "dns_answers_unseen", "dns_queries_unseen", "capture_drops", "ring_drops",
+    "host_table_pressure", "evidence_pool_full",
+};
+
+void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel_drops,
+                             uint64_t ring_drops)
+{
+    d->health.packets = packets;
+    d->health.kdrops = kernel_drops;
+    d->health.rdrops = ring_drops;
+}
+
+static void health_check(struct detect *d, uint64_t now)
+{
+    struct health *H = &d->health;
+    struct host_table_stats hs;
+    host_table_get_stats(d->hosts, &hs);
+    double span = H->since_us && now > H->since_us ? (double)(now - H->since_us) / 1e6 : 0;
+    char detail[HC_MAX][200];
+    uint32_t mask = 0;
+
+    if (H->q >= (uint64_t)d->p.v[P_HEALTH_MIN_QUERIES] &&
+        (double)H->paired < d->p.v[P_HEALTH_MIN_ANSWERED] * (double)H->q) {
+        mask |= 1u << HC_DNS_ANSWERS;
+        snprintf(detail[HC_DNS_ANSWERS], sizeof(detail[0]),
+                 "of %llu DNS queries from internal hosts in %.0f s only %llu got an answer the "
+                 "sensor saw: answers are not mirrored (one-way SPAN?); DNS-based detection is blind",
+                 (unsigned long long)H->q, span, (unsigned long long)H->paired);
+    }
+    if (H->a >= (uint64_t)d->p.v[P_HEALTH_MIN_QUERIES] &&
+        (double)H->unpaired > (1 - d->p.v[P_HEALTH_MIN_ANSWERED]) * (double)H->a) {
+        mask |= 1u << HC_DNS_QUERIES;
+        snprintf(detail[HC_DNS_QUERIES], sizeof(detail[0]),
+                 "%llu of %llu DNS answers to internal hosts in %.0f s had no query the sensor "
+                 "saw: queries are not mirrored, or answers are forged; they count for nothing",
+                 (unsigned long long)H->unpaired, (unsigned long long)H->a, span);
+    }
+    uint64_t pk = H->packets - H->packets0, kd = H->kdrops - H->kdrops0,
+             rd = H->rdrops - H->rdrops0;
+    if (kd) {
+        mask |= 1u << HC_KERNEL_DROPS;
+        snprintf(detail[HC_KERNEL_DROPS], sizeof(detail[0]),
+                 "the kernel dropped %llu packets (%llu captured) in %.0f s",
+                 (unsigned long long)kd, (unsigned long long)pk, span);
+    }
+    if (rd) {
+        mask |= 1u << HC_RING_DROPS;
+        snprintf(detail[HC_RING_DROPS], sizeof(detail[0]),
+                 "%llu events dropped between capture and detection in %.0f s (detection too slow)",
+                 (unsigned long long)rd, span);
+    }
+    uint64_t ep = hs.evicted_protected - H->hs0.evicted_protected,
+             rl = d->rate_limited - H->rate_limited0;
+    if (ep || rl) {
+        mask |= 1u << HC_HOST_PRESSURE;
+        snprintf(detail[HC_HOST_PRESSURE], sizeof(detail[0]),
+                 "%llu hosts holding evidence or detector state evicted, %llu new hosts refused "
+                 "by the per-prefix rate limit in %.0f s (a flood of new sources?)",
+                 (unsigned long long)ep, (unsigned long long)rl, span);
+    }
+    if (hs.evidence_exhausted > H->hs0.evidence_exhausted) {
+        mask |= 1u << HC_EVIDENCE_POOL;
+        snprintf(detail[HC_EVIDENCE_POOL], sizeof(detail[0]),
+                 "%llu evidences lost: the evidence pool is full",
+                 (unsigned long long)(hs.evidence_exhausted - H->hs0.evidence_exhausted));
+    }
+    if (mask != H->mask) {
+        struct detect_notice *n = &d->nbuf;
+        memset(n, 0, sizeof(*n));
+        n->kind = NOTICE_HEALTH;
+        n->ts_us = now;
+        n->degraded = mask != 0;
+        for (int c = 0; c < HC_MAX && n->nreasons < NOTICE_REASONS_MAX; c++) {
+            if (!(mask & (1u << c)))
+                continue;
+            snprintf(n->reasons[n->nreasons].check, sizeof(n->reasons[0].check), "%s", hc_names[c]);
+            snprintf(n->reasons[n->nreasons].detail, sizeof(n->reasons[0].detail), "%s", detail[c]);
+            n->nreasons++;
+        }
+        H->mask = mask;
+        notice(d, n);
+    }
+    H->q = H->a = H->paired = H->unpaired = 0;
+    H->packets0 = H->packets;
+    H->kdrops0 = H->kdrops;
+    H->rdrops0 = H->rdrops;
+    H->hs0 = hs;
+    H->rate_limited0 = d->rate_limited;
+    H->since_us = now;
+}
+
+/* ---- maintenance ------------------------------------------------------------------ */
 
 static void maint_one(void *ctx, struct host *h)
 {
@@ -453,21 +1187,35 @@ static void maintain(struct detect *d)
 {
     host_foreach(d->hosts, maint_one, d);
     host_expire(d->hosts, d->now_us);
+    if (d->now_us >= d->last_health_us + secs(d, P_HEALTH_INTERVAL)) {
+        d->last_health_us = d->now_us;
+        health_check(d, d->now_us);
+    }
 }
 
 void detect_event(struct detect *d, const struct sh_event *ev)
 {
     uint64_t now = ev->ts_us > d->now_us ? ev->ts_us : d->now_us;
+    if (!d->now_us) {
+        d->last_health_us = now;
+        d->health.since_us = now;
+    }
     d->now_us = now;
     d->events++;
 
-    learn_ether(d, ev, now);
+    learn_l2(d, ev, now);
     switch (ev->type) {
     case EV_DHCP:
         on_dhcp(d, ev, now);
         break;
     case EV_ARP:
         on_arp(d, ev, now);
+        break;
+    case EV_RA:
+        on_ra(d, ev, now);
+        break;
+    case EV_DHCP6:
+        on_dhcp6(d, ev, now);
         break;
     case EV_DNS:
         if (ev->u.dns.unanswered)
@@ -486,7 +1234,14 @@ void detect_event(struct detect *d, const struct sh_event *ev)
     }
 }
 
-/* ---- reporting ------------------------------------------------------------ */
+void detect_finish(struct detect *d)
+{
+    /* the last, partial interval: a short capture is judged too */
+    if (d->health.q || d->health.a || d->health.packets != d->health.packets0)
+        health_check(d, d->now_us);
+}
+
+/* ---- reporting ------------------------------------------------------------------------ */
 
 struct collect {
     struct detect *d;
@@ -497,13 +1252,7 @@ struct collect {
 static void collect_one(void *ctx, struct host *h)
 {
     struct collect *c = ctx;
-    int any = 0;
-    for (int k = 0; k < EVK_MAX; k++) {
-        const struct evidence *e = host_evidence_const(c->d->hosts, h, k);
-        if (e && e->active)
-            any = 1;
-    }
-    if (!any || c->n >= c->max)
+    if (is_shadow(h) || !host_has_evidence(c->d->hosts, h) || c->n >= c->max)
         return;
     /* score as of now (decay), without changing the verdict */
     struct verdict *v = &c->out[c->n++];
@@ -521,6 +1270,8 @@ static int by_verdict(const void *a, const void *b)
         return y->flagged - x->flagged;
     if (x->score != y->score)
         return x->score < y->score ? 1 : -1;
+    if (x->ip.family != y->ip.family)
+        return x->ip.family - y->ip.family;
     return memcmp(x->ip.a, y->ip.a, 16);
 }
 
@@ -540,25 +1291,54 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     host_table_get_stats(d->hosts, &hs);
     dgahost_get_stats(d->dgah, &gs);
     tunnel_get_stats(d->tun, &ts);
+    int trusted = 0;
+    for (int i = 0; i < d->nservers; i++)
+        trusted += d->servers[i].trusted;
+    int learned = 0;
+    for (int i = 0; i < d->nlearned; i++)
+        learned += d->learned[i].expires_us > d->now_us;
 #define P(n, v) fprintf(fp, "%-36s %llu\n", n, (unsigned long long)(v))
     P("detect.events", d->events);
     P("detect.hosts_active", hs.active);
     P("detect.hosts_peak", hs.peak);
+    P("detect.hosts_protected", hs.protected_now);
     P("detect.hosts_created", hs.created);
     P("detect.hosts_expired", hs.expired);
     P("detect.hosts_evicted", hs.evicted);
+    P("detect.hosts_evicted_protected", hs.evicted_protected);
     P("detect.hosts_evicted_flagged", hs.evicted_flagged);
+    P("detect.hosts_rate_limited", d->rate_limited);
     P("detect.evidence_pool_exhausted", hs.evidence_exhausted);
+    P("detect.bindings_moved", hs.bindings_moved);
+    P("detect.binding_conflicts", hs.conflicts);
+    P("detect.binding_hints_ignored", hs.hints_ignored);
+    P("detect.binding_router_frames_ignored", hs.router_frames_ignored);
+    P("detect.hostnames_ignored", d->hostnames_ignored);
+    P("detect.macs_evicted", hs.macs_evicted);
+    P("detect.events_mac_mismatch", d->mac_mismatch);
+    P("detect.dhcp_servers_trusted", trusted);
+    P("detect.dhcp_servers_learned", d->servers_learned);
+    P("detect.prefixes_learned", d->prefixes_learned);
+    P("detect.prefixes_active", learned);
+    P("detect.dns_answers_unpaired", d->answers_unpaired);
     P("detect.dns_names_scored", d->dns_scored);
     P("detect.dns_names_not_scorable", d->not_scorable);
+    P("detect.dns_lookups_relayed", d->relayed);
+    P("detect.dns_relayed_credited", d->relay_credited);
+    P("detect.dns_lookups_blind_resolver", d->blind_lookups);
     P("detect.allowlisted", d->allowlisted);
     P("detect.dga_failures_counted", gs.failures_counted);
     P("detect.dga_windows_evicted", gs.windows_evicted);
     P("detect.dga_names_evicted", gs.names_evicted);
     P("detect.tunnel_queries", ts.queries);
+    P("detect.tunnel_queries_tracked", ts.tracked);
     P("detect.tunnel_zones_evicted", ts.zones_evicted);
     P("detect.verdicts_infected", d->verdicts[VERDICT_INFECTED]);
     P("detect.verdicts_updated", d->verdicts[VERDICT_UPDATED]);
     P("detect.verdicts_cleared", d->verdicts[VERDICT_CLEARED]);
+    P("detect.verdicts_expired", d->verdicts[VERDICT_EXPIRED]);
+    P("detect.notices_resolver_blind", d->notices[NOTICE_RESOLVER_BLIND]);
+    P("detect.notices_health", d->notices[NOTICE_HEALTH]);
+    P("detect.notices_prefix", d->notices[NOTICE_PREFIX]);
 #undef P
 }

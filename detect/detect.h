@@ -3,16 +3,34 @@
  *
  * detect_event() takes every struct sh_event from the capture side (on the
  * consumer thread; the engine is single-threaded), keeps the table of
- * internal hosts up to date (MAC and hostname bindings from DHCP, ARP/NDP
- * and Ethernet headers; infrastructure such as resolvers), feeds the
- * detectors (DGA in context, DNS tunnelling), and turns their evidence
- * into scores and verdicts (evidence.h).  Every change of verdict --
- * infected, updated (new or stronger evidence on a flagged host), cleared
- * -- is handed to the verdict callback with the evidence behind it; the
- * EVE writer and (later) the Redis feed consume those.
+ * internal hosts and their MAC bindings (host.h: bindings that hold,
+ * routers recognised by what they do), feeds the detectors (DGA in
+ * context, DNS tunnelling) with evidence only from exchanges the host
+ * really made, and turns evidence into scores and verdicts (evidence.h).
  *
- * Deterministic: only packet time is used; hash keys are fixed; the same
- * events give the same verdicts in the same order.
+ * Every change of verdict -- infected, updated (new or stronger evidence
+ * on a flagged host), cleared, expired (a flagged host left the table) --
+ * is handed to the verdict callback with the evidence behind it and the
+ * MAC a NAC may act on (or why it may not).  Other things an operator must
+ * hear about arrive as notices: a resolver relaying DGA lookups for
+ * clients the sensor cannot see, the sensor's health (blind to DNS
+ * answers, dropping, tables under pressure), prefixes learned from Router
+ * Advertisements and DHCPv6.
+ *
+ * Trust rules (what a forger on the LAN cannot do):
+ *  - a DNS answer counts only when the capture paired it with the host's
+ *    own query (5-tuple, transaction id, question), and only when that
+ *    query's Ethernet source was the host's established MAC;
+ *  - a resolver is exempt only for the lookups it relayed for a visible
+ *    client (matched name, moments later), never for its own lookups and
+ *    never for other kinds of evidence; a resolver the operator declared
+ *    (or a trusted DHCP server announced) whose clients are invisible
+ *    yields a resolver notice instead of a verdict;
+ *  - two kinds of evidence corroborate each other only when they come
+ *    from independent sources.
+ *
+ * Deterministic: only packet time is used; tables iterate in LRU order;
+ * the same events give the same verdicts in the same order.
  */
 #ifndef SH_DETECT_H
 #define SH_DETECT_H
@@ -23,6 +41,7 @@
 
 #include "../capture/event.h"
 #include "../config/config.h"
+#include "binding.h"
 #include "dga.h"
 #include "evidence.h"
 #include "params.h"
@@ -31,18 +50,21 @@ enum verdict_change {
     VERDICT_INFECTED = 0,   /* the host was just flagged               */
     VERDICT_UPDATED,        /* still flagged, evidence grew            */
     VERDICT_CLEARED,        /* the score decayed below score_clear     */
+    VERDICT_EXPIRED,        /* a flagged host left the host table      */
     VERDICT_CURRENT,        /* a snapshot (end-of-run table)           */
+    VERDICT_CHANGE_MAX
 };
 
 struct verdict {
     uint64_t ts_us;                  /* packet time of the change      */
     struct sh_addr ip;
-    uint8_t  mac[6];
-    uint8_t  mac_known;              /* a binding exists ...           */
-    uint8_t  mac_trusted;            /* ... and is not a router's MAC  */
+    uint8_t  mac_status;             /* enum mac_status (host.h)       */
     uint8_t  mac_source;             /* enum mac_source (host.h)       */
-    int      mac_ips;                /* internal IPs seen with the MAC */
-    char     hostname[64];
+    uint8_t  mac[6];                 /* TRUSTED: act on it; else the
+                                        established binding, if any   */
+    uint8_t  mac_other[6];           /* CONFLICT: the second MAC       */
+    uint64_t mac_since_us;           /* CONFLICT: since; else binding age */
+    char     hostname[64];           /* given for `mac` (else "")      */
     uint8_t  flagged;
     uint8_t  change;                 /* enum verdict_change            */
     double   score;
@@ -54,6 +76,36 @@ struct verdict {
 
 typedef void (*detect_verdict_fn)(void *ctx, const struct verdict *v);
 
+enum notice_kind {
+    NOTICE_RESOLVER_BLIND = 0,       /* DGA/tunnel lookups relayed for unseen clients */
+    NOTICE_HEALTH,                   /* sensor health changed          */
+    NOTICE_PREFIX,                   /* an on-link prefix was learned  */
+};
+
+#define NOTICE_REASONS_MAX 8
+
+struct detect_notice {
+    uint8_t  kind;                   /* enum notice_kind               */
+    uint64_t ts_us;
+    struct sh_addr ip;               /* RESOLVER: the resolver; PREFIX: the router/server */
+    /* RESOLVER_BLIND */
+    uint8_t  evidence_kind;          /* enum evidence_kind             */
+    double   confidence;
+    char     indicator[EVIDENCE_INDICATOR_MAX];
+    char     explanation[EVIDENCE_EXPLANATION_MAX + 96];
+    /* HEALTH */
+    uint8_t  degraded;
+    int      nreasons;
+    struct { char check[32]; char detail[200]; } reasons[NOTICE_REASONS_MAX];
+    /* PREFIX */
+    struct sh_addr prefix;
+    uint8_t  prefix_len;
+    uint32_t valid_s;
+    char     source[16];             /* "ra", "dhcpv6"                 */
+};
+
+typedef void (*detect_notice_fn)(void *ctx, const struct detect_notice *n);
+
 struct detect;
 
 /* cfg is copied (lists included); params are the defaults overridden by
@@ -61,8 +113,19 @@ struct detect;
 struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
                              void *ctx, char *err, size_t errlen);
 void detect_destroy(struct detect *d);          /* NULL is a no-op */
+void detect_on_notice(struct detect *d, detect_notice_fn fn, void *ctx);
 
 void detect_event(struct detect *d, const struct sh_event *ev);
+
+/* End of input: judge the sensor's health over the last, partial interval
+ * (a short capture is judged too). */
+void detect_finish(struct detect *d);
+
+/* Capture-side counters (totals since start) for the health checks:
+ * packets seen, packets the kernel dropped, events dropped because the
+ * ring to detection was full.  Call from the detection thread. */
+void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel_drops,
+                             uint64_t ring_drops);
 
 /* Hosts with evidence, flagged first then by score, as snapshots
  * (change = VERDICT_CURRENT).  Returns how many were written (<= max). */

@@ -17,22 +17,33 @@
 
 struct nx_name {
     uint64_t hash;
-    uint64_t ts;
+    uint64_t ts;                  /* latest failure                      */
+    uint64_t first_ts;            /* first failure                       */
     float score;
     uint32_t tld;                 /* hash of the public suffix           */
     uint16_t hits;                /* failed answers for it (saturating)  */
     uint8_t label_len;
     uint8_t algo;                 /* scored >= dga_context_score         */
     uint8_t shared;               /* other hosts failed on it too        */
+    uint8_t digits;               /* the label has a digit               */
 };
 
-#define BURST_US (120 * 1000000ULL)   /* "fast": this many s ...          */
-#define BURST_NAMES 8                 /* ... for this many distinct names */
+/* The long horizon: LONG_BUCKETS buckets of nx_long_window / LONG_BUCKETS
+ * seconds, each counting the algorithmic-looking names that failed for the
+ * first time in it (a name still in the ring when it fails again is not
+ * new).  The ring alone would forget a slow DGA's early names. */
+#define LONG_BUCKETS 12
+
+struct long_bucket {
+    uint64_t epoch;               /* ts / bucket length                  */
+    uint32_t n;                   /* new algorithmic names               */
+    float    sum;                 /* their scores                        */
+};
 
 struct nx_window {
     uint32_t n, next;             /* ring of NX_KEEP entries             */
     struct nx_name e[NX_KEEP];
-    uint64_t first_fail_us;       /* start of the current burst          */
+    struct long_bucket lb[LONG_BUCKETS];
     char ex[NX_EXAMPLES][72];     /* highest-scoring recent names        */
     float ex_score[NX_EXAMPLES];
     uint64_t ex_ts[NX_EXAMPLES];
@@ -94,18 +105,6 @@ void dgahost_destroy(struct dgahost *g)
     free(g);
 }
 
-static void touched_add(struct dgahost_touched *t, uint32_t idx, uint32_t gen)
-{
-    for (int i = 0; i < t->n; i++)
-        if (t->idx[i] == idx && t->gen[i] == gen)
-            return;
-    if (t->n < 1 + DGAHOST_MAX_PEERS) {
-        t->idx[t->n] = idx;
-        t->gen[t->n] = gen;
-        t->n++;
-    }
-}
-
 /* Names failing within the window scoring >= min_score: count and mean
  * score. */
 static int window_count(const struct nx_window *w, uint64_t now, uint64_t window_us,
@@ -144,14 +143,70 @@ static uint32_t window_shared(const struct nx_window *w, uint64_t now, uint64_t 
     return n;
 }
 
-/* distinct failing names in the last BURST_US: a bot walks its list fast */
-static int burst(const struct nx_window *w, uint64_t now)
+/* distinct names failing for the first time in the last nx_burst_window:
+ * a bot walks its list fast */
+static int burst(const struct nx_window *w, uint64_t now, const struct detect_params *p)
 {
+    uint64_t win = (uint64_t)(p->v[P_NX_BURST_WINDOW] * 1e6);
     int n = 0;
     for (uint32_t i = 0; i < w->n; i++)
-        if (w->e[i].ts + BURST_US >= now)
+        if (w->e[i].first_ts + win >= now)
             n++;
-    return n >= BURST_NAMES;
+    return n >= (int)p->v[P_NX_BURST_NAMES];
+}
+
+static uint64_t long_bucket_us(const struct detect_params *p)
+{
+    uint64_t b = (uint64_t)(p->v[P_NX_LONG_WINDOW] * 1e6) / LONG_BUCKETS;
+    return b ? b : 1;
+}
+
+static void long_note(struct nx_window *w, uint64_t now, double score,
+                      const struct detect_params *p)
+{
+    uint64_t ep = now / long_bucket_us(p);
+    struct long_bucket *b = &w->lb[ep % LONG_BUCKETS];
+    if (b->epoch != ep) {
+        b->epoch = ep;
+        b->n = 0;
+        b->sum = 0;
+    }
+    b->n++;
+    b->sum += (float)score;
+}
+
+/* Algorithmic names first failing over the long horizon, and their mean
+ * score; *oldest = start of the oldest bucket counted. */
+static uint32_t long_count(const struct nx_window *w, uint64_t now,
+                           const struct detect_params *p, double *mean, uint64_t *oldest)
+{
+    uint64_t bl = long_bucket_us(p), ep = now / bl;
+    uint32_t n = 0;
+    double sum = 0;
+    *oldest = now;
+    for (int i = 0; i < LONG_BUCKETS; i++) {
+        const struct long_bucket *b = &w->lb[i];
+        if (!b->n || b->epoch > ep || ep - b->epoch >= LONG_BUCKETS)
+            continue;
+        n += b->n;
+        sum += b->sum;
+        if (b->epoch * bl < *oldest)
+            *oldest = b->epoch * bl;
+    }
+    *mean = n ? sum / n : 0;
+    return n;
+}
+
+/* Time from the earliest first failure in the window to now. */
+static double window_span(const struct nx_window *w, uint64_t now, uint64_t window_us)
+{
+    uint64_t first = now;
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->e[i].ts + window_us >= now && w->e[i].first_ts < first)
+            first = w->e[i].first_ts;
+    double s = (double)(now - first) / 1e6;
+    double cap = (double)window_us / 1e6;
+    return s > cap ? cap : s;
 }
 
 static void note_example(struct nx_window *w, const char *name, float score, uint64_t now,
@@ -212,15 +267,20 @@ static double clamp01(double x)
 
 static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_window *w,
                                uint64_t now, const struct detect_params *p,
-                               struct dgahost_touched *out)
+                               struct host_touched *out)
 {
     uint64_t win_us = (uint64_t)(p->v[P_NX_WINDOW] * 1e6);
-    double mean, mean_all;
+    double mean, mean_all, mean_long;
+    uint64_t long_from;
     int n = window_count(w, now, win_us, p->v[P_DGA_CONTEXT_SCORE], &mean);
     int n_all = window_count(w, now, win_us, 0, &mean_all);
+    uint32_t n_long = long_count(w, now, p, &mean_long, &long_from);
     int lexical = n >= (int)p->v[P_NX_MIN_NAMES] && mean >= p->v[P_NX_MIN_MEAN_SCORE];
     int volume = n_all >= (int)p->v[P_NX_VOLUME_NAMES];
-    double conf;
+    int slow = n_long >= (uint32_t)p->v[P_NX_LONG_MIN_NAMES] &&
+               mean_long >= p->v[P_NX_LONG_MIN_MEAN];
+    int rapid = burst(w, now, p);
+    double conf = 0, conf_long = 0;
     if (lexical) {
         double lo = p->v[P_NX_MIN_NAMES], hi = p->v[P_NX_FULL_NAMES];
         double frac = hi > lo ? clamp01((n - lo) / (hi - lo)) : 1;
@@ -228,50 +288,59 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
     } else if (volume) {
         /* many failures of word-like names (wordlist and pseudo-word DGAs
          * look like this, but so do a mail gateway or a link checker):
-         * never enough alone, it needs a second kind of evidence */
+         * never enough alone, it needs a second source of evidence */
         double vol = p->v[P_NX_VOLUME_NAMES];
-        conf = 0.45 + 0.25 * clamp01((n_all - vol) / vol) + (burst(w, now) ? 0.15 : 0);
-    } else {
-        return;
+        conf = 0.45 + 0.25 * clamp01((n_all - vol) / vol) + (rapid ? 0.15 : 0);
     }
+    if (slow) {
+        double lo = p->v[P_NX_LONG_MIN_NAMES], hi = p->v[P_NX_LONG_FULL_NAMES];
+        double frac = hi > lo ? clamp01((n_long - lo) / (hi - lo)) : 1;
+        conf_long = (0.5 + 0.45 * frac) * (0.75 + 0.25 * mean_long);
+    }
+    if (!lexical && !volume && !slow)
+        return;
     struct evidence *e = host_evidence(ht, h, EVK_DGA_NXDOMAIN, 1);
     if (!e)
         return;
-    if (e->active && conf < e->confidence && now < e->last_us + win_us)
-        conf = e->confidence;          /* keep the peak of this burst */
+    int use_long = conf_long > conf;
+    double c = use_long ? conf_long : conf;
+    if (e->active && c < e->confidence && now < e->last_us + win_us)
+        c = e->confidence;             /* keep the peak of this burst */
     char ex[256], dur[32];
     examples_text(w, ex, sizeof(ex));
-    double span = w->first_fail_us && now > w->first_fail_us ?
-                  (double)(now - w->first_fail_us) / 1e6 : 0;
-    if (span > p->v[P_NX_WINDOW])
-        span = p->v[P_NX_WINDOW];
     if (!e->active)
         e->first_us = now;
     e->active = 1;
     e->last_us = now;
     e->count++;
     e->weight = p->v[P_NX_WEIGHT];
-    e->confidence = conf;
+    e->confidence = c;
     snprintf(e->indicator, sizeof(e->indicator), "%s", w->ex[0][0] ? w->ex[0] : "");
-    if (lexical)
+    if (use_long)
+        snprintf(e->explanation, sizeof(e->explanation),
+                 "%u distinct algorithmic-looking domains failed (NXDOMAIN) over %s, a few "
+                 "at a time (mean DGA score %.2f): a slow DGA, e.g. %s",
+                 n_long, duration_text((double)(now - long_from) / 1e6, dur, sizeof(dur)),
+                 mean_long, ex);
+    else if (lexical)
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct algorithmic-looking domains in %s "
                  "(mean DGA score %.2f), e.g. %s",
                  (unsigned long long)window_failures(w, now, win_us), n,
-                 duration_text(span, dur, sizeof(dur)), mean, ex);
+                 duration_text(window_span(w, now, win_us), dur, sizeof(dur)), mean, ex);
     else
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct unpopular domains in %s%s; the names "
                  "look like words (mean DGA score %.2f), as wordlist DGAs make them, e.g. %s",
                  (unsigned long long)window_failures(w, now, win_us), n_all,
-                 duration_text(span, dur, sizeof(dur)),
-                 burst(w, now) ? ", in rapid succession" : "", mean_all, ex);
-    touched_add(out, host_index(ht, h), h->gen);
+                 duration_text(window_span(w, now, win_us), dur, sizeof(dur)),
+                 rapid ? ", in rapid succession" : "", mean_all, ex);
+    host_touched_add(out, ht, h);
 }
 
 static void update_shared_evidence(struct dgahost *g, struct host_table *ht, struct host *h,
                                    uint64_t now, const struct detect_params *p,
-                                   struct dgahost_touched *out)
+                                   struct host_touched *out)
 {
     struct nx_window *w = lru_peek(g->win, host_key(ht, h));
     if (!w)
@@ -317,13 +386,13 @@ static void update_shared_evidence(struct dgahost *g, struct host_table *ht, str
              "%u of its failed names (%u algorithmic-looking) were also failed by %s "
              "(e.g. '%s'): the same DGA family on several hosts",
              shared, shared_algo, peers[0] ? peers : "other hosts", w->shared_ex);
-    touched_add(out, host_index(ht, h), h->gen);
+    host_touched_add(out, ht, h);
 }
 
 /* The name was failed by h: join it to the hosts that failed it too. */
 static void share(struct dgahost *g, struct host_table *ht, struct host *h,
                   uint64_t name_hash, const char *name, int algo, uint64_t now,
-                  const struct detect_params *p, struct dgahost_touched *out)
+                  const struct detect_params *p, struct host_touched *out)
 {
     uint64_t win_us = (uint64_t)(p->v[P_SHARED_WINDOW] * 1e6);
     uint32_t hi = host_index(ht, h);
@@ -392,7 +461,7 @@ static void share(struct dgahost *g, struct host_table *ht, struct host *h,
 
 void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
                     const struct dga_verdict *v, uint64_t now_us,
-                    const struct detect_params *p, struct dgahost_touched *out)
+                    const struct detect_params *p, struct host_touched *out)
 {
     /* popular names fail for mundane reasons (ad blocking, outages) */
     if (v->popular)
@@ -405,13 +474,6 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
     struct nx_window *w = lru_get(g->win, host_key(ht, h), 1, &created);
     if (lru_evictions(g->win) != before)
         g->st.windows_evicted++;
-
-    /* a quiet spell restarts the burst */
-    if (w->first_fail_us == 0 || now_us > w->first_fail_us + 2 * win_us) {
-        double mean;
-        if (window_count(w, now_us, win_us, 0, &mean) == 0)
-            w->first_fail_us = now_us;
-    }
 
     uint64_t hash = name_key(g, v->parts.regdomain);
     int found = 0;
@@ -434,12 +496,22 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
         }
         w->e[slot].hash = hash;
         w->e[slot].ts = now_us;
+        w->e[slot].first_ts = now_us;
         w->e[slot].score = (float)v->score;
         w->e[slot].tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
         w->e[slot].hits = 1;
         w->e[slot].algo = (uint8_t)algo;
         w->e[slot].shared = 0;
         w->e[slot].label_len = (uint8_t)(v->parts.label_len > 255 ? 255 : v->parts.label_len);
+        w->e[slot].digits = 0;
+        for (size_t k = 0; k < v->parts.label_len; k++)
+            if (v->parts.label[k] >= '0' && v->parts.label[k] <= '9')
+                w->e[slot].digits = 1;
+        if (algo) {
+            long_note(w, now_us, v->score, p);
+            /* the host holds DGA state: keep it through floods */
+            host_watch(ht, h, now_us + (uint64_t)(p->v[P_NX_LONG_WINDOW] * 1e6));
+        }
     }
     note_example(w, v->parts.regdomain, (float)v->score, now_us, win_us);
     update_nx_evidence(ht, h, w, now_us, p, out);
@@ -451,30 +523,40 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
     }
 }
 
-/* Does the resolving name look like the failing ones (same public suffix
- * as most of them, label length within their range)?  Word-like DGAs give
- * no lexical hint; the family resemblance is what is left. */
-static int resembles(const struct dgahost *g, const struct nx_window *w, const struct dga_verdict *v,
-                     uint64_t now, uint64_t win_us)
+/* Does the resolving name belong to the failing family by shape?  The
+ * failing names must share one shape (most of them under the resolving
+ * name's public suffix, label lengths within a narrow spread, digits or
+ * none alike) and the resolving name must fit it.  Dead bookmarks and
+ * typos vary in all of these; a DGA family rarely does.  Word-like DGAs
+ * give no lexical hint, so the family resemblance is what is left. */
+static int same_shape(const struct dgahost *g, const struct nx_window *w,
+                      const struct dga_verdict *v, uint64_t now, uint64_t win_us,
+                      const struct detect_params *p)
 {
     uint32_t tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
-    int n = 0, same_tld = 0, lo = 255, hi = 0;
+    int digits = 0;
+    for (size_t k = 0; k < v->parts.label_len; k++)
+        digits |= v->parts.label[k] >= '0' && v->parts.label[k] <= '9';
+    int n = 0, same_tld = 0, same_digits = 0, lo = 255, hi = 0;
     for (uint32_t i = 0; i < w->n; i++) {
         if (w->e[i].ts + win_us < now)
             continue;
         n++;
         same_tld += w->e[i].tld == tld;
+        same_digits += w->e[i].digits == digits;
         if (w->e[i].label_len < lo) lo = w->e[i].label_len;
         if (w->e[i].label_len > hi) hi = w->e[i].label_len;
     }
-    return n && 2 * same_tld >= n && (int)v->parts.label_len >= lo &&
-           (int)v->parts.label_len <= hi;
+    double share = p->v[P_RESOLVED_SHAPE_SUFFIX];
+    return n && same_tld >= share * n && same_digits >= share * n &&
+           hi - lo <= (int)p->v[P_RESOLVED_SHAPE_SPREAD] &&
+           (int)v->parts.label_len >= lo && (int)v->parts.label_len <= hi;
 }
 
 void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
                       const struct dga_verdict *v, const char *addrs,
                       uint64_t now_us, const struct detect_params *p,
-                      struct dgahost_touched *out)
+                      struct host_touched *out)
 {
     if (v->popular)
         return;
@@ -485,10 +567,14 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     double mean, mean_all;
     int n = window_count(w, now_us, win_us, p->v[P_DGA_CONTEXT_SCORE], &mean);
     int n_all = window_count(w, now_us, win_us, 0, &mean_all);
+    int shape = same_shape(g, w, v, now_us, win_us, p);
+    /* algorithmic itself, after algorithmic failures -- except under a
+     * provider's private suffix (d2x7kq9w1b3c5e.cloudfront.net is random by
+     * design), where only the family's own shape counts */
     int lexical = n >= (int)p->v[P_RESOLVED_MIN_FAILURES] &&
-                  v->score >= p->v[P_DGA_CONTEXT_SCORE];
-    int family = !lexical && n_all >= 2 * (int)p->v[P_RESOLVED_MIN_FAILURES] &&
-                 resembles(g, w, v, now_us, win_us);
+                  v->score >= p->v[P_DGA_CONTEXT_SCORE] &&
+                  (!v->parts.private_suffix || shape);
+    int family = !lexical && n_all >= 2 * (int)p->v[P_RESOLVED_MIN_FAILURES] && shape;
     if (!lexical && !family)
         return;
     /* the same name failing earlier is not "finally resolving" */
@@ -519,10 +605,10 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     else
         snprintf(e->explanation, sizeof(e->explanation),
                  "'%s' resolved%s%s after %d failed lookups of unpopular names shaped like it "
-                 "(same suffix, same length range): likely the live C2",
+                 "(same suffix, same narrow length range): likely the live C2",
                  v->parts.regdomain, addrs && *addrs ? " to " : "", addrs ? addrs : "",
                  n_all);
-    touched_add(out, host_index(ht, h), h->gen);
+    host_touched_add(out, ht, h);
 }
 
 void dgahost_get_stats(const struct dgahost *g, struct dgahost_stats *s)

@@ -41,24 +41,19 @@ void dgahost_destroy(struct dgahost *g);
 
 /* Hosts whose evidence changed because of one observation (the observer
  * first), for the caller to re-score. */
-struct dgahost_touched {
-    int n;
-    uint32_t idx[1 + DGAHOST_MAX_PEERS];
-    uint32_t gen[1 + DGAHOST_MAX_PEERS];
-};
 
 /* Host h got a failed answer (NXDOMAIN) for `name`, scored v.  Updates
  * h's window and, when thresholds are met, its (and its peers') evidence. */
 void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
                     const struct dga_verdict *v, uint64_t now_us,
-                    const struct detect_params *p, struct dgahost_touched *out);
+                    const struct detect_params *p, struct host_touched *out);
 
 /* Host h got a successful answer for `name` (scored v) with addresses
  * `addrs` (text, comma separated, may be ""). */
 void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
                       const struct dga_verdict *v, const char *addrs,
                       uint64_t now_us, const struct detect_params *p,
-                      struct dgahost_touched *out);
+                      struct host_touched *out);
 
 struct dgahost_stats {
     uint64_t failures_counted, windows_evicted, names_evicted;

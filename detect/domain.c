@@ -228,6 +228,12 @@ int domain_split(const struct domain_ctx *d, const char *name, size_t len,
         out->known_suffix = strchr(out->suffix, '.') != NULL ||
                             psl_is_public_suffix2(d->psl, out->suffix,
                                                   PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+        /* the PRIVATE section: names a provider hands out under its own
+         * suffix (CDNs, hosting, dynamic DNS), often random by design */
+        out->private_suffix = !psl_is_public_suffix2(d->psl, out->suffix,
+                                                     PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) &&
+                              psl_is_public_suffix2(d->psl, out->suffix,
+                                                    PSL_TYPE_PRIVATE | PSL_TYPE_NO_STAR_RULE);
     }
     return 0;
 

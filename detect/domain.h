@@ -70,6 +70,8 @@ struct domain_parts {
     size_t label_len;     /* bytes of label                                */
     int nlabels;          /* labels in norm                                */
     int known_suffix;     /* suffix is an explicit PSL rule (not "*")      */
+    int private_suffix;   /* suffix is in the PSL's PRIVATE section only   */
+                          /* (cloudfront.net, duckdns.org, ...)            */
 };
 
 /*

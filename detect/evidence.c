@@ -16,10 +16,25 @@ const char *evidence_kind_name(int kind)
     }
 }
 
-int evidence_kind_dns(int kind)
+int evidence_kind_source(int kind)
 {
-    return kind == EVK_DGA_NXDOMAIN || kind == EVK_DGA_RESOLVED ||
-           kind == EVK_DGA_SHARED || kind == EVK_DNS_TUNNEL;
+    switch (kind) {
+    case EVK_DGA_NXDOMAIN:
+    case EVK_DGA_RESOLVED: return SRC_DNS_FAILURES;
+    case EVK_DGA_SHARED: return SRC_PEER_HOSTS;
+    case EVK_DNS_TUNNEL: return SRC_DNS_QUERIES;
+    default: return SRC_MAX;
+    }
+}
+
+const char *evidence_source_name(int source)
+{
+    switch (source) {
+    case SRC_DNS_FAILURES: return "dns_failures";
+    case SRC_DNS_QUERIES: return "dns_queries";
+    case SRC_PEER_HOSTS: return "peer_hosts";
+    default: return "unknown";
+    }
 }
 
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s)
@@ -37,12 +52,12 @@ double evidence_value(const struct evidence *e, uint64_t now_us, double half_lif
     return e->weight * e->confidence * evidence_decay(now_us, e->last_us, half_life_s);
 }
 
-int evidence_verdict(int flagged, double score, double max_confidence, int kinds,
+int evidence_verdict(int flagged, double score, double max_confidence, int sources,
                      double threshold, double clear, double standalone)
 {
     if (flagged)
         return score >= clear;   /* hysteresis: stay until well below */
     if (score < threshold)
         return 0;
-    return max_confidence >= standalone || kinds >= 2;
+    return max_confidence >= standalone || sources >= 2;
 }

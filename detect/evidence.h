@@ -15,8 +15,8 @@
  *     score(t) = sum over kinds of  weight * confidence * 2^(-(t - last) / half_life)
  *
  * A host is flagged when score >= score_threshold AND (one evidence has
- * confidence >= standalone_confidence, OR evidence of two different kinds
- * is present); it is cleared when the score decays below score_clear
+ * confidence >= standalone_confidence, OR evidence from two independent
+ * sources is present -- see enum evidence_source); it is cleared when the score decays below score_clear
  * (hysteresis, so a host near the threshold does not flap).
  */
 #ifndef SH_EVIDENCE_H
@@ -31,6 +31,16 @@ enum evidence_kind {
     EVK_DGA_SHARED,        /* failing on the same names as other hosts      */
     EVK_DNS_TUNNEL,        /* encoded data in DNS names to one zone         */
     EVK_MAX
+};
+
+/* Where an evidence's data comes from.  Two kinds from one source (the
+ * NXDOMAIN stream behind both dga_nxdomain and dga_resolved) are one
+ * observation seen twice, never corroboration. */
+enum evidence_source {
+    SRC_DNS_FAILURES = 0,  /* the host's failed lookups                   */
+    SRC_DNS_QUERIES,       /* the names the host asks (volume, encoding)   */
+    SRC_PEER_HOSTS,        /* other hosts behaving the same way            */
+    SRC_MAX
 };
 
 #define EVIDENCE_INDICATOR_MAX 128
@@ -50,8 +60,9 @@ struct evidence {
 
 const char *evidence_kind_name(int kind);
 
-/* 1 when the kind is derived from DNS (void for resolvers). */
-int evidence_kind_dns(int kind);
+/* The data source of a kind, and its name ("dns_failures", ...). */
+int evidence_kind_source(int kind);
+const char *evidence_source_name(int source);
 
 /* 2^(-dt/half_life); dt in microseconds (0 when now < then). */
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s);
@@ -60,9 +71,9 @@ double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s);
 double evidence_value(const struct evidence *e, uint64_t now_us, double half_life_s);
 
 /* The verdict arithmetic, pure: given the current state (flagged or not),
- * the score, the highest confidence and the number of distinct kinds,
+ * the score, the highest confidence and the number of independent sources,
  * returns the new state (1 flagged, 0 clean). */
-int evidence_verdict(int flagged, double score, double max_confidence, int kinds,
+int evidence_verdict(int flagged, double score, double max_confidence, int sources,
                      double threshold, double clear, double standalone);
 
 #endif /* SH_EVIDENCE_H */

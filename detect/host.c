@@ -1,29 +1,45 @@
 /*
- * host.c -- internal hosts, bindings and evidence slots.  See host.h.
+ * host.c -- internal hosts, MAC bindings, router recognition, evidence
+ * slots.  See host.h for the rules; this file keeps their invariants:
  *
- * Three fixed arrays: host records (hash chains + one LRU list in
- * last-seen order), evidence slots (free stack), and a MAC table (hash
- * chains + LRU) remembering, per MAC, the distinct internal IPs seen with
- * it (up to MAC_IPS_KEPT exactly, then counted approximately, which only
- * ever errs towards "router").  Hashes use fixed keys: the table's content
- * and iteration order are the same on every replay.
+ *  - host records: one array, keyed hash chains, two LRU lists (plain and
+ *    protected, each in last-seen order).  A record is on exactly one list
+ *    (h->list says which) and one chain.  Eviction takes the plain list's
+ *    head; only when that list is empty does it look at protected hosts
+ *    (a bounded scan of both ends of their list for the weakest).
+ *  - bind[1].source != MAC_NONE only while bind[0] is set and differs.
+ *  - MAC entries: one array, keyed chains, one LRU list; per MAC two
+ *    epochs of router_window/2 each hold small sets of 32-bit keyed hashes
+ *    (external peers, senders, unclaimed internal IPs).  A count is the
+ *    size of the union of both epochs, so it slides: nothing counted ever
+ *    stays forever.
+ *  - evidence slots: a free stack; a host owns at most one per kind.
  */
 #include "host.h"
-
-#include "../capture/hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAC_IPS_KEPT 16
+#include "../capture/hash.h"
+
+#define SENDERS_KEPT 4
+#define PROTECT_SCAN 32        /* protected hosts looked at per end        */
+
+struct mac_set {
+    uint32_t v[HOST_MAC_SET];
+    uint8_t  n;
+};
 
 struct mac_entry {
     uint8_t  mac[6];
     uint8_t  in_use;
-    uint16_t nips;
-    uint32_t ip_hash[MAC_IPS_KEPT];
+    uint64_t epoch_us;            /* start of epoch 0                      */
     uint64_t last_us;
+    struct mac_set ext[2];        /* external addresses it was next hop for */
+    struct mac_set ips[2];        /* unclaimed internal source IPs          */
+    uint32_t snd[2][SENDERS_KEPT];/* internal MACs sending through it       */
+    uint8_t  nsnd[2];
     uint32_t hnext, lprev, lnext;
 };
 
@@ -35,8 +51,8 @@ struct host_table {
     struct host *h;
     uint32_t *bkt;
     uint32_t cap, mask, hwm, free_head;
-    struct lru lru;
-    uint64_t idle_us, stale_us;
+    struct lru lists[2];          /* [0] plain, [1] protected              */
+    struct host_params p;
 
     struct evidence *ev;
     uint32_t *ev_free;
@@ -47,6 +63,9 @@ struct host_table {
     uint32_t mhwm, mfree;
     struct lru mlru;
 
+    int iterating;                /* host_foreach running: no re-filing    */
+    host_removed_fn removed;
+    void *removed_ctx;
     struct host_table_stats st;
     struct hkey key;
 };
@@ -62,6 +81,13 @@ static uint32_t addr_hash(const struct host_table *t, const struct sh_addr *a)
 static uint32_t mac_hash(const struct host_table *t, const uint8_t m[6])
 {
     return (uint32_t)hk_bytes(&t->key, m, 6);
+}
+
+static int mac_valid(const uint8_t m[6])
+{
+    if (m[0] & 1)                          /* group (multicast, broadcast) */
+        return 0;
+    return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) != 0;
 }
 
 /* ---- generic index-linked LRU helpers ------------------------------- */
@@ -82,8 +108,8 @@ static uint32_t mac_hash(const struct host_table *t, const uint8_t m[6])
         (l)->tail = (i);                                             \
     } while (0)
 
-struct host_table *host_table_create(size_t capacity, uint64_t idle_us,
-                                     uint64_t stale_us, char *err, size_t errlen)
+struct host_table *host_table_create(size_t capacity, const struct host_params *p,
+                                     char *err, size_t errlen)
 {
     struct host_table *t;
     uint32_t nb = 1;
@@ -98,12 +124,12 @@ struct host_table *host_table_create(size_t capacity, uint64_t idle_us,
     if (!t)
         goto nomem;
     t->cap = (uint32_t)capacity;
-    hk_init(&t->key);
     t->mask = nb - 1;
-    t->idle_us = idle_us;
-    t->stale_us = stale_us;
+    t->p = *p;
+    hk_init(&t->key);
     t->free_head = HOST_NONE;
-    t->lru.head = t->lru.tail = HOST_NONE;
+    for (int i = 0; i < 2; i++)
+        t->lists[i].head = t->lists[i].tail = HOST_NONE;
     t->mlru.head = t->mlru.tail = HOST_NONE;
     t->mfree = HOST_NONE;
     t->h = calloc(capacity, sizeof(*t->h));
@@ -136,6 +162,12 @@ void host_table_destroy(struct host_table *t)
     free(t);
 }
 
+void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx)
+{
+    t->removed = fn;
+    t->removed_ctx = ctx;
+}
+
 uint32_t host_index(const struct host_table *t, const struct host *h)
 {
     return (uint32_t)(h - t->h);
@@ -148,15 +180,61 @@ struct host *host_at(struct host_table *t, uint32_t i, uint32_t gen)
     return &t->h[i];
 }
 
+int host_has_evidence(const struct host_table *t, const struct host *h)
+{
+    for (int k = 0; k < EVK_MAX; k++)
+        if (h->ev[k] != HOST_NONE && t->ev[h->ev[k]].active)
+            return 1;
+    return 0;
+}
+
+static int is_protected(const struct host_table *t, const struct host *h, uint64_t now)
+{
+    return h->flagged || h->watch_until > now || host_has_evidence(t, h);
+}
+
+/* Put h at the tail of the list its protection says. */
+static void file_host(struct host_table *t, struct host *h, uint64_t now)
+{
+    uint32_t i = host_index(t, h);
+    if (t->iterating)
+        return;                       /* filed at its next touch */
+    uint8_t want = (uint8_t)is_protected(t, h, now);
+    if (want == h->list && t->lists[want].tail == i)
+        return;
+    LRU_UNLINK(t->h, &t->lists[h->list], i);
+    if (h->list)
+        t->st.protected_now--;
+    h->list = want;
+    if (want)
+        t->st.protected_now++;
+    LRU_APPEND(t->h, &t->lists[want], i);
+}
+
+void host_refile(struct host_table *t, struct host *h, uint64_t now_us)
+{
+    file_host(t, h, now_us);
+}
+
+void host_watch(struct host_table *t, struct host *h, uint64_t until_us)
+{
+    if (until_us > h->watch_until)
+        h->watch_until = until_us;
+    if (!h->list)
+        file_host(t, h, h->last_us);
+}
+
 static void ev_release(struct host_table *t, uint32_t slot)
 {
     t->ev[slot].active = 0;
     t->ev_free[t->ev_nfree++] = slot;
 }
 
-static void host_remove(struct host_table *t, struct host *h)
+static void host_remove(struct host_table *t, struct host *h, int reason)
 {
     uint32_t i = host_index(t, h);
+    if (t->removed)
+        t->removed(t->removed_ctx, h, reason);
     uint32_t *pp = &t->bkt[addr_hash(t, &h->ip) & t->mask];
     while (*pp != HOST_NONE) {
         if (*pp == i) {
@@ -165,7 +243,9 @@ static void host_remove(struct host_table *t, struct host *h)
         }
         pp = &t->h[*pp].hnext;
     }
-    LRU_UNLINK(t->h, &t->lru, i);
+    LRU_UNLINK(t->h, &t->lists[h->list], i);
+    if (h->list)
+        t->st.protected_now--;
     for (int k = 0; k < EVK_MAX; k++)
         if (h->ev[k] != HOST_NONE)
             ev_release(t, h->ev[k]);
@@ -173,6 +253,28 @@ static void host_remove(struct host_table *t, struct host *h)
     h->hnext = t->free_head;
     t->free_head = i;
     t->st.active--;
+}
+
+/* The protected host to give up: among PROTECT_SCAN hosts from each end
+ * of the protected list, one no longer protected, else the lowest score;
+ * on a tie the youngest (a flood's newcomers go before established hosts). */
+static uint32_t weakest_protected(struct host_table *t, uint64_t now)
+{
+    const struct lru *l = &t->lists[1];
+    uint32_t best = HOST_NONE;
+    for (int end = 0; end < 2; end++) {
+        uint32_t i = end ? l->tail : l->head;
+        for (int k = 0; k < PROTECT_SCAN && i != HOST_NONE; k++) {
+            struct host *h = &t->h[i];
+            if (!is_protected(t, h, now))
+                return i;
+            if (best == HOST_NONE || h->score < t->h[best].score ||
+                (h->score == t->h[best].score && h->first_us > t->h[best].first_us))
+                best = i;
+            i = end ? h->lprev : h->lnext;
+        }
+    }
+    return best;
 }
 
 struct host *host_get(struct host_table *t, const struct sh_addr *ip,
@@ -187,10 +289,7 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
         if (h->ip.family == ip->family && memcmp(h->ip.a, ip->a, 16) == 0) {
             if (now_us > h->last_us)
                 h->last_us = now_us;
-            if (t->lru.tail != i) {
-                LRU_UNLINK(t->h, &t->lru, i);
-                LRU_APPEND(t->h, &t->lru, i);
-            }
+            file_host(t, h, now_us);
             return h;
         }
     }
@@ -203,21 +302,16 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
     } else if (t->hwm < t->cap) {
         i = t->hwm++;
     } else {
-        /* the least recently seen host goes, but a flagged one only when
-         * the 16 oldest are all flagged: a flood of spoofed sources must
-         * not wash a flagged host out of the table */
-        i = t->lru.head;
-        for (uint32_t k = i, tries = 0; k != HOST_NONE && tries < 16;
-             k = t->h[k].lnext, tries++) {
-            if (!t->h[k].flagged) {
-                i = k;
-                break;
-            }
+        i = t->lists[0].head;
+        if (i == HOST_NONE) {
+            i = weakest_protected(t, now_us);
+            t->st.evicted_protected++;
+            if (t->h[i].flagged)
+                t->st.evicted_flagged++;
         }
-        if (t->h[i].flagged)
-            t->st.evicted_flagged++;
         t->st.evicted++;
-        host_remove(t, &t->h[i]);
+        host_remove(t, &t->h[i], HOST_REMOVED_EVICTED);
+        b = addr_hash(t, ip) & t->mask;
         i = t->free_head;
         t->free_head = t->h[i].hnext;
     }
@@ -232,7 +326,8 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
         h->ev[k] = HOST_NONE;
     h->hnext = t->bkt[b];
     t->bkt[b] = i;
-    LRU_APPEND(t->h, &t->lru, i);
+    h->list = 0;
+    LRU_APPEND(t->h, &t->lists[0], i);
     t->st.created++;
     if (++t->st.active > t->st.peak)
         t->st.peak = t->st.active;
@@ -242,16 +337,136 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
 size_t host_expire(struct host_table *t, uint64_t now_us)
 {
     size_t n = 0;
-    uint32_t i;
-    while ((i = t->lru.head) != HOST_NONE && t->h[i].last_us + t->idle_us <= now_us) {
-        host_remove(t, &t->h[i]);
-        t->st.expired++;
-        n++;
+    for (int l = 0; l < 2; l++) {
+        uint32_t i;
+        while ((i = t->lists[l].head) != HOST_NONE &&
+               t->h[i].last_us + t->p.idle_us <= now_us) {
+            host_remove(t, &t->h[i], HOST_REMOVED_EXPIRED);
+            t->st.expired++;
+            n++;
+        }
     }
     return n;
 }
 
-/* ---- MACs ------------------------------------------------------------ */
+/* ---- bindings ---------------------------------------------------------- */
+
+static int active(const struct host_table *t, const struct mac_binding *b, uint64_t now)
+{
+    return b->source != MAC_NONE && b->last_us + t->p.active_us >= now;
+}
+
+static void bind_set(struct mac_binding *b, const uint8_t mac[6], int source, uint64_t now)
+{
+    memcpy(b->mac, mac, 6);
+    b->source = (uint8_t)source;
+    b->claimed = source >= MAC_ARP;
+    b->first_us = b->last_us = now;
+}
+
+static void bind_confirm(struct mac_binding *b, int source, uint64_t now)
+{
+    if (source > b->source)
+        b->source = (uint8_t)source;
+    if (source >= MAC_ARP)
+        b->claimed = 1;
+    if (now > b->last_us)
+        b->last_us = now;
+}
+
+/* Settle a conflict that time has decided: the side that stopped being
+ * seen loses. */
+static void settle(struct host_table *t, struct host *h, uint64_t now)
+{
+    struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
+    if (b1->source == MAC_NONE)
+        return;
+    int a0 = active(t, b0, now), a1 = active(t, b1, now);
+    if (a0 && a1)
+        return;
+    if (a1 && !a0) {
+        *b0 = *b1;                           /* the newcomer stayed */
+        t->st.bindings_moved++;
+    }
+    memset(b1, 0, sizeof(*b1));
+    h->conflict_us = 0;
+}
+
+static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6]);
+static int router_mac(const struct host_table *t, const struct mac_entry *e, uint64_t now);
+
+int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
+                     int source, uint64_t now)
+{
+    struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
+    if (!mac_valid(mac) || source <= MAC_NONE)
+        return MACOBS_IGNORED;
+    settle(t, h, now);
+    if (b0->source == MAC_NONE) {
+        bind_set(b0, mac, source, now);
+        return MACOBS_NEW;
+    }
+    if (memcmp(b0->mac, mac, 6) == 0) {
+        bind_confirm(b0, source, now);
+        return MACOBS_CONFIRMED;
+    }
+    if (b1->source != MAC_NONE && memcmp(b1->mac, mac, 6) == 0) {
+        bind_confirm(b1, source, now);
+        return MACOBS_CONFLICT;
+    }
+    /* a different MAC */
+    if (!active(t, b0, now)) {
+        bind_set(b0, mac, source, now);     /* the old one left */
+        memset(b1, 0, sizeof(*b1));
+        h->conflict_us = 0;
+        t->st.bindings_moved++;
+        return MACOBS_MOVED;
+    }
+    if (source == MAC_HINT) {
+        t->st.hints_ignored++;
+        return MACOBS_IGNORED;
+    }
+    if (source == MAC_ETHERNET && b0->claimed) {
+        /* a router forwarding this IP's packets (two VLANs mirrored) is
+         * not a second owner of a claimed address */
+        const struct mac_entry *e = mac_find(t, mac);
+        if (e && router_mac(t, e, now)) {
+            t->st.router_frames_ignored++;
+            return MACOBS_IGNORED;
+        }
+    }
+    if (b1->source == MAC_NONE || !active(t, b1, now) || source >= b1->source) {
+        bind_set(b1, mac, source, now);     /* (a third MAC replaces the second) */
+        h->conflict_us = now;
+        t->st.conflicts++;
+    }
+    return MACOBS_CONFLICT;
+}
+
+int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[6],
+                        uint64_t now)
+{
+    const struct mac_binding *b0 = &h->bind[0];
+    settle(t, h, now);
+    if (b0->source == MAC_NONE || !mac_valid(mac))
+        return 1;
+    if (memcmp(b0->mac, mac, 6) == 0)
+        return 1;
+    return !active(t, b0, now) && h->bind[1].source == MAC_NONE;
+}
+
+int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac, uint64_t now)
+{
+    const struct mac_binding *b0 = &h->bind[0];
+    settle(t, h, now);
+    if (b0->source == MAC_NONE || h->bind[1].source != MAC_NONE)
+        return 0;
+    if (other_mac && memcmp(b0->mac, other_mac, 6) == 0)
+        return 0;
+    return b0->claimed || b0->first_us + t->p.stable_us <= now;
+}
+
+/* ---- MACs of the segment ------------------------------------------------ */
 
 static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6])
 {
@@ -280,16 +495,35 @@ static void mac_remove(struct host_table *t, uint32_t i)
     t->mfree = i;
 }
 
-void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
-                      const struct sh_addr *ip, uint64_t now_us)
+/* Slide the entry's epochs to now. */
+static void mac_roll(const struct host_table *t, struct mac_entry *e, uint64_t now)
 {
-    static const uint8_t zero[6];
-    struct mac_entry *e;
-    uint32_t i;
-
-    if (memcmp(mac, zero, 6) == 0 || (mac[0] & 1))   /* none / multicast */
+    uint64_t half = t->p.router_window_us / 2;
+    if (half == 0 || now < e->epoch_us + half)
         return;
-    e = mac_find(t, mac);
+    if (now >= e->epoch_us + 2 * half) {
+        memset(e->ext, 0, sizeof(e->ext));
+        memset(e->ips, 0, sizeof(e->ips));
+        memset(e->snd, 0, sizeof(e->snd));
+        memset(e->nsnd, 0, sizeof(e->nsnd));
+        e->epoch_us = now;
+        return;
+    }
+    e->ext[1] = e->ext[0];
+    e->ips[1] = e->ips[0];
+    memcpy(e->snd[1], e->snd[0], sizeof(e->snd[0]));
+    e->nsnd[1] = e->nsnd[0];
+    memset(&e->ext[0], 0, sizeof(e->ext[0]));
+    memset(&e->ips[0], 0, sizeof(e->ips[0]));
+    memset(e->snd[0], 0, sizeof(e->snd[0]));
+    e->nsnd[0] = 0;
+    e->epoch_us += half;
+}
+
+static struct mac_entry *mac_get(struct host_table *t, const uint8_t mac[6], uint64_t now)
+{
+    struct mac_entry *e = mac_find(t, mac);
+    uint32_t i;
     if (!e) {
         if (t->mfree != HOST_NONE) {
             i = t->mfree;
@@ -298,6 +532,7 @@ void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
             i = t->mhwm++;
         } else {
             mac_remove(t, t->mlru.head);
+            t->st.macs_evicted++;
             i = t->mfree;
             t->mfree = t->m[i].hnext;
         }
@@ -305,6 +540,7 @@ void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
         memset(e, 0, sizeof(*e));
         memcpy(e->mac, mac, 6);
         e->in_use = 1;
+        e->epoch_us = now;
         uint32_t b = mac_hash(t, mac) & t->mask;
         e->hnext = t->mbkt[b];
         t->mbkt[b] = i;
@@ -314,40 +550,137 @@ void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
         LRU_UNLINK(t->m, &t->mlru, i);
         LRU_APPEND(t->m, &t->mlru, i);
     }
-    e->last_us = now_us;
-    uint32_t ih = addr_hash(t, ip) | 1;   /* never 0: 0 marks a free slot */
-    int kept = e->nips < MAC_IPS_KEPT ? e->nips : MAC_IPS_KEPT;
-    for (int k = 0; k < kept; k++)
-        if (e->ip_hash[k] == ih)
+    if (now > e->last_us)
+        e->last_us = now;
+    mac_roll(t, e, now);
+    return e;
+}
+
+/* Add v (a keyed 32-bit hash, never 0) to the current epoch's set. */
+static void set_add(struct mac_set *s, uint32_t v)
+{
+    for (int k = 0; k < s->n; k++)
+        if (s->v[k] == v)
             return;
-    if (e->nips < MAC_IPS_KEPT)
-        e->ip_hash[e->nips] = ih;
-    if (e->nips < UINT16_MAX)
-        e->nips++;
+    if (s->n < HOST_MAC_SET)
+        s->v[s->n++] = v;
 }
 
-int host_mac_ips(const struct host_table *t, const struct host *h)
+/* |current ∪ previous|, at most HOST_MAC_SET (the thresholds' range). */
+static int set_count(const struct mac_set s[2])
 {
-    if (h->mac_source == MAC_NONE)
-        return 0;
-    const struct mac_entry *e = mac_find(t, h->mac);
-    return e ? e->nips : 1;
-}
-
-void host_bind_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
-                   int source, uint64_t now_us)
-{
-    static const uint8_t zero[6];
-    if (memcmp(mac, zero, 6) == 0 || (mac[0] & 1))
-        return;
-    int stale = h->mac_source == MAC_NONE || now_us > h->mac_us + t->stale_us;
-    if (source >= h->mac_source || stale) {
-        if (memcmp(h->mac, mac, 6) != 0 || source > h->mac_source || stale) {
-            memcpy(h->mac, mac, 6);
-            h->mac_source = (uint8_t)source;
-        }
-        h->mac_us = now_us;
+    int n = s[0].n;
+    for (int k = 0; k < s[1].n && n < HOST_MAC_SET; k++) {
+        int dup = 0;
+        for (int j = 0; j < s[0].n; j++)
+            if (s[0].v[j] == s[1].v[k]) {
+                dup = 1;
+                break;
+            }
+        n += !dup;
     }
+    return n;
+}
+
+static uint32_t small_hash(const struct host_table *t, const void *p, size_t n)
+{
+    uint32_t v = (uint32_t)hk_bytes(&t->key, p, n);
+    return v ? v : 1;
+}
+
+void host_note_next_hop(struct host_table *t, const uint8_t next_hop[6],
+                        const uint8_t *sender, const struct sh_addr *ext, uint64_t now)
+{
+    if (!mac_valid(next_hop))
+        return;
+    struct mac_entry *e = mac_get(t, next_hop, now);
+    uint8_t k[17];
+    memcpy(k, ext->a, 16);
+    k[16] = ext->family;
+    set_add(&e->ext[0], small_hash(t, k, sizeof(k)));
+    if (sender && mac_valid(sender) && memcmp(sender, next_hop, 6) != 0) {
+        uint32_t v = small_hash(t, sender, 6);
+        for (int j = 0; j < e->nsnd[0]; j++)
+            if (e->snd[0][j] == v)
+                return;
+        if (e->nsnd[0] < SENDERS_KEPT)
+            e->snd[0][e->nsnd[0]++] = v;
+    }
+}
+
+void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
+                      const struct sh_addr *ip, uint64_t now)
+{
+    if (!mac_valid(mac))
+        return;
+    struct mac_entry *e = mac_get(t, mac, now);
+    uint8_t k[17];
+    memcpy(k, ip->a, 16);
+    k[16] = ip->family;
+    set_add(&e->ips[0], small_hash(t, k, sizeof(k)));
+}
+
+static int senders(const struct mac_entry *e)
+{
+    int n = e->nsnd[0];
+    for (int k = 0; k < e->nsnd[1]; k++) {
+        int dup = 0;
+        for (int j = 0; j < e->nsnd[0]; j++)
+            dup |= e->snd[0][j] == e->snd[1][k];
+        n += !dup;
+    }
+    return n;
+}
+
+static int router_mac(const struct host_table *t, const struct mac_entry *e, uint64_t now)
+{
+    if (e->last_us + t->p.router_window_us < now)
+        return 0;
+    return set_count(e->ext) >= t->p.router_min_external &&
+           senders(e) >= t->p.router_min_senders;
+}
+
+int host_mac_is_router(struct host_table *t, const uint8_t mac[6], uint64_t now)
+{
+    struct mac_entry *e = mac_find(t, mac);
+    if (!e)
+        return 0;
+    mac_roll(t, e, now);
+    return router_mac(t, e, now);
+}
+
+void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct mac_view *o)
+{
+    const struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
+    memset(o, 0, sizeof(*o));
+    settle(t, h, now);
+    if (b0->source == MAC_NONE || b0->last_us + t->p.stale_us < now) {
+        o->status = MACST_UNKNOWN;
+        return;
+    }
+    memcpy(o->mac, b0->mac, 6);
+    o->source = b0->source;
+    o->since_us = b0->first_us;
+    if (b1->source != MAC_NONE) {
+        o->status = MACST_CONFLICT;
+        memcpy(o->other, b1->mac, 6);
+        o->since_us = h->conflict_us;
+        return;
+    }
+    if (b0->source == MAC_DHCP) {           /* leased to this NIC */
+        o->status = MACST_TRUSTED;
+        return;
+    }
+    struct mac_entry *e = mac_find(t, b0->mac);
+    if (e) {
+        mac_roll(t, e, now);
+        if (router_mac(t, e, now) ||
+            (!b0->claimed && set_count(e->ips) > t->p.router_ips)) {
+            o->status = MACST_ROUTED;
+            return;
+        }
+    }
+    o->status = MACST_TRUSTED;
 }
 
 /* ---- evidence --------------------------------------------------------- */
@@ -384,15 +717,33 @@ const struct evidence *host_evidence_const(const struct host_table *t,
     return &t->ev[h->ev[kind]];
 }
 
+void host_touched_add(struct host_touched *t, const struct host_table *ht,
+                      const struct host *h)
+{
+    uint32_t idx = host_index(ht, h);
+    for (int i = 0; i < t->n; i++)
+        if (t->idx[i] == idx && t->gen[i] == h->gen)
+            return;
+    if (t->n < HOST_TOUCHED_MAX) {
+        t->idx[t->n] = idx;
+        t->gen[t->n] = h->gen;
+        t->n++;
+    }
+}
+
 void host_foreach(struct host_table *t, void (*fn)(void *ctx, struct host *h),
                   void *ctx)
 {
-    uint32_t i = t->lru.head;
-    while (i != HOST_NONE) {
-        uint32_t next = t->h[i].lnext;
-        fn(ctx, &t->h[i]);
-        i = next;
+    t->iterating = 1;
+    for (int l = 0; l < 2; l++) {
+        uint32_t i = t->lists[l].head;
+        while (i != HOST_NONE) {
+            uint32_t next = t->h[i].lnext;
+            fn(ctx, &t->h[i]);
+            i = next;
+        }
     }
+    t->iterating = 0;
 }
 
 void host_table_get_stats(const struct host_table *t, struct host_table_stats *s)

@@ -1,26 +1,38 @@
 /*
- * host.h -- the bounded table of internal hosts, their MAC and hostname
- * bindings, and their evidence.
+ * host.h -- the bounded table of internal hosts, their MAC bindings, the
+ * MACs of the segment (which of them are routers), and host evidence.
  *
- * A host is an internal IP address (home networks).  It carries:
- *  - the MAC it is bound to, with the time and source of that binding.
- *    Sources rank DHCP (the client hardware address of a lease) above
- *    ARP/NDP (what the host announced) above the Ethernet header of its
- *    packets; a lower-ranked source replaces a binding only once the
- *    binding is older than `stale_us`.
- *  - whether that MAC can be trusted: a MAC seen with more than
- *    mac_router_ips internal IPs is a router's (hosts behind an L3 hop all
- *    carry its MAC), and such hosts are reported by IP with the MAC unknown,
- *    because a NAC acting per MAC would otherwise quarantine the router.
- *  - the hostname from DHCP option 12.
- *  - up to one evidence per kind (pooled, see evidence.h), the score and
- *    the verdict.
+ * A host is an internal IP address.  What a verdict may say about it is
+ * decided here, because a NAC will cut a port on it:
+ *
+ *  - MAC bindings hold.  A host has an established binding (bind[0]) and
+ *    at most one conflicting newcomer (bind[1]).  Observations rank
+ *    hint < Ethernet header < ARP/NDP claim < lease from a trusted DHCP
+ *    server.  A different MAC for an IP whose binding is active (confirmed
+ *    within mac_active) is recorded as a conflict, never as a replacement;
+ *    the conflict lasts while both MACs keep being seen and resolves to
+ *    the one that stays.  A hint (a client's DHCP REQUEST/INFORM, a lease
+ *    from a server nobody trusts) only fills an empty or stale binding.
+ *  - Routers are recognised by what routers do, over a sliding window:
+ *    being the L2 next hop of traffic to and from many external addresses
+ *    for several internal senders; or carrying many internal source IPs
+ *    that no ARP/NDP claim or lease ties to it (an L3 hop between internal
+ *    subnets).  A host known only through such a MAC is "routed": a NAC
+ *    must act on its IP.  An ARP/NDP claim or a lease keeps a binding
+ *    trusted however many other IPs its MAC claims (a laptop's old leases,
+ *    an infected host's gratuitous ARPs for other addresses).
+ *  - Events are attributed to a host only when their Ethernet source is
+ *    its established MAC (host_mac_consistent): a forger using its own MAC
+ *    with a victim's IP speaks for nobody.
  *
  * Memory is fixed at creation: `capacity` hosts, as many evidence slots,
- * and a MAC table of `capacity` entries.  Hosts idle for `idle_us` are
- * forgotten; when the table is full the least recently seen host is
- * evicted (counted).  Iteration is in last-seen order, so a replay prints
- * the same table every time.
+ * and a MAC table of `capacity` entries.  Hosts that hold evidence, are
+ * flagged, or carry detector state (host_watch) are protected: they sit
+ * on their own LRU list and are evicted only when no other host is left,
+ * the weakest first (counted).  Idle hosts expire after idle_us.  Every
+ * removal goes through the removal callback, so a flagged host never
+ * disappears silently.  Buckets use the keyed hash of capture/hash.h;
+ * iteration follows the LRU lists, so output never depends on the key.
  */
 #ifndef SH_HOST_H
 #define SH_HOST_H
@@ -29,26 +41,46 @@
 #include <stdint.h>
 
 #include "../capture/event.h"
+#include "binding.h"
 #include "evidence.h"
 
 #define HOST_NONE UINT32_MAX
 
-enum mac_source { MAC_NONE = 0, MAC_ETHERNET, MAC_ARP, MAC_NDP, MAC_DHCP };
+
+/* host->infra bits: operator declarations and announcements */
+#define INFRA_RESOLVER  0x01u   /* infrastructure.dns_resolvers          */
+#define INFRA_SENSOR    0x02u   /* infrastructure.sensor                 */
+#define INFRA_DHCP      0x04u   /* infrastructure.dhcp_servers           */
+
+struct mac_binding {
+    uint8_t  mac[6];
+    uint8_t  source;              /* best enum mac_source seen for it     */
+    uint8_t  claimed;             /* an ARP/NDP claim or a trusted lease  */
+    uint64_t first_us, last_us;   /* first and latest confirmation        */
+};
 
 struct host {
     struct sh_addr ip;
     uint64_t first_us, last_us;
     uint32_t gen;                 /* changes when the record is reused    */
 
-    uint8_t  mac[6];
-    uint8_t  mac_source;          /* enum mac_source                      */
-    uint64_t mac_us;              /* when the binding was last confirmed  */
-    char     hostname[64];
+    struct mac_binding bind[2];   /* [0] established, [1] conflicting     */
+    uint64_t conflict_us;         /* when bind[1] appeared                */
+    char     hostname[64];        /* DHCP option 12 ...                   */
+    uint8_t  hostname_mac[6];     /* ... given for this MAC               */
     uint64_t hostname_us;
 
-    uint8_t  infra;               /* 0 no, 1 configured, 2 detected resolver */
-    uint8_t  resolver_clients;    /* distinct internal clients answered   */
-    uint32_t client_hash[8];
+    /* a lease seen for this IP, awaiting the client's own traffic (that
+     * confirmation is how DHCP servers seen on the wire earn trust) */
+    uint32_t lease_server;        /* detect's server slot + 1, 0 = none   */
+    uint8_t  lease_mac[6];
+    uint64_t lease_us;
+
+    uint8_t  infra;               /* INFRA_* bits                         */
+    uint64_t dns_announced_us;    /* a trusted lease named it DNS server  */
+    uint64_t relay_us;            /* last lookup it relayed for a visible client */
+    uint64_t relayed;             /* lookups relayed for visible clients  */
+    uint64_t blind_reported_us;   /* last "relaying for unseen clients"   */
 
     uint8_t  flagged;             /* current verdict                      */
     uint8_t  ever_flagged;
@@ -57,27 +89,50 @@ struct host {
     uint64_t flagged_us;
     uint32_t reported_kinds;      /* evidence kinds in the last report    */
     uint64_t reported_us;         /* time of the last verdict report      */
+    uint64_t watch_until;         /* a detector keeps state until then    */
     uint32_t ev[EVK_MAX];         /* evidence slots, HOST_NONE = none     */
 
     /* table links */
     uint32_t hnext, lprev, lnext;
     uint8_t  in_use;
+    uint8_t  list;                /* 0 plain, 1 protected                 */
+};
+
+struct host_params {
+    uint64_t idle_us;             /* forget a host silent this long       */
+    uint64_t active_us;           /* mac_active                           */
+    uint64_t stale_us;            /* mac_stale                            */
+    uint64_t stable_us;           /* mac_stable                           */
+    uint64_t router_window_us;
+    int      router_min_external, router_min_senders, router_ips;
 };
 
 struct host_table_stats {
-    uint64_t created, expired, evicted, evicted_flagged;
+    uint64_t created, expired, evicted, evicted_protected, evicted_flagged;
     uint64_t evidence_exhausted;
-    uint64_t active, peak;
+    uint64_t active, peak, protected_now;
+    uint64_t bindings_moved, conflicts, hints_ignored, router_frames_ignored;
+    uint64_t macs_evicted;
 };
+
+enum host_removal { HOST_REMOVED_EXPIRED = 0, HOST_REMOVED_EVICTED };
+
+/* Called just before a host record is forgotten (its evidence still
+ * readable); the callback must not touch the table. */
+typedef void (*host_removed_fn)(void *ctx, struct host *h, int reason);
 
 struct host_table;
 
-struct host_table *host_table_create(size_t capacity, uint64_t idle_us,
-                                     uint64_t stale_us, char *err, size_t errlen);
+#define HOST_MAC_SET 16   /* addresses remembered per MAC and epoch: the
+                             router thresholds count up to this */
+
+struct host_table *host_table_create(size_t capacity, const struct host_params *p,
+                                     char *err, size_t errlen);
 void host_table_destroy(struct host_table *t);   /* NULL is a no-op */
+void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx);
 
 /* The host of ip (touching it at now), creating it when `create`.  NULL
- * when absent and !create.  Creating may evict the least recently seen. */
+ * when absent and !create.  Creating may evict (see the file comment). */
 struct host *host_get(struct host_table *t, const struct sh_addr *ip,
                       uint64_t now_us, int create);
 uint32_t host_index(const struct host_table *t, const struct host *h);
@@ -87,23 +142,85 @@ struct host *host_at(struct host_table *t, uint32_t i, uint32_t gen);
 /* Forget hosts idle for longer than idle_us.  Returns how many. */
 size_t host_expire(struct host_table *t, uint64_t now_us);
 
-/* Learn that h uses mac (source ranks as above). */
-void host_bind_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
-                   int source, uint64_t now_us);
-/* Record that mac was seen carrying this internal ip (router detection). */
+/* A detector holds state about h until `until_us`: protect it. */
+void host_watch(struct host_table *t, struct host *h, uint64_t until_us);
+/* Re-file h after its verdict or evidence changed. */
+void host_refile(struct host_table *t, struct host *h, uint64_t now_us);
+
+/* ---- bindings --------------------------------------------------------- */
+
+enum mac_obs {
+    MACOBS_IGNORED = 0,   /* hint or router frame against an active binding */
+    MACOBS_NEW,           /* first binding                                  */
+    MACOBS_CONFIRMED,     /* same MAC again                                 */
+    MACOBS_MOVED,         /* the old binding was stale: replaced            */
+    MACOBS_CONFLICT,      /* a second MAC for an active binding             */
+};
+
+/* h was seen with mac, from `source` (enum mac_source: ARP, NDP and DHCP
+ * are claims).  Returns enum mac_obs. */
+int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
+                     int source, uint64_t now_us);
+
+struct mac_view {
+    uint8_t status;               /* enum mac_status                       */
+    uint8_t source;               /* of the established binding            */
+    uint8_t mac[6];               /* the MAC to act on (TRUSTED), else the
+                                     established one for information       */
+    uint8_t other[6];             /* CONFLICT: the newcomer                */
+    uint64_t since_us;            /* CONFLICT: when it began; else binding age */
+};
+void host_mac_view(struct host_table *t, struct host *h, uint64_t now_us,
+                   struct mac_view *out);
+
+/* May an event from h carrying Ethernet source `mac` be attributed to h?
+ * Yes without a binding, when mac is the established MAC, or when the
+ * established binding is stale.  A conflicting newcomer's frames are not. */
+int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[6],
+                        uint64_t now_us);
+
+/* Is h's binding stable enough for h to count as a resolver's client:
+ * established for mac_stable (or claimed), not in conflict, and not `other`
+ * (the resolver's own MAC)? */
+int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac,
+                uint64_t now_us);
+
+/* ---- the segment's MACs (router recognition) ---------------------------- */
+
+/* next_hop carried traffic between internal `sender` (its MAC, may be
+ * NULL) and external address ext. */
+void host_note_next_hop(struct host_table *t, const uint8_t next_hop[6],
+                        const uint8_t *sender, const struct sh_addr *ext, uint64_t now_us);
+/* mac was the Ethernet source of a packet from internal ip (unclaimed). */
 void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
                       const struct sh_addr *ip, uint64_t now_us);
-/* Number of distinct internal IPs seen with h's MAC (0 when no MAC). */
-int host_mac_ips(const struct host_table *t, const struct host *h);
+int host_mac_is_router(struct host_table *t, const uint8_t mac[6], uint64_t now_us);
+
+/* ---- evidence ------------------------------------------------------------ */
 
 /* Evidence of `kind` for h: existing, or a fresh inactive slot when
- * `create` (NULL when the pool is exhausted, counted). */
+ * `create` (NULL when the pool is exhausted, counted).  Creating protects h. */
 struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
                                int create);
 const struct evidence *host_evidence_const(const struct host_table *t,
                                            const struct host *h, int kind);
+int host_has_evidence(const struct host_table *t, const struct host *h);
 
-/* Visit every host, least recently seen first. */
+/* Hosts whose evidence a detector changed, to be rescored (deduplicated;
+ * extra hosts beyond the capacity are dropped: they are rescored at the
+ * next maintenance pass). */
+#define HOST_TOUCHED_MAX 9
+struct host_touched {
+    int n;
+    uint32_t idx[HOST_TOUCHED_MAX];
+    uint32_t gen[HOST_TOUCHED_MAX];
+};
+void host_touched_add(struct host_touched *t, const struct host_table *ht,
+                      const struct host *h);
+
+/* Visit every host: unprotected ones, then protected ones, each list least
+ * recently seen first.  fn may rescore hosts (they are re-filed at their
+ * next touch), not create or remove them. */
 void host_foreach(struct host_table *t, void (*fn)(void *ctx, struct host *h),
                   void *ctx);
 

@@ -28,7 +28,10 @@ struct lru_map {
     size_t count;
     uint64_t evictions;
     struct hkey key;
+    lru_weight_fn weigh;
 };
+
+#define WEIGH_SCAN 16   /* oldest items compared when a weight is set */
 
 #define HDR_SIZE ((sizeof(struct slot_hdr) + 15) & ~(size_t)15)
 
@@ -154,7 +157,20 @@ void *lru_get(struct lru_map *m, uint64_t key, int create, int *created)
     } else if (m->hwm < m->cap) {
         i = m->hwm++;
     } else {
-        remove_idx(m, m->head);
+        uint32_t victim = m->head;
+        if (m->weigh) {
+            /* the lightest of the oldest few; ties go to the oldest */
+            double best = m->weigh(item(m, victim));
+            uint32_t k = hdr(m, victim)->lnext;
+            for (int n = 1; n < WEIGH_SCAN && k != NONE; n++, k = hdr(m, k)->lnext) {
+                double w = m->weigh(item(m, k));
+                if (w < best) {
+                    best = w;
+                    victim = k;
+                }
+            }
+        }
+        remove_idx(m, victim);
         m->evictions++;
         i = m->free_head;
         m->free_head = hdr(m, i)->hnext;
@@ -171,6 +187,11 @@ void *lru_get(struct lru_map *m, uint64_t key, int create, int *created)
     if (created)
         *created = 1;
     return item(m, i);
+}
+
+void lru_set_weight(struct lru_map *m, lru_weight_fn fn)
+{
+    m->weigh = fn;
 }
 
 void *lru_peek(const struct lru_map *m, uint64_t key)

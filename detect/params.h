@@ -20,9 +20,26 @@ enum param_id {
     P_SCORE_CLEAR,
     P_HALF_LIFE,
     P_STANDALONE_CONFIDENCE,
-    /* hosts */
+    P_SOURCE_MIN_FRACTION,
+    P_UPDATE_INTERVAL,
+    /* hosts and their MAC bindings */
+    P_MAC_ACTIVE,
+    P_MAC_STALE,
+    P_MAC_STABLE,
+    P_ROUTER_WINDOW,
+    P_ROUTER_MIN_EXTERNAL,
+    P_ROUTER_MIN_SENDERS,
     P_MAC_ROUTER_IPS,
-    P_RESOLVER_MIN_CLIENTS,
+    P_DHCP_SERVER_MIN_CLIENTS,
+    P_HOST_PREFIX_BURST,
+    P_HOST_PREFIX_RATE,
+    /* resolvers */
+    P_RELAY_WINDOW,
+    P_RESOLVER_BLIND_WINDOW,
+    /* local prevalence (benign prior) */
+    P_PREVALENCE_MIN_HOSTS,
+    P_PREVALENCE_MIN_SHARE,
+    P_PREVALENCE_MIN_SPAN,
     /* DGA: names */
     P_DGA_NAME_THRESHOLD,
     P_DGA_CONTEXT_SCORE,
@@ -32,9 +49,18 @@ enum param_id {
     P_NX_FULL_NAMES,
     P_NX_MIN_MEAN_SCORE,
     P_NX_VOLUME_NAMES,
+    P_NX_BURST_WINDOW,
+    P_NX_BURST_NAMES,
     P_NX_WEIGHT,
+    /* DGA: the long horizon (low and slow) */
+    P_NX_LONG_WINDOW,
+    P_NX_LONG_MIN_NAMES,
+    P_NX_LONG_FULL_NAMES,
+    P_NX_LONG_MIN_MEAN,
     /* DGA: the name that resolves after failures */
     P_RESOLVED_MIN_FAILURES,
+    P_RESOLVED_SHAPE_SUFFIX,
+    P_RESOLVED_SHAPE_SPREAD,
     P_RESOLVED_WEIGHT,
     /* DGA: hosts failing on the same names */
     P_SHARED_WINDOW,
@@ -44,11 +70,20 @@ enum param_id {
     P_TUNNEL_WINDOW,
     P_TUNNEL_MIN_UNIQUE,
     P_TUNNEL_FULL_UNIQUE,
+    P_TUNNEL_LONG_WINDOW,
+    P_TUNNEL_LONG_MIN_UNIQUE,
+    P_TUNNEL_LONG_FULL_UNIQUE,
+    P_TUNNEL_ZONE_MIN_HOSTS,
+    P_TUNNEL_TRACK_LEN,
     P_TUNNEL_MIN_LABEL_LEN,
     P_TUNNEL_MIN_ENTROPY,
     P_TUNNEL_MIN_BYTES,
     P_TUNNEL_POPULAR_FACTOR,
     P_TUNNEL_WEIGHT,
+    /* sensor health */
+    P_HEALTH_INTERVAL,
+    P_HEALTH_MIN_QUERIES,
+    P_HEALTH_MIN_ANSWERED,
     P_MAX
 };
 

@@ -1,11 +1,12 @@
 /*
- * tunnel.c -- DNS tunnel detection per (host, zone).  See tunnel.h.
+ * tunnel.c -- DNS tunnel detection per (host, zone) and per zone.  See
+ * tunnel.h.
  *
- * Distinct subdomains are counted with a HyperLogLog sketch of 64
- * registers (Flajolet et al. 2007; standard error ~13%, with the small-range
- * linear-counting correction, exact enough to compare with thresholds of
- * tens to hundreds), so a zone costs a fixed ~300 bytes whatever the
- * volume.
+ * Each tracked entry keeps a ring of the TQ_KEEP most recently new
+ * distinct encoded parts (a 32-bit keyed fingerprint each, so a sender
+ * cannot choose names that collapse into one), with the second they were
+ * last asked.  Window statistics are a scan of the ring: exact counts, no
+ * sketch error, no reset -- an entry simply ages out of a window.
  */
 #include "tunnel.h"
 
@@ -14,37 +15,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../config/cidr.h"
 #include "../capture/hash.h"
+#include "../config/cidr.h"
 #include "lru.h"
 
-#define HLL_M 64
+#define TQ_KEEP 256
+#define ZONE_HOSTS 8
+#define NONE32 UINT32_MAX
+
+struct tq {
+    uint32_t fp;                  /* keyed fingerprint, never 0          */
+    uint32_t t_s;                 /* last asked, Unix seconds            */
+    uint8_t  len;                 /* encoded characters (dots excluded)  */
+    uint8_t  ent;                 /* entropy x 16                        */
+    uint8_t  rare;                /* TXT, NULL, CNAME, MX or ANY         */
+    uint8_t  hits;                /* times asked (saturating)            */
+};
 
 struct zstat {
-    uint64_t window_start, last_us;
-    uint32_t host_idx, host_gen;
-    uint32_t queries;
-    uint64_t bytes;               /* encoded bytes (dots excluded)       */
-    double   sum_len, sum_entropy;
-    uint32_t with_prefix;         /* queries with an encoded part        */
-    uint32_t rare_qtype;          /* TXT, NULL, CNAME, MX, ANY           */
-    uint32_t qtype_txt, qtype_null, qtype_cname, qtype_mx;
-    uint8_t  hll[HLL_M];
+    uint32_t host_idx, host_gen;  /* NONE32: a zone entry (all hosts)    */
+    uint16_t n, next;             /* ring fill and next slot             */
     uint8_t  popular;
+    uint8_t  nhosts;              /* zone entries: contributing hosts    */
+    uint32_t hidx[ZONE_HOSTS], hgen[ZONE_HOSTS], hlast[ZONE_HOSTS];
+    uint16_t hnew[ZONE_HOSTS];    /* distinct names each brought         */
+    uint64_t queries;
     char     zone[96];
     char     example[112];
+    struct tq q[TQ_KEEP];
 };
 
 struct tunnel {
-    struct lru_map *map;
+    struct lru_map *map;          /* (host, zone)                        */
+    struct lru_map *zones;        /* zone, all hosts                     */
     const struct dga_model *model;
     const struct domain_ctx *dom;
+    tunnel_prevalent_fn prevalent;
+    void *prev_ctx;
     struct tunnel_stats st;
     struct hkey key;
 };
 
+static double zweight(const void *it)
+{
+    return ((const struct zstat *)it)->n;
+}
+
 struct tunnel *tunnel_create(size_t capacity, const struct dga_model *m,
-                             const struct domain_ctx *d, char *err, size_t errlen)
+                             const struct domain_ctx *d, tunnel_prevalent_fn prevalent,
+                             void *ctx, char *err, size_t errlen)
 {
     struct tunnel *t = calloc(1, sizeof(*t));
     if (!t) {
@@ -52,12 +71,18 @@ struct tunnel *tunnel_create(size_t capacity, const struct dga_model *m,
         return NULL;
     }
     t->map = lru_create(capacity, sizeof(struct zstat), err, errlen);
-    if (!t->map) {
-        free(t);
+    t->zones = t->map ? lru_create(capacity / 8 ? capacity / 8 : 1, sizeof(struct zstat),
+                                   err, errlen) : NULL;
+    if (!t->zones) {
+        tunnel_destroy(t);
         return NULL;
     }
+    lru_set_weight(t->map, zweight);
+    lru_set_weight(t->zones, zweight);
     t->model = m;
     t->dom = d;
+    t->prevalent = prevalent;
+    t->prev_ctx = ctx;
     hk_init(&t->key);
     return t;
 }
@@ -67,6 +92,7 @@ void tunnel_destroy(struct tunnel *t)
     if (!t)
         return;
     lru_destroy(t->map);
+    lru_destroy(t->zones);
     free(t);
 }
 
@@ -184,40 +210,6 @@ int tunnel_zone(const struct domain_ctx *d, const char *name, size_t len,
 
 /* h must be a keyed hash: with a fixed one a sender could pick names
  * that all land in one register and look like a handful of names. */
-static void hll_add(uint8_t *reg, uint64_t h)
-{
-    unsigned idx = (unsigned)(h >> 58);          /* top 6 bits */
-    uint64_t rest = h << 6;
-    uint8_t rank = 1;
-    while (rank <= 58 && !(rest & (1ULL << 63))) {
-        rank++;
-        rest <<= 1;
-    }
-    if (rank > reg[idx])
-        reg[idx] = rank;
-}
-
-static double hll_count(const uint8_t *reg)
-{
-    double sum = 0;
-    int zeros = 0;
-    for (int i = 0; i < HLL_M; i++) {
-        sum += ldexp(1.0, -reg[i]);
-        if (!reg[i])
-            zeros++;
-    }
-    double alpha = 0.709;                        /* m = 64 */
-    double e = alpha * HLL_M * HLL_M / sum;
-    if (e <= 2.5 * HLL_M && zeros)
-        e = HLL_M * log((double)HLL_M / zeros); /* linear counting */
-    return e;
-}
-
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 static void printable(const char *s, size_t n, char *out, size_t outlen)
 {
     size_t o = 0;
@@ -231,39 +223,113 @@ static void printable(const char *s, size_t n, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-static int evaluate(struct tunnel *t, struct zstat *z, struct host_table *ht,
-                    struct host *h, uint64_t now, const struct detect_params *p)
+static double clamp01(double x)
 {
-    (void)t;
-    double uniq = hll_count(z->hll);
-    if (uniq > z->with_prefix)
-        uniq = z->with_prefix;        /* the sketch never beats the truth */
-    if (uniq < p->v[P_TUNNEL_MIN_UNIQUE] || z->with_prefix == 0)
-        return 0;
-    double mlen = z->sum_len / z->with_prefix;
-    double ment = z->sum_entropy / z->with_prefix;
-    double rare = z->queries ? (double)z->rare_qtype / z->queries : 0;
-    if ((double)z->bytes < p->v[P_TUNNEL_MIN_BYTES])
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+struct wstat {
+    uint32_t uniq, queries, rare;
+    uint64_t bytes;
+    double   mlen, ment;
+};
+
+/* Exact statistics of the names asked within the last window_s seconds. */
+static void window_stats(const struct zstat *z, uint32_t now_s, uint32_t window_s,
+                         struct wstat *w)
+{
+    double sl = 0, se = 0;
+    memset(w, 0, sizeof(*w));
+    for (uint32_t i = 0; i < z->n; i++) {
+        const struct tq *q = &z->q[i];
+        if (q->t_s + window_s < now_s)
+            continue;
+        w->uniq++;
+        w->queries += q->hits;
+        w->rare += q->rare;
+        w->bytes += q->len;
+        sl += q->len;
+        se += q->ent / 16.0;
+    }
+    if (w->uniq) {
+        w->mlen = sl / w->uniq;
+        w->ment = se / w->uniq;
+    }
+}
+
+/* Confidence that z is a tunnel over one window (0: not one). */
+static double window_conf(const struct wstat *w, double min_unique, double full_unique,
+                          int popular, const struct detect_params *p)
+{
+    double rare = w->uniq ? (double)w->rare / w->uniq : 0;
+    if (w->uniq < min_unique || (double)w->bytes < p->v[P_TUNNEL_MIN_BYTES])
         return 0;
     /* the encoded part must be long and random; a TXT/NULL-heavy channel
      * may use shorter names */
     double min_len = p->v[P_TUNNEL_MIN_LABEL_LEN] * (rare >= 0.5 ? 0.6 : 1.0);
-    if (mlen < min_len || ment < p->v[P_TUNNEL_MIN_ENTROPY])
+    if (w->mlen < min_len || w->ment < p->v[P_TUNNEL_MIN_ENTROPY])
         return 0;
-
-    double lo = p->v[P_TUNNEL_MIN_UNIQUE], hi = p->v[P_TUNNEL_FULL_UNIQUE];
-    double frac = hi > lo ? clamp01((uniq - lo) / (hi - lo)) : 1;
+    double frac = full_unique > min_unique ? clamp01((w->uniq - min_unique) /
+                                                     (full_unique - min_unique)) : 1;
     double conf = 0.55 + 0.3 * frac + (rare >= 0.5 ? 0.1 : 0) +
-                  (mlen >= 2 * p->v[P_TUNNEL_MIN_LABEL_LEN] ? 0.05 : 0);
-    if (z->popular)
+                  (w->mlen >= 2 * p->v[P_TUNNEL_MIN_LABEL_LEN] ? 0.05 : 0);
+    if (popular)
         conf *= p->v[P_TUNNEL_POPULAR_FACTOR];
-    conf = clamp01(conf);
+    return clamp01(conf);
+}
 
+struct verdict_z {
+    double conf;
+    int    longw;                 /* the long horizon decided            */
+    struct wstat w;
+    uint32_t window_s;
+};
+
+static void evaluate(const struct zstat *z, uint32_t now_s, const struct detect_params *p,
+                     struct verdict_z *v)
+{
+    struct wstat ws, wl;
+    uint32_t sw = (uint32_t)p->v[P_TUNNEL_WINDOW], lw = (uint32_t)p->v[P_TUNNEL_LONG_WINDOW];
+    window_stats(z, now_s, sw, &ws);
+    window_stats(z, now_s, lw, &wl);
+    double cs = window_conf(&ws, p->v[P_TUNNEL_MIN_UNIQUE], p->v[P_TUNNEL_FULL_UNIQUE],
+                            z->popular, p);
+    double cl = window_conf(&wl, p->v[P_TUNNEL_LONG_MIN_UNIQUE],
+                            p->v[P_TUNNEL_LONG_FULL_UNIQUE], z->popular, p);
+    memset(v, 0, sizeof(*v));
+    if (cl > cs) {
+        v->conf = cl;
+        v->longw = 1;
+        v->w = wl;
+        v->window_s = lw;
+    } else {
+        v->conf = cs;
+        v->w = ws;
+        v->window_s = sw;
+    }
+}
+
+static const char *span_text(uint32_t s, char *buf, size_t len)
+{
+    if (s < 120)
+        snprintf(buf, len, "%u s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%u min", (s + 30) / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600.0);
+    return buf;
+}
+
+/* Write or strengthen h's tunnel evidence. */
+static int raise_evidence(struct host_table *ht, struct host *h, const struct zstat *z,
+                 const struct verdict_z *v, uint64_t now, const struct detect_params *p,
+                 const char *spread)
+{
     struct evidence *e = host_evidence(ht, h, EVK_DNS_TUNNEL, 1);
     if (!e)
         return 0;
     /* one tunnel evidence per host: a stronger zone replaces a weaker one */
-    if (e->active && strcmp(e->indicator, z->zone) != 0 && e->confidence > conf &&
+    if (e->active && strcmp(e->indicator, z->zone) != 0 && e->confidence > v->conf &&
         now < e->last_us + (uint64_t)(p->v[P_TUNNEL_WINDOW] * 1e6))
         return 0;
     if (!e->active)
@@ -272,31 +338,147 @@ static int evaluate(struct tunnel *t, struct zstat *z, struct host_table *ht,
     e->last_us = now;
     e->count++;
     e->weight = p->v[P_TUNNEL_WEIGHT];
-    e->confidence = conf;
+    e->confidence = v->conf;
     snprintf(e->indicator, sizeof(e->indicator), "%s", z->zone);
-    double span = (double)(now - z->window_start) / 1e6;
-    char mix[96] = "";
-    if (z->rare_qtype)
+    char mix[64] = "", span[32];
+    double rare = v->w.uniq ? (double)v->w.rare / v->w.uniq : 0;
+    if (v->w.rare)
         snprintf(mix, sizeof(mix), ", %.0f%% TXT/NULL/CNAME/MX", rare * 100);
     snprintf(e->explanation, sizeof(e->explanation),
-             "%u queries for ~%.0f distinct subdomains of '%s' in %.0f s: encoded part "
-             "%.0f chars long on average, %.1f bits/char entropy, %.1f kB carried%s%s; "
+             "%u queries for %u distinct subdomains of '%s' within %s%s: encoded part "
+             "%.0f chars long on average, %.1f bits/char entropy, %.1f kB carried%s%s%s; "
              "e.g. '%s'",
-             z->queries, uniq, z->zone, span, mlen, ment, (double)z->bytes / 1000, mix,
-             z->popular ? " (popular zone: weak)" : "", z->example);
+             v->w.queries, v->w.uniq, z->zone, span_text(v->window_s, span, sizeof(span)),
+             v->longw ? " (slow and steady)" : "", v->w.mlen, v->w.ment,
+             (double)v->w.bytes / 1000, mix, z->popular ? " (popular zone: weak)" : "",
+             spread ? spread : "", z->example);
     return 1;
 }
 
-int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
-                 const char *name, size_t len, uint16_t qtype,
-                 const struct sh_addr *server, uint64_t now_us,
-                 const struct detect_params *p)
+/* Add one encoded part to z's ring; returns 1 when it is new. */
+static int ring_add(struct zstat *z, uint32_t fp, uint32_t now_s, size_t chars, double ent,
+                    int rare)
+{
+    for (uint32_t i = 0; i < z->n; i++) {
+        struct tq *q = &z->q[i];
+        if (q->fp == fp) {
+            q->t_s = now_s;
+            if (q->hits < UINT8_MAX)
+                q->hits++;
+            q->rare |= (uint8_t)rare;
+            return 0;
+        }
+    }
+    uint32_t slot;
+    if (z->n < TQ_KEEP) {
+        slot = z->n++;
+    } else {
+        slot = z->next;
+        z->next = (uint16_t)((z->next + 1) % TQ_KEEP);
+    }
+    struct tq *q = &z->q[slot];
+    q->fp = fp;
+    q->t_s = now_s;
+    q->len = (uint8_t)(chars > 255 ? 255 : chars);
+    q->ent = (uint8_t)(ent * 16 > 255 ? 255 : ent * 16);
+    q->rare = (uint8_t)rare;
+    q->hits = 1;
+    return 1;
+}
+
+static void zinit(struct tunnel *t, struct zstat *z, const char *zone, uint32_t idx,
+                  uint32_t gen)
+{
+    memset(z, 0, sizeof(*z));
+    z->host_idx = idx;
+    z->host_gen = gen;
+    snprintf(z->zone, sizeof(z->zone), "%s", zone);
+    if (zone[0] != '@') {
+        struct dga_verdict v;
+        if (dga_score(t->model, zone, strlen(zone), &v) == 0)
+            z->popular = (uint8_t)v.popular;
+        if (!z->popular && t->prevalent && t->prevalent(t->prev_ctx, zone))
+            z->popular = 1;
+    }
+}
+
+/* The zone entry: record h's contribution; the zone's verdict, when hosts
+ * together (and none alone) push it over a threshold. */
+static void zone_update(struct tunnel *t, struct host_table *ht, struct host *h,
+                        const char *zone, uint32_t fp, uint32_t now_s, size_t chars,
+                        double ent, int rare, uint64_t now, const struct detect_params *p,
+                        struct host_touched *out)
+{
+    uint64_t key = hk_name(&t->key, zone, strlen(zone)) ^ 0x7a6f6e65ULL;
+    int created;
+    struct zstat *z = lru_get(t->zones, key, 1, &created);
+    if (created || strcmp(z->zone, zone) != 0)
+        zinit(t, z, zone, NONE32, 0);
+    z->queries++;
+    int fresh = ring_add(z, fp, now_s, chars, ent, rare);
+    if (!z->example[0])
+        snprintf(z->example, sizeof(z->example), "%s", zone);
+    uint32_t idx = host_index(ht, h);
+    int me = -1;
+    for (int i = 0; i < z->nhosts; i++)
+        if (z->hidx[i] == idx && z->hgen[i] == h->gen)
+            me = i;
+    if (me < 0) {
+        if (z->nhosts < ZONE_HOSTS) {
+            me = z->nhosts++;
+        } else {
+            me = 0;                              /* the quietest goes */
+            for (int i = 1; i < ZONE_HOSTS; i++)
+                if (z->hlast[i] < z->hlast[me])
+                    me = i;
+        }
+        z->hidx[me] = idx;
+        z->hgen[me] = h->gen;
+        z->hnew[me] = 0;
+    }
+    z->hlast[me] = now_s;
+    if (fresh && z->hnew[me] < UINT16_MAX)
+        z->hnew[me]++;
+
+    struct verdict_z v;
+    evaluate(z, now_s, p, &v);
+    if (v.conf <= 0)
+        return;
+    int active = 0;
+    for (int i = 0; i < z->nhosts; i++)
+        if (z->hlast[i] + v.window_s >= now_s && host_at(ht, z->hidx[i], z->hgen[i]))
+            active++;
+    if (active < (int)p->v[P_TUNNEL_ZONE_MIN_HOSTS] || active >= ZONE_HOSTS)
+        return;
+    /* spread over hosts: suspicious, never conclusive alone */
+    v.conf = v.conf * 0.85 < p->v[P_STANDALONE_CONFIDENCE] - 0.05 ?
+             v.conf * 0.85 : p->v[P_STANDALONE_CONFIDENCE] - 0.05;
+    for (int i = 0; i < z->nhosts; i++) {
+        struct host *x = host_at(ht, z->hidx[i], z->hgen[i]);
+        if (!x || z->hlast[i] + v.window_s < now_s)
+            continue;
+        const struct evidence *own = host_evidence_const(ht, x, EVK_DNS_TUNNEL);
+        if (own && own->active && own->confidence >= v.conf &&
+            strcmp(own->indicator, zone) == 0)
+            continue;
+        char spread[96];
+        snprintf(spread, sizeof(spread), "; spread over %d hosts, this one sent %u of them",
+                 active, z->hnew[i]);
+        if (raise_evidence(ht, x, z, &v, now, p, spread))
+            host_touched_add(out, ht, x);
+    }
+}
+
+void tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
+                  const char *name, size_t len, uint16_t qtype,
+                  const struct sh_addr *server, uint64_t now_us,
+                  const struct detect_params *p, struct host_touched *out)
 {
     char zone[96];
     size_t prefix = 0;
 
     if (len == 0)
-        return 0;
+        return;
     t->st.queries++;
     if (tunnel_zone(t->dom, name, len, zone, sizeof(zone), &prefix) < 0) {
         /* no zone of its own: group by the server it was sent to */
@@ -305,7 +487,20 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
         snprintf(zone, sizeof(zone), "@%s", ip);
         prefix = len;
     }
-    /* key: host x zone */
+    size_t chars = 0;
+    for (size_t i = 0; i < prefix; i++)
+        if (name[i] != '.')
+            chars++;
+    /* short prefixes (www, mail, api) are ordinary names: nothing to track */
+    if ((double)chars < p->v[P_TUNNEL_TRACK_LEN])
+        return;
+    t->st.tracked++;
+    uint32_t now_s = (uint32_t)(now_us / 1000000ULL);
+    uint32_t fp = (uint32_t)hk_name(&t->key, name, prefix);
+    fp = fp ? fp : 1;
+    double ent = tunnel_entropy((const uint8_t *)name, prefix);
+    int rare = qtype == 16 || qtype == 10 || qtype == 5 || qtype == 15 || qtype == 255;
+
     struct { uint64_t zone, host; } kin = {
         hk_name(&t->key, zone, strlen(zone)), ((uint64_t)h->gen << 32) | host_index(ht, h) };
     uint64_t key = hk_bytes(&t->key, &kin, sizeof(kin));
@@ -314,44 +509,21 @@ int tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
     struct zstat *z = lru_get(t->map, key, 1, &created);
     if (lru_evictions(t->map) != ev_before)
         t->st.zones_evicted++;
-    uint64_t win = (uint64_t)(p->v[P_TUNNEL_WINDOW] * 1e6);
-    if (created || strcmp(z->zone, zone) != 0 || now_us > z->window_start + win) {
-        memset(z, 0, sizeof(*z));
-        z->window_start = now_us;
-        z->host_idx = host_index(ht, h);
-        z->host_gen = h->gen;
-        snprintf(z->zone, sizeof(z->zone), "%s", zone);
-        if (zone[0] != '@') {
-            struct dga_verdict v;
-            if (dga_score(t->model, zone, strlen(zone), &v) == 0)
-                z->popular = (uint8_t)v.popular;
-        }
-    }
-    z->last_us = now_us;
+    if (created || strcmp(z->zone, zone) != 0)
+        zinit(t, z, zone, host_index(ht, h), h->gen);
     z->queries++;
-    switch (qtype) {
-    case 16: z->qtype_txt++; z->rare_qtype++; break;
-    case 10: z->qtype_null++; z->rare_qtype++; break;
-    case 5: z->qtype_cname++; z->rare_qtype++; break;
-    case 15: z->qtype_mx++; z->rare_qtype++; break;
-    case 255: z->rare_qtype++; break;
-    default: break;
-    }
-    if (prefix) {
-        size_t chars = 0;
-        for (size_t i = 0; i < prefix; i++)
-            if (name[i] != '.')
-                chars++;
-        z->with_prefix++;
-        z->bytes += chars;
-        z->sum_len += (double)chars;
-        z->sum_entropy += tunnel_entropy((const uint8_t *)name, prefix);
-        hll_add(z->hll, hk_name(&t->key, name, prefix));
-        if (!z->example[0])
-            printable(name, len, z->example, 72);
-    }
-    /* evaluating on every query costs little; only changes are reported */
-    return evaluate(t, z, ht, h, now_us, p);
+    ring_add(z, fp, now_s, chars, ent, rare);
+    if (!z->example[0])
+        printable(name, len, z->example, 72);
+    /* a host with tunnel-like state is kept through floods */
+    if (z->n >= 8)
+        host_watch(ht, h, now_us + (uint64_t)(p->v[P_TUNNEL_LONG_WINDOW] * 1e6));
+
+    struct verdict_z v;
+    evaluate(z, now_s, p, &v);
+    if (v.conf > 0 && raise_evidence(ht, h, z, &v, now_us, p, NULL))
+        host_touched_add(out, ht, h);
+    zone_update(t, ht, h, zone, fp, now_s, chars, ent, rare, now_us, p, out);
 }
 
 void tunnel_get_stats(const struct tunnel *t, struct tunnel_stats *s)

@@ -579,12 +579,15 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
 
 /* ---- host verdicts ------------------------------------------------------ */
 
-static const char *const change_names[] = { "infected", "updated", "cleared", "current" };
-static const char *const mac_sources[] = { "none", "ethernet", "arp", "ndp", "dhcp" };
+static const char *const change_names[VERDICT_CHANGE_MAX] = {
+    "infected", "updated", "cleared", "expired", "current"
+};
+static const char *const mac_sources[] = { "none", "dhcp_hint", "ethernet", "arp", "ndp", "dhcp" };
+static const char *const mac_statuses[] = { "unknown", "trusted", "routed", "conflict" };
 
 void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen)
 {
-    if (!v->mac_known || !v->mac_trusted) {
+    if (v->mac_status != MACST_TRUSTED) {
         if (buflen)
             buf[0] = '\0';
         return;
@@ -610,19 +613,31 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         json_cstr(&j, "mac", b);
     else
         json_raw(&j, "mac", "null");
-    json_cstr(&j, "mac_source", v->mac_source < 5 ? mac_sources[v->mac_source] : "none");
-    if (v->mac_known && !v->mac_trusted) {
+    json_cstr(&j, "mac_source", v->mac_source < 6 ? mac_sources[v->mac_source] : "none");
+    json_cstr(&j, "mac_status", v->mac_status < 4 ? mac_statuses[v->mac_status] : "unknown");
+    if (v->mac_status == MACST_CONFLICT) {
+        /* two MACs claim the IP: a NAC must act on the IP, or ask */
+        json_obj_open(&j, "mac_conflict");
+        json_arr_open(&j, "macs");
+        mac_str(v->mac, b, sizeof(b));
+        json_cstr(&j, NULL, b);
+        mac_str(v->mac_other, b, sizeof(b));
+        json_cstr(&j, NULL, b);
+        json_arr_close(&j);
+        eve_format_time(v->mac_since_us, b, sizeof(b));
+        json_cstr(&j, "since", b);
+        json_obj_close(&j);
+    } else if (v->mac_status == MACST_ROUTED) {
         /* a router's MAC: act on the IP, never on this MAC */
         mac_str(v->mac, b, sizeof(b));
-        json_cstr(&j, "untrusted_mac", b);
-        json_u64(&j, "untrusted_mac_ips", (uint64_t)v->mac_ips);
+        json_cstr(&j, "router_mac", b);
     }
     if (v->hostname[0])
         json_cstr(&j, "hostname", v->hostname);
     else
         json_raw(&j, "hostname", "null");
-    json_cstr(&j, "verdict", v->flagged ? "infected" : "cleared");
-    json_cstr(&j, "change", v->change < 4 ? change_names[v->change] : "current");
+    json_cstr(&j, "verdict", v->flagged ? "infected" : "clean");
+    json_cstr(&j, "change", v->change < VERDICT_CHANGE_MAX ? change_names[v->change] : "current");
     json_dbl(&j, "score", v->score, 3);
     if (v->first_flagged_us) {
         eve_format_time(v->first_flagged_us, b, sizeof(b));
@@ -633,6 +648,7 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         const struct evidence *x = &v->ev[i];
         json_obj_open(&j, NULL);
         json_cstr(&j, "kind", evidence_kind_name(x->kind));
+        json_cstr(&j, "source", evidence_source_name(evidence_kind_source(x->kind)));
         json_dbl(&j, "confidence", x->confidence, 3);
         json_dbl(&j, "weight", x->weight, 3);
         json_dbl(&j, "score", v->ev_value[i], 3);
@@ -647,5 +663,63 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
     }
     json_arr_close(&j);
     json_obj_close(&j);
+    return eve_end_record(e, &j);
+}
+
+/* ---- notices: resolvers relaying for unseen clients, sensor health,
+ * learned prefixes (project-only event types) ----------------------------- */
+
+int eve_write_notice(struct eve *e, const struct detect_notice *n)
+{
+    struct json j;
+    struct sh_event hdr;
+    char b[96];
+
+    memset(&hdr, 0, offsetof(struct sh_event, arena));
+    hdr.ts_us = n->ts_us;
+    switch (n->kind) {
+    case NOTICE_RESOLVER_BLIND:
+        hdr.src = n->ip;
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "resolver", &hdr);
+        json_obj_open(&j, "resolver");
+        addr_format(&n->ip, b, sizeof(b));
+        json_cstr(&j, "ip", b);
+        json_cstr(&j, "status", "relaying_for_unseen_clients");
+        json_cstr(&j, "kind", evidence_kind_name(n->evidence_kind));
+        json_dbl(&j, "confidence", n->confidence, 3);
+        json_cstr(&j, "explanation", n->explanation);
+        if (n->indicator[0])
+            json_cstr(&j, "indicator", n->indicator);
+        json_obj_close(&j);
+        break;
+    case NOTICE_HEALTH:
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "sensor_health", &hdr);
+        json_obj_open(&j, "sensor_health");
+        json_cstr(&j, "status", n->degraded ? "degraded" : "ok");
+        json_arr_open(&j, "reasons");
+        for (int i = 0; i < n->nreasons; i++) {
+            json_obj_open(&j, NULL);
+            json_cstr(&j, "check", n->reasons[i].check);
+            json_cstr(&j, "detail", n->reasons[i].detail);
+            json_obj_close(&j);
+        }
+        json_arr_close(&j);
+        json_obj_close(&j);
+        break;
+    case NOTICE_PREFIX:
+        hdr.src = n->ip;
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "learned_prefix", &hdr);
+        json_obj_open(&j, "learned_prefix");
+        addr_format(&n->prefix, b, sizeof(b));
+        size_t k = strlen(b);
+        snprintf(b + k, sizeof(b) - k, "/%u", n->prefix_len);
+        json_cstr(&j, "prefix", b);
+        json_cstr(&j, "source", n->source);
+        json_u64(&j, "valid_s", n->valid_s);
+        json_obj_close(&j);
+        break;
+    default:
+        return -1;
+    }
     return eve_end_record(e, &j);
 }

@@ -36,13 +36,20 @@ void eve_flush(struct eve *e);                 /* NULL is a no-op */
 int eve_write_event(struct eve *e, const struct sh_event *ev);
 
 /* Write one host verdict as event_type "host":
- * {"host": {"ip", "mac", "hostname", "verdict", "change", "score",
- *  "evidence": [{"kind", "confidence", "weight", "score", "explanation",
- *  "indicator", "first_seen", "last_seen"}, ...]}} */
+ * {"host": {"ip", "mac" (null unless trusted), "mac_source", "mac_status"
+ *  (trusted | routed | conflict | unknown), "mac_conflict" {"macs",
+ *  "since"} or "router_mac", "hostname", "verdict" (infected | clean),
+ *  "change" (infected | updated | cleared | expired | current), "score",
+ *  "evidence": [{"kind", "source", "confidence", "weight", "score",
+ *  "explanation", "indicator", "first_seen", "last_seen"}, ...]}} */
 int eve_write_verdict(struct eve *e, const struct verdict *v);
 
-/* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when unknown or
- * untrusted (a router's MAC shared by many IPs). */
+/* Write a detector notice: "resolver", "sensor_health" or
+ * "learned_prefix" records (docs/eve.md). */
+int eve_write_notice(struct eve *e, const struct detect_notice *n);
+
+/* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when the binding
+ * is unknown, in conflict or a router's. */
 void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen);
 
 /* Start a record with the common header of ev (for writers of derived
