@@ -359,10 +359,6 @@ def std_office(lan, extra):
 
 # ---- expectations helpers ------------------------------------------------------
 
-def ev_kinds(*kinds):
-    return list(kinds)
-
-
 def host_infected(mac=None, status=None, kinds=("dga_nxdomain",), **more):
     """expectations on a flagged host's last record"""
     e = {"verdict": "infected", "evidence_kinds": list(kinds)}
