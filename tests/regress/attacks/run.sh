@@ -1,0 +1,44 @@
+#!/bin/bash
+# Attack regressions: replay every tests/regress/attacks/*/capture.pcap
+# (with -c case.conf when the case has one) and assert its case.json on the
+# EVE output with check.py.  A case fails when spanhound exits non-zero or
+# any expectation fails.  README.md in this directory describes the cases.
+# Usage: tests/regress/attacks/run.sh build/spanhound
+set -u
+BIN=${1:-build/spanhound}
+DIR=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0; fail=0
+
+for case_json in "$DIR"/*/case.json; do
+    d=$(dirname "$case_json")
+    name=$(basename "$d")
+    if [ ! -f "$d/capture.pcap" ]; then
+        fail=$((fail + 1)); printf '  FAIL  %s: %s/capture.pcap is missing\n' "$name" "$d"
+        continue
+    fi
+    args=(-r "$d/capture.pcap" --eve "$T/$name.eve")
+    [ -f "$d/case.conf" ] && args+=(-c "$d/case.conf")
+    timeout 300 "$BIN" "${args[@]}" >"$T/$name.out" 2>"$T/$name.err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        fail=$((fail + 1))
+        if [ $rc -eq 124 ]; then
+            printf '  FAIL  %s: spanhound timed out after 300 s; stderr ends:\n' "$name"
+        else
+            printf '  FAIL  %s: spanhound exited with status %d; stderr ends:\n' "$name" "$rc"
+        fi
+        tail -n 5 "$T/$name.err" | sed 's/^/        /'
+        continue
+    fi
+    if reasons=$(/usr/bin/python3 "$DIR/check.py" "$case_json" "$T/$name.eve" 2>&1); then
+        pass=$((pass + 1)); printf '  ok    %s\n' "$name"
+    else
+        fail=$((fail + 1))
+        printf '  FAIL  %s: %s\n' "$name" "$(printf '%s\n' "$reasons" | paste -sd ';' - | sed 's/;/; /g')"
+    fi
+done
+
+echo "attacks: $pass passed, $fail failed, 0 skipped"
+[ "$fail" -eq 0 ]
