@@ -64,6 +64,8 @@ struct pending_name {             /* a client's hostname awaiting its ACK */
 struct relay {                    /* (resolver, name) asked by clients   */
     uint64_t ts;                  /* latest client query                 */
     uint8_t  n, relayed;
+    uint8_t  asked;               /* some internal client asked          */
+    uint8_t  stable;              /* ... one with a stable binding       */
     uint32_t idx[RELAY_CLIENTS], gen[RELAY_CLIENTS];
     uint8_t  credited[RELAY_CLIENTS];
 };
@@ -338,18 +340,20 @@ static int exempt(struct detect *d, const struct host *h)
 }
 
 /* The host an event from internal ip with Ethernet source mac speaks for:
- * NULL when mac is not the host's established MAC (a forger's frame). */
+ * ip's host when mac is its established MAC; when it is not (a forger
+ * using someone's address), the host whose MAC it is -- the sender -- or
+ * nobody. */
 static struct host *attributable(struct detect *d, const struct sh_addr *ip, int has_mac,
                                  const uint8_t *mac, uint64_t now)
 {
     struct host *h = host_for(d, ip, now);
     if (!h)
         return NULL;
-    if (has_mac && !host_mac_consistent(d->hosts, h, mac, now)) {
-        d->mac_mismatch++;
-        return NULL;
-    }
-    return h;
+    if (!has_mac || host_mac_consistent(d->hosts, h, mac, now))
+        return h;
+    d->mac_mismatch++;
+    struct host *o = host_mac_owner(d->hosts, mac, now);
+    return o && o != h ? o : NULL;
 }
 
 /* ---- verdicts -------------------------------------------------------- */
@@ -853,17 +857,22 @@ static uint64_t relay_key(struct detect *d, const struct sh_addr *server, const 
     return hk_bytes(&d->key, &k, sizeof(k));
 }
 
-/* Client c asked internal server s for name: remember it, if c is a client
- * a resolver can be trusted to speak for (stable binding, not s's MAC). */
+/* An internal client asked internal server ev->dst for name: whatever the
+ * server asks upstream for it moments later is that client's lookup, not
+ * the server's.  c is the host to credit with the outcome (NULL when the
+ * query could not be attributed: it still is not the server's). */
 static void relay_note(struct detect *d, const struct sh_event *ev, struct host *c,
                        const char *name, size_t len, uint64_t now)
 {
-    if (!host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now))
-        return;
     struct relay *r = lru_get(d->relay, relay_key(d, &ev->dst, name, len), 1, NULL);
     if (r->ts + secs(d, P_RELAY_WINDOW) < now)
         memset(r, 0, sizeof(*r));
     r->ts = now;
+    r->asked = 1;
+    if (!c)
+        return;
+    if (host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now))
+        r->stable = 1;
     uint32_t idx = host_index(d->hosts, c);
     for (int i = 0; i < r->n; i++)
         if (r->idx[i] == idx && r->gen[i] == c->gen) {
@@ -882,7 +891,7 @@ static struct relay *relay_of(struct detect *d, struct host *h, const char *name
                               uint64_t now, uint64_t window)
 {
     struct relay *r = lru_peek(d->relay, relay_key(d, &h->ip, name, len));
-    if (!r || !r->n || r->ts + window < now)
+    if (!r || !r->asked || r->ts + window < now)
         return NULL;
     return r;
 }
@@ -1003,9 +1012,13 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         return;
     d->health.q++;
     struct host *h = attributable(d, &ev->src, ev->has_mac, ev->src_mac, now);
+    int server_internal = internal(d, &ev->dst);
+    if (server_internal)                  /* whoever asked, the server did not */
+        for (int i = 0; i < x->nq; i++)
+            relay_note(d, ev, h && !exempt(d, h) ? h : NULL, ev_s(ev, x->q[i].name),
+                       x->q[i].name.len, now);
     if (!h || exempt(d, h))
         return;
-    int server_internal = internal(d, &ev->dst);
     struct host_touched t = { 0 };
     for (int i = 0; i < x->nq; i++) {
         const char *name = ev_s(ev, x->q[i].name);
@@ -1016,15 +1029,14 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         }
         /* h relaying a client's lookup: the client's, already counted */
         struct relay *r = relay_of(d, h, name, len, now, secs(d, P_RELAY_WINDOW));
-        if (r) {
+        if (r && !(server_internal && r->n == 1 && r->idx[0] == host_index(d->hosts, h))) {
             r->relayed = 1;
-            h->relay_us = now;
+            if (r->stable)
+                h->relay_us = now;         /* relaying for visible clients */
             h->relayed++;
             d->relayed++;
             continue;
         }
-        if (server_internal)
-            relay_note(d, ev, h, name, len, now);
         struct host *target = blind(d, h, now) ? shadow_of(d, h, now) : h;
         tunnel_query(d->tun, d->hosts, target, name, len, x->q[i].type, &ev->dst, now, &d->p, &t);
     }

@@ -40,6 +40,8 @@ struct mac_entry {
     struct mac_set ips[2];        /* unclaimed internal source IPs          */
     uint32_t snd[2][SENDERS_KEPT];/* internal MACs sending through it       */
     uint8_t  nsnd[2];
+    uint32_t owner_idx, owner_gen;/* the host whose established MAC it is  */
+    uint8_t  has_owner, shared;   /* shared: several hosts' (router, NAT)  */
     uint32_t hnext, lprev, lnext;
 };
 
@@ -351,6 +353,8 @@ size_t host_expire(struct host_table *t, uint64_t now_us)
 
 /* ---- bindings ---------------------------------------------------------- */
 
+static void note_owner(struct host_table *t, struct host *h, const uint8_t mac[6], uint64_t now);
+
 static int active(const struct host_table *t, const struct mac_binding *b, uint64_t now)
 {
     return b->source != MAC_NONE && b->last_us + t->p.active_us >= now;
@@ -387,13 +391,30 @@ static void settle(struct host_table *t, struct host *h, uint64_t now)
     if (a1 && !a0) {
         *b0 = *b1;                           /* the newcomer stayed */
         t->st.bindings_moved++;
+        note_owner(t, h, b0->mac, now);
     }
     memset(b1, 0, sizeof(*b1));
     h->conflict_us = 0;
 }
 
 static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6]);
+static struct mac_entry *mac_get(struct host_table *t, const uint8_t mac[6], uint64_t now);
 static int router_mac(const struct host_table *t, const struct mac_entry *e, uint64_t now);
+
+/* h's established binding is mac: remember whose MAC it is. */
+static void note_owner(struct host_table *t, struct host *h, const uint8_t mac[6], uint64_t now)
+{
+    struct mac_entry *e = mac_get(t, mac, now);
+    uint32_t idx = host_index(t, h);
+    if (e->has_owner && (e->owner_idx != idx || e->owner_gen != h->gen)) {
+        const struct host *o = host_at(t, e->owner_idx, e->owner_gen);
+        if (o && o->bind[0].source != MAC_NONE && memcmp(o->bind[0].mac, mac, 6) == 0)
+            e->shared = 1;
+    }
+    e->owner_idx = idx;
+    e->owner_gen = h->gen;
+    e->has_owner = 1;
+}
 
 int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
                      int source, uint64_t now)
@@ -404,6 +425,7 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
     settle(t, h, now);
     if (b0->source == MAC_NONE) {
         bind_set(b0, mac, source, now);
+        note_owner(t, h, mac, now);
         return MACOBS_NEW;
     }
     if (memcmp(b0->mac, mac, 6) == 0) {
@@ -415,11 +437,14 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
         return MACOBS_CONFLICT;
     }
     /* a different MAC */
-    if (!active(t, b0, now)) {
-        bind_set(b0, mac, source, now);     /* the old one left */
+    if (!active(t, b0, now) || (b0->source == MAC_HINT && source > MAC_HINT)) {
+        /* the old one left, or was only ever a hint nobody's traffic
+         * confirmed: a hint must not shield an address from its user */
+        bind_set(b0, mac, source, now);
         memset(b1, 0, sizeof(*b1));
         h->conflict_us = 0;
         t->st.bindings_moved++;
+        note_owner(t, h, mac, now);
         return MACOBS_MOVED;
     }
     if (source == MAC_HINT) {
@@ -453,6 +478,17 @@ int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[
     if (memcmp(b0->mac, mac, 6) == 0)
         return 1;
     return !active(t, b0, now) && h->bind[1].source == MAC_NONE;
+}
+
+struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now)
+{
+    struct mac_entry *e = mac_valid(mac) ? mac_find(t, mac) : NULL;
+    if (!e || !e->has_owner || e->shared)
+        return NULL;
+    struct host *h = host_at(t, e->owner_idx, e->owner_gen);
+    if (!h || memcmp(h->bind[0].mac, mac, 6) != 0 || !active(t, &h->bind[0], now))
+        return NULL;
+    return h;
 }
 
 int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac, uint64_t now)

@@ -179,6 +179,10 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now_us,
 int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[6],
                         uint64_t now_us);
 
+/* The one host whose active established binding is mac (NULL when none,
+ * or when several hosts share it: a router, a NAT). */
+struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now);
+
 /* Is h's binding stable enough for h to count as a resolver's client:
  * established for mac_stable (or claimed), not in conflict, and not `other`
  * (the resolver's own MAC)? */

@@ -1,7 +1,9 @@
 /*
  * test_detect.c -- the detection engine end to end on synthetic events:
- * bindings, NXDOMAIN bursts, the resolving C2, shared names, resolvers and
- * allowlists, router MACs, DNS tunnels, decay to "cleared", determinism.
+ * bindings, NXDOMAIN bursts, the resolving C2, shared names, relaying
+ * resolvers and blind ones, allowlists, router MACs, forged answers and
+ * queries, DNS tunnels, long horizons, learned prefixes, sensor health,
+ * decay to "cleared", expiry, determinism.
  *
  * Names are generated here from a seeded generator (random consonant-heavy
  * labels, or dictionary-like compounds), never taken from a dataset.
@@ -83,6 +85,7 @@ static struct sh_event dns_answer(const char *client, const char *server, const 
     ev.sport = 53;
     ev.dport = 50000;
     ev.u.dns.qr = 1;
+    ev.u.dns.paired = 1;                 /* an answer to a query we saw */
     ev.u.dns.rcode = (uint8_t)rcode;
     ev.u.dns.nq = 1;
     ev.u.dns.q[0].type = 1;
@@ -192,7 +195,7 @@ static void an_nxdomain_burst_flags_the_host_with_its_mac_and_name(void **state)
     assert_non_null(v);
     assert_int_equal(s.v[0].change, VERDICT_INFECTED);
     assert_true(v->flagged);
-    assert_true(v->mac_known && v->mac_trusted);
+    assert_int_equal(v->mac_status, MACST_TRUSTED);
     assert_memory_equal(v->mac, mac, 6);
     assert_string_equal(v->hostname, "LAPTOP-7");
     const struct evidence *e = ev_of(v, EVK_DGA_NXDOMAIN);
@@ -271,54 +274,130 @@ static void hosts_failing_on_the_same_names_share_evidence(void **state)
     free(c);
 }
 
-static void a_resolver_relaying_nxdomains_is_not_a_suspect(void **state)
+/* client asks resolver, resolver asks upstream 3 ms later, both answered */
+static void relayed_lookup(struct detect *d, const char *client, const char *resolver,
+                           const char *name, int rcode, uint64_t t)
+{
+    struct sh_event q = dns_query(client, resolver, name, 1, t);
+    struct sh_event uq = dns_query(resolver, "9.9.9.9", name, 1, t + 3000);
+    struct sh_event ua = dns_answer(resolver, "9.9.9.9", name, rcode, NULL, t + 20000);
+    struct sh_event a = dns_answer(client, resolver, name, rcode, NULL, t + 25000);
+    detect_event(d, &q);
+    detect_event(d, &uq);
+    detect_event(d, &ua);
+    detect_event(d, &a);
+}
+
+static void a_resolver_is_never_blamed_for_what_it_relays(void **state)
 {
     (void)state;
-    char err[512];
+    char err[512], name[64];
     struct seen s = { 0 };
     struct sh_config *c = base_config();
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
-    /* 10.0.0.53 answers two internal clients: it is a resolver */
-    struct sh_event a = dns_answer("10.0.0.30", "10.0.0.53", "example.org", 0, "192.0.2.1", S);
-    struct sh_event b = dns_answer("10.0.0.31", "10.0.0.53", "example.org", 0, "192.0.2.1", 2 * S);
-    a.u.dns.paired = b.u.dns.paired = 1;    /* answers to queries we saw */
-    detect_event(d, &a);
-    detect_event(d, &b);
-    /* then gets every client's NXDOMAIN from upstream */
-    char name[64];
+    /* one client is enough: every upstream lookup follows its query */
     rng = 5150;
     for (int i = 0; i < 40; i++) {
         random_name(name, sizeof(name));
-        struct sh_event ev = dns_answer("10.0.0.53", "9.9.9.9", name, 3, NULL, (10 + i) * S);
-        detect_event(d, &ev);
+        relayed_lookup(d, "10.0.0.30", "10.0.0.53", name, 3, (uint64_t)(10 + 3 * i) * S);
     }
-    assert_int_equal(s.n, 0);
+    const struct verdict *v = last_for(&s, "10.0.0.30");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    assert_null(last_for(&s, "10.0.0.53"));
+    struct verdict all[4];
+    int n = detect_hosts(d, all, 4);
+    assert_int_equal(n, 1);                            /* the resolver has nothing */
+    /* each lookup counted once, not once per leg (client and upstream) */
+    assert_true(contains(ev_of(&all[0], EVK_DGA_NXDOMAIN)->explanation, "40 NXDOMAIN answers"));
     detect_destroy(d);
     free(c);
 }
 
-static void unsolicited_answers_do_not_make_an_infected_host_a_resolver(void **state)
+static void a_resolver_is_flagged_for_its_own_lookups(void **state)
 {
     (void)state;
-    char err[512];
+    char err[512], name[64];
     struct seen s = { 0 };
     struct sh_config *c = base_config();
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
-    /* the bot forges "answers" to two neighbours to exempt itself */
-    struct sh_event a = dns_answer("10.0.0.33", "10.0.0.32", "x.example", 0, "192.0.2.1", S);
-    struct sh_event b = dns_answer("10.0.0.34", "10.0.0.32", "x.example", 0, "192.0.2.1", S);
-    detect_event(d, &a);
-    detect_event(d, &b);
-    rng = 6060;
-    nx_burst(d, "10.0.0.32", 30, 10 * S);
-    const struct verdict *v = last_for(&s, "10.0.0.32");
+    relayed_lookup(d, "10.0.0.31", "10.0.0.53", "example.org", 0, 1 * S);
+    rng = 77;
+    for (int i = 0; i < 30; i++) {                    /* nobody asked for these */
+        random_name(name, sizeof(name));
+        struct sh_event q = dns_query("10.0.0.53", "9.9.9.9", name, 1, (uint64_t)(10 + 3 * i) * S);
+        struct sh_event a = dns_answer("10.0.0.53", "9.9.9.9", name, 3, NULL, (uint64_t)(10 + 3 * i) * S + 20000);
+        detect_event(d, &q);
+        detect_event(d, &a);
+    }
+    const struct verdict *v = last_for(&s, "10.0.0.53");
     assert_non_null(v);
     assert_true(v->flagged);
     detect_destroy(d);
     free(c);
 }
 
-static void configured_resolvers_and_allowlists_raise_nothing(void **state)
+static struct detect_notice last_notice;
+static int notices;
+static void on_notice(void *ctx, const struct detect_notice *n)
+{
+    (void)ctx;
+    last_notice = *n;
+    notices++;
+}
+
+static void unsolicited_answers_count_for_nothing(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 6060;
+    for (int i = 0; i < 30; i++) {                    /* answers nobody asked for */
+        random_name(name, sizeof(name));
+        struct sh_event a = dns_answer("10.0.0.32", "10.0.0.53", name, 3, NULL, (uint64_t)(1 + i) * S);
+        a.u.dns.paired = 0;
+        detect_event(d, &a);
+    }
+    assert_int_equal(s.n, 0);
+    struct verdict all[4];
+    assert_int_equal(detect_hosts(d, all, 4), 0);
+    detect_destroy(d);
+    free(c);
+}
+
+static void queries_from_another_mac_speak_for_their_sender(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t victim[6] = { 0x02, 1, 1, 1, 1, 1 }, forger[6] = { 0x02, 2, 2, 2, 2, 2 };
+    struct sh_event v1 = dhcp_ack("10.0.0.35", victim, "VICTIM", 1 * S);
+    struct sh_event f1 = dhcp_ack("10.0.0.36", forger, "FORGER", 1 * S);
+    detect_event(d, &v1);
+    detect_event(d, &f1);
+    rng = 7070;
+    for (int i = 0; i < 30; i++) {
+        random_name(name, sizeof(name));
+        /* the victim's address, the forger's MAC */
+        struct sh_event a = dns_answer("10.0.0.35", "198.51.100.53", name, 3, NULL, (uint64_t)(10 + i) * S);
+        a.u.dns.query_has_mac = 1;
+        memcpy(a.u.dns.query_mac, forger, 6);
+        detect_event(d, &a);
+    }
+    assert_null(last_for(&s, "10.0.0.35"));
+    const struct verdict *v = last_for(&s, "10.0.0.36");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    assert_memory_equal(v->mac, forger, 6);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_declared_resolver_with_unseen_clients_gives_a_notice(void **state)
 {
     (void)state;
     char err[512];
@@ -332,13 +411,24 @@ static void configured_resolvers_and_allowlists_raise_nothing(void **state)
     snprintf(c->allow_names.v[2], CFG_STR_MAX, "*.info");
     snprintf(c->allow_names.v[3], CFG_STR_MAX, "*.biz");
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    detect_on_notice(d, on_notice, NULL);
+    notices = 0;
     rng = 1;
-    nx_burst(d, "10.0.0.40", 30, S);     /* configured resolver */
     nx_burst(d, "10.0.0.41", 30, S);     /* allowlisted host */
     nx_burst(d, "10.0.0.42", 30, S);     /* every name allowlisted */
+    assert_int_equal(notices, 0);
+    c->allow_names.n = 0;
+    detect_destroy(d);
+    d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    detect_on_notice(d, on_notice, NULL);
+    nx_burst(d, "10.0.0.40", 30, S);     /* the declared resolver, clients unseen */
     assert_int_equal(s.n, 0);
     struct verdict v[4];
     assert_int_equal(detect_hosts(d, v, 4), 0);
+    assert_true(notices >= 1);
+    assert_int_equal(last_notice.kind, NOTICE_RESOLVER_BLIND);
+    assert_true(contains(last_notice.explanation,
+                         "DGA lookups relayed by resolver 10.0.0.40 for clients this sensor cannot see"));
     detect_destroy(d);
     free(c);
 }
@@ -378,9 +468,8 @@ static void a_host_behind_a_router_is_reported_without_its_mac(void **state)
     const struct verdict *v = last_for(&s, "10.9.0.1");
     assert_non_null(v);
     assert_true(v->flagged);
-    assert_true(v->mac_known);
-    assert_false(v->mac_trusted);
-    assert_int_equal(v->mac_ips, 6);
+    assert_int_equal(v->mac_status, MACST_ROUTED);
+    assert_memory_equal(v->mac, router, 6);       /* for information, never to act on */
     detect_destroy(d);
     free(c);
 }
@@ -480,6 +569,222 @@ static void the_same_events_give_the_same_verdicts(void **state)
     free(c);
 }
 
+static void one_source_never_corroborates_itself(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    /* 15 dead word-like bookmarks: volume evidence, weak on purpose */
+    static const char *w[] = { "garden", "recipes", "camping", "guitar", "harbor", "violet",
+                               "meadow", "pottery", "lantern", "orchard", "canyon", "willow",
+                               "biscuit", "saddle", "thimble" };
+    /* two thirds .com, lengths in the resolving name's range: the old
+     * "same suffix as most, length in range" rule called this a family */
+    for (int i = 0; i < 15; i++) {
+        snprintf(name, sizeof(name), "%s%sblog.%s", w[i], w[(i * 7) % 15], i % 3 ? "com" : "org");
+        struct sh_event a = dns_answer("10.0.0.80", "10.0.0.53", name, 3, NULL, (uint64_t)(1 + i) * S);
+        detect_event(d, &a);
+    }
+    /* then an unpopular word-like name resolves */
+    struct sh_event ok = dns_answer("10.0.0.80", "10.0.0.53", "quietharborbooks.com", 0,
+                                    "198.51.100.9", 20 * S);
+    detect_event(d, &ok);
+    assert_null(last_for(&s, "10.0.0.80"));
+    struct verdict v[4];
+    int n = detect_hosts(d, v, 4);
+    for (int k = 0; k < n; k++)
+        assert_null(ev_of(&v[k], EVK_DGA_RESOLVED));
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_slow_dga_adds_up_over_the_long_horizon(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 4711;
+    /* 5 names every 11 minutes for 3 hours: never 6 in one 10-minute window */
+    uint64_t t = 100 * S;
+    for (int round = 0; round < 17; round++, t += 660 * S)
+        for (int k = 0; k < 5; k++) {
+            random_name(name, sizeof(name));
+            struct sh_event a = dns_answer("10.0.0.81", "10.0.0.53", name, 3, NULL, t + (uint64_t)k * S);
+            detect_event(d, &a);
+        }
+    const struct verdict *v = last_for(&s, "10.0.0.81");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    assert_true(contains(ev_of(v, EVK_DGA_NXDOMAIN)->explanation, "a slow DGA"));
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_slow_tunnel_adds_up_over_the_long_horizon(void **state)
+{
+    (void)state;
+    char err[512], name[256];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 99;
+    /* 30 encoded names per 15 minutes (under tunnel_min_unique = 40) for 3 h */
+    for (int i = 0; i < 360; i++) {
+        size_t k = 0;
+        for (int j = 0; j < 40; j++)
+            k += (size_t)snprintf(name + k, sizeof(name) - k, "%x", next() & 15);
+        snprintf(name + k, sizeof(name) - k, ".d.slow-exfil.net");
+        struct sh_event ev = dns_query("10.0.0.82", "10.0.0.53", name, 1, (uint64_t)(1 + 30 * i) * S);
+        detect_event(d, &ev);
+    }
+    const struct verdict *v = last_for(&s, "10.0.0.82");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    const struct evidence *e = ev_of(v, EVK_DNS_TUNNEL);
+    assert_non_null(e);
+    assert_true(contains(e->explanation, "slow and steady"));
+    detect_destroy(d);
+    free(c);
+}
+
+static void an_advertised_prefix_makes_its_hosts_internal(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    detect_on_notice(d, on_notice, NULL);
+    notices = 0;
+    rng = 31;
+    nx_burst(d, "2001:db8:7::15", 20, S);             /* not internal yet */
+    assert_int_equal(s.n, 0);
+    struct sh_event ra;
+    ev_reset(&ra, EV_RA);
+    ra.ts_us = 100 * S;
+    ra.src = ip("fe80::1");
+    ra.u.ra.nprefix = 2;
+    ra.u.ra.prefix[0].prefix = ip("2001:db8:7::");
+    ra.u.ra.prefix[0].len = 64;
+    ra.u.ra.prefix[0].flags = EVP_ONLINK | EVP_AUTONOMOUS;
+    ra.u.ra.prefix[0].valid_s = 2592000;
+    ra.u.ra.prefix[1].prefix = ip("2000::");           /* far too wide: refused */
+    ra.u.ra.prefix[1].len = 3;
+    ra.u.ra.prefix[1].flags = EVP_ONLINK;
+    ra.u.ra.prefix[1].valid_s = 2592000;
+    detect_event(d, &ra);
+    assert_int_equal(notices, 1);
+    assert_int_equal(last_notice.kind, NOTICE_PREFIX);
+    assert_int_equal(last_notice.prefix_len, 64);
+    nx_burst(d, "2001:db8:7::15", 20, 101 * S);
+    const struct verdict *v = last_for(&s, "2001:db8:7::15");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    nx_burst(d, "2001:db9::15", 20, 200 * S);          /* outside it */
+    assert_null(last_for(&s, "2001:db9::15"));
+    detect_destroy(d);
+    free(c);
+}
+
+static void unanswered_queries_make_the_sensor_say_it_is_blind(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    detect_on_notice(d, on_notice, NULL);
+    notices = 0;
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "site%d.example.org", i);
+        struct sh_event q = dns_query("10.0.0.83", "192.0.2.53", name, 1, (uint64_t)(1 + i) * S);
+        detect_event(d, &q);
+    }
+    detect_finish(d);
+    assert_int_equal(notices, 1);
+    assert_int_equal(last_notice.kind, NOTICE_HEALTH);
+    assert_true(last_notice.degraded);
+    assert_string_equal(last_notice.reasons[0].check, "dns_answers_unseen");
+    /* answered again: the sensor says it is healthy */
+    for (int i = 0; i < 60; i++) {
+        snprintf(name, sizeof(name), "site%d.example.org", i);
+        struct sh_event q = dns_query("10.0.0.83", "192.0.2.53", name, 1, (uint64_t)(100 + i) * S);
+        struct sh_event a = dns_answer("10.0.0.83", "192.0.2.53", name, 0, "192.0.2.80",
+                                       (uint64_t)(100 + i) * S + 10000);
+        detect_event(d, &q);
+        detect_event(d, &a);
+    }
+    detect_finish(d);
+    assert_int_equal(notices, 2);
+    assert_false(last_notice.degraded);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_flagged_host_that_leaves_the_table_expires_loudly(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    c->host_idle_s = 60;
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    rng = 12;
+    uint64_t t = nx_burst(d, "10.0.0.84", 20, S);
+    assert_true(last_for(&s, "10.0.0.84")->flagged);
+    for (uint64_t k = 1; k <= 20; k++) {               /* 200 s of others' traffic */
+        struct sh_event ev = tick(t + k * 10 * S);
+        detect_event(d, &ev);
+    }
+    const struct verdict *v = last_for(&s, "10.0.0.84");
+    assert_int_equal(v->change, VERDICT_EXPIRED);
+    assert_false(v->flagged);
+    assert_non_null(ev_of(v, EVK_DGA_NXDOMAIN));       /* with the evidence it had */
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_forged_request_gives_no_one_a_name(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t mine[6] = { 0x02, 3, 3, 3, 3, 3 }, ceo[6] = { 0x02, 4, 4, 4, 4, 4 };
+    struct sh_event ack = dhcp_ack("10.0.0.85", mine, "WS-85", 1 * S);
+    detect_event(d, &ack);
+    /* a REQUEST for this address, the CEO's MAC, the CEO's name */
+    struct sh_event rq;
+    ev_reset(&rq, EV_DHCP);
+    rq.ts_us = 2 * S;
+    rq.proto = 17;
+    rq.src = ip("0.0.0.0");
+    rq.dst = ip("255.255.255.255");
+    rq.has_mac = 1;
+    memcpy(rq.src_mac, ceo, 6);
+    rq.u.dhcp.op = 1;
+    rq.u.dhcp.msg_type = 3;
+    rq.u.dhcp.xid = 0x1234;
+    memcpy(rq.u.dhcp.client_mac, ceo, 6);
+    rq.u.dhcp.assigned_ip = ip("10.0.0.85");
+    rq.u.dhcp.hostname = ev_puts(&rq, "CEO-LAPTOP", 0);
+    detect_event(d, &rq);
+    rng = 13;
+    nx_burst(d, "10.0.0.85", 20, 10 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.85");
+    assert_non_null(v);
+    assert_int_equal(v->mac_status, MACST_TRUSTED);
+    assert_memory_equal(v->mac, mine, 6);
+    assert_string_equal(v->hostname, "WS-85");
+    detect_destroy(d);
+    free(c);
+}
+
 static void bad_parameters_are_reported_with_their_line(void **state)
 {
     (void)state;
@@ -506,15 +811,24 @@ int main(void)
         cmocka_unit_test(a_few_failures_do_not_flag),
         cmocka_unit_test(the_name_resolving_after_failures_is_reported_as_c2),
         cmocka_unit_test(hosts_failing_on_the_same_names_share_evidence),
-        cmocka_unit_test(a_resolver_relaying_nxdomains_is_not_a_suspect),
-        cmocka_unit_test(unsolicited_answers_do_not_make_an_infected_host_a_resolver),
-        cmocka_unit_test(configured_resolvers_and_allowlists_raise_nothing),
+        cmocka_unit_test(a_resolver_is_never_blamed_for_what_it_relays),
+        cmocka_unit_test(a_resolver_is_flagged_for_its_own_lookups),
+        cmocka_unit_test(unsolicited_answers_count_for_nothing),
+        cmocka_unit_test(queries_from_another_mac_speak_for_their_sender),
+        cmocka_unit_test(a_declared_resolver_with_unseen_clients_gives_a_notice),
         cmocka_unit_test(external_hosts_are_never_suspects),
         cmocka_unit_test(a_host_behind_a_router_is_reported_without_its_mac),
         cmocka_unit_test(the_verdict_clears_when_the_score_decays),
         cmocka_unit_test(a_dns_tunnel_is_flagged_with_its_zone),
         cmocka_unit_test(ordinary_lookups_of_many_names_are_not_a_tunnel),
         cmocka_unit_test(the_same_events_give_the_same_verdicts),
+        cmocka_unit_test(one_source_never_corroborates_itself),
+        cmocka_unit_test(a_slow_dga_adds_up_over_the_long_horizon),
+        cmocka_unit_test(a_slow_tunnel_adds_up_over_the_long_horizon),
+        cmocka_unit_test(an_advertised_prefix_makes_its_hosts_internal),
+        cmocka_unit_test(unanswered_queries_make_the_sensor_say_it_is_blind),
+        cmocka_unit_test(a_flagged_host_that_leaves_the_table_expires_loudly),
+        cmocka_unit_test(a_forged_request_gives_no_one_a_name),
         cmocka_unit_test(bad_parameters_are_reported_with_their_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
