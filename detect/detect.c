@@ -826,8 +826,9 @@ static int prevalent(struct detect *d, const char *regdomain)
         return 0;
     struct host_table_stats hs;
     host_table_get_stats(d->hosts, &hs);
+    /* the host set saturates at PREV_HOSTS: that many is "everyone" */
     return p->n >= d->p.v[P_PREVALENCE_MIN_HOSTS] &&
-           p->n >= d->p.v[P_PREVALENCE_MIN_SHARE] * (double)hs.active &&
+           (p->n >= PREV_HOSTS || p->n >= d->p.v[P_PREVALENCE_MIN_SHARE] * (double)hs.active) &&
            p->last_us >= p->first_us + secs(d, P_PREVALENCE_MIN_SPAN);
 }
 

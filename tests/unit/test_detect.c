@@ -785,6 +785,59 @@ static void a_forged_request_gives_no_one_a_name(void **state)
     free(c);
 }
 
+/* Six hosts with leases resolve an odd-looking company name over three
+ * days; then a host fails a burst and that name resolves.  Returns whether
+ * the name was called "the likely live C2". */
+static int prevalent_name_called_c2(struct sh_config *c)
+{
+    char err[512], name[64], host[32];
+    struct seen s = { 0 };
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    assert_non_null(d);
+    static const uint8_t base[6] = { 0x02, 9, 9, 9, 9, 0 };
+    static const char odd[] = "xkqzvbrtpwd.com";      /* scores 0.68 alone */
+    for (int day = 0; day < 3; day++)
+        for (int h = 0; h < 6; h++) {               /* a lease renewed every morning */
+            uint8_t mac[6];
+            memcpy(mac, base, 6);
+            mac[5] = (uint8_t)(h + 1);
+            snprintf(host, sizeof(host), "10.0.1.%d", h + 1);
+            struct sh_event ack = dhcp_ack(host, mac, "PC", (uint64_t)(1 + day * 86400) * S);
+            struct sh_event a = dns_answer(host, "10.0.0.53", odd, 0, "198.51.100.44",
+                                           (uint64_t)(200 + h + day * 86400) * S);
+            detect_event(d, &ack);
+            detect_event(d, &a);
+        }
+    rng = 2024;
+    uint64_t t = 3ULL * 86400 * S;
+    for (int i = 0; i < 12; i++, t += 3 * S) {
+        random_name(name, sizeof(name));
+        struct sh_event a = dns_answer("10.0.1.50", "10.0.0.53", name, 3, NULL, t);
+        detect_event(d, &a);
+    }
+    struct sh_event r = dns_answer("10.0.1.50", "10.0.0.53", odd, 0, "198.51.100.44", t);
+    detect_event(d, &r);
+    struct verdict v[8];
+    int n = detect_hosts(d, v, 8), called = 0;
+    for (int k = 0; k < n; k++)
+        called |= ev_of(&v[k], EVK_DGA_RESOLVED) != NULL;
+    detect_destroy(d);
+    return called;
+}
+
+static void a_name_many_hosts_resolve_for_days_is_not_a_c2(void **state)
+{
+    (void)state;
+    struct sh_config *c = base_config();
+    assert_false(prevalent_name_called_c2(c));
+    /* the same without the local prevalence prior: it would be */
+    c->n_params = 1;
+    snprintf(c->params[0].name, sizeof(c->params[0].name), "prevalence_min_hosts");
+    c->params[0].value = 1000;
+    assert_true(prevalent_name_called_c2(c));
+    free(c);
+}
+
 static void bad_parameters_are_reported_with_their_line(void **state)
 {
     (void)state;
@@ -829,6 +882,7 @@ int main(void)
         cmocka_unit_test(unanswered_queries_make_the_sensor_say_it_is_blind),
         cmocka_unit_test(a_flagged_host_that_leaves_the_table_expires_loudly),
         cmocka_unit_test(a_forged_request_gives_no_one_a_name),
+        cmocka_unit_test(a_name_many_hosts_resolve_for_days_is_not_a_c2),
         cmocka_unit_test(bad_parameters_are_reported_with_their_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
