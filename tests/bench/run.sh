@@ -12,8 +12,13 @@
 #    loop; prints packets/s, Gbit/s, ratios and peak memory (GNU time).
 # 3. Synthetic captures of 10k, 100k and 1M concurrent flows: time per flow
 #    and peak memory per flow, spanhound vs ndpiReader.
+# 4. Hash flooding: 60,000 new internal IPv6 sources, chosen to collide in
+#    one bucket of the fixed host-table hash spanhound used before its
+#    tables were keyed (tests/bench/gen_sources.py), against as many random
+#    sources: the crafted capture must cost no more than 2x the random one.
+#    OLD_BIN=path also times an older build on both.
 #
-# Usage: tests/bench/run.sh build/spanhound   (env: BENCH_MB, ROUNDS, DEV)
+# Usage: tests/bench/run.sh build/spanhound   (env: BENCH_MB, ROUNDS, DEV, OLD_BIN)
 set -eu
 BIN=${1:-build/spanhound}
 DEV=${DEV:-../shared/data/dev/pcaps}
@@ -123,4 +128,34 @@ for line in open(sys.argv[1]):
     n, active, t, kb = int(n), int(active), float(t), int(kb)
     print("%-11s %8d %10d %8.2f %10.1f %12.2f %12.0f" % (tool, n, active, t, kb / 1024, t / n * 1e6, kb * 1024 / n))
 EOF
-echo "results: $B/throughput.txt $B/flows.txt"
+# ---- 4. hash flooding -------------------------------------------------------
+for k in random crafted; do
+    [ -s "$B/flood-$k.pcap" ] || /usr/bin/python3 tests/bench/gen_sources.py "$k" 60000 "$B/flood-$k.pcap"
+done
+: > "$B/flood"
+for r in $(seq 1 "$ROUNDS"); do
+    for k in random crafted; do
+        $TIME -f "%e %M" -o "$B/t.out" "$BIN" -r "$B/flood-$k.pcap" >/dev/null 2>&1
+        echo "spanhound $k $(cat "$B/t.out")" >> "$B/flood"
+        if [ -n "${OLD_BIN:-}" ] && [ "$r" -eq 1 ]; then
+            $TIME -f "%e %M" -o "$B/t.out" "$OLD_BIN" -r "$B/flood-$k.pcap" >/dev/null 2>&1
+            echo "old $k $(cat "$B/t.out")" >> "$B/flood"
+        fi
+    done
+done
+/usr/bin/python3 - "$B/flood" <<'EOF' | tee "$B/flood.txt"
+import sys, statistics as st
+rows = {}
+for line in open(sys.argv[1]):
+    tool, kind, t, kb = line.split()
+    rows.setdefault((tool, kind), []).append((float(t), int(kb)))
+print("%-10s %-8s %9s %10s" % ("build", "sources", "median s", "peak MiB"))
+for (tool, kind), v in sorted(rows.items()):
+    print("%-10s %-8s %9.2f %10.1f" % (tool, kind, st.median(t for t, _ in v), max(m for _, m in v) / 1024))
+for tool in ("spanhound", "old"):
+    if (tool, "random") in rows and (tool, "crafted") in rows:
+        a = st.median(t for t, _ in rows[(tool, "crafted")])
+        b = st.median(t for t, _ in rows[(tool, "random")])
+        print("%s: crafted / random = %.2fx%s" % (tool, a / b, "  (limit 2x)" if tool == "spanhound" else ""))
+EOF
+echo "results: $B/throughput.txt $B/flows.txt $B/flood.txt"
