@@ -112,12 +112,12 @@ not-built = nb=""; for b in $(1); do \
               $(MAKE) --no-print-directory -q $$b >/dev/null 2>&1 || nb="$$nb $$b"; done
 
 unit:
-	@$(MAKE) --no-print-directory -k $(UNIT_BIN); \
+	@$(MAKE) --no-print-directory -s -k $(UNIT_BIN); \
 	$(call not-built,$(UNIT_BIN)); \
 	NOT_BUILT="$$nb" tests/run_unit.sh unit $(UNIT_BIN)
 
 unit-asan:
-	@$(MAKE) --no-print-directory -k $(UNIT_ASAN); \
+	@$(MAKE) --no-print-directory -s -k $(UNIT_ASAN); \
 	$(call not-built,$(UNIT_ASAN)); \
 	NOT_BUILT="$$nb" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run_unit.sh unit-asan $(UNIT_ASAN)
@@ -135,7 +135,7 @@ build/asan/tests/fuzz/replay_main.o: tests/fuzz/replay_main.c
 
 FUZZ_HARNESS := $(filter-out build/asan/fuzz/replay_main,$(FUZZ_REPLAY))
 fuzz-replay:
-	@$(MAKE) --no-print-directory -k $(FUZZ_HARNESS); \
+	@$(MAKE) --no-print-directory -s -k $(FUZZ_HARNESS); \
 	$(call not-built,$(FUZZ_HARNESS)); \
 	NOT_BUILT="$$nb" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run_fuzz_replay.sh $(FUZZ_HARNESS)
