@@ -54,10 +54,12 @@ def run_spanhound(binary, pcap, config):
     cmd = [binary] + (["-c", config] if config else []) + ["-r", pcap, "--eve", "-"]
     p = subprocess.run(cmd, capture_output=True)
     err = p.stderr.decode(errors="replace")
+    san = [ln for ln in err.splitlines() if "Sanitizer" in ln or "runtime error:" in ln]
     if p.returncode != 0:
-        raise HarnessError("spanhound exited %d: %s" % (p.returncode, err.strip()[-300:]))
-    if "Sanitizer" in err or "runtime error:" in err:
-        raise HarnessError("spanhound sanitizer report: %s" % err.strip()[-300:])
+        raise HarnessError("spanhound exited %d: %s" % (
+            p.returncode, " | ".join((san or err.strip().splitlines() or [""])[-2:])[:300]))
+    if san:
+        raise HarnessError("spanhound sanitizer report: %s" % san[0][:300])
     events = []
     for n, line in enumerate(p.stdout.decode("utf-8", errors="strict").splitlines()):
         try:
