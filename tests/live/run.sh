@@ -3,13 +3,18 @@
 #   ns "shsend-$$" --veth--> ns "shcap-$$"
 # tcpreplay sends a bundled capture into one end; spanhound captures the other
 # end live (-i, promiscuous, immediate mode), is asked for counters with
-# SIGUSR1, stopped with SIGTERM, and its EVE output must hold the capture's
-# DNS names.  Needs root (CAP_NET_ADMIN); otherwise the test reports itself
-# skipped.
+# SIGUSR1, stopped with SIGTERM; its EVE output must hold exactly the DNS
+# query names tshark reads from the capture (differences printed), and the
+# hosts it flags infected must be exactly the capture's infected host (the
+# dnscat2 client, 192.168.220.56: dev MANIFEST label).  Needs root
+# (CAP_NET_ADMIN), iproute2 and tcpreplay; otherwise the test counts itself as
+# one skip; the name comparison is a skip without tshark.
+# Appends "live <passed> <failed> <skipped>" to build/test-results.txt.
 # Usage: tests/live/run.sh build/spanhound
 set -u
 BIN=$(readlink -f "${1:-build/spanhound}")
 PCAP=pcaps/dns/ndpi-dnscat-exfil.pcap
+INFECTED=192.168.220.56      # pcaps/dns/ndpi-dnscat-exfil.pcap's dnscat2 client
 NS_S=shsend-$$; NS_C=shcap-$$
 T=$(mktemp -d)
 pass=0; fail=0; skip=0
@@ -22,19 +27,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok()  { pass=$((pass + 1)); echo "  ok    $1"; }
-bad() { fail=$((fail + 1)); echo "  FAIL  $1"; [ -n "${2:-}" ] && echo "        $2"; }
+ok()   { pass=$((pass + 1)); echo "  ok    $1"; }
+bad()  { fail=$((fail + 1)); echo "  FAIL  $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/        /'; }
+skip() { skip=$((skip + 1)); echo "  skip  $1"; }
 
 finish() {
     echo "live tests: $pass passed, $fail failed, $skip skipped"
-    mkdir -p build && echo "live $pass $fail" >> build/test-results.txt
+    mkdir -p build && echo "live $pass $fail $skip" >> build/test-results.txt
     [ "$fail" -eq 0 ]
     exit $?
 }
 
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v tcpreplay >/dev/null ||
    ! ip netns add "$NS_S" 2>/dev/null; then
-    skip=1; echo "  skip  live capture: needs root, iproute2 and tcpreplay (network namespaces)"
+    skip "live capture: needs root, iproute2 and tcpreplay (network namespaces)"
     finish
 fi
 ip netns add "$NS_C"
@@ -71,17 +77,62 @@ wait "$SHPID"; rc=$?
 SHPID=
 [ "$rc" -eq 0 ] && ok "SIGTERM stops it cleanly (exit 0)" || bad "SIGTERM stops it cleanly" "exit $rc"
 
-want=$(tshark -r "$PCAP" -Y 'dns.flags.response==0' -T fields -e dns.qry.name 2>/dev/null | sort -u | wc -l)
-got=$(/usr/bin/python3 -c '
+if [ ! -s "$T/eve.json" ]; then
+    bad "EVE output written" "$T/eve.json is missing or empty"
+    finish
+fi
+if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/err"; then
+    bad "no sanitizer report" "$(grep -m1 -e 'Sanitizer' -e 'runtime error:' "$T/err")"
+fi
+
+# DNS query names: exactly tshark's (names as tshark shows them, no final dot)
+if ! command -v tshark >/dev/null 2>&1; then
+    skip "DNS query names equal tshark's: tshark is not installed"
+elif ! tshark -n -r "$PCAP" -Y 'dns.flags.response==0' -T fields -E aggregator=$'\x1f' \
+        -e dns.qry.name >"$T/tshark" 2>"$T/tshark.err"; then
+    bad "DNS query names equal tshark's" "tshark failed: $(grep -v 'Running as user' "$T/tshark.err" | tail -2)"
+elif ! diff=$(/usr/bin/python3 -c '
 import json, sys
-names = set()
-for l in open(sys.argv[1]):
-    e = json.loads(l)
+want = set()
+for line in open(sys.argv[2], encoding="utf-8", errors="replace"):
+    want.update(n.rstrip(".") for n in line.rstrip("\n").split("\x1f") if n)
+got = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
     if e.get("event_type") == "dns" and e["dns"]["type"] == "query":
-        names.add(e["dns"]["rrname"])
-print(len(names))' "$T/eve.json")
-[ "$got" -eq "$want" ] && ok "every DNS query replayed was captured and parsed ($got names)" \
-    || bad "every DNS query replayed was captured and parsed" "got $got of $want"
-grep -q '"event_type":"host"' "$T/eve.json" && ok "the tunnel is flagged live too" \
-    || bad "the tunnel is flagged live too"
+        names = [q["rrname"] for q in e["dns"].get("queries", [])] or [e["dns"]["rrname"]]
+        got.update(n.rstrip(".") for n in names)
+for n in sorted(want - got)[:10]:
+    print("missing " + n)
+for n in sorted(got - want)[:10]:
+    print("extra   " + n)
+print("%d %d %d %d" % (len(got & want), len(want), len(want - got), len(got - want)))
+' "$T/eve.json" "$T/tshark" 2>&1); then
+    bad "DNS query names equal tshark's" "reading the EVE output failed: $(printf '%s\n' "$diff" | tail -1)"
+else
+    read -r same nwant nmiss nextra < <(printf '%s\n' "$diff" | tail -1)
+    if [ "$nmiss" -eq 0 ] && [ "$nextra" -eq 0 ] && [ "$nwant" -gt 0 ]; then
+        ok "every DNS query replayed was captured and parsed: the same $same names as tshark"
+    else
+        bad "DNS query names equal tshark's" \
+            "$same of tshark's $nwant names, $nmiss missing, $nextra extra (first 10 of each):
+$(printf '%s\n' "$diff" | sed '$d')"
+    fi
+fi
+
+# the flagged host: the last EVE host record of each IP
+flagged=$(/usr/bin/python3 -c '
+import json, sys
+state = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e.get("event_type") == "host":
+        state[e["host"]["ip"]] = e["host"]["verdict"]
+print(",".join(sorted(ip for ip, v in state.items() if v == "infected")) or "none")
+' "$T/eve.json" 2>&1) || flagged="(reading the EVE output failed: $flagged)"
+if [ "$flagged" = "$INFECTED" ]; then
+    ok "the tunnel is flagged live too: exactly $INFECTED"
+else
+    bad "the tunnel is flagged live: exactly $INFECTED" "flagged: $flagged"
+fi
 finish

@@ -1,68 +1,157 @@
 #!/bin/bash
 # pcap regression tests.
-#  1. decode: every encapsulation in pcaps/decode/ yields the DNS names listed
-#     in pcaps/decode/expected.txt
+#  1. decode: every encapsulation in pcaps/decode/ yields the DNS names and
+#     HTTP transactions listed in pcaps/decode/expected.txt (written by
+#     tests/gen/gen_decode.py together with the captures)
 #  2. metadata: on every bundled capture, spanhound's DNS names/rcodes, HTTP
-#     host+URI, TLS SNI/JA3/JA3S agree with tshark's (tests/regress/tshark_compare.py)
-#  3. detections: tests/regress/detect/*/ (see its README), when present
+#     host+URI, TLS SNI/JA3/JA3S and QUIC SNI agree with tshark's
+#     (tests/regress/tshark_compare.py); skipped, and counted so, without tshark
+#  3. detections: tests/regress/detect/run.sh (see its README)
+#  4. attacks: tests/regress/attacks/run.sh, when the directory has one
+# Every spanhound run must exit 0 without a sanitizer report; every helper's
+# exit status is checked.  Each part appends
+#   "regress:<part> <passed> <failed> <skipped> [note]"
+# to build/test-results.txt (tests/summarize.sh); a part that prints no
+# result counts as failed.
 # Usage: tests/regress/run.sh build/spanhound
 set -u
 BIN=${1:-build/spanhound}
+R=build/test-results.txt
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
+mkdir -p build
+tp=0; tf=0; ts=0
 
-while IFS=$'\t' read -r file name; do
-    case "$file" in ''|\#*) continue;; esac
-    if [ ! -s "$T/$file.json" ]; then
-        "$BIN" -r "pcaps/decode/$file" --eve "$T/$file.json" 2>/dev/null
+# record PART PASSED FAILED SKIPPED [NOTE]
+record() {
+    echo "regress:$1 $2 $3 $4${5:+ $5}" >> "$R"
+    tp=$((tp + $2)); tf=$((tf + $3)); ts=$((ts + $4))
+}
+
+# helper_result NAME OUTPUT RC PREFIX: reads "PREFIX: P passed, F failed[, S skipped]"
+# from OUTPUT (the last such line) and sets hp hf hs; no line, or a non-zero
+# exit with no failure counted, is one failure more
+helper_result() {
+    local line
+    line=$(printf '%s\n' "$2" | grep -E "^$4: [0-9]+ passed, [0-9]+ failed" | tail -1)
+    hp=0; hf=0; hs=0; hnote=""
+    if [ -z "$line" ]; then
+        hf=1; hnote="$1 printed no result line (exit $3)"
+        echo "  FAIL  $hnote"; return
     fi
-    case "$name" in
-    url:*)
-        url=${name#url:}
-        if grep '"event_type":"http"' "$T/$file.json" | grep -q "\"url\":\"$url\""; then
-            pass=$((pass + 1))
-        else
-            fail=$((fail + 1)); echo "  FAIL decode: $file: no HTTP transaction for $url"
-        fi;;
-    http:*)
-        url=${name#http:}
-        if grep '"event_type":"http"' "$T/$file.json" | grep "\"url\":\"$url\"" | grep -q '"status":'; then
-            pass=$((pass + 1))
-        else
-            fail=$((fail + 1)); echo "  FAIL decode: $file: no answered HTTP transaction for $url"
-        fi;;
-    *)
-        if grep -q "\"rrname\":\"$name\"" "$T/$file.json"; then
-            pass=$((pass + 1))
-        else
-            fail=$((fail + 1)); echo "  FAIL decode: $file: no DNS event for $name"
-        fi;;
-    esac
-done < pcaps/decode/expected.txt
-echo "  decode: $pass names found"
+    hp=$(printf '%s\n' "$line" | sed -E 's/^[^:]*: ([0-9]+) passed.*/\1/')
+    hf=$(printf '%s\n' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    hs=$(printf '%s\n' "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+    hs=${hs:-0}
+    if [ "$3" -ne 0 ] && [ "$hf" -eq 0 ]; then
+        hf=1; hnote="$1 exited $3 but reported no failure"
+        echo "  FAIL  $hnote"
+    fi
+}
 
+# ---- 1. decode ------------------------------------------------------------
+pass=0; fail=0
+declare -A ran
+if [ ! -s pcaps/decode/expected.txt ]; then
+    fail=1; echo "  FAIL  decode: pcaps/decode/expected.txt is missing or empty"
+else
+    while IFS=$'\t' read -r file name; do
+        case "$file" in ''|\#*) continue;; esac
+        if [ -z "${ran[$file]:-}" ]; then
+            if [ ! -f "pcaps/decode/$file" ]; then
+                ran[$file]="capture is missing"
+            elif "$BIN" -r "pcaps/decode/$file" --eve "$T/$file.json" >"$T/$file.out" 2>"$T/$file.err"; then
+                if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/$file.err"; then
+                    ran[$file]="sanitizer report: $(grep -m1 -e 'Sanitizer' -e 'runtime error:' "$T/$file.err")"
+                else
+                    ran[$file]=ok
+                fi
+            else
+                ran[$file]="spanhound exited $?: $(tail -2 "$T/$file.err" | tr '\n' ' ')"
+            fi
+        fi
+        if [ "${ran[$file]}" != ok ]; then
+            fail=$((fail + 1)); echo "  FAIL  decode: $file: ${ran[$file]} ($name not checked)"
+            continue
+        fi
+        case "$name" in
+        url:*)
+            url=${name#url:}
+            if grep -F '"event_type":"http"' "$T/$file.json" | grep -qF "\"url\":\"$url\""; then
+                pass=$((pass + 1))
+            else
+                fail=$((fail + 1)); echo "  FAIL  decode: $file: no HTTP transaction for $url"
+            fi;;
+        http:*)
+            url=${name#http:}
+            if grep -F '"event_type":"http"' "$T/$file.json" | grep -F "\"url\":\"$url\"" | grep -qF '"status":'; then
+                pass=$((pass + 1))
+            else
+                fail=$((fail + 1)); echo "  FAIL  decode: $file: no answered HTTP transaction for $url"
+            fi;;
+        *)
+            if grep -F '"event_type":"dns"' "$T/$file.json" | grep -qF "\"rrname\":\"$name\""; then
+                pass=$((pass + 1))
+            else
+                fail=$((fail + 1)); echo "  FAIL  decode: $file: no DNS event for $name"
+            fi;;
+        esac
+    done < pcaps/decode/expected.txt
+fi
+echo "  decode: $pass passed, $fail failed"
+record decode $pass $fail 0
+
+# ---- 2. tshark agreement ----------------------------------------------------
 # *-beyond-tshark.pcap: streams tshark itself cannot reassemble (a segment
-# the capture lost); they are checked against expected.txt only
-out=$(/usr/bin/python3 tests/regress/tshark_compare.py --quiet --spanhound "$BIN" \
-      pcaps/dns/* pcaps/http/* pcaps/tls/* \
-      $(ls pcaps/decode/*.pcap | grep -v -- '-beyond-tshark\.pcap$') 2>&1)
-rc=$?
-printf '%s\n' "$out" | grep -v '^tshark agreement' | sed 's/^/  /'
-p=$(printf '%s\n' "$out" | sed -n 's/^tshark agreement: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
-f=$(printf '%s\n' "$out" | sed -n 's/^tshark agreement: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
-echo "  tshark agreement: ${p:-0} captures agree, ${f:-?} disagree"
-pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
-[ $rc -eq 0 ] || [ "${f:-1}" -ne 0 ] || fail=$((fail + 1))
+# the capture lost); they are checked against expected.txt only, and counted
+# here as skipped
+caps=(pcaps/dns/* pcaps/http/* pcaps/tls/* pcaps/benign/* pcaps/demo/*.pcap
+      tests/regress/detect/*/*.pcap)
+beyond=()
+for f in pcaps/decode/*.pcap; do
+    case "$f" in *-beyond-tshark.pcap) beyond+=("$f");; *) caps+=("$f");; esac
+done
+if ! command -v tshark >/dev/null 2>&1; then
+    n=$(( ${#caps[@]} + ${#beyond[@]} ))
+    echo "  skip  tshark agreement: tshark is not installed ($n captures not compared)"
+    record tshark 0 0 "$n" "tshark not installed"
+else
+    out=$(/usr/bin/python3 tests/regress/tshark_compare.py --quiet --spanhound "$BIN" "${caps[@]}" 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | grep -v '^tshark agreement' | sed 's/^/  /'
+    helper_result tshark_compare.py "$out" $rc "tshark agreement"
+    for f in "${beyond[@]}"; do echo "  skip  tshark agreement: $f (tshark cannot reassemble it)"; done
+    hs=$((hs + ${#beyond[@]}))
+    echo "  tshark agreement: $hp captures agree, $hf disagree or failed, $hs skipped"
+    record tshark "$hp" "$hf" "$hs" "$hnote"
+fi
 
+# ---- 3. detections ----------------------------------------------------------
 if [ -x tests/regress/detect/run.sh ]; then
     out=$(tests/regress/detect/run.sh "$BIN" 2>&1); rc=$?
     printf '%s\n' "$out" | sed 's/^/  /'
-    p=$(printf '%s\n' "$out" | sed -n 's/.*detections: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
-    f=$(printf '%s\n' "$out" | sed -n 's/.*detections: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
-    pass=$((pass + ${p:-0})); fail=$((fail + ${f:-1}))
+    helper_result detect/run.sh "$out" $rc detections
+    record detect "$hp" "$hf" "$hs" "$hnote"
+else
+    echo "  FAIL  tests/regress/detect/run.sh is missing or not executable"
+    record detect 0 1 0 "tests/regress/detect/run.sh missing or not executable"
 fi
 
-echo "regression tests: $pass passed, $fail failed"
-mkdir -p build && echo "regress $pass $fail" >> build/test-results.txt
-[ "$fail" -eq 0 ]
+# ---- 4. attack regressions (their own runner, when present) -----------------
+A=tests/regress/attacks/run.sh
+if [ -e "$A" ]; then
+    if [ ! -x "$A" ]; then
+        echo "  FAIL  $A exists but is not executable"
+        record attacks 0 1 0 "$A not executable"
+    else
+        out=$("$A" "$BIN" 2>&1); rc=$?
+        printf '%s\n' "$out" | sed 's/^/  /'
+        helper_result attacks/run.sh "$out" $rc attacks
+        record attacks "$hp" "$hf" "$hs" "$hnote"
+    fi
+elif [ -d tests/regress/attacks ]; then
+    echo "  note  tests/regress/attacks/ has no run.sh: not run"
+fi
+
+echo "regression tests: $tp passed, $tf failed, $ts skipped"
+[ "$tf" -eq 0 ]

@@ -3,20 +3,27 @@
 
 For each capture: run `spanhound -r FILE --eve -`, run tshark on the same file,
 and compare the sets of
-  - DNS query names (queries), and (name, rcode) of responses   [port 53]
+  - DNS query names (queries), and (name, rcode) of responses
   - HTTP (host, uri) of requests
   - TLS ClientHello (SNI, JA3 hash), ServerHello JA3S hash
   - QUIC Initial SNI (ours comes from nDPI)
-TLS and HTTP are compared on every TCP port where either tool saw them: tshark
-is told to decode those ports (`-d tcp.port==P,tls`) so that both look at the
-same connections.
+tshark decides by itself which connections carry DNS, HTTP and TLS: its port
+tables and its heuristic dissectors (TLS and HTTP on any TCP port).  The only
+decode-as options given are those a deployment configures in spanhound: the
+DNS ports of `dns.ports` (read from `spanhound --print-config`), so that a
+connection spanhound missed shows up as a difference instead of being
+hidden.  tshark reassembles TCP streams, out-of-order segments included.
 
-Usage: tshark_compare.py [--spanhound BIN] [--quiet] FILE...
-Exit status 0 when every set agrees, 1 otherwise.
+A capture fails when a set differs, when spanhound exits non-zero or reports
+a sanitizer error, or when tshark fails.
+
+Usage: tshark_compare.py [--spanhound BIN] [--config FILE] [--quiet] FILE...
+Exit status 0 when every set agrees, 1 otherwise, 2 when tshark is missing.
 """
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -39,15 +46,44 @@ def norm_name(s):
     return re.sub("\ufffd+", "\ufffd", t).rstrip(".")
 
 
-def run_spanhound(binary, pcap):
-    p = subprocess.run([binary, "-r", pcap, "--eve", "-"], capture_output=True)
+class HarnessError(Exception):
+    """A tool failed: the capture cannot be compared."""
+
+
+def run_spanhound(binary, pcap, config):
+    cmd = [binary] + (["-c", config] if config else []) + ["-r", pcap, "--eve", "-"]
+    p = subprocess.run(cmd, capture_output=True)
+    err = p.stderr.decode(errors="replace")
+    san = [ln for ln in err.splitlines() if "Sanitizer" in ln or "runtime error:" in ln]
+    if p.returncode != 0:
+        raise HarnessError("spanhound exited %d: %s" % (
+            p.returncode, " | ".join((san or err.strip().splitlines() or [""])[-2:])[:300]))
+    if san:
+        raise HarnessError("spanhound sanitizer report: %s" % san[0][:300])
     events = []
-    for line in p.stdout.decode("utf-8", errors="strict").splitlines():
-        events.append(json.loads(line))  # must always be valid JSON
-    return p.returncode, events, p.stderr.decode(errors="replace")
+    for n, line in enumerate(p.stdout.decode("utf-8", errors="strict").splitlines()):
+        try:
+            events.append(json.loads(line))  # must always be valid JSON
+        except ValueError as e:
+            raise HarnessError("EVE line %d is not JSON (%s): %r" % (n + 1, e, line[:120]))
+    return events
 
 
-def tshark(pcap, display_filter, fields, decode_as=()):
+def dns_ports(binary, config):
+    """The DNS ports spanhound is configured with (dns.ports)."""
+    cmd = [binary] + (["-c", config] if config else []) + ["--print-config"]
+    p = subprocess.run(cmd, capture_output=True)
+    if p.returncode != 0:
+        raise HarnessError("%s exited %d" % (" ".join(cmd), p.returncode))
+    m = re.search(r"^dns: \{.*?^\s*ports = \[([^\]]*)\];", p.stdout.decode(), re.S | re.M)
+    if not m:
+        raise HarnessError("no dns.ports in %s" % " ".join(cmd))
+    return sorted(int(x) for x in m.group(1).replace(",", " ").split())
+
+
+def tshark_fields(pcap, display_filter, fields, decode_as=()):
+    """One tshark pass; a row per matching frame, a list of strings per row
+    (multi-valued fields joined by SEP)."""
     cmd = ["tshark", "-n", "-r", pcap, "-Y", display_filter, "-T", "fields",
            "-E", "separator=\t", "-E", "aggregator=" + SEP,
            "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE"]
@@ -56,16 +92,19 @@ def tshark(pcap, display_filter, fields, decode_as=()):
     for f in fields:
         cmd += ["-e", f]
     p = subprocess.run(cmd, capture_output=True)
+    if p.returncode != 0:
+        err = "\n".join(l for l in p.stderr.decode(errors="replace").splitlines()
+                        if not l.startswith("Running as user"))
+        raise HarnessError("tshark exited %d: %s" % (p.returncode, err.strip()[-300:]))
     rows = []
     for line in p.stdout.decode("utf-8", errors="replace").splitlines():
-        rows.append(line.split("\t"))
+        rows.append((line.split("\t") + [""] * len(fields))[:len(fields)])
     return rows
 
 
 def ours(events):
     dns_q, dns_r, http, sni, ja3, ja3s = set(), set(), set(), set(), set(), set()
     quic = set()
-    tls_ports, http_ports = set(), set()
     for e in events:
         t = e.get("event_type")
         if t == "dns":
@@ -82,20 +121,18 @@ def ours(events):
         elif t == "http":
             h = e["http"]
             http.add((norm_name(h.get("hostname", "")), norm_name(h.get("url", ""))))
-            http_ports.add(e["dest_port"])
         elif t == "quic":
             if e["quic"].get("sni"):
                 quic.add(norm_name(e["quic"]["sni"]))
         elif t == "tls":
             s = e["tls"]
-            tls_ports.add(e["dest_port"])
             if "ja3" in s:
                 sni.add(norm_name(s.get("sni", "")))
                 ja3.add(s["ja3"]["hash"])
             if "ja3s" in s:
                 ja3s.add(s["ja3s"]["hash"])
     return dict(dns_q=dns_q, dns_r=dns_r, http=http, sni=sni, ja3=ja3, ja3s=ja3s,
-                quic=quic), tls_ports, http_ports
+                quic=quic)
 
 
 RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP",
@@ -103,63 +140,79 @@ RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP",
           10: "NOTZONE"}
 
 
-def theirs(pcap, tls_ports, http_ports):
+# tshark's port table for DNS (tshark -G decodes); other configured ports
+# are given to it with -d
+TSHARK_DNS_PORTS = {("udp", 53), ("tcp", 53), ("tcp", 5353)}
+
+FIELDS = ["frame.protocols",
+          "dns.flags.response", "dns.qry.name", "dns.flags.rcode",
+          "tls.handshake.type", "tls.handshake.extensions_server_name",
+          "tls.handshake.ja3", "tls.handshake.ja3s",
+          "http.request", "http.host", "http.request.uri"]
+
+
+def theirs(pcap, ports):
     dns_q, dns_r, http, sni, ja3, ja3s = set(), set(), set(), set(), set(), set()
-    rows = tshark(pcap, "dns && (udp.port==53 || tcp.port==53)",
-                  ["dns.flags.response", "dns.qry.name", "dns.flags.rcode"])
-    for r in rows:
-        resp, names, rcode = (r + ["", "", ""])[:3]
-        # several DNS messages in one frame (TCP): fields aggregate in order
-        resps, rcodes = resp.split(SEP), rcode.split(SEP)
-        qnames = names.split(SEP) if names else []
-        if len(resps) > 1 and len(qnames) == len(resps):
-            groups = [(resps[i], [qnames[i]], rcodes[i] if i < len(rcodes) else "")
-                      for i in range(len(resps))]
-        else:
-            groups = [(resps[0], qnames, rcodes[0])]
-        for rsp, qn, rc in groups:
-            qn = [norm_name(n) for n in qn]
-            if rsp in ("0", "False"):
-                dns_q.update(qn)
-            elif rsp in ("1", "True"):
-                rc = RCODES.get(int(rc), rc) if rc.isdigit() else rc
-                for n in qn:
-                    dns_r.add((n, rc))
-    dec = ["tcp.port==%d,tls" % p for p in sorted(tls_ports) if p != 443]
-    for r in tshark(pcap, "tls.handshake.type==1 && tcp", [
-            "tls.handshake.extensions_server_name", "tls.handshake.ja3"], dec):
-        r = (r + ["", ""])[:2]
-        for s, j in zip(r[0].split(SEP) if r[0] else [""] * len(r[1].split(SEP)),
-                        r[1].split(SEP)):
-            if j:
-                ja3.add(j)
-                sni.add(norm_name(s))
-    for r in tshark(pcap, "tls.handshake.type==2 && tcp", ["tls.handshake.ja3s"], dec):
-        for j in r[0].split(SEP):
-            if j:
-                ja3s.add(j)
-    dec = ["tcp.port==%d,http" % p for p in sorted(http_ports) if p != 80]
-    for r in tshark(pcap, "http.request && tcp", ["http.host", "http.request.uri"], dec):
-        r = (r + ["", ""])[:2]
-        hosts = r[0].split(SEP)
-        uris = r[1].split(SEP)
-        for i, u in enumerate(uris):
-            h = hosts[i] if i < len(hosts) else ""
-            h = re.sub(r":\d+$", "", h) if not h.startswith("[") else re.sub(r"\]:\d+$", "]", h)
-            http.add((norm_name(h), norm_name(u)))
     quic = set()
-    for r in tshark(pcap, "quic && tls.handshake.type==1",
-                    ["tls.handshake.extensions_server_name"]):
-        for s in r[0].split(SEP):
-            if s:
-                quic.add(norm_name(s))
+    dec = ["%s.port==%d,dns" % (t, p) for p in ports for t in ("udp", "tcp")
+           if (t, p) not in TSHARK_DNS_PORTS]
+    # one pass; each row is classified as the separate filters
+    #   dns | tls.handshake.type==1 && tcp | tls.handshake.type==2 && tcp |
+    #   http.request && tcp | quic && tls.handshake.type==1
+    rows = tshark_fields(pcap, "dns || tls.handshake.type==1 || tls.handshake.type==2 || "
+                         "http.request", FIELDS, dec)
+    for (protos, resp, names, rcode, hstype, snis, ja3s_c, ja3s_s,
+         httpreq, hosts, uris) in rows:
+        layers = protos.split(":")
+        types = hstype.split(SEP) if hstype else []
+        if "dns" in layers:
+            # several DNS messages in one frame (TCP): fields aggregate in order
+            resps, rcodes = resp.split(SEP), rcode.split(SEP)
+            qnames = names.split(SEP) if names else []
+            if len(resps) > 1 and len(qnames) == len(resps):
+                groups = [(resps[i], [qnames[i]], rcodes[i] if i < len(rcodes) else "")
+                          for i in range(len(resps))]
+            else:
+                groups = [(resps[0], qnames, rcodes[0])]
+            for rsp, qn, rc in groups:
+                qn = [norm_name(n) for n in qn]
+                if rsp in ("0", "False"):
+                    dns_q.update(qn)
+                elif rsp in ("1", "True"):
+                    rc = RCODES.get(int(rc), rc) if rc.isdigit() else rc
+                    for n in qn:
+                        dns_r.add((n, rc))
+        if "tcp" in layers and "1" in types:
+            for s, j in zip(snis.split(SEP) if snis else [""] * len(ja3s_c.split(SEP)),
+                            ja3s_c.split(SEP)):
+                if j:
+                    ja3.add(j)
+                    sni.add(norm_name(s))
+        if "tcp" in layers and "2" in types:
+            for j in ja3s_s.split(SEP):
+                if j:
+                    ja3s.add(j)
+        if "tcp" in layers and httpreq:
+            hl = hosts.split(SEP)
+            for i, u in enumerate(uris.split(SEP)):
+                h = hl[i] if i < len(hl) else ""
+                h = re.sub(r":\d+$", "", h) if not h.startswith("[") else re.sub(r"\]:\d+$", "]", h)
+                http.add((norm_name(h), norm_name(u)))
+        if "quic" in layers and "1" in types:
+            for s in snis.split(SEP):
+                if s:
+                    quic.add(norm_name(s))
     return dict(dns_q=dns_q, dns_r=dns_r, http=http, sni=sni, ja3=ja3, ja3s=ja3s, quic=quic)
 
 
-def compare(binary, pcap, quiet):
-    rc, events, err = run_spanhound(binary, pcap)
-    a, tls_ports, http_ports = ours(events)
-    b = theirs(pcap, tls_ports, http_ports)
+def compare(binary, config, ports, pcap, quiet):
+    try:
+        events = run_spanhound(binary, pcap, config)
+        a = ours(events)
+        b = theirs(pcap, ports)
+    except HarnessError as e:
+        print("%s: FAILED: %s" % (pcap, e))
+        return False
     ok = True
     lines = []
     for k in ("dns_q", "dns_r", "http", "sni", "ja3", "ja3s", "quic"):
@@ -177,7 +230,7 @@ def compare(binary, pcap, quiet):
             ("  missing %s" % sorted(missing)[:5]) if missing else "",
             ("  extra %s" % sorted(extra)[:5]) if extra else ""))
     if not quiet or not ok:
-        print("%s: %s (exit %d, %d events)" % (pcap, "agree" if ok else "DISAGREE", rc, len(events)))
+        print("%s: %s (%d events)" % (pcap, "agree" if ok else "DISAGREE", len(events)))
         for ln in lines:
             print(ln)
     return ok
@@ -186,12 +239,23 @@ def compare(binary, pcap, quiet):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--spanhound", default="build/spanhound")
+    ap.add_argument("--config", help="spanhound configuration file (-c)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("pcaps", nargs="+")
     args = ap.parse_args()
+    if shutil.which("tshark") is None:
+        print("tshark agreement: 0 passed, 0 failed, %d skipped (tshark not installed)"
+              % len(args.pcaps))
+        return 2
+    try:
+        ports = dns_ports(args.spanhound, args.config)
+    except HarnessError as e:
+        print("tshark_compare: %s" % e)
+        print("tshark agreement: 0 passed, %d failed" % len(args.pcaps))
+        return 1
     bad = 0
     for p in args.pcaps:
-        if not compare(args.spanhound, p, args.quiet):
+        if not compare(args.spanhound, args.config, ports, p, args.quiet):
             bad += 1
     print("tshark agreement: %d passed, %d failed" % (len(args.pcaps) - bad, bad))
     return 1 if bad else 0
