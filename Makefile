@@ -182,14 +182,18 @@ update-golden:
 	echo "  GEN     tests/regress/detect/{dga,dns_tunnel}/*.pcap (tests/gen/gen_detect.py)" && \
 	$(GEN_PY) tests/gen/gen_detect.py "$$T/detect" >>"$$T/log" 2>&1 && \
 	echo "  GEN     pcaps/demo/office-dga.pcap (tests/gen/gen_demo.py)" && \
-	mkdir -p "$$T/demo" && $(GEN_PY) tests/gen/gen_demo.py "$$T/demo/office-dga.pcap" >>"$$T/log" 2>&1 || \
+	mkdir -p "$$T/demo" && $(GEN_PY) tests/gen/gen_demo.py "$$T/demo/office-dga.pcap" >>"$$T/log" 2>&1 && \
+	echo "  GEN     tests/regress/attacks/*/ (tests/gen/gen_attacks.py)" && \
+	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 || \
 	  { tail -20 "$$T/log"; echo "make update-golden: a generator failed; nothing was changed"; exit 1; }; \
 	cp "$$T"/decode/* pcaps/decode/ && \
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
 	cp "$$T"/detect/dns_tunnel/*.pcap tests/regress/detect/dns_tunnel/ && \
-	cp "$$T"/demo/office-dga.pcap pcaps/demo/ || { echo "make update-golden: copy failed"; exit 1; }; \
+	cp "$$T"/demo/office-dga.pcap pcaps/demo/ && \
+	for c in "$$T"/attacks/*/; do cp "$$c"* tests/regress/attacks/"$$(basename "$$c")"/ || exit 1; done && \
+	cp "$$T"/attacks/README.md tests/regress/attacks/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
-	git status --short -- pcaps/decode pcaps/demo tests/regress/detect 2>/dev/null || true
+	git status --short -- pcaps/decode pcaps/demo tests/regress/detect tests/regress/attacks 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the
 # total and gives the exit status.  A suite that appends no result line

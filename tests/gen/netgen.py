@@ -139,7 +139,11 @@ class Net:
                  TCP(sport=sp, dport=dport, flags="A", seq=cf + 1, ack=sf + 1))
 
     def tls(self, t, client, server, sni, internal, dport=443):
+        # time and random fixed from the frame counter: scapy would draw them
+        # at random and the captures would change on every regeneration
+        rnd = bytes((self.seq * 131 + i * 7) & 0xff for i in range(28))
         ch = TLS(msg=[TLSClientHello(
+            gmt_unix_time=int(self.t0 + t) & 0xffffffff, random_bytes=rnd,
             ciphers=[0x1301, 0x1302, 0xc02b, 0xc02f, 0xc02c, 0xc030],
             ext=[TLS_Ext_ServerName(servernames=[ServerName(servername=sni.encode())])])])
         self.tcp(t, client, server, dport, internal, bytes(ch))
