@@ -284,7 +284,7 @@ static void duid_opt(struct ctx *c, const struct opt *o, int client)
     uint8_t *seen = client ? &c->seen_client : &c->seen_server;
     const uint8_t *mac;
 
-    if (*seen) {                    /* RFC 8415 21.2/21.3: one instance */
+    if (*seen) {                    /* RFC 8415 21: once unless noted */
         malformed(c);
         return;
     }
@@ -435,7 +435,7 @@ static void message_options(struct ctx *c, const uint8_t *v, size_t n)
             fqdn_opt(c, &o);
             break;
         default:
-            break;                  /* RFC 8415 16: unknown -> ignored */
+            break;                  /* not kept: framing checked only */
         }
     }
     if (rc < 0)
@@ -475,7 +475,7 @@ static int header_ok(const uint8_t *m, size_t n)
     struct rd r = rd_init(m, n);
     uint8_t type = rd_u8(&r);
 
-    if (r.err || n < HDR_LEN || type == 0)  /* RFC 8415 7.3: 0 unassigned */
+    if (r.err || n < HDR_LEN || type == 0)  /* IANA: type 0 is reserved */
         return 0;
     if ((type == DHCP6_RELAY_FORW || type == DHCP6_RELAY_REPL) &&
         n < RELAY_HDR_LEN)

@@ -110,7 +110,8 @@ enum dhcp6_msg_type {
  * part (CLIENTID/SERVERID < 2 octets, IA_NA/IA_PD < 12, IA_TA < 4, IAADDR
  * < 24, IAPREFIX < 25, Status Code < 2, option 79 < 2), a DUID above
  * DHCP6_DUID_MAX octets (cut, EVF_TRUNCATED too), a repeated CLIENTID or
- * SERVERID (the first is kept, RFC 8415 21.2/21.3 allow one), a prefix
+ * SERVERID (the first is kept; RFC 8415 21: an option appears once unless
+ * its section says otherwise), a prefix
  * length above 128, a DNS server list whose length is not a multiple of
  * 16, and a Client FQDN with a label over 63 octets (RFC 1035 2.3.4), a
  * compression pointer or other non-label type (RFC 8415 10: names are not
