@@ -219,6 +219,16 @@ def write_corpus(corpus_dir, pkts):
     put(d6_dir, "fqdn-label-64", bytes.fromhex("01000001" "00270043" "00" "40") + b"a" * 64 + b"\0")
     put(d6_dir, "fqdn-pointer", bytes.fromhex("01000001" "00270007" "00" "03777777c000"))
     put(d6_dir, "iaaddr-short", bytes.fromhex("07000001" "00030027" + "00" * 12 + "00050017") + b"\x20" * 23)
+    # Status Code NoAddrsAvail (2) inside an IAADDR, NoPrefixAvail (6)
+    # inside an IAPREFIX: the address / prefix is not bound (RFC 8415 21.13)
+    iaaddr = bytes.fromhex("0005001e" "20010db8000100000000000000000042" "00000064" "000000c8"
+                           "000d0002" "0002")
+    put(d6_dir, "iaaddr-status-noaddrsavail",
+        bytes.fromhex("07000001" "0003002e" + "00" * 12) + iaaddr)
+    iapfx = bytes.fromhex("001a001f" "00000064" "000000c8" "38" "20010db8010000000000000000000000"
+                          "000d0002" "0006")
+    put(d6_dir, "iaprefix-status-noprefixavail",
+        bytes.fromhex("07000001" "0019002f" + "00" * 12) + iapfx)
     env = bytes.fromhex("0c00") + bytes(32)
     msg = bytes.fromhex("01000001")
     for _ in range(9):                      # one envelope over the cap
