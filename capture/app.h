@@ -1,6 +1,7 @@
 /*
  * app.h -- the contract between the capture pipeline and the
- * application-layer parsers (dns.c, http.c, tls.c, dhcp.c, arp.c).
+ * application-layer parsers (dns.c, http.c, tls.c, dhcp.c, dhcp6.c, arp.c,
+ * ra.c).
  *
  * Stream parsers (HTTP, TLS, DNS over TCP) are state machines fed the
  * in-order bytes of one direction of one TCP connection, in any split:
@@ -39,6 +40,11 @@ struct app_stats {
     uint64_t tls_certs, tls_cert_malformed;
     uint64_t dhcp_parsed, dhcp_malformed;
     uint64_t arp_parsed, arp_malformed, ndp_parsed, ndp_malformed;
+    uint64_t ra_parsed, ra_malformed;      /* malformed: rejected (-1) or
+                                              parsed with EVF_MALFORMED */
+    uint64_t ra_prefixes_dropped;          /* usable prefixes beyond
+                                              EV_PREFIX_MAX               */
+    uint64_t dhcp6_parsed, dhcp6_malformed;
 };
 
 /* Called by a parser when an event is complete.  `dir` is the direction

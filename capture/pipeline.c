@@ -3,10 +3,12 @@
  *
  * Per packet, in order:
  *   1. decode (errors counted by kind, frame skipped)
- *   2. ARP / NDP -> binding cache -> EV_ARP when a binding is new or moved
+ *   2. ARP / NDP -> binding cache -> EV_ARP when a binding is new or moved;
+ *      a Router Advertisement also -> EV_RA (on-link prefixes)
  *   3. flow lookup/creation, direction, counters, TCP state machine
  *   4. nDPI on payload packets until its verdict is final
- *   5. UDP: DNS (configured ports) and DHCP (67/68) per datagram
+ *   5. UDP: DNS (configured ports), DHCP (67/68) and DHCPv6 (546/547) per
+ *      datagram
  *      TCP: in-order reassembly per direction, then the attached stream
  *      parser (DNS over TCP, TLS, HTTP), attached by probing the first
  *      client segments (any port: TLS after STARTTLS is found too)
@@ -31,11 +33,13 @@
 
 #include "arp.h"
 #include "dhcp.h"
+#include "dhcp6.h"
 #include "dns.h"
 #include "dnspair.h"
 #include "dpi.h"
 #include "http.h"
 #include "pool.h"
+#include "ra.h"
 #include "tls.h"
 
 enum app_kind {
@@ -711,7 +715,49 @@ static void udp_app(struct pipeline *pl, struct flow *f, const struct pkt *pk,
         } else {
             pl->app.dhcp_malformed++;
         }
+        return;
     }
+    /* RFC 8415 7.2: clients on 546, servers and relays on 547 (a relay
+     * may send from another port, RFC 8357); DHCPv6 runs over IPv6 only */
+    if (pk->ipver == 6 &&
+        (pk->sport == DHCP6_CLIENT_PORT || pk->sport == DHCP6_SERVER_PORT ||
+         pk->dport == DHCP6_CLIENT_PORT || pk->dport == DHCP6_SERVER_PORT)) {
+        ev_reset(ev, EV_DHCP6);
+        if (dhcp6_parse(pk->payload, pk->payload_len, ev) == 0) {
+            pl->app.dhcp6_parsed++;
+            if (ev->flags & EVF_MALFORMED)
+                pl->app.dhcp6_malformed++;
+            header_from_pkt(ev, pk, f);
+            ev->ts_us = ts;
+            emit(pl, ev);
+        } else {
+            pl->app.dhcp6_malformed++;
+        }
+    }
+}
+
+/* A Router Advertisement (the caller checked type 134, hop limit 255):
+ * one EV_RA in the packet's direction, src = the router's link-local. */
+static void ra_out(struct pipeline *pl, struct flow *f, const struct pkt *pk,
+                   uint64_t ts)
+{
+    struct sh_event *ev = &pl->ev;
+    int rc;
+
+    ev_reset(ev, EV_RA);
+    rc = ra_parse(pk->payload, pk->payload_len, &pk->src, ev);
+    if (rc < 0) {
+        pl->app.ra_malformed++;
+        return;
+    }
+    pl->app.ra_parsed++;
+    if (ev->flags & EVF_MALFORMED)
+        pl->app.ra_malformed++;
+    if (rc > ev->u.ra.nprefix)
+        pl->app.ra_prefixes_dropped += (uint64_t)(rc - ev->u.ra.nprefix);
+    header_from_pkt(ev, pk, f);
+    ev->ts_us = ts;
+    emit(pl, ev);
 }
 
 static void expire(struct pipeline *pl, int flush)
@@ -854,6 +900,9 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
                 pl->app.ndp_parsed++;
                 arp_obs_out(pl, o, n, &pk, ts);
             }
+            /* RFC 6980 5: fragmented neighbour discovery is ignored */
+            if (pk.icmp_type == RA_ICMP6_TYPE && !pk.first_frag)
+                ra_out(pl, f, &pk, ts);
         }
         break;
     }
@@ -1062,6 +1111,11 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr(fp, "arp.malformed", pl->app.arp_malformed);
     pr(fp, "ndp.parsed", pl->app.ndp_parsed);
     pr(fp, "ndp.malformed", pl->app.ndp_malformed);
+    pr(fp, "ra.parsed", pl->app.ra_parsed);
+    pr(fp, "ra.malformed", pl->app.ra_malformed);
+    pr(fp, "ra.prefixes_dropped", pl->app.ra_prefixes_dropped);
+    pr(fp, "dhcp6.parsed", pl->app.dhcp6_parsed);
+    pr(fp, "dhcp6.malformed", pl->app.dhcp6_malformed);
     {
         struct arp_table_stats as;
         arp_table_stats(pl->arp, &as);

@@ -3,7 +3,8 @@
  *
  * Field names follow Suricata 7's EVE output (dns v2 format, http, tls,
  * dhcp, flow); additions of ours sit beside them under names Suricata does
- * not use (e.g. dns.rtt_us, tls.self_signed, flow.ndpi).
+ * not use (e.g. dns.rtt_us, tls.self_signed, flow.ndpi).  Records Suricata
+ * does not have at all (arp, ra, dhcpv6) use event types it does not use.
  */
 #include "eve.h"
 
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "../capture/dhcp.h"
+#include "../capture/dhcp6.h"
 #include "../capture/dns.h"
 #include "../config/cidr.h"
 
@@ -450,6 +452,123 @@ static void arp_obj(struct json *j, const struct sh_event *ev)
     json_obj_close(j);
 }
 
+/* "2001:db8:1::/64" */
+static void prefix_str(const struct ev_prefix *p, char *buf, size_t n)
+{
+    struct cidr c;
+
+    c.family = p->prefix.family;
+    c.bits = p->len;
+    memcpy(c.a, p->prefix.a, 16);
+    cidr_format(&c, buf, n);
+}
+
+static void addr_list(struct json *j, const char *key,
+                      const struct sh_addr *a, int n)
+{
+    char b[64];
+
+    if (n <= 0)
+        return;
+    json_arr_open(j, key);
+    for (int i = 0; i < n; i++) {
+        addr_format(&a[i], b, sizeof(b));
+        json_cstr(j, NULL, b);
+    }
+    json_arr_close(j);
+}
+
+static void ra_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_ra *r = &ev->u.ra;
+    char b[64];
+
+    json_obj_open(j, "ra");
+    json_u64(j, "cur_hop_limit", r->cur_hop_limit);
+    snprintf(b, sizeof(b), "%02x", r->flags);
+    json_cstr(j, "flags", b);
+    json_bool(j, "managed", (r->flags & 0x80) != 0);
+    json_bool(j, "other", (r->flags & 0x40) != 0);
+    json_u64(j, "router_lifetime", r->router_lifetime_s);
+    if (r->has_router_mac) {
+        mac_str(r->router_mac, b, sizeof(b));
+        json_cstr(j, "router_mac", b);
+    }
+    if (r->mtu)
+        json_u64(j, "mtu", r->mtu);
+    if (r->nprefix) {
+        json_arr_open(j, "prefixes");
+        for (int i = 0; i < r->nprefix && i < EV_PREFIX_MAX; i++) {
+            const struct ev_prefix *p = &r->prefix[i];
+
+            json_obj_open(j, NULL);
+            prefix_str(p, b, sizeof(b));
+            json_cstr(j, "prefix", b);
+            json_bool(j, "on_link", (p->flags & EVP_ONLINK) != 0);
+            json_bool(j, "autonomous", (p->flags & EVP_AUTONOMOUS) != 0);
+            snprintf(b, sizeof(b), "%02x", p->flags);
+            json_cstr(j, "flags", b);
+            json_u64(j, "valid_lifetime", p->valid_s);
+            json_u64(j, "preferred_lifetime", p->preferred_s);
+            json_obj_close(j);
+        }
+        json_arr_close(j);
+    }
+    addr_list(j, "dns_servers", r->rdnss, r->nrdnss < 2 ? r->nrdnss : 2);
+    if (ev->flags & EVF_MALFORMED)
+        json_bool(j, "malformed", 1);
+    json_obj_close(j);
+}
+
+static void dhcp6_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_dhcp6 *d = &ev->u.dhcp6;
+    const char *tn = dhcp6_type_name(d->msg_type);
+    char b[64];
+
+    json_obj_open(j, "dhcpv6");
+    json_u64(j, "msg_type", d->msg_type);
+    if (tn)
+        json_cstr(j, "type", tn);
+    json_u64(j, "id", d->xid);
+    put_s(j, "client_duid", ev, d->client_duid);
+    put_s(j, "server_duid", ev, d->server_duid);
+    if (d->has_client_mac) {
+        mac_str(d->client_mac, b, sizeof(b));
+        json_cstr(j, "client_mac", b);
+    }
+    if (d->naddr) {
+        json_arr_open(j, "addresses");
+        for (int i = 0; i < d->naddr && i < EV_PREFIX_MAX; i++) {
+            json_obj_open(j, NULL);
+            addr_format(&d->addr[i], b, sizeof(b));
+            json_cstr(j, "ip", b);
+            json_u64(j, "valid_lifetime", d->addr_valid_s[i]);
+            json_obj_close(j);
+        }
+        json_arr_close(j);
+    }
+    if (d->nprefix) {
+        json_arr_open(j, "prefixes");
+        for (int i = 0; i < d->nprefix && i < EV_PREFIX_MAX; i++) {
+            const struct ev_prefix *p = &d->prefix[i];
+
+            json_obj_open(j, NULL);
+            prefix_str(p, b, sizeof(b));
+            json_cstr(j, "prefix", b);
+            json_u64(j, "valid_lifetime", p->valid_s);
+            json_u64(j, "preferred_lifetime", p->preferred_s);
+            json_obj_close(j);
+        }
+        json_arr_close(j);
+    }
+    addr_list(j, "dns_servers", d->dns, d->ndns < 2 ? d->ndns : 2);
+    put_s(j, "fqdn", ev, d->fqdn);
+    if (ev->flags & EVF_MALFORMED)
+        json_bool(j, "malformed", 1);
+    json_obj_close(j);
+}
+
 static void flags_hex(struct json *j, const char *key, uint8_t f)
 {
     char b[8];
@@ -560,6 +679,8 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
             return 0;
         type = "flow";
         break;
+    case EV_RA: type = "ra"; break;
+    case EV_DHCP6: type = "dhcpv6"; break;
     default:
         return 0;
     }
@@ -571,6 +692,8 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
     case EV_DHCP: dhcp_obj(&j, ev); break;
     case EV_ARP: arp_obj(&j, ev); break;
     case EV_FLOW: flow_obj(&j, ev); break;
+    case EV_RA: ra_obj(&j, ev); break;
+    case EV_DHCP6: dhcp6_obj(&j, ev); break;
     }
     if (ev->flags & EVF_TRUNCATED)
         json_bool(&j, "truncated", 1);

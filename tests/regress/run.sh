@@ -5,7 +5,8 @@
 #     tests/gen/gen_decode.py together with the captures)
 #  2. metadata: on every bundled capture, spanhound's DNS names/rcodes, HTTP
 #     host+URI, TLS SNI/JA3/JA3S and QUIC SNI agree with tshark's
-#     (tests/regress/tshark_compare.py); skipped, and counted so, without tshark
+#     (tests/regress/tshark_compare.py); skipped, and counted so, without tshark;
+#     RA and DHCPv6 fields likewise (tests/regress/ipv6_compare.py)
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
@@ -124,6 +125,19 @@ else
     hs=$((hs + ${#beyond[@]}))
     echo "  tshark agreement: $hp captures agree, $hf disagree or failed, $hs skipped"
     record tshark "$hp" "$hf" "$hs" "$hnote"
+fi
+
+# ---- 2b. RA and DHCPv6 fields against tshark (and scapy for option 79) ------
+if ! command -v tshark >/dev/null 2>&1; then
+    echo "  skip  RA/DHCPv6 agreement: tshark is not installed"
+    record ipv6 0 0 2 "tshark not installed"
+else
+    out=$(/usr/bin/python3 tests/regress/ipv6_compare.py --spanhound "$BIN" \
+          pcaps/decode/ipv6-ra-dhcp6.pcap pcaps/tls/anyrun-sxn-asyncrat-9596cf60.pcap 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed 's/^/  /'
+    if [ $rc -eq 0 ]; then record ipv6 1 0 0
+    else echo "  FAIL  RA/DHCPv6 agreement (exit $rc)"; record ipv6 0 1 0 "ipv6_compare.py exit $rc"; fi
 fi
 
 # ---- 3. detections ----------------------------------------------------------
