@@ -179,6 +179,8 @@ update-golden:
 	@T=$$(mktemp -d) || exit 1; trap 'rm -rf "$$T"' EXIT; \
 	echo "  GEN     pcaps/decode/*.pcap + expected.txt (tests/gen/gen_decode.py)"; \
 	$(GEN_PY) tests/gen/gen_decode.py "$$T/decode" >"$$T/log" 2>&1 && \
+	echo "  GEN     pcaps/decode/ipv6-ra-dhcp6.pcap (tests/gen/gen_ipv6.py)" && \
+	$(GEN_PY) tests/gen/gen_ipv6.py "$$T/decode" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/detect/{dga,dns_tunnel}/*.pcap (tests/gen/gen_detect.py)" && \
 	$(GEN_PY) tests/gen/gen_detect.py "$$T/detect" >>"$$T/log" 2>&1 && \
 	echo "  GEN     pcaps/demo/office-dga.pcap (tests/gen/gen_demo.py)" && \

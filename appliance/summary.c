@@ -226,10 +226,12 @@ static void print_top(FILE *fp, const char *title, const struct name_table *t)
 void summary_print(const struct summary *s, FILE *fp)
 {
     fprintf(fp, "\n== spanhound summary ==\n");
-    fprintf(fp, "events: %llu dns, %llu http, %llu tls/quic, %llu dhcp, %llu arp/ndp, %llu flows\n",
+    fprintf(fp, "events: %llu dns, %llu http, %llu tls/quic, %llu dhcp, %llu dhcpv6, "
+            "%llu arp/ndp, %llu router advertisements, %llu flows\n",
             (unsigned long long)s->by_type[EV_DNS], (unsigned long long)s->by_type[EV_HTTP],
             (unsigned long long)s->by_type[EV_TLS], (unsigned long long)s->by_type[EV_DHCP],
-            (unsigned long long)s->by_type[EV_ARP], (unsigned long long)s->by_type[EV_FLOW]);
+            (unsigned long long)s->by_type[EV_DHCP6], (unsigned long long)s->by_type[EV_ARP],
+            (unsigned long long)s->by_type[EV_RA], (unsigned long long)s->by_type[EV_FLOW]);
     fprintf(fp, "dns: %llu queries, %llu answers (%llu NXDOMAIN, %llu SERVFAIL), %llu unanswered\n",
             (unsigned long long)s->dns_queries, (unsigned long long)s->dns_answers,
             (unsigned long long)s->dns_nx, (unsigned long long)s->dns_servfail,

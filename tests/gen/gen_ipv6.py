@@ -242,6 +242,13 @@ def main(outdir, corpus_dir=None):
         p.time = T0 + i * 0.01
     os.makedirs(outdir, exist_ok=True)
     wrpcap(os.path.join(outdir, "ipv6-ra-dhcp6.pcap"), pkts)
+    # the decode test's name check: one line in the directory's expected.txt
+    exp = os.path.join(outdir, "expected.txt")
+    line = "ipv6-ra-dhcp6.pcap\tq.ipv6-ra-dhcp6.example.net\n"
+    old = open(exp).read() if os.path.exists(exp) else ""
+    if line not in old:
+        with open(exp, "a") as f:
+            f.write(line)
     if corpus_dir:
         write_corpus(corpus_dir, pkts)
 
