@@ -1021,6 +1021,17 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
     if (!h || exempt(d, h))
         return;
     struct host_touched t = { 0 };
+    /* a blind resolver's lookups go to its shadow; creating the shadow may
+     * evict hosts, so h is pinned and re-found by index and generation */
+    struct host *shadow = NULL;
+    uint32_t hidx = host_index(d->hosts, h), hgen = h->gen;
+    if (blind(d, h, now)) {
+        host_watch(d->hosts, h, now + secs(d, P_RESOLVER_BLIND_WINDOW));
+        shadow = shadow_of(d, h, now);
+        h = host_at(d->hosts, hidx, hgen);
+        if (!h)
+            return;
+    }
     for (int i = 0; i < x->nq; i++) {
         const char *name = ev_s(ev, x->q[i].name);
         size_t len = x->q[i].name.len;
@@ -1030,7 +1041,7 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         }
         /* h relaying a client's lookup: the client's, already counted */
         struct relay *r = relay_of(d, h, name, len, now, secs(d, P_RELAY_WINDOW));
-        if (r && !(server_internal && r->n == 1 && r->idx[0] == host_index(d->hosts, h))) {
+        if (r && !(server_internal && r->n == 1 && r->idx[0] == hidx && r->gen[0] == hgen)) {
             r->relayed = 1;
             if (r->stable)
                 h->relay_us = now;         /* relaying for visible clients */
@@ -1038,8 +1049,8 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
             d->relayed++;
             continue;
         }
-        struct host *target = blind(d, h, now) ? shadow_of(d, h, now) : h;
-        tunnel_query(d->tun, d->hosts, target, name, len, x->q[i].type, &ev->dst, now, &d->p, &t);
+        tunnel_query(d->tun, d->hosts, shadow ? shadow : h, name, len, x->q[i].type, &ev->dst,
+                     now, &d->p, &t);
     }
     rescore_touched(d, &t, now);
 }
