@@ -130,6 +130,213 @@ CASES = [
 ]
 
 
+def forged_ack(lan, t, server, smac, yiaddr, chaddr, dns=None, hostname=None, xid=0x7abc):
+    opts = [("server_id", server), ("lease_time", 86400), ("subnet_mask", "255.255.255.0"),
+            ("router", GW)]
+    if dns:
+        opts.append(("name_server", dns))
+    if hostname:
+        opts.append(("hostname", hostname.encode()))
+    lan.dhcp(t, 2, "ack", xid, chaddr, smac, G.BCAST, server, "255.255.255.255", opts,
+             yiaddr=yiaddr)
+
+
+def case_announced_resolver_exempts_bot():
+    """One forged ACK from the configured DHCP server's IP (sent from I's own
+    NIC: ack_server() trusts configured servers by IP only) names I as the
+    DNS server (option 6): blind(I) holds for a day, I's lookups go to a
+    shadow, and its DGA burst yields a `resolver` notice, never a verdict."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 505)
+    forged_ack(lan, 30.0, GW, lan.mac(INFECTED), "10.40.0.201", "02:aa:00:00:00:01",
+               dns=INFECTED)
+    t = 60.0
+    for name in dga_names(5005, 24):      # straight to an external resolver
+        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
+        t += 5.0
+    return lan, {
+        "forges": "I sends ONE DHCP ACK with the configured server's IP (10.40.0.1) from its own "
+                  "MAC, for an unused address, option 6 = I; then runs a 24-name DGA burst",
+        "outcome": "I flagged (a DHCP option does not exempt a host)",
+        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % GW,
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected()},
+        "records_forbidden": [{"event_type": "resolver"}],
+    }
+
+
+def case_rogue_dhcp_server_earns_trust():
+    """No configuration.  I makes its own rogue server (10.40.0.250, I's MAC)
+    trusted: 3 ACKs to phantom clients (random chaddr), then one frame
+    from each phantom IP with that chaddr as Ethernet source: confirm_lease
+    counts 3 'clients'.  The now trusted rogue then names I as DNS server."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 506)
+    rogue, imac = "10.40.0.250", lan.mac(INFECTED)
+    for k in range(3):
+        ph, pm = "10.40.0.%d" % (210 + k), "02:aa:00:00:01:%02x" % k
+        forged_ack(lan, 20.0 + k, rogue, imac, ph, pm, xid=0x7b00 + k)
+        # any packet that yields an event at once (a DNS query does; a flow
+        # is only reported when it ends)
+        lan.dns_query(20.5 + k, ph, EXT_DNS, "time.example.org", smac=pm, dmac=ROUTER_MAC)
+    forged_ack(lan, 30.0, rogue, imac, "10.40.0.213", "02:aa:00:00:01:09", dns=INFECTED,
+               xid=0x7b10)
+    t = 60.0
+    for name in dga_names(5006, 24):      # straight to an external resolver
+        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
+        t += 5.0
+    return lan, {
+        "forges": "I (no config) sends 3 ACKs from a rogue server address for phantom clients, "
+                  "one frame from each phantom with its chaddr (the rogue is now 'trusted'), "
+                  "then an ACK naming I as DNS server; then a DGA burst",
+        "outcome": "I flagged; the rogue server never trusted",
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected()},
+        "records_forbidden": [{"event_type": "resolver"}],
+    }
+
+
+def case_flagged_host_rebound_to_victim_mac():
+    """X (an unused address, random MAC R) is flagged.  After 15 min of
+    silence one ARP reply (sent from A's own NIC, ARP sender hw = V's MAC)
+    re-binds X to V's MAC (ARP claim, trusted).  A phantom then fails on 4
+    of X's names: share() gives X dga_shared_names -> 'updated' verdict
+    for X carrying V's MAC, mac_status trusted."""
+    lan = Lan()
+    std_office(lan, {VICTIM: "CEO-LAPTOP", ATTACKER: "WS-66"})
+    browse(lan, list(BENIGN_HOSTS) + [VICTIM, ATTACKER], 2.0, 1300.0, 507, gap=(10.0, 20.0))
+    x, r = "10.40.0.99", "02:aa:bb:00:00:99"
+    names = dga_names(5007, 12)
+    burst(lan, 60.0, x, names, smac=r)
+    vmac, amac = lan.mac(VICTIM), lan.mac(ATTACKER)
+    # X silent since ~115 s; at 1100 s one ARP reply: sender X / V's MAC
+    lan.add(1100.0, G.Ether(src=amac, dst=ROUTER_MAC) /
+            G.ARP(op=2, hwsrc=vmac, psrc=x, hwdst=ROUTER_MAC, pdst=GW))
+    burst(lan, 1110.0, "10.40.0.98", names[:4], smac="02:aa:bb:00:00:98")
+    return lan, {
+        "forges": "X (unused IP, random MAC) runs a DGA burst and is flagged; 15 min later A "
+                  "sends one ARP reply from its own NIC claiming X for V's MAC; a phantom then "
+                  "fails on 4 of X's names",
+        "outcome": "no host record other than V's ever carries V's MAC",
+        "records_forbidden": [{"event_type": "host", "host.mac": lan.mac(VICTIM),
+                               "host.ip": {"$ne": VICTIM}}],
+    }
+
+
+def case_dga_window_eviction_flood():
+    """hosts.capacity 4096 -> dgahost keeps max(1024, cap/4) = 1024 windows
+    (LRU).  Between every 4 of I's failures, 1100 phantom hosts fail once
+    each (forged query + answer, word-like names): I's window is evicted,
+    its count never reaches nx_min_names; nothing in sensor_health says so."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 508)
+    names = dga_names(5008, 24)
+    phantoms = ["10.41.%d.%d" % (k // 220, 10 + k % 220) for k in range(1100)]
+    t = 60.0
+    for i, name in enumerate(names):
+        lan.resolve(t, INFECTED, name, rcode=3)
+        t += 2.0
+        if i % 4 == 3:
+            for k, ph in enumerate(phantoms):
+                pm = "02:ee:%02x:%02x:00:01" % (k >> 8, k & 255)
+                lan.lookup(t + k * 0.0015, ph, "192.0.2.99", "meadow%dgarden.org" % k,
+                           rcode=3, smac=pm)
+            t += 1100 * 0.0015 + 1.0
+    return lan, {
+        "forges": "1100 phantom sources (10.41/16, random MACs) each fail one word-like name "
+                  "after every 4 of I's 24 DGA failures (~13k forged packets)",
+        "outcome": "I flagged (or at least a sensor_health record saying detector state was lost)",
+        "config": "hosts: { capacity = 4096; };\n",
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected()},
+    }
+
+
+def case_ipv6_prefix_bucket_drain():
+    """On a one-/64 IPv6 LAN the per-/64 creation bucket (256 + 1/s) is the
+    whole segment's.  I sends 300 DNS queries from random addresses of the
+    /64 (its own MAC), then 2 new ones per second (100/s while it runs its
+    burst: a token never survives long enough for its own address); its DGA burst comes from
+    a fresh temporary address, which is never created."""
+    pfx = "fd00:db8:1:"
+    lan = Lan()
+    router_ll = "fe80::1"
+    lan.on_segment(router_ll, ROUTER_MAC)
+    resolver, upstream = pfx + ":53", "2001:db8:53::53"
+    infected, temp = pfx + ":15", pfx + ":9c41:77e2:1a0b:5d3f"
+    benign = [pfx + ":21", pfx + ":22"]
+    for ip in [resolver, infected] + benign:
+        lan.on_segment(ip)
+    lan.on_segment(temp, lan.mac(infected))          # I's temporary address, same NIC
+    lan.ra(0.5, router_ll, ROUTER_MAC, pfx + ":")
+    for i, ip in enumerate([resolver, infected] + benign):
+        lan.ndp_join(1.0 + 0.5 * i, ip)
+    browse(lan, benign + [infected], 6.0, 300.0, 509, resolver=resolver, upstream=upstream)
+    r = random.Random(5009)
+    imac = lan.mac(infected)
+    def syn(t):
+        src = "fd00:db8:1:0:%x:%x:%x:%x" % tuple(r.getrandbits(16) for _ in range(4))
+        # a DNS query: an event per packet (a TCP SYN's flow is reported only when it ends)
+        lan.dns_query(t, src, upstream, "www.wikipedia.org", "AAAA", smac=imac, dmac=ROUTER_MAC)
+    for k in range(300):
+        syn(20.0 + k * 0.01)
+    t = 24.0
+    while t < 300.0:                    # 2/s, and 100/s around its own lookups
+        syn(t)
+        t += 0.01 if 45.0 <= t < 190.0 else 0.5
+    lan.ndp_join(50.0, temp)
+    t = 60.0
+    for name in dga_names(5009, 24):
+        lan.resolve(t, temp, name, rcode=3, qtype="AAAA", resolver=resolver, upstream=upstream)
+        t += 5.0
+    return lan, {
+        "forges": "I drains the /64's host-creation bucket (300 spoofed sources, then 2/s; 100/s "
+                  "during its burst), then "
+                  "runs a DGA burst from a fresh temporary address of the same /64",
+        "outcome": "the temporary address flagged",
+        "flagged": [temp],
+        "hosts": {temp: host_infected()},
+    }
+
+
+def case_evidence_pool_exhaustion():
+    """The evidence pool has hosts.capacity slots and a slot is freed only
+    when its host leaves the table (idle_timeout, default a day).  128
+    phantoms each fail the same 6 algorithmic names (2 evidences each):
+    the pool is full, and the real bot's burst afterwards raises nothing."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 400.0, 510)
+    shared = dga_names(5010, 6)
+    t = 20.0
+    for k in range(128):
+        ph, pm = "10.42.0.%d" % (2 + k), "02:dd:00:00:%02x:01" % k
+        for j, name in enumerate(shared):
+            lan.lookup(t + j * 0.05, ph, "192.0.2.99", name, rcode=3, smac=pm)
+        t += 0.4
+    burst(lan, 120.0, INFECTED, dga_names(5011, 24))
+    return lan, {
+        "forges": "128 phantom sources (10.42.0/24, random MACs) each fail the same 6 "
+                  "algorithmic names (~1.5k forged packets); hosts.capacity = 256",
+        "outcome": "I flagged after its 24-name burst",
+        "config": "hosts: { capacity = 256; };\n",
+        "hosts": {INFECTED: host_infected()},
+    }
+
+
+CASES += [
+    ("announced_resolver_exempts_bot", case_announced_resolver_exempts_bot),
+    ("rogue_dhcp_server_earns_trust", case_rogue_dhcp_server_earns_trust),
+    ("flagged_host_rebound_to_victim_mac", case_flagged_host_rebound_to_victim_mac),
+    ("dga_window_eviction_flood", case_dga_window_eviction_flood),
+    ("ipv6_prefix_bucket_drain", case_ipv6_prefix_bucket_drain),
+    ("evidence_pool_exhaustion", case_evidence_pool_exhaustion),
+]
+
+
 def main(outdir):
     only = sys.argv[2:]
     for name, fn in CASES:

@@ -8,6 +8,7 @@ CHECK="$DIR/../regress/attacks/check.py"
 T=${KEEP:-$(mktemp -d)}
 for case_json in "$DIR"/cases/*/case.json; do
     d=$(dirname "$case_json"); name=$(basename "$d")
+    rm -f "$T/$name.eve"   # --eve appends
     args=(-r "$d/capture.pcap" --eve "$T/$name.eve")
     [ -f "$d/case.conf" ] && args+=(-c "$d/case.conf")
     timeout 300 "$BIN" "${args[@]}" >"$T/$name.out" 2>"$T/$name.err" || { echo "  FAIL $name: exit $?"; continue; }
