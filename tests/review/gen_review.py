@@ -327,6 +327,46 @@ def case_evidence_pool_exhaustion():
     }
 
 
+def case_mac_flood_unroutes_router():
+    """host_mac_view() returns TRUSTED when the binding's MAC has no entry in
+    the MAC table.  The MAC table holds hosts.capacity entries (LRU) and any
+    frame to an external address creates one for its destination MAC
+    (host_note_next_hop), without the per-prefix limit.  A flood of 1100
+    frames to random next-hop MACs just before a routed host's verdict
+    evicts the router's entry: the verdict names the ROUTER's MAC, trusted."""
+    lan = Lan()
+    office_hosts = {"10.40.0.21": "WS-21", "10.40.0.22": "WS-22", "10.40.0.23": "WS-23"}
+    G.office(lan, office_hosts)
+    routed = ["10.9.1.%d" % i for i in range(10, 16)]
+    infected = "10.9.1.13"
+    r = random.Random(107)
+    t = 2.0
+    for k in range(28):
+        c = list(office_hosts)[k % 3]
+        lan.tls(t, c, "198.51.100.%d" % (40 + k % 14), "www.wikipedia.org")
+        t += r.uniform(3.0, 8.0)
+    browse(lan, list(office_hosts), 3.0, 320.0, 207)
+    browse(lan, routed, 4.0, 320.0, 307, gap=(3.0, 7.0), tls_every=None)
+    burst(lan, 60.0, infected, dga_names(1007, 24))
+    fr = random.Random(5012)
+    amac = lan.mac("10.40.0.21")                   # any host; its own IP and MAC
+    for k in range(1100):
+        dmac = "02:%02x:%02x:%02x:%02x:%02x" % tuple(fr.randrange(256) for _ in range(5))
+        # a DNS query: an event per packet (a UDP flow is reported only when it ends)
+        lan.dns_query(114.0 + k * 0.0008, "10.40.0.21", "203.0.113.%d" % (1 + k % 200),
+                      "www.wikipedia.org", smac=amac, dmac=dmac)
+    return lan, {
+        "forges": "router_mac_host with hosts.capacity 1024, plus 1100 DNS queries from an office "
+                  "host to external addresses, each to a random destination MAC, in the second "
+                  "before 10.9.1.13's burst crosses the threshold",
+        "outcome": "10.9.1.13 flagged with mac_status routed and mac null (never the router's MAC)",
+        "config": "hosts: { capacity = 1024; };\n",
+        "flagged": [infected],
+        "hosts": {infected: host_infected(None, "routed")},
+        "records_forbidden": [{"event_type": "host", "host.mac": ROUTER_MAC}],
+    }
+
+
 CASES += [
     ("announced_resolver_exempts_bot", case_announced_resolver_exempts_bot),
     ("rogue_dhcp_server_earns_trust", case_rogue_dhcp_server_earns_trust),
@@ -334,6 +374,7 @@ CASES += [
     ("dga_window_eviction_flood", case_dga_window_eviction_flood),
     ("ipv6_prefix_bucket_drain", case_ipv6_prefix_bucket_drain),
     ("evidence_pool_exhaustion", case_evidence_pool_exhaustion),
+    ("mac_flood_unroutes_router", case_mac_flood_unroutes_router),
 ]
 
 
