@@ -367,6 +367,73 @@ def case_mac_flood_unroutes_router():
     }
 
 
+def case_tunnel_zone_made_prevalent():
+    """Local prevalence counts hashed host IPs (saturating at 16 = 'everyone')
+    of hosts with a stable binding; an ARP claim makes a binding stable at
+    once.  16 phantoms (each claimed by one ARP reply from I's NIC) resolve
+    a name of I's tunnel zone once; one more lookup a day later: the zone is
+    'locally prevalent' and I's tunnel confidence is multiplied by 0.25.
+    Tunnel evidence never marks its zone suspect (only dga_resolved does)."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    zone = "tlmx-sync.biz"
+    imac = lan.mac(INFECTED)
+    for k in range(16):
+        ph, pm = "10.40.0.%d" % (150 + k), "02:cc:00:00:00:%02x" % k
+        lan.on_segment(ph, pm)           # answers to it are addressed to pm
+        lan.add(10.0 + k, G.Ether(src=imac, dst=ROUTER_MAC) /
+                G.ARP(op=2, hwsrc=pm, psrc=ph, hwdst=ROUTER_MAC, pdst=GW))
+        lan.lookup(10.5 + k, ph, "192.0.2.99", "cdn.%s" % zone, rcode=0,
+                   answers=[("A", "203.0.113.77")], smac=pm)
+    day = 86400.0
+    lan.add(day + 15.0, G.Ether(src=imac, dst=ROUTER_MAC) /
+            G.ARP(op=2, hwsrc="02:cc:00:00:00:00", psrc="10.40.0.150", hwdst=ROUTER_MAC, pdst=GW))
+    lan.lookup(day + 20.0, "10.40.0.150", "192.0.2.99", "cdn.%s" % zone, rcode=0,
+               answers=[("A", "203.0.113.77")], smac="02:cc:00:00:00:00")
+    office_day = G.office
+    office_day(lan, {INFECTED: "WS-17"}, t=day + 25.0)       # I renews its lease
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], day + 10.0, day + 700.0, 511)
+    r = random.Random(5013)
+    t = day + 60.0
+    for i in range(150):                 # 150 distinct 40-char encoded TXT names in 10 min
+        name = "%s.%s" % (G.b32_label(r, 40), zone)
+        sp, q = lan.dns_query(t, INFECTED, RESOLVER, name, "TXT")
+        lan.dns_answer(t + 0.03, RESOLVER, INFECTED, name, "TXT", sp, q, rcode=0,
+                       answers=[("TXT", G.b32_label(r, 24))])
+        t += 4.0
+    return lan, {
+        "forges": "16 phantom addresses, each bound by one ARP reply sent from I's NIC, resolve "
+                  "cdn.tlmx-sync.biz once (forged query+answer); one more lookup a day later; "
+                  "then I tunnels 150 distinct 40-char TXT names to tlmx-sync.biz in 10 min",
+        "outcome": "I flagged with dns_tunnel",
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected(kinds=("dns_tunnel",))},
+    }
+
+
+def case_control_tunnel_zone_not_prevalent():
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    zone = "tlmx-sync.biz"
+    day = 86400.0
+    G.office(lan, {INFECTED: "WS-17"}, t=day + 5.0)
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], day + 10.0, day + 700.0, 511)
+    r = random.Random(5013)
+    t = day + 60.0
+    for i in range(150):
+        name = "%s.%s" % (G.b32_label(r, 40), zone)
+        sp, q = lan.dns_query(t, INFECTED, RESOLVER, name, "TXT")
+        lan.dns_answer(t + 0.03, RESOLVER, INFECTED, name, "TXT", sp, q, rcode=0,
+                       answers=[("TXT", G.b32_label(r, 24))])
+        t += 4.0
+    return lan, {
+        "forges": "control for tunnel_zone_made_prevalent: the same tunnel, no phantoms",
+        "outcome": "I flagged with dns_tunnel",
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected(kinds=("dns_tunnel",))},
+    }
+
+
 CASES += [
     ("announced_resolver_exempts_bot", case_announced_resolver_exempts_bot),
     ("rogue_dhcp_server_earns_trust", case_rogue_dhcp_server_earns_trust),
@@ -375,6 +442,8 @@ CASES += [
     ("ipv6_prefix_bucket_drain", case_ipv6_prefix_bucket_drain),
     ("evidence_pool_exhaustion", case_evidence_pool_exhaustion),
     ("mac_flood_unroutes_router", case_mac_flood_unroutes_router),
+    ("tunnel_zone_made_prevalent", case_tunnel_zone_made_prevalent),
+    ("control_tunnel_zone_not_prevalent", case_control_tunnel_zone_not_prevalent),
 ]
 
 
