@@ -434,7 +434,59 @@ def case_control_tunnel_zone_not_prevalent():
     }
 
 
+def case_relay_null_client_escape_internal():
+    """As relay_null_client_escape, but I uses the office resolver (both legs
+    mirrored): the resolver's upstream answer is credited to I, and
+    credit_relayed(I) -- I 'relaying for nobody' -- swallows it."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 512)
+    t = 60.0
+    for name in dga_names(5014, 24):
+        lan.dns_query(t, "10.40.0.21", INFECTED, name, smac="02:aa:bb:cc:dd:01",
+                      dmac=lan.mac(INFECTED))
+        lan.resolve(t + 0.2, INFECTED, name, rcode=3)
+        t += 5.0
+    return lan, {
+        "forges": "I precedes each of its 24 DGA lookups through the office resolver with one "
+                  "forged query for the same name to itself (10.40.0.21's IP, random MAC)",
+        "outcome": "I flagged",
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected()},
+    }
+
+
+WORDS_A = ["oak", "river", "maple", "stone", "sunny", "harbor", "meadow", "willow", "cedar", "silver",
+           "golden", "quiet", "little", "old", "green"]
+WORDS_B = ["pottery", "bakery", "garden", "choir", "cycling", "quilting", "bookshop", "kennel",
+           "farmstand", "tailor"]
+
+
+def case_wordlike_volume_standalone():
+    """docs: word-like failures 'raise a weaker evidence (never standalone)'.
+    Code (dgahost.c:293): 0.45 + 0.25 + 0.15 = 0.85 >= standalone 0.8.  A web
+    page or HTML mail with 30 links to dead hobby sites makes its reader's
+    host flagged, with its own MAC, on one source."""
+    lan = Lan()
+    std_office(lan, {VICTIM: "CEO-LAPTOP"})
+    browse(lan, list(BENIGN_HOSTS) + [VICTIM], 2.0, 300.0, 513)
+    names = ["%s%s%s.com" % (a, b, "club" if i % 2 else "news")
+             for i, (a, b) in enumerate(zip(WORDS_A * 2, WORDS_B * 3))][:30]
+    t = 60.0
+    for name in names:
+        lan.resolve(t, VICTIM, name, rcode=3)
+        t += 1.5
+    return lan, {
+        "forges": "nothing on the LAN: V opens a page that references 30 dead hobby-site domains "
+                  "(compound English words) within 45 s",
+        "outcome": "V not flagged (word-like failures are 'never standalone')",
+        "never_flagged": [VICTIM],
+    }
+
+
 CASES += [
+    ("wordlike_volume_standalone", case_wordlike_volume_standalone),
+    ("relay_null_client_escape_internal", case_relay_null_client_escape_internal),
     ("announced_resolver_exempts_bot", case_announced_resolver_exempts_bot),
     ("rogue_dhcp_server_earns_trust", case_rogue_dhcp_server_earns_trust),
     ("flagged_host_rebound_to_victim_mac", case_flagged_host_rebound_to_victim_mac),
