@@ -58,14 +58,29 @@ def build(path, names, resolve_last, gap):
     net.write(path)
 
 
-def verdicts(spanhound, pcap):
-    out = subprocess.run([spanhound, "-r", pcap, "--eve", "-"], capture_output=True, check=True).stdout
-    state = {}
+def host_states(spanhound, pcap, config=None):
+    """Last EVE host record of every host: ip -> (verdict, sorted evidence
+    kinds, score), and the set of hosts ever flagged."""
+    cmd = [spanhound, "-r", pcap, "--eve", "-"]
+    if config:
+        cmd += ["-c", config]
+    out = subprocess.run(cmd, capture_output=True, check=True).stdout
+    state, ever = {}, set()
     for line in out.decode().splitlines():
         e = json.loads(line)
         if e.get("event_type") == "host":
-            state[e["host"]["ip"]] = e["host"]["verdict"]
-    return {ip for ip, v in state.items() if v == "infected"}
+            h = e["host"]
+            kinds = sorted({ev["kind"] for ev in h.get("evidence", [])})
+            state[h["ip"]] = (h["verdict"], kinds, h.get("score", 0.0))
+            if h["verdict"] == "infected":
+                ever.add(h["ip"])
+    return state, ever
+
+
+def verdicts(spanhound, pcap, config=None):
+    """Hosts whose last verdict is 'infected'."""
+    state, _ = host_states(spanhound, pcap, config)
+    return {ip for ip, v in state.items() if v[0] == "infected"}
 
 
 def main():
