@@ -940,8 +940,8 @@ static int load_popular(struct dga_model *m, const char *path, char *err, size_t
         return -1;
     l.crlf_ok = 1;
     /* count lines to size the table (upper bound) */
-    for (size_t i = 0; i < l.len; i++)
-        nlines += l.buf[i] == '\n';
+    for (const char *q = l.buf; (q = memchr(q, '\n', l.len - (size_t)(q - l.buf))) != NULL; q++)
+        nlines++;
     nlines++;
     for (m->pop_mask = 1; m->pop_mask < 2 * nlines; m->pop_mask <<= 1)
         ;
@@ -973,14 +973,17 @@ static int load_popular(struct dga_model *m, const char *path, char *err, size_t
             set_err(err, errlen, "%s:%d: not a lowercase registrable domain", path, l.lineno);
             goto fail;
         }
-        if (pop_contains(m, s, n)) {
-            set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
-            goto fail;
+        /* one probe: a repeat is an error, else the empty slot is ours */
+        i = (size_t)name_hash(m, s, n) & m->pop_mask;
+        for (; m->pop_slot[i] != 0; i = (i + 1) & m->pop_mask) {
+            const char *e = l.buf + m->pop_slot[i] - 1;
+
+            if (strncmp(e, s, n) == 0 && e[n] == '\0') {
+                set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
+                goto fail;
+            }
         }
         memmove(w, s, n + 1);               /* w <= s: in place */
-        i = (size_t)name_hash(m, w, n) & m->pop_mask;
-        while (m->pop_slot[i] != 0)
-            i = (i + 1) & m->pop_mask;
         m->pop_slot[i] = (uint32_t)(w - l.buf) + 1;
         m->npop++;
         w += n + 1;
