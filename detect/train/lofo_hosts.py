@@ -159,7 +159,10 @@ def wordlist_names(n, benign_regdomains, parts_of, seed=WORDLIST_SEED):
 
 def run_one(spec):
     """Build one capture and run spanhound on it.  spec: (kind, key, size,
-    resolve, index, names, model_key).  Returns spec[:5] + results."""
+    resolve, index, names, model key, spanhound, models dir, temp dir).
+    Returns (kind, key, size, resolve, index, flagged at the end, flagged
+    ever, evidence kinds of the walking host, its score, other hosts
+    flagged)."""
     kind, key, size, resolve, idx, names, model, spanhound, models, tmp = spec
     pcap = os.path.join(tmp, "%s-%s-%d-%d-%d.pcap" % (kind, key, size, resolve, idx))
     E.build(pcap, names, resolve, 5.0)
