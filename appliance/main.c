@@ -29,6 +29,7 @@
 #include "../capture/source.h"
 #include "../config/config.h"
 #include "../detect/detect.h"
+#include "../detect/dga.h"
 #include "../detect/params.h"
 #include "../feeds/eve.h"
 #include "summary.h"
@@ -464,6 +465,9 @@ int main(int argc, char **argv)
             return 0;
         }
     }
+    /* detect_create() loads the DGA model with dga_model_load(data_dir):
+     * the popularity list reaches it this way */
+    dga_set_popularity_list(a->cfg.popularity_list);   /* fits: < CFG_STR_MAX */
     if (score_path)
         return score_names(&a->cfg, score_path);
     if (sc.nfiles && iface) {

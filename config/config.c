@@ -127,6 +127,9 @@ static const struct cfg_row rows[] = {
          "DNS names never raising evidence ('*.example.com' = the zone)"),
     STR("detect.data_dir", data_dir, SH_DATADIR,
         "directory of the DGA model and popularity list"),
+    STR("detect.popularity_list", popularity_list, "",
+        "popular registrable domains: one per line, or Tranco's rank,domain CSV "
+        "('' = popular.txt in data_dir)"),
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -358,8 +361,10 @@ static int load_params(struct loader *L, const config_setting_t *g)
         const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         const char *name = config_setting_name(s);
         double v;
-        if (strcmp(name, "data_dir") == 0) {
-            if (load_leaf(L, s, "detect.data_dir") < 0)
+        if (strcmp(name, "data_dir") == 0 || strcmp(name, "popularity_list") == 0) {
+            char path[64];
+            snprintf(path, sizeof(path), "detect.%s", name);
+            if (load_leaf(L, s, path) < 0)
                 return -1;
             continue;
         }
@@ -522,7 +527,7 @@ void config_print(const struct sh_config *c, FILE *fp,
                 comps[nc - 1]);
         print_value(c, r, fp);
         fprintf(fp, ";\n");
-        if (strcmp(r->path, "detect.data_dir") == 0) {
+        if (strcmp(r->path, "detect.popularity_list") == 0) {   /* last detect row */
             if (detect_params)
                 detect_params(ctx, fp, depth * 2);
             else

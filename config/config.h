@@ -76,6 +76,7 @@ struct sh_config {
     struct cidr_set allow_nets;
     struct cfg_names allow_names;
     char data_dir[CFG_STR_MAX];
+    char popularity_list[CFG_STR_MAX];   /* "" = data_dir/popular.txt */
     int n_params;
     struct cfg_param params[CFG_PARAMS_MAX];
 };

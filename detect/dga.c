@@ -188,6 +188,7 @@ struct lines {
     char *buf;
     size_t len, off;
     int lineno;
+    int crlf_ok;          /* popularity list only: a CR before LF is dropped */
     const char *path;
 };
 
@@ -233,6 +234,8 @@ static char *next_line(struct lines *l, int *bad, char *err, size_t errlen)
         l->off += n + (nl ? 1 : 0);
         l->lineno++;
         s[n] = '\0';
+        if (l->crlf_ok && n > 0 && s[n - 1] == '\r')
+            s[--n] = '\0';
         if (memchr(s, '\r', n) || strlen(s) != n) {
             set_err(err, errlen, "%s:%d: carriage return or NUL byte in line", l->path, l->lineno);
             *bad = 1;
@@ -892,18 +895,53 @@ static int pop_contains(const struct dga_model *m, const char *s, size_t n)
     return 0;
 }
 
+/* A popularity-list entry: a lowercase DNS name of two or more labels
+ * (a-z 0-9 - _), no empty label, at most DOMAIN_NAME_MAX chars. */
+static int popular_name_ok(const char *s, size_t n)
+{
+    size_t i, lab = 0;
+    int dots = 0;
+
+    if (n == 0 || n > DOMAIN_NAME_MAX)
+        return 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '.') {
+            if (lab == 0 || i == n - 1)
+                return 0;
+            dots++;
+            lab = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+            if (++lab > DOMAIN_LABEL_MAX)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return dots > 0;
+}
+
+/*
+ * The popularity list: one entry per line, either a domain or Tranco's
+ * "rank,domain" CSV (top-1m.csv as downloaded; a "rank,domain" header on
+ * line 1 is skipped; CRLF line ends are accepted).  The names are packed
+ * at the front of the file buffer, which becomes pop_blob; the set is an
+ * open-addressing table of at least twice the line count (load <= 1/2).
+ */
 static int load_popular(struct dga_model *m, const char *path, char *err, size_t errlen)
 {
     struct lines l;
-    char *s;
+    char *s, *w;
     int bad = 0;
     size_t nlines = 0;
 
     if (lines_open(&l, path, err, errlen) != 0)
         return -1;
+    l.crlf_ok = 1;
     /* count lines to size the table (upper bound) */
-    for (size_t i = 0; i < l.len; i++)
-        nlines += l.buf[i] == '\n';
+    for (const char *q = l.buf; (q = memchr(q, '\n', l.len - (size_t)(q - l.buf))) != NULL; q++)
+        nlines++;
     nlines++;
     for (m->pop_mask = 1; m->pop_mask < 2 * nlines; m->pop_mask <<= 1)
         ;
@@ -913,38 +951,51 @@ static int load_popular(struct dga_model *m, const char *path, char *err, size_t
         set_err(err, errlen, "%s: out of memory", path);
         goto fail;
     }
-    m->pop_blob = l.buf;                    /* lines are NUL-terminated in place */
+    m->pop_blob = l.buf;
+    w = l.buf;                              /* names are packed here */
     while ((s = next_line(&l, &bad, err, errlen)) != NULL) {
-        size_t n = strlen(s), i;
-        int dots = 0;
+        char *comma = strchr(s, ',');
+        size_t n, i;
 
-        for (i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-
-            if (c == '.') {
-                if (i == 0 || s[i - 1] == '.' || i == n - 1)
-                    break;
-                dots++;
-            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
-                break;
+        if (comma) {
+            if (l.lineno == 1 && strcmp(s, "rank,domain") == 0)
+                continue;
+            for (i = 0; s + i < comma && s[i] >= '0' && s[i] <= '9'; i++)
+                ;
+            if (i == 0 || s + i != comma || strchr(comma + 1, ',')) {
+                set_err(err, errlen, "%s:%d: expected 'domain' or 'rank,domain'", path, l.lineno);
+                goto fail;
             }
+            s = comma + 1;
         }
-        if (i != n || dots == 0 || n > DOMAIN_NAME_MAX) {
+        n = strlen(s);
+        if (!popular_name_ok(s, n)) {
             set_err(err, errlen, "%s:%d: not a lowercase registrable domain", path, l.lineno);
             goto fail;
         }
-        if (pop_contains(m, s, n)) {
-            set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
-            goto fail;
-        }
+        /* one probe: a repeat is an error, else the empty slot is ours */
         i = (size_t)name_hash(m, s, n) & m->pop_mask;
-        while (m->pop_slot[i] != 0)
-            i = (i + 1) & m->pop_mask;
-        m->pop_slot[i] = (uint32_t)(s - l.buf) + 1;
+        for (; m->pop_slot[i] != 0; i = (i + 1) & m->pop_mask) {
+            const char *e = l.buf + m->pop_slot[i] - 1;
+
+            if (strncmp(e, s, n) == 0 && e[n] == '\0') {
+                set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
+                goto fail;
+            }
+        }
+        memmove(w, s, n + 1);               /* w <= s: in place */
+        m->pop_slot[i] = (uint32_t)(w - l.buf) + 1;
         m->npop++;
+        w += n + 1;
     }
     if (bad)
         goto fail;
+    if (w > l.buf) {                        /* give back the rest of the file */
+        char *shrunk = realloc(l.buf, (size_t)(w - l.buf));
+
+        if (shrunk)
+            m->pop_blob = shrunk;
+    }
     return 0;
 fail:
     m->pop_blob = NULL;
@@ -1003,8 +1054,21 @@ struct dga_model *dga_model_load_files(const struct dga_files *f, const struct d
     return m;
 }
 
-struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
-                                 char *err, size_t errlen)
+/* The appliance's detect.popularity_list (see dga_set_popularity_list). */
+static char g_popular_path[4096];
+
+int dga_set_popularity_list(const char *path)
+{
+    if (!path)
+        path = "";
+    if (strlen(path) >= sizeof(g_popular_path))
+        return -1;
+    snprintf(g_popular_path, sizeof(g_popular_path), "%s", path);
+    return 0;
+}
+
+struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
+                                       const struct domain_ctx *d, char *err, size_t errlen)
 {
     char p[4][4096];
     static const char *const names[4] = {"dga_model.txt", "dga_ngram.txt", "words.txt", "popular.txt"};
@@ -1025,8 +1089,14 @@ struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d
     f.model = p[0];
     f.ngram = p[1];
     f.words = p[2];
-    f.popular = p[3];
+    f.popular = popular && *popular ? popular : p[3];
     return dga_model_load_files(&f, d, err, errlen);
+}
+
+struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
+                                 char *err, size_t errlen)
+{
+    return dga_model_load_paths(datadir, g_popular_path, d, err, errlen);
 }
 
 double dga_default_threshold(const struct dga_model *m)

@@ -18,12 +18,15 @@
  * score is one input to that.  IDN labels (xn--...) are not scored
  * lexically (score 0).
  *
- * Files, all in the data directory (strict loaders: any bad line is an error
+ * Files, in the data directory (strict loaders: any bad line is an error
  * reported as "file:line: reason"):
  *   dga_model.txt  boosted trees, decision threshold
  *   dga_ngram.txt  benign character trigram counts and TLD counts
  *   words.txt      dictionary words with a rarity class
- *   popular.txt    popular registrable domains, one per line
+ *   popular.txt    popular registrable domains, one per line, or Tranco's
+ *                  "rank,domain" CSV (a top-1m.csv as downloaded); it may
+ *                  live elsewhere (dga_model_load_paths, the appliance's
+ *                  detect.popularity_list)
  * detect/data/README.md documents formats and sources.
  *
  * Thread safety: a loaded model is immutable; dga_score() is pure (no
@@ -68,11 +71,25 @@ enum dga_feature {
 /* Name of feature i as it appears in dga_model.txt, NULL if out of range. */
 const char *dga_feature_name(int i);
 
-/* Load the model from datadir (dga_model.txt, dga_ngram.txt, words.txt,
- * popular.txt).  Borrows d: it must outlive the model.  Returns a model
- * owned by the caller, or NULL with "file:line: reason" in err. */
+/* Load the model from datadir (dga_model.txt, dga_ngram.txt, words.txt)
+ * and the popularity list from the file `popular` (NULL or "" =
+ * datadir/popular.txt).  Borrows d: it must outlive the model.  Returns a
+ * model owned by the caller, or NULL with "file:line: reason" in err. */
+struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
+                                       const struct domain_ctx *d, char *err, size_t errlen);
+
+/* Same, with the popularity list set by dga_set_popularity_list() (by
+ * default datadir/popular.txt). */
 struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
                                  char *err, size_t errlen);
+
+/* Process-wide popularity list used by dga_model_load() (NULL or "" = back
+ * to datadir/popular.txt); -1 if the path is longer than 4095 bytes.  The
+ * appliance sets it from detect.popularity_list before it creates the
+ * detector, which calls dga_model_load(cfg->data_dir); call it before any
+ * thread loads a model.  (Once detect_create() passes the key itself to
+ * dga_model_load_paths(), this setter can go.) */
+int dga_set_popularity_list(const char *path);
 
 /* Training support: explicit paths.  model may be NULL: the result then
  * computes features only (dga_score gives score 0, dga 0); popular may be

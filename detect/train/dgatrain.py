@@ -3,7 +3,7 @@
 What it does: loads the dev name lists, builds the data files of the
 scorer (words.txt, dga_ngram.txt, popular.txt, dga_model.txt), computes
 features by running build/train/dga_tool (the run-time C code), fits the
-logistic regression in numpy and picks the decision threshold.
+boosted trees in numpy and picks the decision threshold.
 
 Limits: Debian's /usr/bin/python3 with python3-numpy only (no pip).  Every
 random choice uses a fixed seed or a hash of the name, so two runs on the
@@ -17,11 +17,15 @@ Honesty rules implemented here (docs/dga-model.md explains them):
     are always computed with an n-gram/TLD table that did not see that name
     ("cross-fitting"), because in-sample n-gram likelihoods look more benign
     than they will on new names;
-  * the popularity list is built from training folds only.
+  * the popularity list is built from training folds only;
+  * a fixed long-tail benign holdout (benign_holdout) is kept out of every
+    shipped file and every training set, for false-positive measurement on
+    names nothing was fitted on.
 """
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +40,7 @@ DEFAULT_DEV = os.environ.get("SPANHOUND_DEVDATA",
                              os.path.join(REPO, "..", "shared", "data", "dev"))
 
 FAMILIES = None  # filled by load_dev()
+RANKS = {}       # list -> ranks aligned with its names, filled by load_dev()
 
 # Smoothing of the character model (Dirichlet prior mass, see dga.c).
 NGRAM_BETA = 4.0
@@ -83,6 +88,20 @@ def read_csv_domains(path):
     return out
 
 
+def read_csv_ranks(path):
+    """Ranks of a rank,domain file, in file order (aligned with
+    read_csv_domains)."""
+    out = []
+    with open(path, encoding="ascii", errors="replace") as f:
+        for i, line in enumerate(f):
+            line = line.strip()
+            if i == 0 and line.startswith("rank,"):
+                continue
+            if line:
+                out.append(int(line.split(",", 1)[0]))
+    return out
+
+
 def read_lines(path):
     with open(path, encoding="ascii", errors="replace") as f:
         return [l.strip() for l in f if l.strip()]
@@ -101,6 +120,8 @@ def load_dev(dev=DEFAULT_DEV):
     fams = sorted(f[:-4] for f in os.listdir(d) if f.endswith(".txt"))
     dga = {f: read_lines(os.path.join(d, f + ".txt")) for f in fams}
     FAMILIES = fams
+    RANKS["tranco"] = read_csv_ranks(os.path.join(b, "tranco_top100k.csv"))
+    assert len(RANKS["tranco"]) == len(benign["tranco"])
     return benign, dga
 
 
@@ -527,10 +548,11 @@ def fit_pipeline(wd, words, bnames, bparts, blists, pos_names, pos_class, log_pr
     return {"ngram": ng, "model": model, "thr": thr, "thr_loose": thr_loose, "cols": cols}
 
 
-def unique_benign(benign, parts_by_list, exclude_fold=None):
+def unique_benign(benign, parts_by_list, exclude_fold=None, holdout=frozenset()):
     """One training row per registrable domain (first list wins), skipping
-    rows whose outer fold is exclude_fold.  Returns names, parts, lists."""
-    seen = set()
+    rows whose outer fold is exclude_fold and registrable domains in
+    holdout (see benign_holdout).  Returns names, parts, lists."""
+    seen = set(holdout)
     names, parts, lists = [], [], []
     for lst in ("tranco", "umbrella", "opendns"):
         for n, p in zip(benign[lst], parts_by_list[lst]):
@@ -552,14 +574,60 @@ def tld_counts(parts):
     return c
 
 
-def popular_regdomains(parts_by_list, exclude_fold=None):
-    """Registrable domains of the two popularity lists (Tranco, Umbrella)."""
+def popular_regdomains(parts_by_list, exclude_fold=None, holdout=frozenset()):
+    """Registrable domains of the two popularity lists (Tranco, Umbrella),
+    without the benign holdout."""
     out = set()
     for lst in ("tranco", "umbrella"):
         for p in parts_by_list[lst]:
-            if p is not None and (exclude_fold is None or fold_of(p[2]) != exclude_fold):
+            if p is not None and (exclude_fold is None or fold_of(p[2]) != exclude_fold) \
+                    and p[2] not in holdout:
                 out.add(p[2])
     return out
+
+
+# -------------------------------------------------------- benign holdout
+
+# Benign names kept out of everything that ships: the n-gram/TLD table, the
+# training rows, the threshold choice and popular.txt.  They are the
+# "benign names outside training and outside shipped lists" on which host-
+# level false positives are measured (lofo_hosts.py, evaluate.py).  Drawn
+# from the long tail only: Tranco ranks above HOLDOUT_TRANCO_MIN_RANK whose
+# registrable domain is in no Umbrella name, and OpenDNS names whose
+# registrable domain is in neither popularity list; HOLDOUT_N distinct
+# registrable domains of each, chosen by a salted SHA-256 of the registrable
+# domain (no name is looked at), so the split is fixed and reproducible.
+HOLDOUT_SALT = "spanhound-benign-holdout-1"
+HOLDOUT_TRANCO_MIN_RANK = 50000
+HOLDOUT_N = 1000
+
+
+def _holdout_key(regdomain):
+    return hashlib.sha256((HOLDOUT_SALT + ":" + regdomain).encode()).hexdigest()
+
+
+def benign_holdout(benign, parts_by_list):
+    """Returns (names: dict list -> held-out names in selection order,
+    regdomains: frozenset of their registrable domains)."""
+    rd = {lst: {p[2] for p in parts_by_list[lst] if p is not None} for lst in parts_by_list}
+    ranks = RANKS["tranco"]
+    cand = {
+        "tranco": [(n, p) for n, p, r in zip(benign["tranco"], parts_by_list["tranco"], ranks)
+                   if p is not None and r > HOLDOUT_TRANCO_MIN_RANK and p[2] not in rd["umbrella"]],
+        "opendns": [(n, p) for n, p in zip(benign["opendns"], parts_by_list["opendns"])
+                    if p is not None and p[2] not in rd["tranco"] and p[2] not in rd["umbrella"]],
+    }
+    names, taken = {}, set()
+    for lst in ("tranco", "opendns"):
+        first = {}
+        for n, p in cand[lst]:
+            if p[2] not in first and p[2] not in taken:
+                first[p[2]] = n
+        pick = sorted(first, key=_holdout_key)[:HOLDOUT_N]
+        assert len(pick) == HOLDOUT_N, "not enough long-tail names for the holdout"
+        taken.update(pick)
+        names[lst] = [first[r] for r in pick]
+    return names, frozenset(taken)
 
 
 def score_with(wd, words, pipe, names, popular=None):
@@ -572,3 +640,45 @@ def score_with(wd, words, pipe, names, popular=None):
         write_popular(pp, popular)
     _, _, score, dga, pop, ok = features(names, pipe["ngram"], words, mp, pp)
     return score, dga, pop, ok
+
+
+# ------------------------------------------------------------- training
+
+def build_data_files(out, words, benign, dga, parts, held, exclude=None, wd=None):
+    """Train on the dev lists and write the four data files into out.
+
+    words: a words.txt already built (copied into out unless it is there);
+    held: registrable domains of the benign holdout (kept out of training
+    and popular.txt); exclude: a DGA family left out of training (None for
+    the shipped model).  Same inputs, same bytes.  Returns the pipeline."""
+    wd = wd or Workdir()
+    os.makedirs(out, exist_ok=True)
+    dst = os.path.join(out, "words.txt")
+    if os.path.abspath(words) != os.path.abspath(dst):
+        shutil.copyfile(words, dst)
+    bnames, bparts, blists = unique_benign(benign, parts, holdout=held)
+    syn = synthetic_dga(tld_counts(bparts))
+    pos, pcls = [], []
+    fams = [f for f in sorted(dga) if f != exclude]
+    for fam in fams:
+        pos += dga[fam]
+        pcls += [fam] * len(dga[fam])
+    for cls in sorted(syn):
+        pos += syn[cls]
+        pcls += [cls] * len(syn[cls])
+    pipe = fit_pipeline(wd, dst, bnames, bparts, blists, pos, pcls,
+                        "%s: " % ("without " + exclude if exclude else "all families"))
+    shutil.copyfile(pipe["ngram"], os.path.join(out, "dga_ngram.txt"))
+    note = ("trained on %d benign registrable domains (Tranco, Umbrella, OpenDNS dev lists,\n"
+            "without the %d-domain long-tail holdout of dgatrain.benign_holdout),\n"
+            "%d DGA names of %d families%s and %d synthetic random names; threshold chosen on\n"
+            "out-of-fold benign scores for <= %.2f%% Tranco and <= %.2f%% OpenDNS false positives\n"
+            "(a looser cut for host-level aggregation, ~%.0f%% out-of-fold FP: score >= %.4f)"
+            % (len(bnames), len(held), sum(len(dga[f]) for f in fams), len(fams),
+               " (left out: %s)" % exclude if exclude else "",
+               sum(len(v) for v in syn.values()), 100 * FP_BUDGET["tranco"],
+               100 * FP_BUDGET["opendns"], 100 * LOOSE_BUDGET["tranco"], pipe["thr_loose"]))
+    write_model(os.path.join(out, "dga_model.txt"), pipe["cols"], pipe["model"], pipe["thr"], note)
+    pipe["popular"] = popular_regdomains(parts, holdout=held)
+    write_popular(os.path.join(out, "popular.txt"), pipe["popular"])
+    return pipe

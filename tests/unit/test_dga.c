@@ -142,11 +142,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    static const char *const files[] = {"dga_model.txt", "dga_ngram.txt", "words.txt", "popular.txt"};
+    static const char *const files[] = {"dga_model.txt", "dga_ngram.txt", "words.txt", "popular.txt",
+                                        "top-1m.csv", "big.csv"};
     char path[256];
 
     (void)state;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", g_tmp, files[i]);
         unlink(path);
     }
@@ -227,6 +228,134 @@ static void popular_file_errors_name_the_line(void **state)
     expect_load_error("popular.txt", "good.com\nGood.com\n", "popular.txt:2: not a lowercase");
     expect_load_error("popular.txt", "nodot\n", "popular.txt:1: not a lowercase");
     expect_load_error("popular.txt", "a.com\nb.com\na.com\n", "popular.txt:3: repeated domain");
+}
+
+/* Tranco's top-1m.csv form: rank,domain, CRLF line ends, optional header. */
+static void popular_csv_form_loads(void **state)
+{
+    char err[512] = "";
+    struct dga_model *m;
+    struct dga_verdict v;
+
+    (void)state;
+    write_tiny();
+    write_file("popular.txt", "rank,domain\r\n1,longlabelname.com\r\n2,otherlonglabel.org\r\n"
+                              "# a comment\r\nplainlonglabel.net\n");
+    m = load_tmp(err, sizeof(err));
+    if (!m)
+        fprintf(stderr, "%s\n", err);
+    assert_non_null(m);
+    assert_int_equal(score_str(m, "www.longlabelname.com", &v), 0);
+    assert_int_equal(v.popular, 1);
+    assert_int_equal(score_str(m, "otherlonglabel.org", &v), 0);
+    assert_int_equal(v.popular, 1);
+    assert_int_equal(score_str(m, "plainlonglabel.net", &v), 0);
+    assert_int_equal(v.popular, 1);
+    /* the rank is not part of the name; near misses are not popular */
+    assert_int_equal(score_str(m, "1longlabelname.com", &v), 0);
+    assert_int_equal(v.popular, 0);
+    assert_int_equal(score_str(m, "otherlonglabel.com", &v), 0);
+    assert_int_equal(v.popular, 0);
+    dga_model_free(m);
+    write_tiny();
+}
+
+static void popular_csv_errors_name_the_line(void **state)
+{
+    (void)state;
+    expect_load_error("popular.txt", "1,good.com\nx,bad.com\n",
+                      "popular.txt:2: expected 'domain' or 'rank,domain'");
+    expect_load_error("popular.txt", "1,good.com\n,bad.com\n",
+                      "popular.txt:2: expected 'domain' or 'rank,domain'");
+    expect_load_error("popular.txt", "1,good.com\n2,bad.com,3\n",
+                      "popular.txt:2: expected 'domain' or 'rank,domain'");
+    expect_load_error("popular.txt", "1,good.com\nrank,domain\n",
+                      "popular.txt:2: expected 'domain' or 'rank,domain'");
+    expect_load_error("popular.txt", "1,good.com\n2,\n", "popular.txt:2: not a lowercase");
+    expect_load_error("popular.txt", "1,good.com\n2,Bad.com\n", "popular.txt:2: not a lowercase");
+    expect_load_error("popular.txt", "1,good.com\n2,bad..com\n", "popular.txt:2: not a lowercase");
+    expect_load_error("popular.txt", "1,good.com\n2,good.com\n", "popular.txt:2: repeated domain");
+    expect_load_error("popular.txt", "1,good.com\n2,b\rad.com\n", "popular.txt:2: carriage return");
+    expect_load_error("popular.txt", "1,good.com\n2,bad.com\r\r\n", "popular.txt:2: carriage return");
+}
+
+/* The list may live outside the data directory: explicitly, or through the
+ * process-wide setting the appliance fills from detect.popularity_list. */
+static void popular_list_from_its_own_path(void **state)
+{
+    char err[512] = "", path[256];
+    struct dga_model *m;
+    struct dga_verdict v;
+
+    (void)state;
+    write_tiny();
+    write_file("top-1m.csv", "1,elsewherelabel.com\n");
+    snprintf(path, sizeof(path), "%s/top-1m.csv", g_tmp);
+    m = dga_model_load_paths(g_tmp, path, g_dom, err, sizeof(err));
+    assert_non_null(m);
+    assert_int_equal(score_str(m, "elsewherelabel.com", &v), 0);
+    assert_int_equal(v.popular, 1);
+    assert_int_equal(score_str(m, "longlabelname.com", &v), 0);   /* not the datadir one */
+    assert_int_equal(v.popular, 0);
+    dga_model_free(m);
+
+    assert_int_equal(dga_set_popularity_list(path), 0);
+    m = load_tmp(err, sizeof(err));
+    assert_non_null(m);
+    assert_int_equal(score_str(m, "elsewherelabel.com", &v), 0);
+    assert_int_equal(v.popular, 1);
+    dga_model_free(m);
+    assert_int_equal(dga_set_popularity_list(NULL), 0);
+    m = dga_model_load_paths(g_tmp, "", g_dom, err, sizeof(err));  /* "" = datadir's */
+    assert_non_null(m);
+    assert_int_equal(score_str(m, "longlabelname.com", &v), 0);
+    assert_int_equal(v.popular, 1);
+    dga_model_free(m);
+
+    /* errors name the file given, with its line */
+    write_file("top-1m.csv", "1,elsewherelabel.com\n2,no_dot\n");
+    assert_null(dga_model_load_paths(g_tmp, path, g_dom, err, sizeof(err)));
+    assert_non_null(strstr(err, "top-1m.csv:2: not a lowercase"));
+    assert_null(dga_model_load_paths(g_tmp, "/nonexistent/top-1m.csv", g_dom, err, sizeof(err)));
+    assert_non_null(strstr(err, "/nonexistent/top-1m.csv: cannot open"));
+}
+
+/* A million entries (Tranco's full list is 1M lines): every one is found. */
+static void popular_million_entries(void **state)
+{
+    char err[512] = "", path[256], name[64];
+    struct dga_model *m;
+    struct dga_verdict v;
+    FILE *fp;
+    uint32_t st = 7;
+    enum { N = 1000000 };
+
+    (void)state;
+    write_tiny();
+    snprintf(path, sizeof(path), "%s/big.csv", g_tmp);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (unsigned i = 1; i <= N; i++)   /* distinct: the rank is in the name */
+        fprintf(fp, "%u,site%ux%c.com\r\n", i, i, 'a' + (char)(lcg(&st) % 26));
+    fclose(fp);
+    m = dga_model_load_paths(g_tmp, path, g_dom, err, sizeof(err));
+    if (!m)
+        fprintf(stderr, "%s\n", err);
+    assert_non_null(m);
+    st = 7;
+    for (unsigned i = 1; i <= N; i++) {
+        char c = (char)('a' + (char)(lcg(&st) % 26));
+
+        if (i % 997 != 1 && i != N)
+            continue;
+        snprintf(name, sizeof(name), "www.site%ux%c.com", i, c);
+        assert_int_equal(score_str(m, name, &v), 0);
+        assert_int_equal(v.popular, 1);
+        snprintf(name, sizeof(name), "site%ux%c.org", i, c);
+        assert_int_equal(score_str(m, name, &v), 0);
+        assert_int_equal(v.popular, 0);
+    }
+    dga_model_free(m);
 }
 
 static void missing_file_is_an_error(void **state)
@@ -471,6 +600,10 @@ int main(void)
         cmocka_unit_test(ngram_file_errors_name_the_line),
         cmocka_unit_test(words_file_errors_name_the_line),
         cmocka_unit_test(popular_file_errors_name_the_line),
+        cmocka_unit_test(popular_csv_form_loads),
+        cmocka_unit_test(popular_csv_errors_name_the_line),
+        cmocka_unit_test(popular_list_from_its_own_path),
+        cmocka_unit_test(popular_million_entries),
         cmocka_unit_test(missing_file_is_an_error),
         cmocka_unit_test(tree_and_sigmoid_give_exact_scores),
         cmocka_unit_test(features_have_exact_values),
