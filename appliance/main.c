@@ -465,9 +465,6 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    /* detect_create() loads the DGA model with dga_model_load(data_dir):
-     * the popularity list reaches it this way */
-    dga_set_popularity_list(a->cfg.popularity_list);   /* fits: < CFG_STR_MAX */
     if (score_path)
         return score_names(&a->cfg, score_path);
     if (sc.nfiles && iface) {

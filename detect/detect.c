@@ -187,7 +187,7 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->dom = domain_create(NULL, err, errlen);
     if (!d->dom)
         goto fail;
-    d->dga = dga_model_load(cfg->data_dir, d->dom, err, errlen);
+    d->dga = dga_model_load_paths(cfg->data_dir, cfg->popularity_list, d->dom, err, errlen);
     if (!d->dga)
         goto fail;
     d->dga_threshold = d->p.v[P_DGA_NAME_THRESHOLD] > 0 ? d->p.v[P_DGA_NAME_THRESHOLD]

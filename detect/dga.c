@@ -1054,19 +1054,6 @@ struct dga_model *dga_model_load_files(const struct dga_files *f, const struct d
     return m;
 }
 
-/* The appliance's detect.popularity_list (see dga_set_popularity_list). */
-static char g_popular_path[4096];
-
-int dga_set_popularity_list(const char *path)
-{
-    if (!path)
-        path = "";
-    if (strlen(path) >= sizeof(g_popular_path))
-        return -1;
-    snprintf(g_popular_path, sizeof(g_popular_path), "%s", path);
-    return 0;
-}
-
 struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
                                        const struct domain_ctx *d, char *err, size_t errlen)
 {
@@ -1096,7 +1083,7 @@ struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
 struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
                                  char *err, size_t errlen)
 {
-    return dga_model_load_paths(datadir, g_popular_path, d, err, errlen);
+    return dga_model_load_paths(datadir, NULL, d, err, errlen);
 }
 
 double dga_default_threshold(const struct dga_model *m)

@@ -78,18 +78,10 @@ const char *dga_feature_name(int i);
 struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
                                        const struct domain_ctx *d, char *err, size_t errlen);
 
-/* Same, with the popularity list set by dga_set_popularity_list() (by
- * default datadir/popular.txt). */
+/* Same, with datadir/popular.txt. */
 struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
                                  char *err, size_t errlen);
 
-/* Process-wide popularity list used by dga_model_load() (NULL or "" = back
- * to datadir/popular.txt); -1 if the path is longer than 4095 bytes.  The
- * appliance sets it from detect.popularity_list before it creates the
- * detector, which calls dga_model_load(cfg->data_dir); call it before any
- * thread loads a model.  (Once detect_create() passes the key itself to
- * dga_model_load_paths(), this setter can go.) */
-int dga_set_popularity_list(const char *path);
 
 /* Training support: explicit paths.  model may be NULL: the result then
  * computes features only (dga_score gives score 0, dga 0); popular may be

@@ -299,13 +299,6 @@ static void popular_list_from_its_own_path(void **state)
     assert_int_equal(v.popular, 0);
     dga_model_free(m);
 
-    assert_int_equal(dga_set_popularity_list(path), 0);
-    m = load_tmp(err, sizeof(err));
-    assert_non_null(m);
-    assert_int_equal(score_str(m, "elsewherelabel.com", &v), 0);
-    assert_int_equal(v.popular, 1);
-    dga_model_free(m);
-    assert_int_equal(dga_set_popularity_list(NULL), 0);
     m = dga_model_load_paths(g_tmp, "", g_dom, err, sizeof(err));  /* "" = datadir's */
     assert_non_null(m);
     assert_int_equal(score_str(m, "longlabelname.com", &v), 0);
