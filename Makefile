@@ -192,7 +192,8 @@ update-golden:
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
 	cp "$$T"/detect/dns_tunnel/*.pcap tests/regress/detect/dns_tunnel/ && \
 	cp "$$T"/demo/office-dga.pcap pcaps/demo/ && \
-	for c in "$$T"/attacks/*/; do cp "$$c"* tests/regress/attacks/"$$(basename "$$c")"/ || exit 1; done && \
+	for c in "$$T"/attacks/*/; do d=tests/regress/attacks/"$$(basename "$$c")"; \
+	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
 	cp "$$T"/attacks/README.md tests/regress/attacks/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
 	git status --short -- pcaps/decode pcaps/demo tests/regress/detect tests/regress/attacks 2>/dev/null || true

@@ -80,6 +80,8 @@ enum notice_kind {
     NOTICE_RESOLVER_BLIND = 0,       /* DGA/tunnel lookups relayed for unseen clients */
     NOTICE_HEALTH,                   /* sensor health changed          */
     NOTICE_PREFIX,                   /* an on-link prefix was learned  */
+    NOTICE_SPOOFED_SOURCE,           /* lookups nobody can be held to  */
+    NOTICE_KIND_MAX
 };
 
 #define NOTICE_REASONS_MAX 8
@@ -87,8 +89,9 @@ enum notice_kind {
 struct detect_notice {
     uint8_t  kind;                   /* enum notice_kind               */
     uint64_t ts_us;
-    struct sh_addr ip;               /* RESOLVER: the resolver; PREFIX: the router/server */
-    /* RESOLVER_BLIND */
+    struct sh_addr ip;               /* RESOLVER: the resolver; SPOOFED: the address
+                                        used; PREFIX: the router/server */
+    /* RESOLVER_BLIND, SPOOFED_SOURCE */
     uint8_t  evidence_kind;          /* enum evidence_kind             */
     double   confidence;
     char     indicator[EVIDENCE_INDICATOR_MAX];

@@ -79,6 +79,18 @@ static uint64_t host_key(const struct host_table *ht, const struct host *h)
     return ((uint64_t)h->gen << 32) | host_index(ht, h);
 }
 
+/* What a window is worth when the map must drop one: its algorithmic
+ * names (a flood of hosts each failing one word-like name is worth less
+ * than one host halfway through a DGA burst). */
+static double window_weight(const void *it)
+{
+    const struct nx_window *w = it;
+    double n = 0;
+    for (uint32_t i = 0; i < w->n; i++)
+        n += w->e[i].algo ? 1.0 : 0.01;
+    return n;
+}
+
 struct dgahost *dgahost_create(size_t hosts, size_t names, char *err, size_t errlen)
 {
     struct dgahost *g = calloc(1, sizeof(*g));
@@ -93,6 +105,7 @@ struct dgahost *dgahost_create(size_t hosts, size_t names, char *err, size_t err
         dgahost_destroy(g);
         return NULL;
     }
+    lru_set_weight(g->win, window_weight);
     return g;
 }
 
@@ -291,6 +304,8 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
          * never enough alone, it needs a second source of evidence */
         double vol = p->v[P_NX_VOLUME_NAMES];
         conf = 0.45 + 0.25 * clamp01((n_all - vol) / vol) + (rapid ? 0.15 : 0);
+        if (conf > p->v[P_STANDALONE_CONFIDENCE] - 0.05)
+            conf = p->v[P_STANDALONE_CONFIDENCE] - 0.05;
     }
     if (slow) {
         double lo = p->v[P_NX_LONG_MIN_NAMES], hi = p->v[P_NX_LONG_FULL_NAMES];
@@ -614,4 +629,5 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
 void dgahost_get_stats(const struct dgahost *g, struct dgahost_stats *s)
 {
     *s = g->st;
+    s->windows_evicted_algo = lru_evictions_weighty(g->win);
 }

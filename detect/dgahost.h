@@ -56,7 +56,7 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
                       struct host_touched *out);
 
 struct dgahost_stats {
-    uint64_t failures_counted, windows_evicted, names_evicted;
+    uint64_t failures_counted, windows_evicted, windows_evicted_algo, names_evicted;
 };
 void dgahost_get_stats(const struct dgahost *g, struct dgahost_stats *s);
 

@@ -42,6 +42,7 @@ struct mac_entry {
     uint8_t  nsnd[2];
     uint32_t owner_idx, owner_gen;/* the host whose established MAC it is  */
     uint8_t  has_owner, shared;   /* shared: several hosts' (router, NAT)  */
+    uint64_t owned_since;         /* first became some host's established MAC */
     uint32_t hnext, lprev, lnext;
 };
 
@@ -66,6 +67,8 @@ struct host_table {
     struct lru mlru;
 
     int iterating;                /* host_foreach running: no re-filing    */
+    host_moved_fn moved;
+    void *moved_ctx;
     host_removed_fn removed;
     void *removed_ctx;
     struct host_table_stats st;
@@ -136,8 +139,8 @@ struct host_table *host_table_create(size_t capacity, const struct host_params *
     t->mfree = HOST_NONE;
     t->h = calloc(capacity, sizeof(*t->h));
     t->bkt = malloc(nb * sizeof(uint32_t));
-    t->ev = calloc(capacity, sizeof(*t->ev));
-    t->ev_free = malloc(capacity * sizeof(uint32_t));
+    t->ev = calloc(2 * capacity, sizeof(*t->ev));
+    t->ev_free = malloc(2 * capacity * sizeof(uint32_t));
     t->m = calloc(capacity, sizeof(*t->m));
     t->mbkt = malloc(nb * sizeof(uint32_t));
     if (!t->h || !t->bkt || !t->ev || !t->ev_free || !t->m || !t->mbkt)
@@ -168,6 +171,37 @@ void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx)
 {
     t->removed = fn;
     t->removed_ctx = ctx;
+}
+
+void host_table_on_moved(struct host_table *t, host_moved_fn fn, void *ctx)
+{
+    t->moved = fn;
+    t->moved_ctx = ctx;
+}
+
+int host_mac_valid(const uint8_t m[6])
+{
+    return mac_valid(m);
+}
+
+/* Everything a host's evidence said was said about its former MAC: it
+ * goes, and so does detector state (keyed by generation). */
+void host_reset_identity(struct host_table *t, struct host *h)
+{
+    for (int k = 0; k < EVK_MAX; k++)
+        if (h->ev[k] != HOST_NONE) {
+            t->ev[h->ev[k]].active = 0;
+            t->ev_free[t->ev_nfree++] = h->ev[k];
+            h->ev[k] = HOST_NONE;
+        }
+    h->gen++;
+    h->flagged = h->ever_flagged = 0;
+    h->score = 0;
+    h->flagged_us = h->reported_us = 0;
+    h->reported_kinds = 0;
+    h->watch_until = 0;
+    h->hostname[0] = '\0';
+    t->st.identities_reset++;
 }
 
 uint32_t host_index(const struct host_table *t, const struct host *h)
@@ -380,6 +414,18 @@ static void bind_confirm(struct mac_binding *b, int source, uint64_t now)
 
 /* Settle a conflict that time has decided: the side that stopped being
  * seen loses. */
+/* The established MAC is about to change: whoever holds evidence about
+ * the host hears it first (evidence is about the old MAC). */
+static void announce_move(struct host_table *t, struct host *h, const uint8_t mac[6])
+{
+    if (t->moved && h->bind[0].source != MAC_NONE && memcmp(h->bind[0].mac, mac, 6) != 0)
+        t->moved(t->moved_ctx, h, mac);
+}
+
+/* Settle a conflict that time has decided: the side that stopped being
+ * seen loses.  Called only where a new observation arrives (so a verdict
+ * being written never sees its host change under it); views read the
+ * unsettled state with view_state(). */
 static void settle(struct host_table *t, struct host *h, uint64_t now)
 {
     struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
@@ -389,12 +435,20 @@ static void settle(struct host_table *t, struct host *h, uint64_t now)
     if (a0 && a1)
         return;
     if (a1 && !a0) {
+        announce_move(t, h, b1->mac);
         *b0 = *b1;                           /* the newcomer stayed */
         t->st.bindings_moved++;
         note_owner(t, h, b0->mac, now);
     }
     memset(b1, 0, sizeof(*b1));
     h->conflict_us = 0;
+}
+
+/* Without settling: is the conflict still on (the newcomer active), and
+ * is the established binding the one to believe? */
+static int in_conflict(const struct host_table *t, const struct host *h, uint64_t now)
+{
+    return h->bind[1].source != MAC_NONE && active(t, &h->bind[1], now);
 }
 
 static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6]);
@@ -411,6 +465,8 @@ static void note_owner(struct host_table *t, struct host *h, const uint8_t mac[6
         if (o && o->bind[0].source != MAC_NONE && memcmp(o->bind[0].mac, mac, 6) == 0)
             e->shared = 1;
     }
+    if (!e->has_owner)
+        e->owned_since = now;
     e->owner_idx = idx;
     e->owner_gen = h->gen;
     e->has_owner = 1;
@@ -440,6 +496,7 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
     if (!active(t, b0, now) || (b0->source == MAC_HINT && source > MAC_HINT)) {
         /* the old one left, or was only ever a hint nobody's traffic
          * confirmed: a hint must not shield an address from its user */
+        announce_move(t, h, mac);
         bind_set(b0, mac, source, now);
         memset(b1, 0, sizeof(*b1));
         h->conflict_us = 0;
@@ -472,12 +529,21 @@ int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[
                         uint64_t now)
 {
     const struct mac_binding *b0 = &h->bind[0];
-    settle(t, h, now);
-    if (b0->source == MAC_NONE || !mac_valid(mac))
+    if (!mac_valid(mac))
+        return 0;                /* no host sends from a zero or group MAC */
+    if (b0->source == MAC_NONE)
         return 1;
     if (memcmp(b0->mac, mac, 6) == 0)
         return 1;
-    return !active(t, b0, now) && h->bind[1].source == MAC_NONE;
+    (void)t;
+    return !active(t, b0, now) && !in_conflict(t, h, now);
+}
+
+int host_mac_known(struct host_table *t, const uint8_t mac[6], uint64_t now)
+{
+    const struct mac_entry *e = mac_valid(mac) ? mac_find(t, mac) : NULL;
+    return e && e->has_owner && e->owned_since + t->p.stable_us <= now &&
+           e->last_us + t->p.active_us >= now;
 }
 
 struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now)
@@ -494,8 +560,7 @@ struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t
 int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac, uint64_t now)
 {
     const struct mac_binding *b0 = &h->bind[0];
-    settle(t, h, now);
-    if (b0->source == MAC_NONE || h->bind[1].source != MAC_NONE)
+    if (b0->source <= MAC_HINT || in_conflict(t, h, now) || !active(t, b0, now))
         return 0;
     if (other_mac && memcmp(b0->mac, other_mac, 6) == 0)
         return 0;
@@ -567,7 +632,20 @@ static struct mac_entry *mac_get(struct host_table *t, const uint8_t mac[6], uin
         } else if (t->mhwm < t->cap) {
             i = t->mhwm++;
         } else {
-            mac_remove(t, t->mlru.head);
+            /* routers and MACs that are some host's established one go
+             * last: a flood of new MACs must not erase what makes a
+             * verdict's MAC trustworthy or not */
+            uint32_t victim = t->mlru.head, k = victim;
+            for (int n = 0; n < 16 && k != HOST_NONE; n++, k = t->m[k].lnext) {
+                const struct mac_entry *c = &t->m[k];
+                if (!c->has_owner && !router_mac(t, c, now)) {
+                    victim = k;
+                    break;
+                }
+            }
+            if (t->m[victim].has_owner || router_mac(t, &t->m[victim], now))
+                t->st.macs_evicted_valued++;
+            mac_remove(t, victim);
             t->st.macs_evicted++;
             i = t->mfree;
             t->mfree = t->m[i].hnext;
@@ -689,7 +767,6 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct ma
 {
     const struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
     memset(o, 0, sizeof(*o));
-    settle(t, h, now);
     if (b0->source == MAC_NONE || b0->last_us + t->p.stale_us < now) {
         o->status = MACST_UNKNOWN;
         return;
@@ -697,10 +774,16 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct ma
     memcpy(o->mac, b0->mac, 6);
     o->source = b0->source;
     o->since_us = b0->first_us;
-    if (b1->source != MAC_NONE) {
+    if (in_conflict(t, h, now)) {
+        /* (also while the established one has gone quiet: until an
+         * observation settles it, nobody's MAC is certain) */
         o->status = MACST_CONFLICT;
         memcpy(o->other, b1->mac, 6);
         o->since_us = h->conflict_us;
+        return;
+    }
+    if (b0->source == MAC_HINT) {           /* nobody's traffic confirmed it */
+        o->status = MACST_UNKNOWN;
         return;
     }
     if (b0->source == MAC_DHCP) {           /* leased to this NIC */
@@ -708,6 +791,12 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct ma
         return;
     }
     struct mac_entry *e = mac_find(t, b0->mac);
+    if (!e && !b0->claimed) {
+        /* the MAC's history is gone (its entry was evicted): whether it is
+         * a router's cannot be told, so nobody may act on it */
+        o->status = MACST_UNKNOWN;
+        return;
+    }
     if (e) {
         mac_roll(t, e, now);
         if (router_mac(t, e, now) ||
@@ -721,6 +810,44 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct ma
 
 /* ---- evidence --------------------------------------------------------- */
 
+/* The pool is full: the unflagged host with the lowest score among a
+ * bounded scan of both ends of the protected list gives its evidence back
+ * (counted), unless that is the asking host. */
+static void reclaim_evidence(struct host_table *t, const struct host *asking)
+{
+    const struct lru *l = &t->lists[1];
+    struct host *best = NULL;
+    for (int end = 0; end < 2; end++) {
+        uint32_t i = end ? l->tail : l->head;
+        for (int k = 0; k < PROTECT_SCAN && i != HOST_NONE; k++) {
+            struct host *x = &t->h[i];
+            if (x != asking && !x->flagged && host_has_evidence(t, x) &&
+                (!best || x->score < best->score ||
+                 (x->score == best->score && x->first_us > best->first_us)))
+                best = x;
+            i = end ? x->lprev : x->lnext;
+        }
+    }
+    if (!best)
+        return;
+    for (int k = 0; k < EVK_MAX; k++)
+        if (best->ev[k] != HOST_NONE) {
+            t->ev[best->ev[k]].active = 0;
+            t->ev_free[t->ev_nfree++] = best->ev[k];
+            best->ev[k] = HOST_NONE;
+        }
+    t->st.evidence_reclaimed++;
+}
+
+void host_evidence_release(struct host_table *t, struct host *h, int kind)
+{
+    if (kind < 0 || kind >= EVK_MAX || h->ev[kind] == HOST_NONE)
+        return;
+    t->ev[h->ev[kind]].active = 0;
+    t->ev_free[t->ev_nfree++] = h->ev[kind];
+    h->ev[kind] = HOST_NONE;
+}
+
 struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
                                int create)
 {
@@ -731,9 +858,11 @@ struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
     if (!create)
         return NULL;
     uint32_t s;
+    if (!t->ev_nfree && t->ev_hwm >= 2 * t->cap)
+        reclaim_evidence(t, h);
     if (t->ev_nfree)
         s = t->ev_free[--t->ev_nfree];
-    else if (t->ev_hwm < t->cap)
+    else if (t->ev_hwm < 2 * t->cap)
         s = t->ev_hwm++;
     else {
         t->st.evidence_exhausted++;

@@ -25,8 +25,10 @@
  *    its established MAC (host_mac_consistent): a forger using its own MAC
  *    with a victim's IP speaks for nobody.
  *
- * Memory is fixed at creation: `capacity` hosts, as many evidence slots,
- * and a MAC table of `capacity` entries.  Hosts that hold evidence, are
+ * Memory is fixed at creation: `capacity` hosts, twice as many evidence
+ * slots (when they run out, the weakest unflagged host of a bounded scan
+ * gives its back), and a MAC table of `capacity` entries whose routers and
+ * owned MACs are evicted last.  Hosts that hold evidence, are
  * flagged, or carry detector state (host_watch) are protected: they sit
  * on their own LRU list and are evicted only when no other host is left,
  * the weakest first (counted).  Idle hosts expire after idle_us.  Every
@@ -75,6 +77,7 @@ struct host {
     uint32_t lease_server;        /* detect's server slot + 1, 0 = none   */
     uint8_t  lease_mac[6];
     uint64_t lease_us;
+    uint64_t lease_seen_us;       /* the client's first frame after it    */
 
     uint8_t  infra;               /* INFRA_* bits                         */
     uint64_t dns_announced_us;    /* a trusted lease named it DNS server  */
@@ -109,10 +112,11 @@ struct host_params {
 
 struct host_table_stats {
     uint64_t created, expired, evicted, evicted_protected, evicted_flagged;
-    uint64_t evidence_exhausted;
+    uint64_t evidence_exhausted, evidence_reclaimed;
     uint64_t active, peak, protected_now;
     uint64_t bindings_moved, conflicts, hints_ignored, router_frames_ignored;
-    uint64_t macs_evicted;
+    uint64_t identities_reset;
+    uint64_t macs_evicted, macs_evicted_valued;
 };
 
 enum host_removal { HOST_REMOVED_EXPIRED = 0, HOST_REMOVED_EVICTED };
@@ -120,6 +124,11 @@ enum host_removal { HOST_REMOVED_EXPIRED = 0, HOST_REMOVED_EVICTED };
 /* Called just before a host record is forgotten (its evidence still
  * readable); the callback must not touch the table. */
 typedef void (*host_removed_fn)(void *ctx, struct host *h, int reason);
+
+/* Called just before h's established MAC changes to new_mac (the old
+ * binding still readable).  The callback may report and call
+ * host_reset_identity(); it must not create or remove hosts. */
+typedef void (*host_moved_fn)(void *ctx, struct host *h, const uint8_t new_mac[6]);
 
 struct host_table;
 
@@ -130,6 +139,15 @@ struct host_table *host_table_create(size_t capacity, const struct host_params *
                                      char *err, size_t errlen);
 void host_table_destroy(struct host_table *t);   /* NULL is a no-op */
 void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx);
+void host_table_on_moved(struct host_table *t, host_moved_fn fn, void *ctx);
+
+/* A unicast, non-zero MAC (what a host can send from). */
+int host_mac_valid(const uint8_t m[6]);
+
+/* h becomes a new identity: its evidence goes back to the pool, its
+ * verdict state is cleared, its generation changes (detector state and
+ * references by index and generation no longer find it). */
+void host_reset_identity(struct host_table *t, struct host *h);
 
 /* The host of ip (touching it at now), creating it when `create`.  NULL
  * when absent and !create.  Creating may evict (see the file comment). */
@@ -179,6 +197,11 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now_us,
 int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[6],
                         uint64_t now_us);
 
+/* Has mac been some host's established MAC for at least mac_stable, and
+ * is it still in use (possibly by several addresses: one machine's IPv6
+ * addresses)? */
+int host_mac_known(struct host_table *t, const uint8_t mac[6], uint64_t now);
+
 /* The one host whose active established binding is mac (NULL when none,
  * or when several hosts share it: a router, a NAT). */
 struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now);
@@ -203,11 +226,14 @@ int host_mac_is_router(struct host_table *t, const uint8_t mac[6], uint64_t now_
 /* ---- evidence ------------------------------------------------------------ */
 
 /* Evidence of `kind` for h: existing, or a fresh inactive slot when
- * `create` (NULL when the pool is exhausted, counted).  Creating protects h. */
+ * `create` (NULL when the pool is exhausted even after reclaiming,
+ * counted).  Creating protects h. */
 struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
                                int create);
 const struct evidence *host_evidence_const(const struct host_table *t,
                                            const struct host *h, int kind);
+/* Give h's evidence of kind back to the pool (decayed to nothing). */
+void host_evidence_release(struct host_table *t, struct host *h, int kind);
 int host_has_evidence(const struct host_table *t, const struct host *h);
 
 /* Hosts whose evidence a detector changed, to be rescored (deduplicated;

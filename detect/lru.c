@@ -26,7 +26,7 @@ struct lru_map {
     uint32_t cap, mask, hwm, free_head, head, tail;
     uint32_t *bkt;
     size_t count;
-    uint64_t evictions;
+    uint64_t evictions, evictions_weighty;
     struct hkey key;
     lru_weight_fn weigh;
 };
@@ -170,6 +170,8 @@ void *lru_get(struct lru_map *m, uint64_t key, int create, int *created)
                 }
             }
         }
+        if (m->weigh && m->weigh(item(m, victim)) >= 1.0)
+            m->evictions_weighty++;
         remove_idx(m, victim);
         m->evictions++;
         i = m->free_head;
@@ -219,3 +221,4 @@ uint64_t lru_key_of(const struct lru_map *m, const void *it)
 
 size_t lru_count(const struct lru_map *m) { return m->count; }
 uint64_t lru_evictions(const struct lru_map *m) { return m->evictions; }
+uint64_t lru_evictions_weighty(const struct lru_map *m) { return m->evictions_weighty; }

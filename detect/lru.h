@@ -41,5 +41,7 @@ uint64_t lru_key_of(const struct lru_map *m, const void *item);
 
 size_t lru_count(const struct lru_map *m);
 uint64_t lru_evictions(const struct lru_map *m);
+/* Evictions of items weighing 1 or more (state worth keeping was lost). */
+uint64_t lru_evictions_weighty(const struct lru_map *m);
 
 #endif /* SH_LRU_H */

@@ -888,12 +888,16 @@ def case_one_way_span():
 
 
 def ten_name_burst(lan, flood=None):
-    """I's 10-name burst in two halves (t 60-80 and 160-180 s, within
-    nx_window); `flood(lan)` fills the gap between them"""
+    """I's 12-name burst in two parts (5 names at t 60-80 s, 7 at 160-190 s,
+    within nx_window): neither part raises enough evidence alone (5 is under
+    nx_min_names, 7 stays well under standalone confidence), together they
+    reach nx_full_names, so the verdict needs the first part's state to
+    survive whatever `flood(lan)` sends in between, and does not hang on
+    the per-name model's calibration"""
     std_office(lan, {INFECTED: "WS-17"})
     browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 240.0, 120, gap=(8.0, 16.0),
            tls_every=None)
-    names = dga_names(1020, 10)
+    names = dga_names(1020, 12)
     burst(lan, 60.0, INFECTED, names[:5])
     if flood:
         flood(lan)
@@ -917,7 +921,7 @@ def case_arp_flood_between_bursts():
     ten_name_burst(lan, flood)
     return lan, {
         "forges": "5,000 spoofed ARP bindings (distinct random 10/8 addresses, random MACs) "
-                  "in 60 s between the two halves of I's 10-name burst; hosts.capacity = 1024",
+                  "in 60 s between the two parts of I's 12-name burst; hosts.capacity = 1024",
         "outcome": "I flagged",
         "config": "hosts: { capacity = 1024; };\n",
         "flagged": [INFECTED],
@@ -936,8 +940,8 @@ def case_ipv6_source_flood():
     ten_name_burst(lan, flood)
     return lan, {
         "forges": "2,560 TCP SYNs from distinct random fd00::/8 sources (random MACs) to an "
-                  "external address, 10 x hosts.capacity = 256, between the two halves of "
-                  "I's 10-name burst",
+                  "external address, 10 x hosts.capacity = 256, between the two parts of "
+                  "I's 12-name burst",
         "outcome": "I flagged",
         "config": "hosts: { capacity = 256; };\n",
         "flagged": [INFECTED],
@@ -950,7 +954,7 @@ def case_burst_ten_names_control():
     ten_name_burst(lan)
     return lan, {
         "forges": "control for arp_flood_between_bursts and ipv6_source_flood: the same "
-                  "10-name burst in two halves, no flood",
+                  "12-name burst in two parts, no flood",
         "outcome": "I flagged",
         "config": "hosts: { capacity = 256; };\n",
         "flagged": [INFECTED],
@@ -1112,7 +1116,8 @@ def write_case(outdir, name, fn):
 def main(outdir):
     os.makedirs(outdir, exist_ok=True)
     rows, total = [], 0
-    for name, fn in CASES:
+    import gen_attacks_review            # the review's cases (imports this module)
+    for name, fn in CASES + gen_attacks_review.CASES:
         case, size = write_case(outdir, name, fn)
         total += size
         rows.append("| `%s` | %s | %s | %d KB |" % (name, case["forges"], case["outcome"],

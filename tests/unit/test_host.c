@@ -281,28 +281,48 @@ static void the_owner_of_a_mac_is_known_unless_shared(void **state)
     host_table_destroy(t);
 }
 
-static void evidence_slots_are_per_kind_and_freed_with_the_host(void **state)
+static void evidence_slots_are_per_kind_and_reclaimed_from_the_weakest(void **state)
 {
     (void)state;
-    char err[128];
-    (void)err;
-    struct host_table *t = table(1, 86400);
+    struct host_table *t = table(1, 86400);          /* a pool of 2 slots */
     struct sh_addr a = ip("10.0.0.1"), b = ip("10.0.0.2");
     struct host *h = host_get(t, &a, 0, 1);
     assert_null(host_evidence(t, h, EVK_DNS_TUNNEL, 0));
     struct evidence *e = host_evidence(t, h, EVK_DNS_TUNNEL, 1);
     assert_non_null(e);
+    e->active = 1;
     assert_ptr_equal(host_evidence(t, h, EVK_DNS_TUNNEL, 1), e);
     assert_int_equal(e->kind, EVK_DNS_TUNNEL);
-    /* capacity 1: the pool has one slot, now used */
-    assert_null(host_evidence(t, h, EVK_DGA_NXDOMAIN, 1));
+    struct evidence *f = host_evidence(t, h, EVK_DGA_NXDOMAIN, 1);
+    assert_non_null(f);
+    f->active = 1;
+    /* full, and no other host to reclaim from: refused, counted */
+    assert_null(host_evidence(t, h, EVK_DGA_SHARED, 1));
     struct host_table_stats st;
     host_table_get_stats(t, &st);
     assert_int_equal(st.evidence_exhausted, 1);
-    /* evicting the host frees its slot for the next host */
+    assert_null(host_evidence(t, h, 99, 1));
+    /* capacity 1: b's creation evicts h and frees its slots */
     struct host *g = host_get(t, &b, 1, 1);
     assert_non_null(host_evidence(t, g, EVK_DGA_NXDOMAIN, 1));
-    assert_null(host_evidence(t, h, 99, 1));
+    host_table_destroy(t);
+
+    /* two hosts, the pool full: the weaker unflagged one gives its back */
+    t = table(2, 86400);
+    struct host *x = host_get(t, &a, 0, 1), *y = host_get(t, &b, 0, 1);
+    for (int k = 0; k < 2; k++) {
+        host_evidence(t, x, k, 1)->active = 1;
+        host_evidence(t, y, k, 1)->active = 1;
+    }
+    host_refile(t, x, 0);
+    host_refile(t, y, 0);
+    x->score = 2.0;
+    y->score = 0.3;
+    assert_non_null(host_evidence(t, x, EVK_DNS_TUNNEL, 1));
+    assert_false(host_has_evidence(t, y));
+    assert_true(host_has_evidence(t, x));
+    host_table_get_stats(t, &st);
+    assert_int_equal(st.evidence_reclaimed, 1);
     host_table_destroy(t);
 }
 
@@ -365,7 +385,7 @@ int main(void)
         cmocka_unit_test(routers_are_recognised_by_what_they_do),
         cmocka_unit_test(claims_for_other_addresses_do_not_make_a_router),
         cmocka_unit_test(the_owner_of_a_mac_is_known_unless_shared),
-        cmocka_unit_test(evidence_slots_are_per_kind_and_freed_with_the_host),
+        cmocka_unit_test(evidence_slots_are_per_kind_and_reclaimed_from_the_weakest),
         cmocka_unit_test(allowlist_patterns),
         cmocka_unit_test(lru_map_recycles_the_oldest),
     };
