@@ -37,12 +37,14 @@
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
-#define SHADOW 0x80u                /* sh_addr.family bit of a shadow host   */
+#define SHADOW 0xc0u                /* sh_addr.family bits of a shadow host: */
+#define SHADOW_BLIND 0x80u          /*   lookups a blind resolver relayed     */
+#define SHADOW_SPOOF 0x40u          /*   lookups nobody can be held to        */
 #define DHCP_SERVERS 16
 #define SERVER_CLIENTS 8
 #define LEARNED_MAX 16
 #define RELAY_CLIENTS 4
-#define PREV_HOSTS 16
+#define PREV_HOSTS 32
 #define LEASE_CONFIRM_US 600000000ULL  /* a lease is confirmed within 10 min */
 #define ANNOUNCED_US (86400ULL * 1000000ULL) /* a DHCP-announced resolver, 1 day */
 
@@ -63,9 +65,9 @@ struct pending_name {             /* a client's hostname awaiting its ACK */
 
 struct relay {                    /* (resolver, name) asked by clients   */
     uint64_t ts;                  /* latest client query                 */
-    uint8_t  n, relayed;
-    uint8_t  asked;               /* some internal client asked          */
-    uint8_t  stable;              /* ... one with a stable binding       */
+    uint8_t  n, relayed;          /* clients to credit; the server relayed */
+    uint8_t  unattributed;        /* asked by a query nobody is held to  */
+    uint8_t  stable;              /* a client with a stable binding asked */
     uint32_t idx[RELAY_CLIENTS], gen[RELAY_CLIENTS];
     uint8_t  credited[RELAY_CLIENTS];
 };
@@ -82,8 +84,9 @@ struct learned {
 };
 
 struct prevalence {
-    uint64_t first_us, last_us;
-    uint32_t hosts[PREV_HOSTS];
+    uint32_t hosts[PREV_HOSTS];   /* keyed hashes of the hosts' addresses */
+    uint32_t first_s[PREV_HOSTS], last_s[PREV_HOSTS]; /* each host's first and
+                                     latest resolution, Unix seconds     */
     uint8_t  n;
     uint8_t  suspect;             /* an indicator of evidence: never benign */
 };
@@ -93,7 +96,7 @@ struct health {
     uint64_t packets, kdrops, rdrops;         /* totals, from capture     */
     uint64_t packets0, kdrops0, rdrops0;      /* at the interval's start  */
     struct host_table_stats hs0;
-    uint64_t rate_limited0;
+    uint64_t rate_limited0, windows_algo0;
     uint32_t mask;                            /* reasons last reported    */
     uint64_t since_us;
 };
@@ -122,9 +125,10 @@ struct detect {
     struct health health;
     /* counters */
     uint64_t events, dns_scored, not_scorable, allowlisted, mac_mismatch;
-    uint64_t answers_unpaired, relayed, relay_credited, blind_lookups;
+    uint64_t answers_unpaired, relayed, relay_credited, blind_lookups, spoofed_lookups;
+    uint64_t arp_claims_mismatched, relayed_unattributed;
     uint64_t rate_limited, hostnames_ignored, servers_learned, prefixes_learned;
-    uint64_t notices[3];
+    uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
     struct verdict vbuf;
     struct detect_notice nbuf;
@@ -166,6 +170,7 @@ static uint64_t secs(const struct detect *d, int param)
 
 static int prevalent_zone(void *ctx, const char *zone);
 static void on_host_removed(void *ctx, struct host *h, int reason);
+static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6]);
 
 struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
                              void *ctx, char *err, size_t errlen)
@@ -206,6 +211,7 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     if (!d->hosts)
         goto fail;
     host_table_on_removed(d->hosts, on_host_removed, d);
+    host_table_on_moved(d->hosts, on_host_moved, d);
     size_t wins = cfg->host_capacity / 4 < 1024 ? 1024 : cfg->host_capacity / 4;
     d->dgah = dgahost_create(wins, 65536, err, errlen);
     if (!d->dgah)
@@ -217,7 +223,7 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->relay = lru_create(16384, sizeof(struct relay), err, errlen);
     d->pending = d->relay ? lru_create(4096, sizeof(struct pending_name), err, errlen) : NULL;
     d->buckets = d->pending ? lru_create(8192, sizeof(struct bucket), err, errlen) : NULL;
-    d->prev = d->buckets ? lru_create(65536, sizeof(struct prevalence), err, errlen) : NULL;
+    d->prev = d->buckets ? lru_create(16384, sizeof(struct prevalence), err, errlen) : NULL;
     if (!d->prev)
         goto fail;
     return d;
@@ -254,7 +260,7 @@ double detect_dga_threshold(const struct detect *d) { return d->dga_threshold; }
 
 static void notice(struct detect *d, struct detect_notice *n)
 {
-    if (n->kind < 3)
+    if (n->kind < NOTICE_KIND_MAX)
         d->notices[n->kind]++;
     if (d->nfn)
         d->nfn(d->nctx, n);
@@ -280,6 +286,18 @@ static int internal(struct detect *d, const struct sh_addr *a)
 static int is_shadow(const struct host *h)
 {
     return (h->ip.family & SHADOW) != 0;
+}
+
+/* The shadow of address ip: evidence that must be heard but convicts
+ * nobody (kind SHADOW_BLIND or SHADOW_SPOOF). */
+static struct host *shadow_at(struct detect *d, const struct sh_addr *ip, unsigned kind,
+                              uint64_t now)
+{
+    struct sh_addr a = *ip;
+    a.family = (uint8_t)((a.family & ~SHADOW) | kind);
+    struct host *s = host_get(d->hosts, &a, now, 1);
+    host_watch(d->hosts, s, now + secs(d, P_NX_LONG_WINDOW));
+    return s;
 }
 
 /* May one more host be created in a's /24 (IPv4) or /64 (IPv6)?  A token
@@ -308,14 +326,19 @@ static int creation_allowed(struct detect *d, const struct sh_addr *a, uint64_t 
     return 1;
 }
 
-static struct host *host_for(struct detect *d, const struct sh_addr *a, uint64_t now)
+/* The host of internal address a, created when new (subject to the
+ * per-prefix rate limit, unless the packet comes from a MAC some host has
+ * used for a while: the same machine with one more address, such as an
+ * IPv6 temporary address, is never refused). */
+static struct host *host_for_mac(struct detect *d, const struct sh_addr *a, const uint8_t *mac,
+                                 uint64_t now)
 {
     if (!internal(d, a))
         return NULL;
     struct host *h = host_get(d->hosts, a, now, 0);
     if (h)
         return h;
-    if (!creation_allowed(d, a, now))
+    if (!(mac && host_mac_known(d->hosts, mac, now)) && !creation_allowed(d, a, now))
         return NULL;
     h = host_get(d->hosts, a, now, 1);
     if (cidr_set_match(&d->cfg.dns_resolvers, a))
@@ -325,6 +348,11 @@ static struct host *host_for(struct detect *d, const struct sh_addr *a, uint64_t
     if (cidr_set_match(&d->cfg.sensor_addrs, a))
         h->infra |= INFRA_SENSOR;
     return h;
+}
+
+static struct host *host_for(struct detect *d, const struct sh_addr *a, uint64_t now)
+{
+    return host_for_mac(d, a, NULL, now);
 }
 
 /* Never a suspect: the sensor itself, allowlisted addresses. */
@@ -352,8 +380,20 @@ static struct host *attributable(struct detect *d, const struct sh_addr *ip, int
     if (!has_mac || host_mac_consistent(d->hosts, h, mac, now))
         return h;
     d->mac_mismatch++;
-    struct host *o = host_mac_owner(d->hosts, mac, now);
+    struct host *o = host_mac_valid(mac) ? host_mac_owner(d->hosts, mac, now) : NULL;
     return o && o != h ? o : NULL;
+}
+
+/* Lookups that could be attributed to nobody (a forger using ip with a MAC
+ * that is nobody's, or ip forging its own MAC): they go to ip's spoof
+ * shadow, heard as a notice, never a verdict. */
+static struct host *spoof_shadow(struct detect *d, const struct sh_addr *ip, int has_mac,
+                                 uint64_t now)
+{
+    if (!has_mac || !internal(d, ip))
+        return NULL;
+    d->spoofed_lookups++;
+    return shadow_at(d, ip, SHADOW_SPOOF, now);
 }
 
 /* ---- verdicts -------------------------------------------------------- */
@@ -408,7 +448,8 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
         return;
     char ip[64];
     memset(n, 0, sizeof(*n));
-    n->kind = NOTICE_RESOLVER_BLIND;
+    int spoof = (shadow->ip.family & SHADOW) == SHADOW_SPOOF;
+    n->kind = spoof ? NOTICE_SPOOFED_SOURCE : NOTICE_RESOLVER_BLIND;
     n->ts_us = now;
     n->ip = shadow->ip;
     n->ip.family &= (uint8_t)~SHADOW;
@@ -416,9 +457,15 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     n->evidence_kind = best->kind;
     n->confidence = best->confidence;
     snprintf(n->indicator, sizeof(n->indicator), "%s", best->indicator);
-    snprintf(n->explanation, sizeof(n->explanation),
-             "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
-             best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+    if (spoof)
+        snprintf(n->explanation, sizeof(n->explanation),
+                 "%s lookups from address %s sent with a MAC that is not its own (a forger "
+                 "using the address, or the host forging its MAC): nobody is flagged for them: %s",
+                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+    else
+        snprintf(n->explanation, sizeof(n->explanation),
+                 "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
+                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
     notice(d, n);
 }
 
@@ -480,12 +527,19 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     }
 }
 
+static void prevalence_suspect(struct detect *d, const char *regdomain);
+
 static void rescore_touched(struct detect *d, const struct host_touched *t, uint64_t now)
 {
     for (int i = 0; i < t->n; i++) {
         struct host *x = host_at(d->hosts, t->idx[i], t->gen[i]);
-        if (x)
-            rescore(d, x, now, 1);
+        if (!x)
+            continue;
+        /* a tunnel's zone is never a benign prior afterwards */
+        const struct evidence *e = host_evidence_const(d->hosts, x, EVK_DNS_TUNNEL);
+        if (e && e->active && e->indicator[0] && e->indicator[0] != '@')
+            prevalence_suspect(d, e->indicator);
+        rescore(d, x, now, 1);
     }
 }
 
@@ -503,18 +557,53 @@ static void on_host_removed(void *ctx, struct host *h, int reason)
     }
 }
 
+/* h's address is moving to another MAC: what was said about it was said
+ * about the old MAC.  A flagged host's verdict ends as expired (with the
+ * MAC it was flagged with); its evidence and detector state go. */
+static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6])
+{
+    struct detect *d = ctx;
+    (void)new_mac;
+    if (is_shadow(h) || (!h->flagged && !host_has_evidence(d->hosts, h)))
+        return;
+    if (h->flagged) {
+        h->flagged = 0;
+        d->verdicts[VERDICT_EXPIRED]++;
+        if (d->fn) {
+            fill_verdict(d, h, d->now_us, VERDICT_EXPIRED, &d->vbuf);
+            d->fn(d->ctx, &d->vbuf);
+        }
+    }
+    host_reset_identity(d->hosts, h);
+}
+
 /* ---- Ethernet: bindings and next hops ------------------------------------ */
 
 static struct dhcp_server *server_slot(struct detect *d, const struct sh_addr *ip);
 
+/* A lease is confirmed when its client keeps using it with its own MAC:
+ * a frame within LEASE_CONFIRM_US of the ACK, and another mac_stable
+ * later (one forged frame per phantom client is not enough). */
 static void confirm_lease(struct detect *d, struct host *h, const uint8_t mac[6], uint64_t now)
 {
     if (!h->lease_server || memcmp(h->lease_mac, mac, 6) != 0)
         return;
     uint32_t slot = h->lease_server - 1;
-    h->lease_server = 0;
-    if (slot >= (uint32_t)d->nservers || now > h->lease_us + LEASE_CONFIRM_US)
+    if (slot >= (uint32_t)d->nservers || now > h->lease_us + LEASE_CONFIRM_US + secs(d, P_MAC_STABLE)) {
+        h->lease_server = 0;
         return;
+    }
+    if (!h->lease_seen_us) {
+        if (now > h->lease_us + LEASE_CONFIRM_US) {
+            h->lease_server = 0;
+            return;
+        }
+        h->lease_seen_us = now;
+    }
+    if (now < h->lease_seen_us + secs(d, P_MAC_STABLE))
+        return;
+    h->lease_server = 0;
+    h->lease_seen_us = 0;
     /* a lease the client then uses with its own MAC: as good as a claim */
     if (memcmp(h->bind[0].mac, mac, 6) == 0)
         h->bind[0].claimed = 1;
@@ -537,7 +626,7 @@ static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
         return;
     int si = internal(d, &ev->src), di = internal(d, &ev->dst);
     if (si) {
-        struct host *h = host_for(d, &ev->src, now);
+        struct host *h = host_for_mac(d, &ev->src, ev->src_mac, now);
         if (h) {
             host_observe_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, now);
             if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->src_mac, 6) != 0)
@@ -592,10 +681,19 @@ static struct dhcp_server *ack_server(struct detect *d, const struct sh_event *e
     *trusted = 0;
     if (ev->src.family != 4)
         return NULL;
+    /* the ACK must come from the server address's own established MAC: a
+     * forger using the server's address with its own MAC speaks for
+     * nobody, configured server or not */
+    struct host *sh = host_for(d, &ev->src, d->now_us);
+    int consistent = !ev->has_mac ||
+                     (sh ? host_mac_consistent(d->hosts, sh, ev->src_mac, d->now_us)
+                         : host_mac_valid(ev->src_mac));
     struct dhcp_server *s = server_slot(d, &ev->src);
     if (!s)
         return NULL;
     s->last_us = d->now_us;
+    if (!consistent)
+        return s;
     if (ev->has_mac && !s->has_mac && !s->trusted) {
         memcpy(s->mac, ev->src_mac, 6);
         s->has_mac = 1;
@@ -676,8 +774,9 @@ static void on_dhcp(struct detect *d, const struct sh_event *ev, uint64_t now)
         set_hostname(d, h, ev_s(ev, x->hostname), x->hostname.len, x->client_mac, now);
     else if (pn && memcmp(pn->chaddr, x->client_mac, 6) == 0)
         set_hostname(d, h, pn->hostname, strlen(pn->hostname), x->client_mac, now);
-    /* a trusted server telling its clients which resolver to use */
-    if (trusted && x->dns_server.family && internal(d, &x->dns_server)) {
+    /* a configured server telling its clients which resolver to use (a
+     * server trusted only from what the wire showed cannot exempt anyone) */
+    if (trusted && s && s->configured && x->dns_server.family && internal(d, &x->dns_server)) {
         struct host *r = host_for(d, &x->dns_server, now);
         if (r)
             r->dns_announced_us = now;
@@ -687,6 +786,12 @@ static void on_dhcp(struct detect *d, const struct sh_event *ev, uint64_t now)
 static void on_arp(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_arp *a = &ev->u.arp;
+    /* a claim counts only from the claimed MAC's own frame (an ARP reply
+     * whose sender hardware address is someone else's is a forgery) */
+    if (ev->has_mac && memcmp(ev->src_mac, a->mac, 6) != 0) {
+        d->arp_claims_mismatched++;
+        return;
+    }
     struct host *h = host_for(d, &a->ip, now);
     if (h)
         host_observe_mac(d->hosts, h, a->mac, a->ndp ? MAC_NDP : MAC_ARP, now);
@@ -799,37 +904,49 @@ static uint64_t name_key(struct detect *d, const char *s)
     return hk_name(&d->key, s, strlen(s));
 }
 
+/* h resolved regdomain.  Only hosts whose binding has held for a span
+ * themselves count (a phantom claimed a moment ago does not). */
 static void prevalence_note(struct detect *d, const char *regdomain, struct host *h, uint64_t now)
 {
-    if (!host_stable(d->hosts, h, NULL, now))
+    if (!host_stable(d->hosts, h, NULL, now) ||
+        h->bind[0].first_us + secs(d, P_PREVALENCE_MIN_SPAN) > now)
         return;
-    int created;
-    struct prevalence *p = lru_get(d->prev, name_key(d, regdomain), 1, &created);
-    if (created)
-        p->first_us = now;
-    p->last_us = now;
+    struct prevalence *p = lru_get(d->prev, name_key(d, regdomain), 1, NULL);
     uint8_t k[17];
     memcpy(k, h->ip.a, 16);
     k[16] = h->ip.family;
-    uint32_t v = (uint32_t)hk_bytes(&d->key, k, sizeof(k)) | 1;
+    uint32_t v = (uint32_t)hk_bytes(&d->key, k, sizeof(k)) | 1, t = (uint32_t)(now / 1000000);
     for (int i = 0; i < p->n; i++)
-        if (p->hosts[i] == v)
+        if (p->hosts[i] == v) {
+            p->last_s[i] = t;
             return;
-    if (p->n < PREV_HOSTS)
-        p->hosts[p->n++] = v;
+        }
+    if (p->n < PREV_HOSTS) {
+        p->hosts[p->n] = v;
+        p->first_s[p->n] = p->last_s[p->n] = t;
+        p->n++;
+    }
 }
 
+/* Locally prevalent: enough long-established hosts each resolved it over
+ * at least prevalence_min_span (days of use, not two moments), at least
+ * prevalence_min_hosts and prevalence_min_share of the hosts tracked (up
+ * to the PREV_HOSTS the set holds), and it never was evidence. */
 static int prevalent(struct detect *d, const char *regdomain)
 {
     struct prevalence *p = lru_peek(d->prev, name_key(d, regdomain));
     if (!p || p->suspect)
         return 0;
+    uint32_t span = (uint32_t)d->p.v[P_PREVALENCE_MIN_SPAN];
+    int n = 0;
+    for (int i = 0; i < p->n; i++)
+        n += p->last_s[i] >= p->first_s[i] + span;
     struct host_table_stats hs;
     host_table_get_stats(d->hosts, &hs);
-    /* the host set saturates at PREV_HOSTS: that many is "everyone" */
-    return p->n >= d->p.v[P_PREVALENCE_MIN_HOSTS] &&
-           (p->n >= PREV_HOSTS || p->n >= d->p.v[P_PREVALENCE_MIN_SHARE] * (double)hs.active) &&
-           p->last_us >= p->first_us + secs(d, P_PREVALENCE_MIN_SPAN);
+    double need = d->p.v[P_PREVALENCE_MIN_SHARE] * (double)hs.active;
+    if (need > PREV_HOSTS)
+        need = PREV_HOSTS;
+    return n >= d->p.v[P_PREVALENCE_MIN_HOSTS] && n >= need;
 }
 
 static int prevalent_zone(void *ctx, const char *zone)
@@ -846,34 +963,38 @@ static void prevalence_suspect(struct detect *d, const char *regdomain)
 
 /* ---- resolvers: relaying and blindness --------------------------------------- */
 
-static uint64_t relay_key(struct detect *d, const struct sh_addr *server, const char *name,
+/* Relay records are kept under the server's address and, on Ethernet,
+ * under its MAC too: a dual-stack or multi-address resolver forwards from
+ * another address than the one its clients asked, never from another NIC. */
+static uint64_t relay_key(struct detect *d, const void *server, size_t slen, const char *name,
                           size_t len)
 {
     struct { uint64_t s, n; } k;
-    uint8_t a[17];
-    memcpy(a, server->a, 16);
-    a[16] = server->family;
-    k.s = hk_bytes(&d->key, a, sizeof(a));
+    k.s = hk_bytes(&d->key, server, slen);
     k.n = hk_name(&d->key, name, len);
     return hk_bytes(&d->key, &k, sizeof(k));
 }
 
-/* An internal client asked internal server ev->dst for name: whatever the
- * server asks upstream for it moments later is that client's lookup, not
- * the server's.  c is the host to credit with the outcome (NULL when the
- * query could not be attributed: it still is not the server's). */
-static void relay_note(struct detect *d, const struct sh_event *ev, struct host *c,
-                       const char *name, size_t len, uint64_t now)
+static uint64_t relay_key_ip(struct detect *d, const struct sh_addr *ip, const char *name,
+                             size_t len)
 {
-    struct relay *r = lru_get(d->relay, relay_key(d, &ev->dst, name, len), 1, NULL);
+    uint8_t a[17];
+    memcpy(a, ip->a, 16);
+    a[16] = ip->family;
+    return relay_key(d, a, sizeof(a), name, len);
+}
+
+static void relay_add(struct detect *d, uint64_t key, struct host *c, int stable, uint64_t now)
+{
+    struct relay *r = lru_get(d->relay, key, 1, NULL);
     if (r->ts + secs(d, P_RELAY_WINDOW) < now)
         memset(r, 0, sizeof(*r));
     r->ts = now;
-    r->asked = 1;
-    if (!c)
+    if (!c) {
+        r->unattributed = 1;
         return;
-    if (host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now))
-        r->stable = 1;
+    }
+    r->stable |= (uint8_t)stable;
     uint32_t idx = host_index(d->hosts, c);
     for (int i = 0; i < r->n; i++)
         if (r->idx[i] == idx && r->gen[i] == c->gen) {
@@ -886,18 +1007,49 @@ static void relay_note(struct detect *d, const struct sh_event *ev, struct host 
     r->credited[slot] = 0;
 }
 
-/* Is resolver h's query for name the relay of a client's query moments
- * ago?  Marks it relayed. */
+/* An internal client asked internal server ev->dst for name: what the
+ * server asks upstream for it moments later is that client's lookup.  c is
+ * the host to credit (NULL when the query could be attributed to nobody);
+ * a host is never its own client. */
+static void relay_note(struct detect *d, const struct sh_event *ev, struct host *c,
+                       const char *name, size_t len, uint64_t now)
+{
+    if (c && c->ip.family == ev->dst.family && memcmp(c->ip.a, ev->dst.a, 16) == 0)
+        return;
+    if (c && ev->has_mac && memcmp(c->bind[0].mac, ev->dst_mac, 6) == 0)
+        return;                                 /* asking itself, by its MAC */
+    int stable = c && host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now);
+    relay_add(d, relay_key_ip(d, &ev->dst, name, len), c, stable, now);
+    if (ev->has_mac && host_mac_valid(ev->dst_mac))
+        relay_add(d, relay_key(d, ev->dst_mac, 6, name, len), c, stable, now);
+}
+
+/* A host that relayed lookups for clients with stable bindings within the
+ * last resolver_blind_window, or one the operator declared. */
+static int recognised_resolver(struct detect *d, const struct host *h, uint64_t now)
+{
+    return (h->infra & INFRA_RESOLVER) ||
+           (h->relay_us && h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) >= now);
+}
+
+/* Is h's lookup of name (now) the relay of a client's query moments ago?
+ * A query nobody can be held to makes it a relay only for a recognised
+ * resolver: anyone else could forge such a query to itself. */
 static struct relay *relay_of(struct detect *d, struct host *h, const char *name, size_t len,
                               uint64_t now, uint64_t window)
 {
-    struct relay *r = lru_peek(d->relay, relay_key(d, &h->ip, name, len));
-    if (!r || !r->asked || r->ts + window < now)
+    struct relay *r = lru_peek(d->relay, relay_key_ip(d, &h->ip, name, len));
+    if ((!r || r->ts + window < now) && h->bind[0].source > MAC_HINT)
+        r = lru_peek(d->relay, relay_key(d, h->bind[0].mac, 6, name, len));
+    if (!r || r->ts + window < now)
         return NULL;
-    return r;
+    if (r->n)
+        return r;
+    return r->unattributed && recognised_resolver(d, h, now) ? r : NULL;
 }
 
-/* A declared or announced resolver relaying for no visible client. */
+/* A declared resolver, or one a configured DHCP server announced,
+ * relaying for no visible client. */
 static int blind(struct detect *d, const struct host *h, uint64_t now)
 {
     int known = (h->infra & INFRA_RESOLVER) ||
@@ -907,12 +1059,8 @@ static int blind(struct detect *d, const struct host *h, uint64_t now)
 
 static struct host *shadow_of(struct detect *d, const struct host *h, uint64_t now)
 {
-    struct sh_addr a = h->ip;
-    a.family |= SHADOW;
-    struct host *s = host_get(d->hosts, &a, now, 1);
-    host_watch(d->hosts, s, now + secs(d, P_NX_LONG_WINDOW));
     d->blind_lookups++;
-    return s;
+    return shadow_at(d, &h->ip, SHADOW_BLIND, now);
 }
 
 /* ---- DNS --------------------------------------------------------------------- */
@@ -982,7 +1130,9 @@ static void dns_outcome(struct detect *d, struct host *h, const struct sh_event 
 
 /* h received the answer to its query for name.  When h only relayed that
  * lookup for clients, the outcome is theirs (through chained resolvers,
- * up to 3 deep): credit each once and return 1. */
+ * up to 3 deep): credit each once and return 1.  A relay asked only by
+ * queries nobody can be held to (a recognised resolver's) is credited to
+ * nobody, counted. */
 static int credit_relayed(struct detect *d, struct host *h, const struct sh_event *ev,
                           const char *name, size_t len, uint64_t now, struct host_touched *t,
                           int depth)
@@ -991,6 +1141,8 @@ static int credit_relayed(struct detect *d, struct host *h, const struct sh_even
     struct relay *r = relay_of(d, h, name, len, now, window);
     if (!r || !r->relayed)
         return 0;
+    if (!r->n)
+        d->relayed_unattributed++;
     for (int i = 0; i < r->n; i++) {
         struct host *c = host_at(d->hosts, r->idx[i], r->gen[i]);
         if (!c || r->credited[i])
@@ -1018,7 +1170,19 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         for (int i = 0; i < x->nq; i++)
             relay_note(d, ev, h && !exempt(d, h) ? h : NULL, ev_s(ev, x->q[i].name),
                        x->q[i].name.len, now);
-    if (!h || exempt(d, h))
+    if (!h) {
+        /* nobody to hold to it: heard through the address's spoof shadow */
+        struct host *sp = spoof_shadow(d, &ev->src, ev->has_mac, now);
+        if (!sp)
+            return;
+        struct host_touched t = { 0 };
+        for (int i = 0; i < x->nq; i++)
+            tunnel_query(d->tun, d->hosts, sp, ev_s(ev, x->q[i].name), x->q[i].name.len,
+                         x->q[i].type, &ev->dst, now, &d->p, &t);
+        rescore_touched(d, &t, now);
+        return;
+    }
+    if (exempt(d, h))
         return;
     struct host_touched t = { 0 };
     /* a blind resolver's lookups go to its shadow; creating the shadow may
@@ -1039,9 +1203,9 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
             d->allowlisted++;
             continue;
         }
-        /* h relaying a client's lookup: the client's, already counted */
+        /* h relaying a client's lookup: the client's, counted there */
         struct relay *r = relay_of(d, h, name, len, now, secs(d, P_RELAY_WINDOW));
-        if (r && !(server_internal && r->n == 1 && r->idx[0] == hidx && r->gen[0] == hgen)) {
+        if (r) {
             r->relayed = 1;
             if (r->stable)
                 h->relay_us = now;         /* relaying for visible clients */
@@ -1069,9 +1233,6 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
     d->health.paired++;
     if (!x->nq)
         return;
-    struct host *h = attributable(d, &ev->dst, x->query_has_mac, x->query_mac, now);
-    if (!h || exempt(d, h))
-        return;
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
     if (allow_name(&d->allow, name, len)) {
@@ -1079,6 +1240,17 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
         return;
     }
     struct host_touched t = { 0 };
+    struct host *h = attributable(d, &ev->dst, x->query_has_mac, x->query_mac, now);
+    if (!h) {
+        struct host *sp = spoof_shadow(d, &ev->dst, x->query_has_mac, now);
+        if (sp) {
+            dns_outcome(d, sp, ev, now, &t);
+            rescore_touched(d, &t, now);
+        }
+        return;
+    }
+    if (exempt(d, h))
+        return;
     /* the upstream answer to a lookup h relayed: the clients' outcome */
     if (credit_relayed(d, h, ev, name, len, now, &t, 0)) {
         rescore_touched(d, &t, now);
@@ -1086,7 +1258,7 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
     }
     /* the resolver's answer to h for a lookup already credited to h */
     if (internal(d, &ev->src)) {
-        struct relay *rr = lru_peek(d->relay, relay_key(d, &ev->src, name, len));
+        struct relay *rr = lru_peek(d->relay, relay_key_ip(d, &ev->src, name, len));
         if (rr) {
             uint32_t idx = host_index(d->hosts, h);
             for (int i = 0; i < rr->n; i++)
@@ -1103,12 +1275,12 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
 
 enum health_check {
     HC_DNS_ANSWERS = 0, HC_DNS_QUERIES, HC_KERNEL_DROPS, HC_RING_DROPS, HC_HOST_PRESSURE,
-    HC_EVIDENCE_POOL, HC_MAX
+    HC_EVIDENCE_POOL, HC_STATE_PRESSURE, HC_MAX
 };
 
 static const char *const hc_names[HC_MAX] = {
     "dns_answers_unseen", "dns_queries_unseen", "capture_drops", "ring_drops",
-    "host_table_pressure", "evidence_pool_full",
+    "host_table_pressure", "evidence_pool_full", "detector_state_pressure",
 };
 
 void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel_drops,
@@ -1167,11 +1339,25 @@ static void health_check(struct detect *d, uint64_t now)
                  "by the per-prefix rate limit in %.0f s (a flood of new sources?)",
                  (unsigned long long)ep, (unsigned long long)rl, span);
     }
-    if (hs.evidence_exhausted > H->hs0.evidence_exhausted) {
+    if (hs.evidence_exhausted > H->hs0.evidence_exhausted ||
+        hs.evidence_reclaimed > H->hs0.evidence_reclaimed) {
         mask |= 1u << HC_EVIDENCE_POOL;
         snprintf(detail[HC_EVIDENCE_POOL], sizeof(detail[0]),
-                 "%llu evidences lost: the evidence pool is full",
-                 (unsigned long long)(hs.evidence_exhausted - H->hs0.evidence_exhausted));
+                 "the evidence pool is full: %llu hosts' evidence reclaimed for stronger, "
+                 "%llu evidences lost in %.0f s",
+                 (unsigned long long)(hs.evidence_reclaimed - H->hs0.evidence_reclaimed),
+                 (unsigned long long)(hs.evidence_exhausted - H->hs0.evidence_exhausted), span);
+    }
+    struct dgahost_stats gs;
+    dgahost_get_stats(d->dgah, &gs);
+    uint64_t wa = gs.windows_evicted_algo - H->windows_algo0,
+             mv = hs.macs_evicted_valued - H->hs0.macs_evicted_valued;
+    if (wa || mv) {
+        mask |= 1u << HC_STATE_PRESSURE;
+        snprintf(detail[HC_STATE_PRESSURE], sizeof(detail[0]),
+                 "%llu hosts' DGA state with algorithmic names and %llu MACs of routers or "
+                 "known hosts dropped in %.0f s: too many new hosts or MACs (a flood?)",
+                 (unsigned long long)wa, (unsigned long long)mv, span);
     }
     if (mask != H->mask) {
         struct detect_notice *n = &d->nbuf;
@@ -1195,6 +1381,7 @@ static void health_check(struct detect *d, uint64_t now)
     H->rdrops0 = H->rdrops;
     H->hs0 = hs;
     H->rate_limited0 = d->rate_limited;
+    H->windows_algo0 = gs.windows_evicted_algo;
     H->since_us = now;
 }
 
@@ -1203,8 +1390,18 @@ static void health_check(struct detect *d, uint64_t now)
 static void maint_one(void *ctx, struct host *h)
 {
     struct detect *d = ctx;
-    if (h->flagged)
+    if (h->flagged) {
         rescore(d, h, d->now_us, 0);
+        return;
+    }
+    /* evidence of an unflagged host that decayed to nothing goes back to
+     * the pool (it can no longer tip any verdict) */
+    double floor = 0.01 * d->p.v[P_SCORE_THRESHOLD];
+    for (int k = 0; k < EVK_MAX; k++) {
+        const struct evidence *e = host_evidence_const(d->hosts, h, k);
+        if (e && (!e->active || evidence_value(e, d->now_us, d->p.v[P_HALF_LIFE]) < floor))
+            host_evidence_release(d->hosts, h, k);
+    }
 }
 
 static void maintain(struct detect *d)
@@ -1364,5 +1561,12 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.notices_resolver_blind", d->notices[NOTICE_RESOLVER_BLIND]);
     P("detect.notices_health", d->notices[NOTICE_HEALTH]);
     P("detect.notices_prefix", d->notices[NOTICE_PREFIX]);
+    P("detect.notices_spoofed_source", d->notices[NOTICE_SPOOFED_SOURCE]);
+    P("detect.dns_lookups_spoofed_source", d->spoofed_lookups);
+    P("detect.dns_relayed_unattributed", d->relayed_unattributed);
+    P("detect.arp_claims_mismatched", d->arp_claims_mismatched);
+    P("detect.evidence_reclaimed", hs.evidence_reclaimed);
+    P("detect.identities_reset", hs.identities_reset);
+    P("detect.macs_evicted_valued", hs.macs_evicted_valued);
 #undef P
 }
