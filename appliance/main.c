@@ -268,6 +268,7 @@ static void on_notice(void *ctx, const struct detect_notice *n)
         eve_write_notice(a->eve, n);
     switch (n->kind) {
     case NOTICE_RESOLVER_BLIND:
+    case NOTICE_SPOOFED_SOURCE:
         fprintf(a->log, "spanhound: %s\n", n->explanation);
         break;
     case NOTICE_HEALTH:

@@ -801,6 +801,19 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
     memset(&hdr, 0, offsetof(struct sh_event, arena));
     hdr.ts_us = n->ts_us;
     switch (n->kind) {
+    case NOTICE_SPOOFED_SOURCE:
+        hdr.src = n->ip;
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "spoofed_source", &hdr);
+        json_obj_open(&j, "spoofed_source");
+        addr_format(&n->ip, b, sizeof(b));
+        json_cstr(&j, "ip", b);
+        json_cstr(&j, "kind", evidence_kind_name(n->evidence_kind));
+        json_dbl(&j, "confidence", n->confidence, 3);
+        json_cstr(&j, "explanation", n->explanation);
+        if (n->indicator[0])
+            json_cstr(&j, "indicator", n->indicator);
+        json_obj_close(&j);
+        break;
     case NOTICE_RESOLVER_BLIND:
         hdr.src = n->ip;
         eve_begin_record(&j, e->buf, sizeof(e->buf), "resolver", &hdr);

@@ -44,8 +44,8 @@ int eve_write_event(struct eve *e, const struct sh_event *ev);
  *  "explanation", "indicator", "first_seen", "last_seen"}, ...]}} */
 int eve_write_verdict(struct eve *e, const struct verdict *v);
 
-/* Write a detector notice: "resolver", "sensor_health" or
- * "learned_prefix" records (docs/eve.md). */
+/* Write a detector notice: "resolver", "spoofed_source", "sensor_health"
+ * or "learned_prefix" records (docs/eve.md). */
 int eve_write_notice(struct eve *e, const struct detect_notice *n);
 
 /* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when the binding

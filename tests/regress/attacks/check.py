@@ -28,7 +28,7 @@ OPERATORS = {"$ne", "$contains", "$any", "$absent", "$in"}
 MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 HOST_FIELDS = ("ip", "mac", "mac_source", "mac_status", "hostname", "verdict", "change", "score",
                "evidence")
-MAC_SOURCES = {"dhcp", "arp", "ndp", "ethernet", "none"}
+MAC_SOURCES = {"dhcp", "dhcp_hint", "arp", "ndp", "ethernet", "none"}
 MAC_STATUSES = {"trusted", "routed", "conflict", "unknown"}
 VERDICTS = {"infected", "clean"}
 CHANGES = {"infected", "updated", "cleared", "expired", "current"}
