@@ -11,6 +11,13 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0; fail=0
 
+# the checker itself first: it must reject what it is meant to reject
+if out=$(/usr/bin/python3 "$DIR/check_selftest.py" 2>&1); then
+    pass=$((pass + 1)); echo "  ok    check.py self-test"
+else
+    fail=$((fail + 1)); echo "  FAIL  check.py self-test:"; printf '%s\n' "$out" | tail -5 | sed 's/^/        /'
+fi
+
 for case_json in "$DIR"/*/case.json; do
     d=$(dirname "$case_json")
     name=$(basename "$d")
