@@ -258,10 +258,10 @@ def case_dga_window_eviction_flood():
 def case_ipv6_prefix_bucket_drain():
     """On a one-/64 IPv6 LAN the per-/64 creation bucket (256 + 1/s) is the
     whole segment's.  I sends 300 DNS queries from random addresses of the
-    /64 (its own MAC), then 2 new ones per second (10/s while it runs its
-    burst: the bucket refills 1/s, so a token never survives long enough
-    for its own address); its DGA burst comes from
-    a fresh temporary address, which is never created."""
+    /64 (its own MAC), then 2 new ones per second, and three just before
+    each frame of its fresh temporary address (so every token the bucket
+    refills goes to a spoofed source first); its DGA burst comes from that
+    temporary address, which the rate limit alone would never create."""
     pfx = "fd00:db8:1:"
     lan = Lan()
     router_ll = "fe80::1"
@@ -285,17 +285,26 @@ def case_ipv6_prefix_bucket_drain():
     for k in range(300):
         syn(20.0 + k * 0.01)
     t = 24.0
-    while t < 300.0:                    # 2/s, and 100/s around its own lookups
+    while t < 300.0:                    # 2/s, keeping the bucket (1/s) empty
         syn(t)
-        t += 0.1 if 45.0 <= t < 190.0 else 0.5
+        t += 0.5
+    # and just before each of the temporary address's frames (its NDP join,
+    # every query, every answer), three more: a token that accrued since is
+    # always taken by a spoofed source first
+    def drain(at):
+        for k in range(3):
+            syn(at - 0.0004 + k * 0.0001)
+    drain(50.0)
     lan.ndp_join(50.0, temp)
     t = 60.0
     for name in dga_names(5009, 24):
+        drain(t)
+        drain(t + 0.003 + 0.020 + 0.001)
         lan.resolve(t, temp, name, rcode=3, qtype="AAAA", resolver=resolver, upstream=upstream)
         t += 5.0
     return lan, {
-        "forges": "I drains the /64's host-creation bucket (300 spoofed sources, then 2/s; 10/s "
-                  "during its burst), then "
+        "forges": "I drains the /64's host-creation bucket (300 spoofed sources, then 2/s, and "
+                  "3 right before each frame of its new address), then "
                   "runs a DGA burst from a fresh temporary address of the same /64",
         "outcome": "the temporary address flagged",
         "flagged": [temp],
