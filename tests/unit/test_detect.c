@@ -841,6 +841,194 @@ static void a_name_many_hosts_resolve_for_days_is_not_a_c2(void **state)
     free(c);
 }
 
+static struct sh_event arp_claim(const char *addr, const uint8_t mac[6], const uint8_t eth[6],
+                                 uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_ARP);
+    ev.ts_us = ts;
+    ev.has_mac = 1;
+    memcpy(ev.src_mac, eth, 6);
+    memcpy(ev.u.arp.mac, mac, 6);
+    ev.u.arp.ip = ip(addr);
+    return ev;
+}
+
+static void an_arp_claim_counts_only_from_the_claimants_frame(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t victim[6] = { 0x02, 5, 5, 5, 5, 5 }, forger[6] = { 0x02, 6, 6, 6, 6, 6 };
+    /* the forger's NIC sends "10.0.0.90 is at <victim's MAC>" */
+    struct sh_event a = arp_claim("10.0.0.90", victim, forger, 1 * S);
+    detect_event(d, &a);
+    rng = 90;
+    nx_burst(d, "10.0.0.90", 20, 10 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.90");
+    assert_non_null(v);
+    assert_int_not_equal(v->mac_status, MACST_TRUSTED);   /* no binding at all */
+    /* the same claim from the claimant's own frame binds */
+    struct sh_event b = arp_claim("10.0.0.91", victim, victim, 1 * S);
+    detect_event(d, &b);
+    nx_burst(d, "10.0.0.91", 20, 100 * S);
+    v = last_for(&s, "10.0.0.91");
+    assert_non_null(v);
+    assert_int_equal(v->mac_status, MACST_TRUSTED);
+    assert_memory_equal(v->mac, victim, 6);
+    detect_destroy(d);
+    free(c);
+}
+
+static void new_hosts_are_rate_limited_per_prefix(void **state)
+{
+    (void)state;
+    char err[512], buf[48];
+    struct sh_config *c = base_config();
+    c->n_params = 2;
+    snprintf(c->params[0].name, sizeof(c->params[0].name), "host_prefix_burst");
+    c->params[0].value = 10;
+    snprintf(c->params[1].name, sizeof(c->params[1].name), "host_prefix_rate");
+    c->params[1].value = 1;
+    struct detect *d = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_non_null(d);
+    /* 30 new addresses of one /24 in one second: 10 created, 20 refused */
+    for (int i = 0; i < 30; i++) {
+        snprintf(buf, sizeof(buf), "10.7.7.%d", i + 1);
+        struct sh_event q = dns_query(buf, "192.0.2.53", "example.org", 1, S + (uint64_t)i * 1000);
+        detect_event(d, &q);
+    }
+    /* another /24 has its own bucket; at 6.5 s the first has refilled
+     * 0.029 + 5.471 = 5.5 tokens (1 per second since its last use) */
+    struct sh_event q = dns_query("10.7.8.1", "192.0.2.53", "example.org", 1, 2 * S);
+    detect_event(d, &q);
+    for (int i = 30; i < 40; i++) {
+        snprintf(buf, sizeof(buf), "10.7.7.%d", i + 1);
+        struct sh_event r = dns_query(buf, "192.0.2.53", "example.org", 1, 6500000ULL);
+        detect_event(d, &r);
+    }
+    char *out = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&out, &len);
+    detect_print_stats(d, fp);
+    fclose(fp);
+    assert_true(contains(out, "detect.hosts_created                 16\n"));
+    assert_true(contains(out, "detect.hosts_rate_limited            25\n"));
+    free(out);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_hostname_given_for_another_mac_is_never_kept(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t mine[6] = { 0x02, 7, 7, 7, 7, 7 }, other[6] = { 0x02, 8, 8, 8, 8, 8 };
+    struct sh_event ack = dhcp_ack("10.0.0.92", mine, "WS-92", 1 * S);
+    detect_event(d, &ack);
+    /* a trusted ACK naming the address for another MAC and another name:
+     * a conflict, and the name is not taken for either */
+    struct sh_event other_ack = dhcp_ack("10.0.0.92", other, "CEO-LAPTOP", 2 * S);
+    detect_event(d, &other_ack);
+    /* the first MAC goes quiet; the address moves to the other MAC */
+    struct sh_event again = dhcp_ack("10.0.0.92", other, "", 2000 * S);
+    detect_event(d, &again);
+    rng = 92;
+    nx_burst(d, "10.0.0.92", 20, 2010 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.92");
+    assert_non_null(v);
+    assert_int_equal(v->mac_status, MACST_TRUSTED);
+    assert_memory_equal(v->mac, other, 6);
+    assert_string_equal(v->hostname, "");            /* never "CEO-LAPTOP" */
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_claim_keeps_a_mac_trusted_that_carries_many_addresses(void **state)
+{
+    (void)state;
+    char err[512], buf[32];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t nic[6] = { 0x02, 9, 9, 9, 9, 1 };
+    /* one NIC sends from six internal addresses no claim ties to it ... */
+    for (int i = 1; i <= 6; i++) {
+        snprintf(buf, sizeof(buf), "10.9.9.%d", i);
+        struct sh_event q = dns_query(buf, "192.0.2.53", "example.org", 1, (uint64_t)i * S);
+        q.has_mac = 1;
+        memcpy(q.src_mac, nic, 6);
+        detect_event(d, &q);
+    }
+    /* ... and claims one of them by ARP: that one stays its own */
+    struct sh_event a = arp_claim("10.9.9.1", nic, nic, 7 * S);
+    detect_event(d, &a);
+    rng = 93;
+    nx_burst(d, "10.9.9.1", 20, 10 * S);
+    nx_burst(d, "10.9.9.2", 20, 100 * S);
+    const struct verdict *v1 = last_for(&s, "10.9.9.1"), *v2 = last_for(&s, "10.9.9.2");
+    assert_non_null(v1);
+    assert_non_null(v2);
+    assert_int_equal(v1->mac_status, MACST_TRUSTED);
+    assert_int_equal(v2->mac_status, MACST_ROUTED);
+    detect_destroy(d);
+    free(c);
+}
+
+static void a_flagged_address_that_moves_to_another_mac_expires(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t bot[6] = { 0x02, 0xb, 0xb, 0xb, 0xb, 0xb }, ceo[6] = { 0x02, 0xc, 0xc, 0xc, 0xc, 0xc };
+    struct sh_event a = arp_claim("10.0.0.94", bot, bot, 1 * S);
+    detect_event(d, &a);
+    rng = 94;
+    uint64_t t = nx_burst(d, "10.0.0.94", 20, 2 * S);
+    assert_true(last_for(&s, "10.0.0.94")->flagged);
+    /* silent for more than mac_active, then the address claims another MAC */
+    struct sh_event b = arp_claim("10.0.0.94", ceo, ceo, t + 1000 * S);
+    detect_event(d, &b);
+    const struct verdict *v = last_for(&s, "10.0.0.94");
+    assert_int_equal(v->change, VERDICT_EXPIRED);
+    assert_memory_equal(v->mac, bot, 6);              /* the MAC it was flagged with */
+    struct verdict all[4];
+    assert_int_equal(detect_hosts(d, all, 4), 0);      /* nothing left on the new MAC */
+    detect_destroy(d);
+    free(c);
+}
+
+static void failures_and_the_name_that_resolves_are_one_source(void **state)
+{
+    (void)state;
+    char err[512], name[64];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    /* 7 algorithmic failures (under standalone confidence), then an
+     * algorithmic name resolves: two kinds, one source: not flagged */
+    rng = 95;
+    uint64_t t = nx_burst(d, "10.0.0.95", 7, S);
+    random_name(name, sizeof(name));
+    struct sh_event ok = dns_answer("10.0.0.95", "10.0.0.53", name, 0, "203.0.113.95", t);
+    detect_event(d, &ok);
+    struct verdict v[2];
+    assert_int_equal(detect_hosts(d, v, 2), 1);
+    assert_non_null(ev_of(&v[0], EVK_DGA_NXDOMAIN));
+    assert_non_null(ev_of(&v[0], EVK_DGA_RESOLVED));
+    assert_true(v[0].score >= detect_get_params(d)->v[P_SCORE_THRESHOLD]);
+    assert_false(v[0].flagged);
+    detect_destroy(d);
+    free(c);
+}
+
 static void bad_parameters_are_reported_with_their_line(void **state)
 {
     (void)state;
@@ -886,6 +1074,12 @@ int main(void)
         cmocka_unit_test(a_flagged_host_that_leaves_the_table_expires_loudly),
         cmocka_unit_test(a_forged_request_gives_no_one_a_name),
         cmocka_unit_test(a_name_many_hosts_resolve_for_days_is_not_a_c2),
+        cmocka_unit_test(an_arp_claim_counts_only_from_the_claimants_frame),
+        cmocka_unit_test(new_hosts_are_rate_limited_per_prefix),
+        cmocka_unit_test(a_hostname_given_for_another_mac_is_never_kept),
+        cmocka_unit_test(a_claim_keeps_a_mac_trusted_that_carries_many_addresses),
+        cmocka_unit_test(a_flagged_address_that_moves_to_another_mac_expires),
+        cmocka_unit_test(failures_and_the_name_that_resolves_are_one_source),
         cmocka_unit_test(bad_parameters_are_reported_with_their_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
