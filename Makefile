@@ -8,6 +8,7 @@
 #   make demo    deps + build + replay the bundled capture, print the verdicts
 #   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
+#   make mutants every trust rule removed in turn must make some test fail
 #   make update-golden   regenerate the generated captures and the expectations
 #                their generators write (tests/gen/*.py), never from spanhound
 
@@ -48,7 +49,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test unit unit-asan fuzz-replay regress cli-test live-test demo fuzz bench \
+.PHONY: mutants all deps test unit unit-asan fuzz-replay regress cli-test live-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -222,6 +223,10 @@ test: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@appliance/demo.sh build/spanhound
+
+# every trust rule removed in turn must make a test fail (~15 min; not in make test)
+mutants: deps
+	@tests/mutants/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+"""Mutants of the trust rules (make mutants).  Each mutant removes one rule
+from a copy of the source; tests/mutants/run.sh builds it and runs the unit
+tests of the detection engine and the attack regressions.  Every mutant
+must be killed (some test must fail): a rule no test notices missing is a
+rule nothing protects.
+
+    tests/mutants/mutate.py NAME    # apply one mutant in the current tree
+    tests/mutants/mutate.py --list
+"""
+import sys
+
+muts = {
+ "M1_bypass": ("detect/detect.c", "if (!(mac && host_mac_known(d->hosts, mac, now)) && !creation_allowed(d, a, now))", "(void)mac; if (!creation_allowed(d, a, now))"),
+ "M2_protect": ("detect/host.c", "    return h->flagged || h->watch_until > now || host_has_evidence(t, h);", "    (void)t; (void)h; (void)now; return 0;"),
+ "M3_weight": ("detect/dgahost.c", "    lru_set_weight(g->win, window_weight);", "    (void)window_weight;"),
+ "M4_relay": ("detect/detect.c", "    return r->unattributed && recognised_resolver(d, h, now) ? r : NULL;", "    (void)recognised_resolver; return r->unattributed ? r : NULL;"),
+ "M5_arpsha": ("detect/detect.c", "    if (ev->has_mac && memcmp(ev->src_mac, a->mac, 6) != 0) {", "    if (0) {"),
+ "M6_zeromac": ("detect/host.c", "    if (!mac_valid(mac))\n        return 0;                /* no host sends from a zero or group MAC */", "    if (!mac_valid(mac))\n        return 1;"),
+ "M7_volcap": ("detect/dgahost.c", "        if (conf > p->v[P_STANDALONE_CONFIDENCE] - 0.05)", "        if (0)"),
+ "M8_ratelimit": ("detect/detect.c", "    if (b->tokens < 1) {", "    if (0) {"),
+ "M9_settle": ("detect/host.c", "    if (a1 && !a0) {\n        announce_move(t, h, b1->mac);", "    if (0) {\n        announce_move(t, h, b1->mac);"),
+ "M10_hostname": ("detect/detect.c", "    if (h->bind[0].source != MAC_NONE && memcmp(h->bind[0].mac, mac, 6) != 0) {", "    if (0) {"),
+ "M11_claimshield": ("detect/host.c", "            (!b0->claimed && set_count(e->ips) > t->p.router_ips)) {", "            (set_count(e->ips) > t->p.router_ips)) {"),
+ "M12_moved": ("detect/detect.c", "    host_table_on_moved(d->hosts, on_host_moved, d);", "    (void)on_host_moved;"),
+ "M13_paired": ("detect/detect.c", "    if (!x->paired) {\n        d->answers_unpaired++;", "    if (0) {\n        d->answers_unpaired++;"),
+ "M14_shape": ("detect/dgahost.c", "    return n && same_tld >= share * n && same_digits >= share * n &&\n           hi - lo <= (int)p->v[P_RESOLVED_SHAPE_SPREAD] &&", "    (void)share; (void)same_digits; return n && 2 * same_tld >= n &&"),
+ "M15_sources": ("detect/detect.c", "    int sources = __builtin_popcount(src_mask);", "    (void)src_mask; int sources = __builtin_popcount(kind_mask);"),
+ "M16_blind": ("detect/detect.c", "    return known && (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)known; (void)d; (void)now; return 0;"),
+}
+if len(sys.argv) != 2:
+    sys.exit("usage: mutate.py NAME | --list")
+if sys.argv[1] == "--list":
+    print("\n".join(sorted(muts)))
+    sys.exit(0)
+name = sys.argv[1]
+f, a, b = muts[name]
+s = open(f).read()
+assert a in s, (name, a)
+open(f, "w").write(s.replace(a, b, 1))
