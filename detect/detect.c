@@ -46,7 +46,6 @@
 #define RELAY_CLIENTS 4
 #define PREV_HOSTS 32
 #define LEASE_CONFIRM_US 600000000ULL  /* a lease is confirmed within 10 min */
-#define ANNOUNCED_US (86400ULL * 1000000ULL) /* a DHCP-announced resolver, 1 day */
 
 struct dhcp_server {
     struct sh_addr ip;
@@ -66,10 +65,12 @@ struct pending_name {             /* a client's hostname awaiting its ACK */
 struct relay {                    /* (resolver, name) asked by clients   */
     uint64_t ts;                  /* latest client query                 */
     uint8_t  n, relayed;          /* clients to credit; the server relayed */
-    uint8_t  unattributed;        /* asked by a query nobody is held to  */
+    uint8_t  nanon;               /* addresses of queries nobody is held to */
     uint8_t  stable;              /* a client with a stable binding asked */
     uint32_t idx[RELAY_CLIENTS], gen[RELAY_CLIENTS];
     uint8_t  credited[RELAY_CLIENTS];
+    struct sh_addr anon[2];
+    uint8_t  anon_credited[2];
 };
 
 struct bucket {                   /* host-creation tokens of one prefix  */
@@ -126,7 +127,7 @@ struct detect {
     /* counters */
     uint64_t events, dns_scored, not_scorable, allowlisted, mac_mismatch;
     uint64_t answers_unpaired, relayed, relay_credited, blind_lookups, spoofed_lookups;
-    uint64_t arp_claims_mismatched, relayed_unattributed;
+    uint64_t arp_claims_mismatched, relayed_unattributed, created_known_mac;
     uint64_t rate_limited, hostnames_ignored, servers_learned, prefixes_learned;
     uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
@@ -338,7 +339,9 @@ static struct host *host_for_mac(struct detect *d, const struct sh_addr *a, cons
     struct host *h = host_get(d->hosts, a, now, 0);
     if (h)
         return h;
-    if (!(mac && host_mac_known(d->hosts, mac, now)) && !creation_allowed(d, a, now))
+    if (mac && host_mac_known(d->hosts, mac, now))
+        d->created_known_mac++;            /* counted: exempt from the limit */
+    else if (!creation_allowed(d, a, now))
         return NULL;
     h = host_get(d->hosts, a, now, 1);
     if (cidr_set_match(&d->cfg.dns_resolvers, a))
@@ -368,9 +371,8 @@ static int exempt(struct detect *d, const struct host *h)
 }
 
 /* The host an event from internal ip with Ethernet source mac speaks for:
- * ip's host when mac is its established MAC; when it is not (a forger
- * using someone's address), the host whose MAC it is -- the sender -- or
- * nobody. */
+ * ip's host when mac is its established MAC, else nobody (the event goes
+ * to the address's spoof shadow). */
 static struct host *attributable(struct detect *d, const struct sh_addr *ip, int has_mac,
                                  const uint8_t *mac, uint64_t now)
 {
@@ -379,9 +381,10 @@ static struct host *attributable(struct detect *d, const struct sh_addr *ip, int
         return NULL;
     if (!has_mac || host_mac_consistent(d->hosts, h, mac, now))
         return h;
+    /* the address says one host, the MAC another (or nobody): a forger
+     * chose at least one of them, so neither is held to it */
     d->mac_mismatch++;
-    struct host *o = host_mac_valid(mac) ? host_mac_owner(d->hosts, mac, now) : NULL;
-    return o && o != h ? o : NULL;
+    return NULL;
 }
 
 /* Lookups that could be attributed to nobody (a forger using ip with a MAC
@@ -459,8 +462,9 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     snprintf(n->indicator, sizeof(n->indicator), "%s", best->indicator);
     if (spoof)
         snprintf(n->explanation, sizeof(n->explanation),
-                 "%s lookups from address %s sent with a MAC that is not its own (a forger "
-                 "using the address, or the host forging its MAC): nobody is flagged for them: %s",
+                 "%s lookups from address %s sent with a MAC that is not its established one "
+                 "(a forger using the address or a MAC, or the host forging its MAC): nobody is "
+                 "flagged for them: %s",
                  best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
     else
         snprintf(n->explanation, sizeof(n->explanation),
@@ -624,11 +628,17 @@ static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     if (!ev->has_mac)
         return;
+    /* bindings are observed at the frame's own time (a flow record's last
+     * packet; a flow record and the DNS event of its one packet are one
+     * sighting, not two) */
+    uint64_t seen = ev->type == EV_FLOW && ev->u.flow.end_us ? ev->u.flow.end_us : ev->ts_us;
+    if (!seen || seen > now)
+        seen = now;
     int si = internal(d, &ev->src), di = internal(d, &ev->dst);
     if (si) {
         struct host *h = host_for_mac(d, &ev->src, ev->src_mac, now);
         if (h) {
-            host_observe_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, now);
+            host_observe_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, seen);
             if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->src_mac, 6) != 0)
                 host_note_mac_ip(d->hosts, ev->src_mac, &ev->src, now);
             confirm_lease(d, h, ev->src_mac, now);
@@ -641,7 +651,7 @@ static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
     if (ev->type == EV_FLOW && di && ev->u.flow.pkts_toclient) {
         struct host *h = host_for(d, &ev->dst, now);
         if (h) {
-            host_observe_mac(d->hosts, h, ev->dst_mac, MAC_ETHERNET, now);
+            host_observe_mac(d->hosts, h, ev->dst_mac, MAC_ETHERNET, seen);
             if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->dst_mac, 6) != 0)
                 host_note_mac_ip(d->hosts, ev->dst_mac, &ev->dst, now);
         }
@@ -685,9 +695,12 @@ static struct dhcp_server *ack_server(struct detect *d, const struct sh_event *e
      * forger using the server's address with its own MAC speaks for
      * nobody, configured server or not */
     struct host *sh = host_for(d, &ev->src, d->now_us);
+    /* judged against the binding other frames established for mac_stable
+     * (this very frame may just have created or moved it) */
     int consistent = !ev->has_mac ||
-                     (sh ? host_mac_consistent(d->hosts, sh, ev->src_mac, d->now_us)
-                         : host_mac_valid(ev->src_mac));
+                     (sh && host_mac_consistent(d->hosts, sh, ev->src_mac, d->now_us) &&
+                      memcmp(sh->bind[0].mac, ev->src_mac, 6) == 0 &&
+                      sh->bind[0].first_us + secs(d, P_MAC_STABLE) <= d->now_us);
     struct dhcp_server *s = server_slot(d, &ev->src);
     if (!s)
         return NULL;
@@ -774,13 +787,6 @@ static void on_dhcp(struct detect *d, const struct sh_event *ev, uint64_t now)
         set_hostname(d, h, ev_s(ev, x->hostname), x->hostname.len, x->client_mac, now);
     else if (pn && memcmp(pn->chaddr, x->client_mac, 6) == 0)
         set_hostname(d, h, pn->hostname, strlen(pn->hostname), x->client_mac, now);
-    /* a configured server telling its clients which resolver to use (a
-     * server trusted only from what the wire showed cannot exempt anyone) */
-    if (trusted && s && s->configured && x->dns_server.family && internal(d, &x->dns_server)) {
-        struct host *r = host_for(d, &x->dns_server, now);
-        if (r)
-            r->dns_announced_us = now;
-    }
 }
 
 static void on_arp(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -984,14 +990,23 @@ static uint64_t relay_key_ip(struct detect *d, const struct sh_addr *ip, const c
     return relay_key(d, a, sizeof(a), name, len);
 }
 
-static void relay_add(struct detect *d, uint64_t key, struct host *c, int stable, uint64_t now)
+static void relay_add(struct detect *d, uint64_t key, struct host *c, const struct sh_addr *from,
+                      int stable, uint64_t now)
 {
     struct relay *r = lru_get(d->relay, key, 1, NULL);
     if (r->ts + secs(d, P_RELAY_WINDOW) < now)
         memset(r, 0, sizeof(*r));
     r->ts = now;
     if (!c) {
-        r->unattributed = 1;
+        for (int i = 0; i < r->nanon; i++)
+            if (memcmp(&r->anon[i], from, sizeof(*from)) == 0) {
+                r->anon_credited[i] = 0;
+                return;
+            }
+        if (r->nanon < 2) {
+            r->anon[r->nanon] = *from;
+            r->anon_credited[r->nanon++] = 0;
+        }
         return;
     }
     r->stable |= (uint8_t)stable;
@@ -1014,18 +1029,24 @@ static void relay_add(struct detect *d, uint64_t key, struct host *c, int stable
 static void relay_note(struct detect *d, const struct sh_event *ev, struct host *c,
                        const char *name, size_t len, uint64_t now)
 {
-    if (c && c->ip.family == ev->dst.family && memcmp(c->ip.a, ev->dst.a, 16) == 0)
+    /* a query addressed to its own sender (by address or by MAC) asks
+     * nobody: whoever the sender claims to be */
+    if (ev->src.family == ev->dst.family && memcmp(ev->src.a, ev->dst.a, 16) == 0)
+        return;
+    if (ev->has_mac && memcmp(ev->src_mac, ev->dst_mac, 6) == 0)
         return;
     if (c && ev->has_mac && memcmp(c->bind[0].mac, ev->dst_mac, 6) == 0)
-        return;                                 /* asking itself, by its MAC */
+        return;
     int stable = c && host_stable(d->hosts, c, ev->has_mac ? ev->dst_mac : NULL, now);
-    relay_add(d, relay_key_ip(d, &ev->dst, name, len), c, stable, now);
-    if (ev->has_mac && host_mac_valid(ev->dst_mac))
-        relay_add(d, relay_key(d, ev->dst_mac, 6, name, len), c, stable, now);
+    relay_add(d, relay_key_ip(d, &ev->dst, name, len), c, &ev->src, stable, now);
+    /* by MAC too, unless it is a router's (every routed host shares it) */
+    if (ev->has_mac && host_mac_valid(ev->dst_mac) && !host_mac_is_router(d->hosts, ev->dst_mac, now))
+        relay_add(d, relay_key(d, ev->dst_mac, 6, name, len), c, &ev->src, stable, now);
 }
 
-/* A host that relayed lookups for clients with stable bindings within the
- * last resolver_blind_window, or one the operator declared. */
+/* A host that relayed lookups for clients with stable bindings (held for
+ * mac_stable by their own traffic) within the last resolver_blind_window,
+ * or one the operator declared. */
 static int recognised_resolver(struct detect *d, const struct host *h, uint64_t now)
 {
     return (h->infra & INFRA_RESOLVER) ||
@@ -1039,22 +1060,24 @@ static struct relay *relay_of(struct detect *d, struct host *h, const char *name
                               uint64_t now, uint64_t window)
 {
     struct relay *r = lru_peek(d->relay, relay_key_ip(d, &h->ip, name, len));
-    if ((!r || r->ts + window < now) && h->bind[0].source > MAC_HINT)
+    if ((!r || r->ts + window < now) && h->bind[0].source > MAC_HINT &&
+        !host_mac_is_router(d->hosts, h->bind[0].mac, now))
         r = lru_peek(d->relay, relay_key(d, h->bind[0].mac, 6, name, len));
     if (!r || r->ts + window < now)
         return NULL;
     if (r->n)
         return r;
-    return r->unattributed && recognised_resolver(d, h, now) ? r : NULL;
+    return r->nanon && recognised_resolver(d, h, now) ? r : NULL;
 }
 
-/* A declared resolver, or one a configured DHCP server announced,
- * relaying for no visible client. */
+/* A declared resolver relaying for no visible client.  (Only the operator
+ * can declare one: anything on the wire that would make a host "a
+ * resolver whose clients are unseen" -- a DHCP announcement, a relay --
+ * can be forged, and would exempt a bot.) */
 static int blind(struct detect *d, const struct host *h, uint64_t now)
 {
-    int known = (h->infra & INFRA_RESOLVER) ||
-                (h->dns_announced_us && h->dns_announced_us + ANNOUNCED_US >= now);
-    return known && (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);
+    return (h->infra & INFRA_RESOLVER) &&
+           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);
 }
 
 static struct host *shadow_of(struct detect *d, const struct host *h, uint64_t now)
@@ -1141,8 +1164,17 @@ static int credit_relayed(struct detect *d, struct host *h, const struct sh_even
     struct relay *r = relay_of(d, h, name, len, now, window);
     if (!r || !r->relayed)
         return 0;
-    if (!r->n)
+    /* asked by queries nobody is held to: their addresses' spoof shadows
+     * hear the outcome (loud, never a verdict, never the resolver's) */
+    for (int i = 0; i < r->nanon; i++) {
+        if (r->anon_credited[i])
+            continue;
+        r->anon_credited[i] = 1;
         d->relayed_unattributed++;
+        struct host *sp = spoof_shadow(d, &r->anon[i], 1, now);
+        if (sp)
+            dns_outcome(d, sp, ev, now, t);
+    }
     for (int i = 0; i < r->n; i++) {
         struct host *c = host_at(d->hosts, r->idx[i], r->gen[i]);
         if (!c || r->credited[i])
@@ -1529,6 +1561,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.hosts_evicted_protected", hs.evicted_protected);
     P("detect.hosts_evicted_flagged", hs.evicted_flagged);
     P("detect.hosts_rate_limited", d->rate_limited);
+    P("detect.hosts_created_known_mac", d->created_known_mac);
     P("detect.evidence_pool_exhausted", hs.evidence_exhausted);
     P("detect.bindings_moved", hs.bindings_moved);
     P("detect.binding_conflicts", hs.conflicts);

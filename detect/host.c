@@ -399,6 +399,7 @@ static void bind_set(struct mac_binding *b, const uint8_t mac[6], int source, ui
     memcpy(b->mac, mac, 6);
     b->source = (uint8_t)source;
     b->claimed = source >= MAC_ARP;
+    b->seen = 1;
     b->first_us = b->last_us = now;
 }
 
@@ -408,6 +409,8 @@ static void bind_confirm(struct mac_binding *b, int source, uint64_t now)
         b->source = (uint8_t)source;
     if (source >= MAC_ARP)
         b->claimed = 1;
+    if (now >= b->last_us + 1000000ULL && b->seen < UINT16_MAX)
+        b->seen++;                       /* another second it was seen in */
     if (now > b->last_us)
         b->last_us = now;
 }
@@ -426,6 +429,14 @@ static void announce_move(struct host_table *t, struct host *h, const uint8_t ma
  * seen loses.  Called only where a new observation arrives (so a verdict
  * being written never sees its host change under it); views read the
  * unsettled state with view_state(). */
+/* Something was said about h (evidence, a verdict): its MAC moves only
+ * after a newcomer has stayed mac_stable, so one forged frame while the
+ * host is quiet cannot end its verdict or take its address. */
+static int guarded(const struct host_table *t, const struct host *h)
+{
+    return h->flagged || host_has_evidence(t, h);
+}
+
 static void settle(struct host_table *t, struct host *h, uint64_t now)
 {
     struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
@@ -434,6 +445,8 @@ static void settle(struct host_table *t, struct host *h, uint64_t now)
     int a0 = active(t, b0, now), a1 = active(t, b1, now);
     if (a0 && a1)
         return;
+    if (a1 && !a0 && guarded(t, h) && b1->last_us < b1->first_us + t->p.stable_us)
+        return;                              /* a candidate, not yet a move */
     if (a1 && !a0) {
         announce_move(t, h, b1->mac);
         *b0 = *b1;                           /* the newcomer stayed */
@@ -444,11 +457,14 @@ static void settle(struct host_table *t, struct host *h, uint64_t now)
     h->conflict_us = 0;
 }
 
-/* Without settling: is the conflict still on (the newcomer active), and
- * is the established binding the one to believe? */
+/* Without settling: is there a conflict -- a newcomer still active, seen
+ * at two moments at least a second apart?  (One stray or forged frame is
+ * recorded, not a conflict: it costs a host's verdict its MAC only once
+ * the newcomer keeps talking.) */
 static int in_conflict(const struct host_table *t, const struct host *h, uint64_t now)
 {
-    return h->bind[1].source != MAC_NONE && active(t, &h->bind[1], now);
+    return h->bind[1].source != MAC_NONE && h->bind[1].seen >= 2 &&
+           active(t, &h->bind[1], now);
 }
 
 static struct mac_entry *mac_find(const struct host_table *t, const uint8_t mac[6]);
@@ -490,9 +506,19 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
     }
     if (b1->source != MAC_NONE && memcmp(b1->mac, mac, 6) == 0) {
         bind_confirm(b1, source, now);
-        return MACOBS_CONFLICT;
+        settle(t, h, now);                   /* a candidate may have stayed enough */
+        return memcmp(b0->mac, mac, 6) == 0 ? MACOBS_MOVED : MACOBS_CONFLICT;
     }
     /* a different MAC */
+    if (!active(t, b0, now) && guarded(t, h)) {
+        /* a candidate: settle() moves the address to it once it has stayed */
+        if (b1->source == MAC_NONE || !active(t, b1, now)) {
+            bind_set(b1, mac, source, now);
+            h->conflict_us = now;
+            t->st.conflicts++;
+        }
+        return MACOBS_CONFLICT;
+    }
     if (!active(t, b0, now) || (b0->source == MAC_HINT && source > MAC_HINT)) {
         /* the old one left, or was only ever a hint nobody's traffic
          * confirmed: a hint must not shield an address from its user */
@@ -535,7 +561,6 @@ int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[
         return 1;
     if (memcmp(b0->mac, mac, 6) == 0)
         return 1;
-    (void)t;
     return !active(t, b0, now) && !in_conflict(t, h, now);
 }
 
@@ -564,7 +589,7 @@ int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac, 
         return 0;
     if (other_mac && memcmp(b0->mac, other_mac, 6) == 0)
         return 0;
-    return b0->claimed || b0->first_us + t->p.stable_us <= now;
+    return b0->first_us + t->p.stable_us <= now;   /* time; a claim is one frame */
 }
 
 /* ---- MACs of the segment ------------------------------------------------ */
@@ -784,10 +809,6 @@ void host_mac_view(struct host_table *t, struct host *h, uint64_t now, struct ma
     }
     if (b0->source == MAC_HINT) {           /* nobody's traffic confirmed it */
         o->status = MACST_UNKNOWN;
-        return;
-    }
-    if (b0->source == MAC_DHCP) {           /* leased to this NIC */
-        o->status = MACST_TRUSTED;
         return;
     }
     struct mac_entry *e = mac_find(t, b0->mac);

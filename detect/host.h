@@ -17,10 +17,14 @@
  *    being the L2 next hop of traffic to and from many external addresses
  *    for several internal senders; or carrying many internal source IPs
  *    that no ARP/NDP claim or lease ties to it (an L3 hop between internal
- *    subnets).  A host known only through such a MAC is "routed": a NAC
- *    must act on its IP.  An ARP/NDP claim or a lease keeps a binding
- *    trusted however many other IPs its MAC claims (a laptop's old leases,
- *    an infected host's gratuitous ARPs for other addresses).
+ *    subnets).  A host bound to a router's MAC is "routed", even by a lease
+ *    (a forged lease must not make a NAC cut a router): a NAC must act on
+ *    its IP.  An ARP/NDP claim or a lease keeps a binding trusted however
+ *    many other IPs its MAC claims (a laptop's old leases, an infected
+ *    host's gratuitous ARPs for other addresses).
+ *  - An address something was said about (evidence, a verdict) moves to a
+ *    new MAC only after the newcomer has stayed mac_stable; until then it
+ *    is a conflict candidate and the established MAC keeps speaking.
  *  - Events are attributed to a host only when their Ethernet source is
  *    its established MAC (host_mac_consistent): a forger using its own MAC
  *    with a victim's IP speaks for nobody.
@@ -58,6 +62,7 @@ struct mac_binding {
     uint8_t  mac[6];
     uint8_t  source;              /* best enum mac_source seen for it     */
     uint8_t  claimed;             /* an ARP/NDP claim or a trusted lease  */
+    uint16_t seen;                /* seconds it was observed in (saturating) */
     uint64_t first_us, last_us;   /* first and latest confirmation        */
 };
 
@@ -80,7 +85,6 @@ struct host {
     uint64_t lease_seen_us;       /* the client's first frame after it    */
 
     uint8_t  infra;               /* INFRA_* bits                         */
-    uint64_t dns_announced_us;    /* a trusted lease named it DNS server  */
     uint64_t relay_us;            /* last lookup it relayed for a visible client */
     uint64_t relayed;             /* lookups relayed for visible clients  */
     uint64_t blind_reported_us;   /* last "relaying for unseen clients"   */
@@ -206,9 +210,9 @@ int host_mac_known(struct host_table *t, const uint8_t mac[6], uint64_t now);
  * or when several hosts share it: a router, a NAT). */
 struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now);
 
-/* Is h's binding stable enough for h to count as a resolver's client:
- * established for mac_stable (or claimed), not in conflict, and not `other`
- * (the resolver's own MAC)? */
+/* Is h's binding stable: established (not a hint) for mac_stable, active,
+ * not in conflict, and not `other` (say, the resolver's own MAC)?  A claim
+ * is one frame: it never stands in for time. */
 int host_stable(struct host_table *t, struct host *h, const uint8_t *other_mac,
                 uint64_t now_us);
 

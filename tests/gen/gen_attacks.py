@@ -401,13 +401,14 @@ def case_forged_dhcp_request():
     }
 
 
-def forged_ack_case(rogue):
+def forged_ack_case(rogue, victim_mac_frames=False):
     lan = Lan()
     std_office(lan, {INFECTED: "WS-17", VICTIM: "CEO-LAPTOP"})
     clients = list(BENIGN_HOSTS) + [INFECTED, VICTIM]
-    browse(lan, clients, 2.0, 320.0, 102)
+    browse(lan, clients, 2.0, 440.0, 102)
     names = dga_names(1002, 24)
-    t = burst(lan, 60.0, INFECTED, names[:12])
+    # steady state: every binding (the server's too) established for > mac_stable
+    t = burst(lan, 180.0, INFECTED, names[:12])
     vmac, imac = lan.mac(VICTIM), lan.mac(INFECTED)
     if rogue:
         # a server address never seen before, sent from I's own NIC
@@ -417,7 +418,12 @@ def forged_ack_case(rogue):
         server, smac = GW, ROUTER_MAC
     lan.dhcp(t, 2, "ack", 0x7777, vmac, smac, BCAST, server, "255.255.255.255",
              Lan.lease_opts(server, 86400) + [("hostname", b"CEO-LAPTOP")], yiaddr=INFECTED)
-    burst(lan, t + 2.0, INFECTED, names[12:])
+    if victim_mac_frames:
+        # and, as if the lease were used, frames from I's address with V's MAC
+        for k in range(3):
+            lan.ip_tcp(t + 0.5 + 2.0 * k, INFECTED, "198.51.100.80", 40000 + k, 443, "S",
+                       1000 + k, smac=vmac, dmac=ROUTER_MAC)
+    burst(lan, t + 7.0, INFECTED, names[12:])
     return lan
 
 
@@ -435,11 +441,27 @@ def case_forged_dhcp_ack_rogue():
     }
 
 
-def case_forged_dhcp_ack_trusted_server():
+def case_forged_dhcp_ack_trusted_server_unused():
     lan = forged_ack_case(rogue=False)
     return lan, {
         "forges": "I sends a DHCP ACK spoofing the configured DHCP server (its IP and MAC): "
-                  "yiaddr = I, chaddr = V's MAC, mid-burst",
+                  "yiaddr = I, chaddr = V's MAC, mid-burst; nothing ever uses that lease",
+        "outcome": "I flagged with its own MAC (trusted): a lease nobody uses is recorded, "
+                   "not a conflict; V untouched",
+        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % GW,
+        "flagged": [INFECTED],
+        "never_flagged": [VICTIM],
+        "no_evidence": [VICTIM],
+        "hosts": {INFECTED: host_infected(lan.mac(INFECTED), "trusted")},
+    }
+
+
+def case_forged_dhcp_ack_trusted_server():
+    lan = forged_ack_case(rogue=False, victim_mac_frames=True)
+    return lan, {
+        "forges": "I sends a DHCP ACK spoofing the configured DHCP server (its IP and MAC): "
+                  "yiaddr = I, chaddr = V's MAC, mid-burst, then three frames from its own "
+                  "address with V's MAC, as if the lease were used",
         "outcome": "I flagged with mac_status conflict, mac null, both MACs listed; V untouched",
         "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % GW,
         "flagged": [INFECTED],
@@ -587,9 +609,9 @@ def case_forged_queries_wrong_mac():
     lan = Lan()
     attacker = "10.40.0.66"
     std_office(lan, {VICTIM: "CEO-LAPTOP", attacker: "WS-66"})
-    browse(lan, list(BENIGN_HOSTS) + [VICTIM, attacker], 2.0, 300.0, 109)
+    browse(lan, list(BENIGN_HOSTS) + [VICTIM, attacker], 2.0, 420.0, 109)
     amac = lan.mac(attacker)
-    t = 60.0
+    t = 180.0                  # steady state: the resolver's clients are established
     for name in dga_names(1009, 30):
         # V's address, A's MAC; the real resolver relays it and answers V
         lan.resolve(t, VICTIM, name, rcode=3, smac=amac)
@@ -1008,6 +1030,7 @@ CASES = [
     ("forged_dhcp_request", case_forged_dhcp_request),
     ("forged_dhcp_ack_rogue", case_forged_dhcp_ack_rogue),
     ("forged_dhcp_ack_trusted_server", case_forged_dhcp_ack_trusted_server),
+    ("forged_dhcp_ack_trusted_server_unused", case_forged_dhcp_ack_trusted_server_unused),
     ("arp_spoof_victim_ip", case_arp_spoof_victim_ip),
     ("gratuitous_arp_router", case_gratuitous_arp_router),
     ("laptop_five_leases", case_laptop_five_leases),
@@ -1116,8 +1139,9 @@ def write_case(outdir, name, fn):
 def main(outdir):
     os.makedirs(outdir, exist_ok=True)
     rows, total = [], 0
-    import gen_attacks_review            # the review's cases (imports this module)
-    for name, fn in CASES + gen_attacks_review.CASES:
+    import gen_attacks_review            # the reviews' cases (they import this module)
+    import gen_attacks_review2
+    for name, fn in CASES + gen_attacks_review.CASES + gen_attacks_review2.CASES:
         case, size = write_case(outdir, name, fn)
         total += size
         rows.append("| `%s` | %s | %s | %d KB |" % (name, case["forges"], case["outcome"],

@@ -275,7 +275,7 @@ def case_ipv6_prefix_bucket_drain():
     lan.ra(0.5, router_ll, ROUTER_MAC, pfx + ":")
     for i, ip in enumerate([resolver, infected] + benign):
         lan.ndp_join(1.0 + 0.5 * i, ip)
-    browse(lan, benign + [infected], 6.0, 300.0, 509, resolver=resolver, upstream=upstream)
+    browse(lan, benign + [infected], 6.0, 420.0, 509, resolver=resolver, upstream=upstream)
     r = random.Random(5009)
     imac = lan.mac(infected)
     def syn(t):
@@ -285,7 +285,7 @@ def case_ipv6_prefix_bucket_drain():
     for k in range(300):
         syn(20.0 + k * 0.01)
     t = 24.0
-    while t < 300.0:                    # 2/s, keeping the bucket (1/s) empty
+    while t < 420.0:                    # 2/s, keeping the bucket (1/s) empty
         syn(t)
         t += 0.5
     # and just before each of the temporary address's frames (its NDP join,
@@ -294,9 +294,10 @@ def case_ipv6_prefix_bucket_drain():
     def drain(at):
         for k in range(3):
             syn(at - 0.0004 + k * 0.0001)
-    drain(50.0)
-    lan.ndp_join(50.0, temp)
-    t = 60.0
+    # the machine is established by now (its MAC in use for over mac_stable)
+    drain(190.0)
+    lan.ndp_join(190.0, temp)
+    t = 200.0
     for name in dga_names(5009, 24):
         drain(t)
         drain(t + 0.003 + 0.020 + 0.001)

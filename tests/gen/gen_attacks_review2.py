@@ -264,15 +264,3 @@ CASES = [
     ("own_ip_victim_mac_frames_victim", case_own_ip_victim_mac_frames_victim),
     ("rogue_lease_pins_router_mac", case_rogue_lease_pins_router_mac),
 ]
-
-
-def main(outdir):
-    only = set(sys.argv[2:])
-    for name, fn in CASES:
-        if only and name not in only:
-            continue
-        G.write_case(outdir, name, fn)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/review2")
