@@ -11,10 +11,16 @@ rule nothing protects.
 import sys
 
 muts = {
- "M1_bypass": ("detect/detect.c", "if (!(mac && host_mac_known(d->hosts, mac, now)) && !creation_allowed(d, a, now))", "(void)mac; if (!creation_allowed(d, a, now))"),
+ "M1_bypass": ("detect/detect.c", "    if (mac && host_mac_known(d->hosts, mac, now))", "    if (0)"),
  "M2_protect": ("detect/host.c", "    return h->flagged || h->watch_until > now || host_has_evidence(t, h);", "    (void)t; (void)h; (void)now; return 0;"),
  "M3_weight": ("detect/dgahost.c", "    lru_set_weight(g->win, window_weight);", "    (void)window_weight;"),
- "M4_relay": ("detect/detect.c", "    return r->unattributed && recognised_resolver(d, h, now) ? r : NULL;", "    (void)recognised_resolver; return r->unattributed ? r : NULL;"),
+ "M4_relay": ("detect/detect.c", "    return r->nanon && recognised_resolver(d, h, now) ? r : NULL;", "    (void)recognised_resolver; return r->nanon ? r : NULL;"),
+ "M17_selfquery": ("detect/detect.c", "    if (ev->src.family == ev->dst.family && memcmp(ev->src.a, ev->dst.a, 16) == 0)\n        return;", "    if (0)\n        return;"),
+ "M18_ackage": ("detect/detect.c", "                      sh->bind[0].first_us + secs(d, P_MAC_STABLE) <= d->now_us);", "                      1);"),
+ "M19_routerlease": ("detect/host.c", "    struct mac_entry *e = mac_find(t, b0->mac);\n    if (!e && !b0->claimed) {", "    if (b0->source == MAC_DHCP) {\n        o->status = MACST_TRUSTED;\n        return;\n    }\n    struct mac_entry *e = mac_find(t, b0->mac);\n    if (!e && !b0->claimed) {"),
+ "M20_guarded": ("detect/host.c", "    if (!active(t, b0, now) && guarded(t, h)) {", "    if (0) {"),
+ "M21_seen2": ("detect/host.c", "    return h->bind[1].source != MAC_NONE && h->bind[1].seen >= 2 &&", "    return h->bind[1].source != MAC_NONE &&"),
+ "M22_noowner": ("detect/detect.c", "    d->mac_mismatch++;\n    return NULL;\n}", "    d->mac_mismatch++;\n    struct host *o = host_mac_valid(mac) ? host_mac_owner(d->hosts, mac, now) : NULL;\n    return o && o != h ? o : NULL;\n}"),
  "M5_arpsha": ("detect/detect.c", "    if (ev->has_mac && memcmp(ev->src_mac, a->mac, 6) != 0) {", "    if (0) {"),
  "M6_zeromac": ("detect/host.c", "    if (!mac_valid(mac))\n        return 0;                /* no host sends from a zero or group MAC */", "    if (!mac_valid(mac))\n        return 1;"),
  "M7_volcap": ("detect/dgahost.c", "        if (conf > p->v[P_STANDALONE_CONFIDENCE] - 0.05)", "        if (0)"),
@@ -26,7 +32,7 @@ muts = {
  "M13_paired": ("detect/detect.c", "    if (!x->paired) {\n        d->answers_unpaired++;", "    if (0) {\n        d->answers_unpaired++;"),
  "M14_shape": ("detect/dgahost.c", "    return n && same_tld >= share * n && same_digits >= share * n &&\n           hi - lo <= (int)p->v[P_RESOLVED_SHAPE_SPREAD] &&", "    (void)share; (void)same_digits; return n && 2 * same_tld >= n &&"),
  "M15_sources": ("detect/detect.c", "    int sources = __builtin_popcount(src_mask);", "    (void)src_mask; int sources = __builtin_popcount(kind_mask);"),
- "M16_blind": ("detect/detect.c", "    return known && (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)known; (void)d; (void)now; return 0;"),
+ "M16_blind": ("detect/detect.c", "    return (h->infra & INFRA_RESOLVER) &&\n           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)d; (void)h; (void)now; return 0;"),
 }
 if len(sys.argv) != 2:
     sys.exit("usage: mutate.py NAME | --list")
