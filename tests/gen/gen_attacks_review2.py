@@ -76,12 +76,14 @@ def case_recognised_resolver_launders_via_real_client():
     credited one harmless lookup)."""
     lan = Lan()
     std_office(lan, {INFECTED: "WS-17"})
-    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 602)
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 420.0, 602)
     ws = "10.40.0.21"
-    lan.dns_query(50.5, ws, INFECTED, "docs.python.org", dmac=lan.mac(INFECTED))
-    lan.lookup(50.503, INFECTED, EXT_DNS, "docs.python.org", rcode=0,
+    # steady state: the workstation's binding has held for over mac_stable,
+    # so relaying its (forged) query makes I a recognised resolver
+    lan.dns_query(150.5, ws, INFECTED, "docs.python.org", dmac=lan.mac(INFECTED))
+    lan.lookup(150.503, INFECTED, EXT_DNS, "docs.python.org", rcode=0,
                answers=[("A", "198.51.100.11")])
-    t = 60.0
+    t = 160.0
     for name in dga_names(6002, 24):
         lan.dns_query(t, INFECTED, INFECTED, name, smac=NOBODY_MAC, dmac=lan.mac(INFECTED))
         lan.lookup(t + 0.2, INFECTED, EXT_DNS, name, rcode=3)
@@ -254,7 +256,36 @@ def case_rogue_lease_pins_router_mac():
     }
 
 
+def case_forged_ack_unseen_server_preclaims():
+    """The configured DHCP server is central (behind relay agents): its
+    address never sends on this segment.  A forged ACK "from" it (sent from
+    I's NIC) leases a fresh address Z to V's MAC; then I uses Z with its own
+    MAC for a DGA burst.  The ACK must not count as a trusted lease (no
+    binding other frames established for the server's address): Z is I's,
+    with I's MAC, not a conflict with V's."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17", VICTIM: "CEO-LAPTOP"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED, VICTIM], 2.0, 420.0, 606)
+    z = "10.40.0.77"
+    imac, vmac = lan.mac(INFECTED), lan.mac(VICTIM)
+    lan.on_segment(z, imac)
+    lan.dhcp(150.0, 2, "ack", 0x6060, vmac, imac, G.BCAST, CENTRAL_DHCP, "255.255.255.255",
+             G.Lan.lease_opts(CENTRAL_DHCP, 86400) + [("hostname", b"CEO-LAPTOP")], yiaddr=z)
+    burst(lan, 170.0, z, dga_names(6006, 24))
+    return lan, {
+        "forges": "a DHCP ACK 'from' the configured central DHCP server's address (never seen "
+                  "on the segment), sent from I's NIC, leasing a fresh address Z to V's MAC; I "
+                  "then runs a DGA burst from Z with its own MAC",
+        "outcome": "Z flagged with I's MAC (trusted), no conflict with V's MAC, not CEO-LAPTOP's name",
+        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % CENTRAL_DHCP,
+        "flagged": [z],
+        "never_flagged": [VICTIM],
+        "hosts": {z: host_infected(imac, "trusted", hostname={"$ne": "CEO-LAPTOP"})},
+    }
+
+
 CASES = [
+    ("forged_ack_unseen_server_preclaims", case_forged_ack_unseen_server_preclaims),
     ("recognised_resolver_launders", case_recognised_resolver_launders),
     ("recognised_resolver_launders_via_real_client",
      case_recognised_resolver_launders_via_real_client),

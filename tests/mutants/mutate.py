@@ -11,7 +11,7 @@ rule nothing protects.
 import sys
 
 muts = {
- "M1_bypass": ("detect/detect.c", "    if (mac && host_mac_known(d->hosts, mac, now))", "    if (0)"),
+ "M1_bypass": ("detect/detect.c", "    if (mac && host_mac_known(d->hosts, mac, now))", "    if (mac && 0)"),
  "M2_protect": ("detect/host.c", "    return h->flagged || h->watch_until > now || host_has_evidence(t, h);", "    (void)t; (void)h; (void)now; return 0;"),
  "M3_weight": ("detect/dgahost.c", "    lru_set_weight(g->win, window_weight);", "    (void)window_weight;"),
  "M4_relay": ("detect/detect.c", "    return r->nanon && recognised_resolver(d, h, now) ? r : NULL;", "    (void)recognised_resolver; return r->nanon ? r : NULL;"),
