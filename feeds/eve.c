@@ -478,6 +478,32 @@ static void addr_list(struct json *j, const char *key,
     json_arr_close(j);
 }
 
+/* "prefixes": [{"prefix", ("on_link", "autonomous", "flags"),
+ * "valid_lifetime", "preferred_lifetime"}, ...] (RA flags only with_flags) */
+static void prefix_list(struct json *j, const struct ev_prefix *pr, int n, int with_flags)
+{
+    char b[64];
+    if (!n)
+        return;
+    json_arr_open(j, "prefixes");
+    for (int i = 0; i < n && i < EV_PREFIX_MAX; i++) {
+        const struct ev_prefix *p = &pr[i];
+        json_obj_open(j, NULL);
+        prefix_str(p, b, sizeof(b));
+        json_cstr(j, "prefix", b);
+        if (with_flags) {
+            json_bool(j, "on_link", (p->flags & EVP_ONLINK) != 0);
+            json_bool(j, "autonomous", (p->flags & EVP_AUTONOMOUS) != 0);
+            snprintf(b, sizeof(b), "%02x", p->flags);
+            json_cstr(j, "flags", b);
+        }
+        json_u64(j, "valid_lifetime", p->valid_s);
+        json_u64(j, "preferred_lifetime", p->preferred_s);
+        json_obj_close(j);
+    }
+    json_arr_close(j);
+}
+
 static void ra_obj(struct json *j, const struct sh_event *ev)
 {
     const struct ev_ra *r = &ev->u.ra;
@@ -496,24 +522,7 @@ static void ra_obj(struct json *j, const struct sh_event *ev)
     }
     if (r->mtu)
         json_u64(j, "mtu", r->mtu);
-    if (r->nprefix) {
-        json_arr_open(j, "prefixes");
-        for (int i = 0; i < r->nprefix && i < EV_PREFIX_MAX; i++) {
-            const struct ev_prefix *p = &r->prefix[i];
-
-            json_obj_open(j, NULL);
-            prefix_str(p, b, sizeof(b));
-            json_cstr(j, "prefix", b);
-            json_bool(j, "on_link", (p->flags & EVP_ONLINK) != 0);
-            json_bool(j, "autonomous", (p->flags & EVP_AUTONOMOUS) != 0);
-            snprintf(b, sizeof(b), "%02x", p->flags);
-            json_cstr(j, "flags", b);
-            json_u64(j, "valid_lifetime", p->valid_s);
-            json_u64(j, "preferred_lifetime", p->preferred_s);
-            json_obj_close(j);
-        }
-        json_arr_close(j);
-    }
+    prefix_list(j, r->prefix, r->nprefix, 1);
     addr_list(j, "dns_servers", r->rdnss, r->nrdnss < 2 ? r->nrdnss : 2);
     if (ev->flags & EVF_MALFORMED)
         json_bool(j, "malformed", 1);
@@ -548,20 +557,7 @@ static void dhcp6_obj(struct json *j, const struct sh_event *ev)
         }
         json_arr_close(j);
     }
-    if (d->nprefix) {
-        json_arr_open(j, "prefixes");
-        for (int i = 0; i < d->nprefix && i < EV_PREFIX_MAX; i++) {
-            const struct ev_prefix *p = &d->prefix[i];
-
-            json_obj_open(j, NULL);
-            prefix_str(p, b, sizeof(b));
-            json_cstr(j, "prefix", b);
-            json_u64(j, "valid_lifetime", p->valid_s);
-            json_u64(j, "preferred_lifetime", p->preferred_s);
-            json_obj_close(j);
-        }
-        json_arr_close(j);
-    }
+    prefix_list(j, d->prefix, d->nprefix, 0);
     addr_list(j, "dns_servers", d->dns, d->ndns < 2 ? d->ndns : 2);
     put_s(j, "fqdn", ev, d->fqdn);
     if (ev->flags & EVF_MALFORMED)
