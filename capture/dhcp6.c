@@ -157,19 +157,6 @@ static void iaaddr(struct ctx *c, const struct opt *o)
     d->naddr++;
 }
 
-/* Zero the bits of a[16] beyond the first plen (plen <= 128). */
-static void mask_prefix(uint8_t *a, unsigned plen)
-{
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned bit = i * 8;
-
-        if (bit >= plen)
-            a[i] = 0;
-        else if (plen - bit < 8)
-            a[i] &= (uint8_t)(0xff << (8 - (plen - bit)));
-    }
-}
-
 /* IAPREFIX (RFC 8415 21.22): preferred(4) valid(4) prefix-length(1)
  * prefix(16) options. */
 static void iaprefix(struct ctx *c, const struct opt *o)
@@ -205,7 +192,7 @@ static void iaprefix(struct ctx *c, const struct opt *o)
     memset(pf, 0, sizeof(*pf));
     pf->prefix.family = 6;
     memcpy(pf->prefix.a, o->v + 9, 16);
-    mask_prefix(pf->prefix.a, plen);
+    sh_addr_mask(pf->prefix.a, plen);
     pf->len = plen;
     pf->flags = 0;                  /* event.h: no L/A bits in DHCPv6 */
     pf->valid_s = valid;
@@ -236,6 +223,16 @@ static void ia_options(struct ctx *c, const uint8_t *v, size_t n,
     }
     if (rc < 0)
         malformed(c);
+}
+
+/* An IA option: its fixed part (IAID, and T1/T2 for IA_NA and IA_PD),
+ * then its options. */
+static void ia_opt(struct ctx *c, const struct opt *o, uint16_t fixed, uint16_t want)
+{
+    if (o->len < fixed)
+        malformed(c);
+    else
+        ia_options(c, o->v + fixed, o->len - fixed, want);
 }
 
 /* "00:01:00:01:..." (lower-case hex) of a DUID (RFC 8415 11). */
@@ -408,25 +405,13 @@ static void message_options(struct ctx *c, const uint8_t *v, size_t n)
             duid_opt(c, &o, 0);
             break;
         case OPT_IA_NA:
-            if (o.len < IA_NA_FIXED)
-                malformed(c);
-            else
-                ia_options(c, o.v + IA_NA_FIXED, o.len - IA_NA_FIXED,
-                           OPT_IAADDR);
+            ia_opt(c, &o, IA_NA_FIXED, OPT_IAADDR);
             break;
         case OPT_IA_TA:
-            if (o.len < IA_TA_FIXED)
-                malformed(c);
-            else
-                ia_options(c, o.v + IA_TA_FIXED, o.len - IA_TA_FIXED,
-                           OPT_IAADDR);
+            ia_opt(c, &o, IA_TA_FIXED, OPT_IAADDR);
             break;
         case OPT_IA_PD:
-            if (o.len < IA_PD_FIXED)
-                malformed(c);
-            else
-                ia_options(c, o.v + IA_PD_FIXED, o.len - IA_PD_FIXED,
-                           OPT_IAPREFIX);
+            ia_opt(c, &o, IA_PD_FIXED, OPT_IAPREFIX);
             break;
         case OPT_DNS_SERVERS:
             dns_opt(c, &o);

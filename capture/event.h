@@ -62,6 +62,20 @@ struct sh_addr {
     uint8_t a[16];  /* network byte order, IPv4 in a[0..3] */
 };
 
+/* Zero the bits of a[16] beyond the first plen (plen <= 128): the network
+ * of a prefix, as every struct ev_prefix carries it. */
+static inline void sh_addr_mask(uint8_t a[16], unsigned plen)
+{
+    for (unsigned i = 0; i < 16; i++) {
+        unsigned bit = i * 8;
+
+        if (bit >= plen)
+            a[i] = 0;
+        else if (plen - bit < 8)
+            a[i] &= (uint8_t)(0xff << (8 - (plen - bit)));
+    }
+}
+
 /* ---- DNS ---------------------------------------------------------- */
 
 #define EV_DNS_MAX_Q   4   /* questions kept (RFC allows more; counted) */

@@ -34,8 +34,8 @@ struct hkey {
 };
 
 /* A fresh random key (getrandom; if the kernel cannot give entropy yet,
- * the address of the key and the clock still make it unpredictable from
- * the wire). */
+ * the addresses of the key and of a stack variable, which ASLR makes
+ * unknown to a peer on the wire). */
 static inline void hk_init(struct hkey *key)
 {
     if (getrandom(key->k, sizeof(key->k), GRND_NONBLOCK) != (ssize_t)sizeof(key->k)) {

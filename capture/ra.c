@@ -35,19 +35,6 @@ static int is_link_local(const uint8_t *a)
     return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;   /* RFC 4291 2.5.6 */
 }
 
-/* Zero the bits of a[16] beyond the first plen (plen <= 128). */
-static void mask_prefix(uint8_t *a, unsigned plen)
-{
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned bit = i * 8;
-
-        if (bit >= plen)
-            a[i] = 0;
-        else if (plen - bit < 8)
-            a[i] &= (uint8_t)(0xff << (8 - (plen - bit)));
-    }
-}
-
 /* Is a/plen inside the link-local prefix fe80::/10 (RFC 4291 2.5.6)?
  * A shorter prefix that contains it (::/0, fe80::/9) is not "the
  * link-local prefix" of RFC 4861 6.3.4: it is reported as announced, for
@@ -93,7 +80,7 @@ static int prefix_opt(const uint8_t *body, size_t n, struct ev_prefix *out,
     out->prefix.family = 6;
     memcpy(out->prefix.a, pfx, 16);
     /* RFC 4861 4.6.2: bits after the prefix length are reserved, ignored */
-    mask_prefix(out->prefix.a, plen);
+    sh_addr_mask(out->prefix.a, plen);
     /* RFC 4861 6.3.4 and RFC 4862 5.5.3 b: the link-local prefix is
      * silently ignored (no log). */
     if (in_link_local(out->prefix.a, plen))

@@ -820,8 +820,7 @@ static void learn_prefix(struct detect *d, const struct sh_addr *router, const s
     c.family = 6;
     c.bits = p->len;
     memcpy(c.a, p->prefix.a, 16);
-    for (int b = p->len; b < 128; b++)           /* host bits zeroed */
-        c.a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+    sh_addr_mask(c.a, p->len);                   /* host bits zeroed */
     struct sh_addr net = { 6, { 0 } };
     memcpy(net.a, c.a, 16);
     uint64_t life = p->valid_s == 0xffffffffu || p->valid_s > 86400 ? 86400 : p->valid_s;
