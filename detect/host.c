@@ -88,7 +88,7 @@ static uint32_t mac_hash(const struct host_table *t, const uint8_t m[6])
     return (uint32_t)hk_bytes(&t->key, m, 6);
 }
 
-static int mac_valid(const uint8_t m[6])
+int host_mac_valid(const uint8_t m[6])
 {
     if (m[0] & 1)                          /* group (multicast, broadcast) */
         return 0;
@@ -112,6 +112,13 @@ static int mac_valid(const uint8_t m[6])
         else (l)->head = (i);                                        \
         (l)->tail = (i);                                             \
     } while (0)
+
+/* Every evidence slot of h goes back to the pool. */
+static void release_all(struct host_table *t, struct host *h)
+{
+    for (int k = 0; k < EVK_MAX; k++)
+        host_evidence_release(t, h, k);
+}
 
 struct host_table *host_table_create(size_t capacity, const struct host_params *p,
                                      char *err, size_t errlen)
@@ -179,21 +186,11 @@ void host_table_on_moved(struct host_table *t, host_moved_fn fn, void *ctx)
     t->moved_ctx = ctx;
 }
 
-int host_mac_valid(const uint8_t m[6])
-{
-    return mac_valid(m);
-}
-
 /* Everything a host's evidence said was said about its former MAC: it
  * goes, and so does detector state (keyed by generation). */
 void host_reset_identity(struct host_table *t, struct host *h)
 {
-    for (int k = 0; k < EVK_MAX; k++)
-        if (h->ev[k] != HOST_NONE) {
-            t->ev[h->ev[k]].active = 0;
-            t->ev_free[t->ev_nfree++] = h->ev[k];
-            h->ev[k] = HOST_NONE;
-        }
+    release_all(t, h);
     h->gen++;
     h->flagged = h->ever_flagged = 0;
     h->score = 0;
@@ -260,12 +257,6 @@ void host_watch(struct host_table *t, struct host *h, uint64_t until_us)
         file_host(t, h, h->last_us);
 }
 
-static void ev_release(struct host_table *t, uint32_t slot)
-{
-    t->ev[slot].active = 0;
-    t->ev_free[t->ev_nfree++] = slot;
-}
-
 static void host_remove(struct host_table *t, struct host *h, int reason)
 {
     uint32_t i = host_index(t, h);
@@ -282,13 +273,19 @@ static void host_remove(struct host_table *t, struct host *h, int reason)
     LRU_UNLINK(t->h, &t->lists[h->list], i);
     if (h->list)
         t->st.protected_now--;
-    for (int k = 0; k < EVK_MAX; k++)
-        if (h->ev[k] != HOST_NONE)
-            ev_release(t, h->ev[k]);
+    release_all(t, h);
     h->in_use = 0;
     h->hnext = t->free_head;
     t->free_head = i;
     t->st.active--;
+}
+
+/* Is x weaker than best (NULL: anything is): a lower score, or on a tie
+ * the younger (a flood's newcomers go before established hosts)? */
+static int weaker(const struct host *x, const struct host *best)
+{
+    return !best || x->score < best->score ||
+           (x->score == best->score && x->first_us > best->first_us);
 }
 
 /* The protected host to give up: among PROTECT_SCAN hosts from each end
@@ -304,8 +301,7 @@ static uint32_t weakest_protected(struct host_table *t, uint64_t now)
             struct host *h = &t->h[i];
             if (!is_protected(t, h, now))
                 return i;
-            if (best == HOST_NONE || h->score < t->h[best].score ||
-                (h->score == t->h[best].score && h->first_us > t->h[best].first_us))
+            if (weaker(h, best == HOST_NONE ? NULL : &t->h[best]))
                 best = i;
             i = end ? h->lprev : h->lnext;
         }
@@ -415,8 +411,6 @@ static void bind_confirm(struct mac_binding *b, int source, uint64_t now)
         b->last_us = now;
 }
 
-/* Settle a conflict that time has decided: the side that stopped being
- * seen loses. */
 /* The established MAC is about to change: whoever holds evidence about
  * the host hears it first (evidence is about the old MAC). */
 static void announce_move(struct host_table *t, struct host *h, const uint8_t mac[6])
@@ -425,10 +419,19 @@ static void announce_move(struct host_table *t, struct host *h, const uint8_t ma
         t->moved(t->moved_ctx, h, mac);
 }
 
-/* Settle a conflict that time has decided: the side that stopped being
- * seen loses.  Called only where a new observation arrives (so a verdict
- * being written never sees its host change under it); views read the
- * unsettled state with view_state(). */
+/* h's established binding becomes nb (which may be h->bind[1]); the
+ * conflict, if any, is over. */
+static void move_to(struct host_table *t, struct host *h, const struct mac_binding *nb,
+                    uint64_t now)
+{
+    announce_move(t, h, nb->mac);
+    h->bind[0] = *nb;
+    memset(&h->bind[1], 0, sizeof(h->bind[1]));
+    h->conflict_us = 0;
+    t->st.bindings_moved++;
+    note_owner(t, h, h->bind[0].mac, now);
+}
+
 /* Something was said about h (evidence, a verdict): its MAC moves only
  * after a newcomer has stayed mac_stable, so one forged frame while the
  * host is quiet cannot end its verdict or take its address. */
@@ -437,6 +440,10 @@ static int guarded(const struct host_table *t, const struct host *h)
     return h->flagged || host_has_evidence(t, h);
 }
 
+/* Settle a conflict that time has decided: the side that stopped being
+ * seen loses.  Called only where a new observation arrives (so a verdict
+ * being written never sees its host change under it); views read the
+ * unsettled state (in_conflict()). */
 static void settle(struct host_table *t, struct host *h, uint64_t now)
 {
     struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
@@ -448,10 +455,8 @@ static void settle(struct host_table *t, struct host *h, uint64_t now)
     if (a1 && !a0 && guarded(t, h) && b1->last_us < b1->first_us + t->p.stable_us)
         return;                              /* a candidate, not yet a move */
     if (a1 && !a0) {
-        announce_move(t, h, b1->mac);
-        *b0 = *b1;                           /* the newcomer stayed */
-        t->st.bindings_moved++;
-        note_owner(t, h, b0->mac, now);
+        move_to(t, h, b1, now);              /* the newcomer stayed */
+        return;
     }
     memset(b1, 0, sizeof(*b1));
     h->conflict_us = 0;
@@ -492,7 +497,7 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
                      int source, uint64_t now)
 {
     struct mac_binding *b0 = &h->bind[0], *b1 = &h->bind[1];
-    if (!mac_valid(mac) || source <= MAC_NONE)
+    if (!host_mac_valid(mac) || source <= MAC_NONE)
         return MACOBS_IGNORED;
     settle(t, h, now);
     if (b0->source == MAC_NONE) {
@@ -522,12 +527,9 @@ int host_observe_mac(struct host_table *t, struct host *h, const uint8_t mac[6],
     if (!active(t, b0, now) || (b0->source == MAC_HINT && source > MAC_HINT)) {
         /* the old one left, or was only ever a hint nobody's traffic
          * confirmed: a hint must not shield an address from its user */
-        announce_move(t, h, mac);
-        bind_set(b0, mac, source, now);
-        memset(b1, 0, sizeof(*b1));
-        h->conflict_us = 0;
-        t->st.bindings_moved++;
-        note_owner(t, h, mac, now);
+        struct mac_binding nb;
+        bind_set(&nb, mac, source, now);
+        move_to(t, h, &nb, now);
         return MACOBS_MOVED;
     }
     if (source == MAC_HINT) {
@@ -555,7 +557,7 @@ int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[
                         uint64_t now)
 {
     const struct mac_binding *b0 = &h->bind[0];
-    if (!mac_valid(mac))
+    if (!host_mac_valid(mac))
         return 0;                /* no host sends from a zero or group MAC */
     if (b0->source == MAC_NONE)
         return 1;
@@ -566,14 +568,14 @@ int host_mac_consistent(struct host_table *t, struct host *h, const uint8_t mac[
 
 int host_mac_known(struct host_table *t, const uint8_t mac[6], uint64_t now)
 {
-    const struct mac_entry *e = mac_valid(mac) ? mac_find(t, mac) : NULL;
+    const struct mac_entry *e = host_mac_valid(mac) ? mac_find(t, mac) : NULL;
     return e && e->has_owner && e->owned_since + t->p.stable_us <= now &&
            e->last_us + t->p.active_us >= now;
 }
 
 struct host *host_mac_owner(struct host_table *t, const uint8_t mac[6], uint64_t now)
 {
-    struct mac_entry *e = mac_valid(mac) ? mac_find(t, mac) : NULL;
+    struct mac_entry *e = host_mac_valid(mac) ? mac_find(t, mac) : NULL;
     if (!e || !e->has_owner || e->shared)
         return NULL;
     struct host *h = host_at(t, e->owner_idx, e->owner_gen);
@@ -695,24 +697,25 @@ static struct mac_entry *mac_get(struct host_table *t, const uint8_t mac[6], uin
     return e;
 }
 
-/* Add v (a keyed 32-bit hash, never 0) to the current epoch's set. */
-static void set_add(struct mac_set *s, uint32_t v)
+/* Add x (a keyed 32-bit hash, never 0) to the set v[0..*n) of at most
+ * cap values (the current epoch's). */
+static void set_add(uint32_t *v, uint8_t *n, int cap, uint32_t x)
 {
-    for (int k = 0; k < s->n; k++)
-        if (s->v[k] == v)
+    for (int k = 0; k < *n; k++)
+        if (v[k] == x)
             return;
-    if (s->n < HOST_MAC_SET)
-        s->v[s->n++] = v;
+    if (*n < cap)
+        v[(*n)++] = x;
 }
 
-/* |current ∪ previous|, at most HOST_MAC_SET (the thresholds' range). */
-static int set_count(const struct mac_set s[2])
+/* |a ∪ b| (current and previous epoch), counted up to cap. */
+static int set_union(const uint32_t *a, int na, const uint32_t *b, int nb, int cap)
 {
-    int n = s[0].n;
-    for (int k = 0; k < s[1].n && n < HOST_MAC_SET; k++) {
+    int n = na;
+    for (int k = 0; k < nb && n < cap; k++) {
         int dup = 0;
-        for (int j = 0; j < s[0].n; j++)
-            if (s[0].v[j] == s[1].v[k]) {
+        for (int j = 0; j < na; j++)
+            if (a[j] == b[k]) {
                 dup = 1;
                 break;
             }
@@ -721,54 +724,36 @@ static int set_count(const struct mac_set s[2])
     return n;
 }
 
-static uint32_t small_hash(const struct host_table *t, const void *p, size_t n)
+/* |current ∪ previous| of an address set, at most HOST_MAC_SET (the
+ * thresholds' range). */
+static int set_count(const struct mac_set s[2])
 {
-    uint32_t v = (uint32_t)hk_bytes(&t->key, p, n);
+    return set_union(s[0].v, s[0].n, s[1].v, s[1].n, HOST_MAC_SET);
+}
+
+static uint32_t nonzero(uint32_t v)
+{
     return v ? v : 1;
 }
 
 void host_note_next_hop(struct host_table *t, const uint8_t next_hop[6],
                         const uint8_t *sender, const struct sh_addr *ext, uint64_t now)
 {
-    if (!mac_valid(next_hop))
+    if (!host_mac_valid(next_hop))
         return;
     struct mac_entry *e = mac_get(t, next_hop, now);
-    uint8_t k[17];
-    memcpy(k, ext->a, 16);
-    k[16] = ext->family;
-    set_add(&e->ext[0], small_hash(t, k, sizeof(k)));
-    if (sender && mac_valid(sender) && memcmp(sender, next_hop, 6) != 0) {
-        uint32_t v = small_hash(t, sender, 6);
-        for (int j = 0; j < e->nsnd[0]; j++)
-            if (e->snd[0][j] == v)
-                return;
-        if (e->nsnd[0] < SENDERS_KEPT)
-            e->snd[0][e->nsnd[0]++] = v;
-    }
+    set_add(e->ext[0].v, &e->ext[0].n, HOST_MAC_SET, nonzero(addr_hash(t, ext)));
+    if (sender && host_mac_valid(sender) && memcmp(sender, next_hop, 6) != 0)
+        set_add(e->snd[0], &e->nsnd[0], SENDERS_KEPT, nonzero(mac_hash(t, sender)));
 }
 
 void host_note_mac_ip(struct host_table *t, const uint8_t mac[6],
                       const struct sh_addr *ip, uint64_t now)
 {
-    if (!mac_valid(mac))
+    if (!host_mac_valid(mac))
         return;
     struct mac_entry *e = mac_get(t, mac, now);
-    uint8_t k[17];
-    memcpy(k, ip->a, 16);
-    k[16] = ip->family;
-    set_add(&e->ips[0], small_hash(t, k, sizeof(k)));
-}
-
-static int senders(const struct mac_entry *e)
-{
-    int n = e->nsnd[0];
-    for (int k = 0; k < e->nsnd[1]; k++) {
-        int dup = 0;
-        for (int j = 0; j < e->nsnd[0]; j++)
-            dup |= e->snd[0][j] == e->snd[1][k];
-        n += !dup;
-    }
-    return n;
+    set_add(e->ips[0].v, &e->ips[0].n, HOST_MAC_SET, nonzero(addr_hash(t, ip)));
 }
 
 static int router_mac(const struct host_table *t, const struct mac_entry *e, uint64_t now)
@@ -776,7 +761,8 @@ static int router_mac(const struct host_table *t, const struct mac_entry *e, uin
     if (e->last_us + t->p.router_window_us < now)
         return 0;
     return set_count(e->ext) >= t->p.router_min_external &&
-           senders(e) >= t->p.router_min_senders;
+           set_union(e->snd[0], e->nsnd[0], e->snd[1], e->nsnd[1], 2 * SENDERS_KEPT) >=
+               t->p.router_min_senders;
 }
 
 int host_mac_is_router(struct host_table *t, const uint8_t mac[6], uint64_t now)
@@ -842,21 +828,14 @@ static void reclaim_evidence(struct host_table *t, const struct host *asking)
         uint32_t i = end ? l->tail : l->head;
         for (int k = 0; k < PROTECT_SCAN && i != HOST_NONE; k++) {
             struct host *x = &t->h[i];
-            if (x != asking && !x->flagged && host_has_evidence(t, x) &&
-                (!best || x->score < best->score ||
-                 (x->score == best->score && x->first_us > best->first_us)))
+            if (x != asking && !x->flagged && host_has_evidence(t, x) && weaker(x, best))
                 best = x;
             i = end ? x->lprev : x->lnext;
         }
     }
     if (!best)
         return;
-    for (int k = 0; k < EVK_MAX; k++)
-        if (best->ev[k] != HOST_NONE) {
-            t->ev[best->ev[k]].active = 0;
-            t->ev_free[t->ev_nfree++] = best->ev[k];
-            best->ev[k] = HOST_NONE;
-        }
+    release_all(t, best);
     t->st.evidence_reclaimed++;
 }
 

@@ -52,7 +52,6 @@
 
 #define HOST_NONE UINT32_MAX
 
-
 /* host->infra bits: operator declarations and announcements */
 #define INFRA_RESOLVER  0x01u   /* infrastructure.dns_resolvers          */
 #define INFRA_SENSOR    0x02u   /* infrastructure.sensor                 */
