@@ -164,6 +164,20 @@ int detect_params_from_config(const struct sh_config *cfg, struct detect_params 
     return 0;
 }
 
+/* The keyed hash of an address (family included). */
+static uint64_t addr_key(const struct detect *d, const struct sh_addr *a)
+{
+    uint8_t k[17];
+    memcpy(k, a->a, 16);
+    k[16] = a->family;
+    return hk_bytes(&d->key, k, sizeof(k));
+}
+
+static uint64_t mac_key(const struct detect *d, const uint8_t mac[6])
+{
+    return hk_bytes(&d->key, mac, 6);
+}
+
 static uint64_t secs(const struct detect *d, int param)
 {
     return (uint64_t)(d->p.v[param] * 1e6);
@@ -547,18 +561,24 @@ static void rescore_touched(struct detect *d, const struct host_touched *t, uint
     }
 }
 
-static void on_host_removed(void *ctx, struct host *h, int reason)
+/* A flagged host's verdict ends without its evidence decaying: it left
+ * the table, or its address moved to another MAC. */
+static void report_expired(struct detect *d, struct host *h)
 {
-    struct detect *d = ctx;
-    (void)reason;
-    if (!h->flagged || is_shadow(h))
-        return;
     h->flagged = 0;
     d->verdicts[VERDICT_EXPIRED]++;
     if (d->fn) {
         fill_verdict(d, h, d->now_us, VERDICT_EXPIRED, &d->vbuf);
         d->fn(d->ctx, &d->vbuf);
     }
+}
+
+static void on_host_removed(void *ctx, struct host *h, int reason)
+{
+    struct detect *d = ctx;
+    (void)reason;
+    if (h->flagged && !is_shadow(h))
+        report_expired(d, h);
 }
 
 /* h's address is moving to another MAC: what was said about it was said
@@ -570,14 +590,8 @@ static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6])
     (void)new_mac;
     if (is_shadow(h) || (!h->flagged && !host_has_evidence(d->hosts, h)))
         return;
-    if (h->flagged) {
-        h->flagged = 0;
-        d->verdicts[VERDICT_EXPIRED]++;
-        if (d->fn) {
-            fill_verdict(d, h, d->now_us, VERDICT_EXPIRED, &d->vbuf);
-            d->fn(d->ctx, &d->vbuf);
-        }
-    }
+    if (h->flagged)
+        report_expired(d, h);
     host_reset_identity(d->hosts, h);
 }
 
@@ -612,7 +626,7 @@ static void confirm_lease(struct detect *d, struct host *h, const uint8_t mac[6]
     if (memcmp(h->bind[0].mac, mac, 6) == 0)
         h->bind[0].claimed = 1;
     struct dhcp_server *s = &d->servers[slot];
-    uint32_t v = (uint32_t)hk_bytes(&d->key, mac, 6) | 1;
+    uint32_t v = (uint32_t)mac_key(d, mac) | 1;
     for (int i = 0; i < s->nconf; i++)
         if (s->confirmed[i] == v)
             return;
@@ -622,6 +636,17 @@ static void confirm_lease(struct detect *d, struct host *h, const uint8_t mac[6]
         s->trusted = 1;
         d->servers_learned++;
     }
+}
+
+/* h (internal address ip) was the Ethernet end `mac` of a frame seen at
+ * `seen`; a MAC no claim ties to the address counts toward its routed
+ * addresses. */
+static void see_mac(struct detect *d, struct host *h, const uint8_t mac[6],
+                    const struct sh_addr *ip, uint64_t seen, uint64_t now)
+{
+    host_observe_mac(d->hosts, h, mac, MAC_ETHERNET, seen);
+    if (!h->bind[0].claimed || memcmp(h->bind[0].mac, mac, 6) != 0)
+        host_note_mac_ip(d->hosts, mac, ip, now);
 }
 
 static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -638,9 +663,7 @@ static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
     if (si) {
         struct host *h = host_for_mac(d, &ev->src, ev->src_mac, now);
         if (h) {
-            host_observe_mac(d->hosts, h, ev->src_mac, MAC_ETHERNET, seen);
-            if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->src_mac, 6) != 0)
-                host_note_mac_ip(d->hosts, ev->src_mac, &ev->src, now);
+            see_mac(d, h, ev->src_mac, &ev->src, seen, now);
             confirm_lease(d, h, ev->src_mac, now);
         }
         if (!di && (ev->dst.family == 4 || ev->dst.family == 6))
@@ -650,11 +673,8 @@ static void learn_l2(struct detect *d, const struct sh_event *ev, uint64_t now)
     }
     if (ev->type == EV_FLOW && di && ev->u.flow.pkts_toclient) {
         struct host *h = host_for(d, &ev->dst, now);
-        if (h) {
-            host_observe_mac(d->hosts, h, ev->dst_mac, MAC_ETHERNET, seen);
-            if (!h->bind[0].claimed || memcmp(h->bind[0].mac, ev->dst_mac, 6) != 0)
-                host_note_mac_ip(d->hosts, ev->dst_mac, &ev->dst, now);
-        }
+        if (h)
+            see_mac(d, h, ev->dst_mac, &ev->dst, seen, now);
     }
 }
 
@@ -917,10 +937,7 @@ static void prevalence_note(struct detect *d, const char *regdomain, struct host
         h->bind[0].first_us + secs(d, P_PREVALENCE_MIN_SPAN) > now)
         return;
     struct prevalence *p = lru_get(d->prev, name_key(d, regdomain), 1, NULL);
-    uint8_t k[17];
-    memcpy(k, h->ip.a, 16);
-    k[16] = h->ip.family;
-    uint32_t v = (uint32_t)hk_bytes(&d->key, k, sizeof(k)) | 1, t = (uint32_t)(now / 1000000);
+    uint32_t v = (uint32_t)addr_key(d, &h->ip) | 1, t = (uint32_t)(now / 1000000);
     for (int i = 0; i < p->n; i++)
         if (p->hosts[i] == v) {
             p->last_s[i] = t;
@@ -971,11 +988,10 @@ static void prevalence_suspect(struct detect *d, const char *regdomain)
 /* Relay records are kept under the server's address and, on Ethernet,
  * under its MAC too: a dual-stack or multi-address resolver forwards from
  * another address than the one its clients asked, never from another NIC. */
-static uint64_t relay_key(struct detect *d, const void *server, size_t slen, const char *name,
-                          size_t len)
+static uint64_t relay_key(struct detect *d, uint64_t server, const char *name, size_t len)
 {
     struct { uint64_t s, n; } k;
-    k.s = hk_bytes(&d->key, server, slen);
+    k.s = server;
     k.n = hk_name(&d->key, name, len);
     return hk_bytes(&d->key, &k, sizeof(k));
 }
@@ -983,10 +999,13 @@ static uint64_t relay_key(struct detect *d, const void *server, size_t slen, con
 static uint64_t relay_key_ip(struct detect *d, const struct sh_addr *ip, const char *name,
                              size_t len)
 {
-    uint8_t a[17];
-    memcpy(a, ip->a, 16);
-    a[16] = ip->family;
-    return relay_key(d, a, sizeof(a), name, len);
+    return relay_key(d, addr_key(d, ip), name, len);
+}
+
+static uint64_t relay_key_mac(struct detect *d, const uint8_t mac[6], const char *name,
+                              size_t len)
+{
+    return relay_key(d, mac_key(d, mac), name, len);
 }
 
 static void relay_add(struct detect *d, uint64_t key, struct host *c, const struct sh_addr *from,
@@ -1040,7 +1059,7 @@ static void relay_note(struct detect *d, const struct sh_event *ev, struct host 
     relay_add(d, relay_key_ip(d, &ev->dst, name, len), c, &ev->src, stable, now);
     /* by MAC too, unless it is a router's (every routed host shares it) */
     if (ev->has_mac && host_mac_valid(ev->dst_mac) && !host_mac_is_router(d->hosts, ev->dst_mac, now))
-        relay_add(d, relay_key(d, ev->dst_mac, 6, name, len), c, &ev->src, stable, now);
+        relay_add(d, relay_key_mac(d, ev->dst_mac, name, len), c, &ev->src, stable, now);
 }
 
 /* A host that relayed lookups for clients with stable bindings (held for
@@ -1061,7 +1080,7 @@ static struct relay *relay_of(struct detect *d, struct host *h, const char *name
     struct relay *r = lru_peek(d->relay, relay_key_ip(d, &h->ip, name, len));
     if ((!r || r->ts + window < now) && h->bind[0].source > MAC_HINT &&
         !host_mac_is_router(d->hosts, h->bind[0].mac, now))
-        r = lru_peek(d->relay, relay_key(d, h->bind[0].mac, 6, name, len));
+        r = lru_peek(d->relay, relay_key_mac(d, h->bind[0].mac, name, len));
     if (!r || r->ts + window < now)
         return NULL;
     if (r->n)
