@@ -48,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/hash.h"
+#include "../capture/hash.h"
 
 #define NSYM      39          /* a-z 0-9 - _ boundary                        */
 #define SYM_BOUND 38
@@ -878,21 +878,25 @@ fail:
 
 /* ----------------------------------------------------------- popularity */
 
-static int pop_contains(const struct dga_model *m, const char *s, size_t n)
+/* The slot of the popularity set holding s[0..n), or the empty slot where
+ * it would go (linear probing). */
+static size_t pop_probe(const struct dga_model *m, const char *s, size_t n)
 {
-    size_t i;
+    size_t i = (size_t)name_hash(m, s, n) & m->pop_mask;
 
-    if (m->npop == 0)
-        return 0;
-    i = (size_t)name_hash(m, s, n) & m->pop_mask;
     while (m->pop_slot[i] != 0) {
         const char *e = m->pop_blob + m->pop_slot[i] - 1;
 
         if (strncmp(e, s, n) == 0 && e[n] == '\0')
-            return 1;
+            break;
         i = (i + 1) & m->pop_mask;
     }
-    return 0;
+    return i;
+}
+
+static int pop_contains(const struct dga_model *m, const char *s, size_t n)
+{
+    return m->npop != 0 && m->pop_slot[pop_probe(m, s, n)] != 0;
 }
 
 /* A popularity-list entry: a lowercase DNS name of two or more labels
@@ -974,14 +978,10 @@ static int load_popular(struct dga_model *m, const char *path, char *err, size_t
             goto fail;
         }
         /* one probe: a repeat is an error, else the empty slot is ours */
-        i = (size_t)name_hash(m, s, n) & m->pop_mask;
-        for (; m->pop_slot[i] != 0; i = (i + 1) & m->pop_mask) {
-            const char *e = l.buf + m->pop_slot[i] - 1;
-
-            if (strncmp(e, s, n) == 0 && e[n] == '\0') {
-                set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
-                goto fail;
-            }
+        i = pop_probe(m, s, n);
+        if (m->pop_slot[i] != 0) {
+            set_err(err, errlen, "%s:%d: repeated domain '%s'", path, l.lineno, s);
+            goto fail;
         }
         memmove(w, s, n + 1);               /* w <= s: in place */
         m->pop_slot[i] = (uint32_t)(w - l.buf) + 1;

@@ -82,7 +82,6 @@ struct dga_model *dga_model_load_paths(const char *datadir, const char *popular,
 struct dga_model *dga_model_load(const char *datadir, const struct domain_ctx *d,
                                  char *err, size_t errlen);
 
-
 /* Training support: explicit paths.  model may be NULL: the result then
  * computes features only (dga_score gives score 0, dga 0); popular may be
  * NULL for an empty popularity list. */

@@ -169,9 +169,9 @@ void *lru_get(struct lru_map *m, uint64_t key, int create, int *created)
                     victim = k;
                 }
             }
+            if (best >= 1.0)
+                m->evictions_weighty++;
         }
-        if (m->weigh && m->weigh(item(m, victim)) >= 1.0)
-            m->evictions_weighty++;
         remove_idx(m, victim);
         m->evictions++;
         i = m->free_head;
