@@ -74,6 +74,21 @@ static uint64_t name_key(const struct dgahost *g, const char *s)
     return h ? h : 1;
 }
 
+/* The public suffix's hash, by which names of one family are compared. */
+static uint32_t suffix_key(const struct dgahost *g, const struct dga_verdict *v)
+{
+    return (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
+}
+
+/* Does the name's label have a digit? */
+static uint8_t label_has_digit(const struct dga_verdict *v)
+{
+    for (size_t k = 0; k < v->parts.label_len; k++)
+        if (v->parts.label[k] >= '0' && v->parts.label[k] <= '9')
+            return 1;
+    return 0;
+}
+
 static uint64_t host_key(const struct host_table *ht, const struct host *h)
 {
     return ((uint64_t)h->gen << 32) | host_index(ht, h);
@@ -262,17 +277,6 @@ static void examples_text(const struct nx_window *w, char *buf, size_t len)
     }
 }
 
-static const char *duration_text(double s, char *buf, size_t len)
-{
-    if (s < 120)
-        snprintf(buf, len, "%.0f s", s);
-    else if (s < 7200)
-        snprintf(buf, len, "%.0f min", s / 60);
-    else
-        snprintf(buf, len, "%.1f h", s / 3600);
-    return buf;
-}
-
 static double clamp01(double x)
 {
     return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -335,20 +339,20 @@ static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_
         snprintf(e->explanation, sizeof(e->explanation),
                  "%u distinct algorithmic-looking domains failed (NXDOMAIN) over %s, a few "
                  "at a time (mean DGA score %.2f): a slow DGA, e.g. %s",
-                 n_long, duration_text((double)(now - long_from) / 1e6, dur, sizeof(dur)),
+                 n_long, evidence_duration_text((double)(now - long_from) / 1e6, dur, sizeof(dur)),
                  mean_long, ex);
     else if (lexical)
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct algorithmic-looking domains in %s "
                  "(mean DGA score %.2f), e.g. %s",
                  (unsigned long long)window_failures(w, now, win_us), n,
-                 duration_text(window_span(w, now, win_us), dur, sizeof(dur)), mean, ex);
+                 evidence_duration_text(window_span(w, now, win_us), dur, sizeof(dur)), mean, ex);
     else
         snprintf(e->explanation, sizeof(e->explanation),
                  "%llu NXDOMAIN answers for %d distinct unpopular domains in %s%s; the names "
                  "look like words (mean DGA score %.2f), as wordlist DGAs make them, e.g. %s",
                  (unsigned long long)window_failures(w, now, win_us), n_all,
-                 duration_text(window_span(w, now, win_us), dur, sizeof(dur)),
+                 evidence_duration_text(window_span(w, now, win_us), dur, sizeof(dur)),
                  rapid ? ", in rapid succession" : "", mean_all, ex);
     host_touched_add(out, ht, h);
 }
@@ -513,15 +517,12 @@ void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,
         w->e[slot].ts = now_us;
         w->e[slot].first_ts = now_us;
         w->e[slot].score = (float)v->score;
-        w->e[slot].tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
+        w->e[slot].tld = suffix_key(g, v);
         w->e[slot].hits = 1;
         w->e[slot].algo = (uint8_t)algo;
         w->e[slot].shared = 0;
         w->e[slot].label_len = (uint8_t)(v->parts.label_len > 255 ? 255 : v->parts.label_len);
-        w->e[slot].digits = 0;
-        for (size_t k = 0; k < v->parts.label_len; k++)
-            if (v->parts.label[k] >= '0' && v->parts.label[k] <= '9')
-                w->e[slot].digits = 1;
+        w->e[slot].digits = label_has_digit(v);
         if (algo) {
             long_note(w, now_us, v->score, p);
             /* the host holds DGA state: keep it through floods */
@@ -548,10 +549,8 @@ static int same_shape(const struct dgahost *g, const struct nx_window *w,
                       const struct dga_verdict *v, uint64_t now, uint64_t win_us,
                       const struct detect_params *p)
 {
-    uint32_t tld = (uint32_t)name_key(g, v->parts.suffix ? v->parts.suffix : "");
-    int digits = 0;
-    for (size_t k = 0; k < v->parts.label_len; k++)
-        digits |= v->parts.label[k] >= '0' && v->parts.label[k] <= '9';
+    uint32_t tld = suffix_key(g, v);
+    int digits = label_has_digit(v);
     int n = 0, same_tld = 0, same_digits = 0, lo = 255, hi = 0;
     for (uint32_t i = 0; i < w->n; i++) {
         if (w->e[i].ts + win_us < now)

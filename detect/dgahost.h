@@ -39,9 +39,6 @@ void dgahost_destroy(struct dgahost *g);
 
 #define DGAHOST_MAX_PEERS 4
 
-/* Hosts whose evidence changed because of one observation (the observer
- * first), for the caller to re-score. */
-
 /* Host h got a failed answer (NXDOMAIN) for `name`, scored v.  Updates
  * h's window and, when thresholds are met, its (and its peers') evidence. */
 void dgahost_failed(struct dgahost *g, struct host_table *ht, struct host *h,

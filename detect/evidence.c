@@ -4,6 +4,7 @@
 #include "evidence.h"
 
 #include <math.h>
+#include <stdio.h>
 
 const char *evidence_kind_name(int kind)
 {
@@ -35,6 +36,17 @@ const char *evidence_source_name(int source)
     case SRC_PEER_HOSTS: return "peer_hosts";
     default: return "unknown";
     }
+}
+
+const char *evidence_duration_text(double s, char *buf, size_t len)
+{
+    if (s < 120)
+        snprintf(buf, len, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, len, "%.0f min", s / 60);
+    else
+        snprintf(buf, len, "%.1f h", s / 3600);
+    return buf;
 }
 
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s)

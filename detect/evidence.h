@@ -64,6 +64,10 @@ const char *evidence_kind_name(int kind);
 int evidence_kind_source(int kind);
 const char *evidence_source_name(int source);
 
+/* A span of s seconds for an explanation ("45 s", "15 min", "6.0 h") into
+ * buf; returns buf. */
+const char *evidence_duration_text(double s, char *buf, size_t len);
+
 /* 2^(-dt/half_life); dt in microseconds (0 when now < then). */
 double evidence_decay(uint64_t now_us, uint64_t then_us, double half_life_s);
 

@@ -208,8 +208,6 @@ int tunnel_zone(const struct domain_ctx *d, const char *name, size_t len,
     return 0;
 }
 
-/* h must be a keyed hash: with a fixed one a sender could pick names
- * that all land in one register and look like a handful of names. */
 static void printable(const char *s, size_t n, char *out, size_t outlen)
 {
     size_t o = 0;
@@ -309,21 +307,10 @@ static void evaluate(const struct zstat *z, uint32_t now_s, const struct detect_
     }
 }
 
-static const char *span_text(uint32_t s, char *buf, size_t len)
-{
-    if (s < 120)
-        snprintf(buf, len, "%u s", s);
-    else if (s < 7200)
-        snprintf(buf, len, "%u min", (s + 30) / 60);
-    else
-        snprintf(buf, len, "%.1f h", s / 3600.0);
-    return buf;
-}
-
 /* Write or strengthen h's tunnel evidence. */
 static int raise_evidence(struct host_table *ht, struct host *h, const struct zstat *z,
-                 const struct verdict_z *v, uint64_t now, const struct detect_params *p,
-                 const char *spread)
+                          const struct verdict_z *v, uint64_t now,
+                          const struct detect_params *p, const char *spread)
 {
     struct evidence *e = host_evidence(ht, h, EVK_DNS_TUNNEL, 1);
     if (!e)
@@ -348,7 +335,7 @@ static int raise_evidence(struct host_table *ht, struct host *h, const struct zs
              "%u queries for %u distinct subdomains of '%s' within %s%s: encoded part "
              "%.0f chars long on average, %.1f bits/char entropy, %.1f kB carried%s%s%s; "
              "e.g. '%s'",
-             v->w.queries, v->w.uniq, z->zone, span_text(v->window_s, span, sizeof(span)),
+             v->w.queries, v->w.uniq, z->zone, evidence_duration_text((double)v->window_s, span, sizeof(span)),
              v->longw ? " (slow and steady)" : "", v->w.mlen, v->w.ment,
              (double)v->w.bytes / 1000, mix, z->popular ? " (popular zone: weak)" : "",
              spread ? spread : "", z->example);
@@ -405,11 +392,11 @@ static void zinit(struct tunnel *t, struct zstat *z, const char *zone, uint32_t 
 /* The zone entry: record h's contribution; the zone's verdict, when hosts
  * together (and none alone) push it over a threshold. */
 static void zone_update(struct tunnel *t, struct host_table *ht, struct host *h,
-                        const char *zone, uint32_t fp, uint32_t now_s, size_t chars,
-                        double ent, int rare, uint64_t now, const struct detect_params *p,
-                        struct host_touched *out)
+                        const char *zone, uint64_t zone_hash, uint32_t fp, uint32_t now_s,
+                        size_t chars, double ent, int rare, uint64_t now,
+                        const struct detect_params *p, struct host_touched *out)
 {
-    uint64_t key = hk_name(&t->key, zone, strlen(zone)) ^ 0x7a6f6e65ULL;
+    uint64_t key = zone_hash ^ 0x7a6f6e65ULL;
     int created;
     struct zstat *z = lru_get(t->zones, key, 1, &created);
     if (created || strcmp(z->zone, zone) != 0)
@@ -501,8 +488,9 @@ void tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
     double ent = tunnel_entropy((const uint8_t *)name, prefix);
     int rare = qtype == 16 || qtype == 10 || qtype == 5 || qtype == 15 || qtype == 255;
 
+    uint64_t zone_hash = hk_name(&t->key, zone, strlen(zone));
     struct { uint64_t zone, host; } kin = {
-        hk_name(&t->key, zone, strlen(zone)), ((uint64_t)h->gen << 32) | host_index(ht, h) };
+        zone_hash, ((uint64_t)h->gen << 32) | host_index(ht, h) };
     uint64_t key = hk_bytes(&t->key, &kin, sizeof(kin));
     size_t ev_before = lru_evictions(t->map);
     int created;
@@ -523,7 +511,7 @@ void tunnel_query(struct tunnel *t, struct host_table *ht, struct host *h,
     evaluate(z, now_s, p, &v);
     if (v.conf > 0 && raise_evidence(ht, h, z, &v, now_us, p, NULL))
         host_touched_add(out, ht, h);
-    zone_update(t, ht, h, zone, fp, now_s, chars, ent, rare, now_us, p, out);
+    zone_update(t, ht, h, zone, zone_hash, fp, now_s, chars, ent, rare, now_us, p, out);
 }
 
 void tunnel_get_stats(const struct tunnel *t, struct tunnel_stats *s)
