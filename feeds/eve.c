@@ -453,13 +453,13 @@ static void arp_obj(struct json *j, const struct sh_event *ev)
 }
 
 /* "2001:db8:1::/64" */
-static void prefix_str(const struct ev_prefix *p, char *buf, size_t n)
+static void prefix_str(const struct sh_addr *a, uint8_t len, char *buf, size_t n)
 {
     struct cidr c;
 
-    c.family = p->prefix.family;
-    c.bits = p->len;
-    memcpy(c.a, p->prefix.a, 16);
+    c.family = a->family;
+    c.bits = len;
+    memcpy(c.a, a->a, 16);
     cidr_format(&c, buf, n);
 }
 
@@ -489,7 +489,7 @@ static void prefix_list(struct json *j, const struct ev_prefix *pr, int n, int w
     for (int i = 0; i < n && i < EV_PREFIX_MAX; i++) {
         const struct ev_prefix *p = &pr[i];
         json_obj_open(j, NULL);
-        prefix_str(p, b, sizeof(b));
+        prefix_str(&p->prefix, p->len, b, sizeof(b));
         json_cstr(j, "prefix", b);
         if (with_flags) {
             json_bool(j, "on_link", (p->flags & EVP_ONLINK) != 0);
@@ -698,6 +698,8 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
 
 /* ---- host verdicts ------------------------------------------------------ */
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const change_names[VERDICT_CHANGE_MAX] = {
     "infected", "updated", "cleared", "expired", "current"
 };
@@ -732,8 +734,10 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         json_cstr(&j, "mac", b);
     else
         json_raw(&j, "mac", "null");
-    json_cstr(&j, "mac_source", v->mac_source < 6 ? mac_sources[v->mac_source] : "none");
-    json_cstr(&j, "mac_status", v->mac_status < 4 ? mac_statuses[v->mac_status] : "unknown");
+    json_cstr(&j, "mac_source", v->mac_source < NELEM(mac_sources) ? mac_sources[v->mac_source]
+                                                                 : "none");
+    json_cstr(&j, "mac_status", v->mac_status < NELEM(mac_statuses) ? mac_statuses[v->mac_status]
+                                                                    : "unknown");
     if (v->mac_status == MACST_CONFLICT) {
         /* two MACs claim the IP: a NAC must act on the IP, or ask */
         json_obj_open(&j, "mac_conflict");
@@ -788,6 +792,16 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
 /* ---- notices: resolvers relaying for unseen clients, sensor health,
  * learned prefixes (project-only event types) ----------------------------- */
 
+/* The evidence a notice carries instead of a verdict. */
+static void notice_evidence(struct json *j, const struct detect_notice *n)
+{
+    json_cstr(j, "kind", evidence_kind_name(n->evidence_kind));
+    json_dbl(j, "confidence", n->confidence, 3);
+    json_cstr(j, "explanation", n->explanation);
+    if (n->indicator[0])
+        json_cstr(j, "indicator", n->indicator);
+}
+
 int eve_write_notice(struct eve *e, const struct detect_notice *n)
 {
     struct json j;
@@ -803,11 +817,7 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         json_obj_open(&j, "spoofed_source");
         addr_format(&n->ip, b, sizeof(b));
         json_cstr(&j, "ip", b);
-        json_cstr(&j, "kind", evidence_kind_name(n->evidence_kind));
-        json_dbl(&j, "confidence", n->confidence, 3);
-        json_cstr(&j, "explanation", n->explanation);
-        if (n->indicator[0])
-            json_cstr(&j, "indicator", n->indicator);
+        notice_evidence(&j, n);
         json_obj_close(&j);
         break;
     case NOTICE_RESOLVER_BLIND:
@@ -817,11 +827,7 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         addr_format(&n->ip, b, sizeof(b));
         json_cstr(&j, "ip", b);
         json_cstr(&j, "status", "relaying_for_unseen_clients");
-        json_cstr(&j, "kind", evidence_kind_name(n->evidence_kind));
-        json_dbl(&j, "confidence", n->confidence, 3);
-        json_cstr(&j, "explanation", n->explanation);
-        if (n->indicator[0])
-            json_cstr(&j, "indicator", n->indicator);
+        notice_evidence(&j, n);
         json_obj_close(&j);
         break;
     case NOTICE_HEALTH:
@@ -842,9 +848,7 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         hdr.src = n->ip;
         eve_begin_record(&j, e->buf, sizeof(e->buf), "learned_prefix", &hdr);
         json_obj_open(&j, "learned_prefix");
-        addr_format(&n->prefix, b, sizeof(b));
-        size_t k = strlen(b);
-        snprintf(b + k, sizeof(b) - k, "/%u", n->prefix_len);
+        prefix_str(&n->prefix, n->prefix_len, b, sizeof(b));
         json_cstr(&j, "prefix", b);
         json_cstr(&j, "source", n->source);
         json_u64(&j, "valid_s", n->valid_s);
