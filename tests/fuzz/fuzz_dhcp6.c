@@ -25,23 +25,9 @@
 
 #include "capture/dhcp6.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_event.h"
 
-static void check_str(const struct sh_event *ev, struct ev_str s, size_t cap)
-{
-    if (s.len == 0) {
-        if (s.off != 0)
-            __builtin_trap();
-        return;
-    }
-    if (s.len > cap || s.off == 0 || s.off >= ev->arena_len ||
-        (size_t)(ev->arena_len - s.off) < (size_t)s.len + 1)
-        __builtin_trap();
-    if (ev->arena[s.off + s.len] != '\0')
-        __builtin_trap();
-    if (memchr(ev->arena + s.off, '\0', s.len) != NULL)
-        __builtin_trap();
-}
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 static void check_hex(const struct sh_event *ev, struct ev_str s)
 {
@@ -71,18 +57,6 @@ static void check_prefix(const struct ev_prefix *pf)
     for (unsigned bit = pf->len; bit < 128; bit++)
         if (pf->prefix.a[bit / 8] & (0x80 >> (bit % 8)))
             __builtin_trap();
-}
-
-static int header_same(const struct sh_event *a, const struct sh_event *b)
-{
-    return a->proto == b->proto && a->vlan == b->vlan &&
-           a->ts_us == b->ts_us && a->flow_id == b->flow_id &&
-           memcmp(&a->src, &b->src, sizeof(a->src)) == 0 &&
-           memcmp(&a->dst, &b->dst, sizeof(a->dst)) == 0 &&
-           a->sport == b->sport && a->dport == b->dport &&
-           memcmp(a->src_mac, b->src_mac, 6) == 0 &&
-           memcmp(a->dst_mac, b->dst_mac, 6) == 0 &&
-           a->has_mac == b->has_mac;
 }
 
 static int is_relay(uint8_t t)

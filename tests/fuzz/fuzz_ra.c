@@ -25,19 +25,9 @@
 #include "capture/ra.h"
 #include "capture/rd.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+#include "fuzz_event.h"
 
-static int header_same(const struct sh_event *a, const struct sh_event *b)
-{
-    return a->proto == b->proto && a->vlan == b->vlan &&
-           a->ts_us == b->ts_us && a->flow_id == b->flow_id &&
-           memcmp(&a->src, &b->src, sizeof(a->src)) == 0 &&
-           memcmp(&a->dst, &b->dst, sizeof(a->dst)) == 0 &&
-           a->sport == b->sport && a->dport == b->dport &&
-           memcmp(a->src_mac, b->src_mac, 6) == 0 &&
-           memcmp(a->dst_mac, b->dst_mac, 6) == 0 &&
-           a->has_mac == b->has_mac;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 /* RFC 4861 6.1.2, written independently of ra.c. */
 static int want_valid(const uint8_t *d, size_t n, const struct sh_addr *src)
