@@ -341,10 +341,14 @@ def browse(lan, clients, t0, t1, seed, gap=(4.0, 9.0), tls_every=4, **kw):
         k += 1
 
 
-def burst(lan, t, client, names, gap=5.0, **kw):
-    """a DGA walk: every name answered NXDOMAIN; returns the time after it"""
+def burst(lan, t, client, names, gap=5.0, server=None, **kw):
+    """a DGA walk: every name answered NXDOMAIN, through the office resolver
+    (or looked up straight at `server`); returns the time after it"""
     for name in names:
-        lan.resolve(t, client, name, rcode=3, **kw)
+        if server:
+            lan.lookup(t, client, server, name, rcode=3, **kw)
+        else:
+            lan.resolve(t, client, name, rcode=3, **kw)
         t += gap
     return t
 
@@ -611,11 +615,9 @@ def case_forged_queries_wrong_mac():
     std_office(lan, {VICTIM: "CEO-LAPTOP", attacker: "WS-66"})
     browse(lan, list(BENIGN_HOSTS) + [VICTIM, attacker], 2.0, 420.0, 109)
     amac = lan.mac(attacker)
-    t = 180.0                  # steady state: the resolver's clients are established
-    for name in dga_names(1009, 30):
-        # V's address, A's MAC; the real resolver relays it and answers V
-        lan.resolve(t, VICTIM, name, rcode=3, smac=amac)
-        t += 4.0
+    # steady state (t = 180): the resolver's clients are established.
+    # V's address, A's MAC; the real resolver relays it and answers V
+    burst(lan, 180.0, VICTIM, dga_names(1009, 30), gap=4.0, smac=amac)
     return lan, {
         "forges": "A sends 30 queries for algorithmic names with V's source address but A's "
                   "own MAC; the resolver relays them and answers NXDOMAIN to V",
@@ -689,10 +691,7 @@ def case_resolver_own_lookups():
     # the clients ask every 4 s (t = 2, 6, 10, ...); R's own lookups fall
     # midway between two of them (t = 60, 64, ...), 2 s from any client query
     browse(lan, list(clients), 2.0, 320.0, 112, gap=(4.0, 4.0), resolver=r_ip)
-    t = 60.0
-    for name in dga_names(1012, 24):
-        lan.lookup(t, r_ip, UPSTREAM, name, rcode=3, rtt=0.02)
-        t += 4.0
+    burst(lan, 60.0, r_ip, dga_names(1012, 24), gap=4.0, server=UPSTREAM, rtt=0.02)
     return lan, {
         "forges": "nothing: resolver R relays ordinary lookups for 3 clients and also runs "
                   "its own DGA burst (upstream lookups no client asked for)",
@@ -713,10 +712,7 @@ def case_resolver_blind():
         lan.lookup(t, RESOLVER, UPSTREAM, name, rcode=0,
                    answers=[("A", "198.51.100.%d" % n)], rtt=0.02)
         t += r.uniform(2.0, 6.0)
-    t = 60.0
-    for name in dga_names(1013, 24):
-        lan.lookup(t, RESOLVER, UPSTREAM, name, rcode=3, rtt=0.02)
-        t += 5.0
+    burst(lan, 60.0, RESOLVER, dga_names(1013, 24), server=UPSTREAM, rtt=0.02)
     return lan, {
         "forges": "nothing: only the configured resolver's upstream leg is mirrored (clients "
                   "invisible); its upstream lookups contain a DGA burst",

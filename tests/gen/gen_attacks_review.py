@@ -1,20 +1,19 @@
 #!/usr/bin/python3
-"""Adversarial review reproducers (not product tests).  Each case writes
-capture.pcap (+ case.conf) and case.json in the format of
-tests/regress/attacks/check.py.  The expectations state what the trust
-rules in docs/detections.md PROMISE; a case that FAILS demonstrates a
-finding.
-
-    /usr/bin/python3 tests/review/gen_review.py tests/review/cases
-    tests/review/run.sh build/spanhound
+"""Attack cases from the first adversarial review of the trust rules.
+Each case returns (lan, spec) in the format of gen_attacks.py, whose
+main() writes them into tests/regress/attacks/ with its own cases (make
+update-golden); tests/regress/attacks/run.sh replays them.  The
+expectations state what the trust rules in docs/detections.md promise:
+each case reproduces a finding of the review, and fails if its fix
+regresses.
 """
 import os
 import random
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gen"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_attacks as G  # noqa: E402
-from gen_attacks import (BENIGN_HOSTS, GW, INFECTED, RESOLVER, ROUTER_MAC, UPSTREAM,  # noqa
+from gen_attacks import (BENIGN_HOSTS, GW, INFECTED, RESOLVER, ROUTER_MAC,  # noqa: E402
                          VICTIM, Lan, browse, burst, dga_names, std_office, host_infected)
 
 ZERO = "00:00:00:00:00:00"
@@ -28,10 +27,7 @@ def case_zero_mac_frames_victim():
     lan = Lan()
     std_office(lan, {VICTIM: "CEO-LAPTOP", ATTACKER: "WS-66"})
     browse(lan, list(BENIGN_HOSTS) + [VICTIM, ATTACKER], 2.0, 300.0, 501)
-    t = 60.0
-    for name in dga_names(5001, 24):
-        lan.resolve(t, VICTIM, name, rcode=3, smac=ZERO)
-        t += 4.0
+    burst(lan, 60.0, VICTIM, dga_names(5001, 24), gap=4.0, smac=ZERO)
     return lan, {
         "forges": "A sends 24 DGA queries with V's source IP and Ethernet source "
                   "00:00:00:00:00:00 through the real resolver, which answers V",
@@ -45,10 +41,7 @@ def case_multicast_src_mac_frames_victim():
     lan = Lan()
     std_office(lan, {VICTIM: "CEO-LAPTOP", ATTACKER: "WS-66"})
     browse(lan, list(BENIGN_HOSTS) + [VICTIM, ATTACKER], 2.0, 300.0, 502)
-    t = 60.0
-    for name in dga_names(5002, 24):
-        lan.resolve(t, VICTIM, name, rcode=3, smac="01:00:5e:00:00:fb")
-        t += 4.0
+    burst(lan, 60.0, VICTIM, dga_names(5002, 24), gap=4.0, smac="01:00:5e:00:00:fb")
     return lan, {
         "forges": "as zero_mac_frames_victim, with a multicast Ethernet source",
         "outcome": "V never flagged, no evidence for V",
@@ -141,29 +134,37 @@ def forged_ack(lan, t, server, smac, yiaddr, chaddr, dns=None, hostname=None, xi
              yiaddr=yiaddr)
 
 
+def announced_resolver(server, browse_until, seed, t_ack, names_seed, forges,
+                       outcome="I flagged (a DHCP option does not exempt a host)"):
+    """I sends ONE DHCP ACK from the address of `server` (a configured DHCP
+    server) with I's own MAC, for an unused address, option 6 = I; 30 s
+    later it walks 24 DGA names straight at an external resolver.  I must
+    be flagged and no resolver record may appear."""
+    lan = Lan()
+    std_office(lan, {INFECTED: "WS-17"})
+    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, browse_until, seed)
+    forged_ack(lan, t_ack, server, lan.mac(INFECTED), "10.40.0.201", "02:aa:00:00:00:01",
+               dns=INFECTED)
+    burst(lan, t_ack + 30.0, INFECTED, dga_names(names_seed, 24), server=EXT_DNS)
+    return lan, {
+        "forges": forges,
+        "outcome": outcome,
+        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % server,
+        "flagged": [INFECTED],
+        "hosts": {INFECTED: host_infected()},
+        "records_forbidden": [{"event_type": "resolver"}],
+    }
+
+
 def case_announced_resolver_exempts_bot():
     """One forged ACK from the configured DHCP server's IP (sent from I's own
     NIC: ack_server() trusts configured servers by IP only) names I as the
     DNS server (option 6): blind(I) holds for a day, I's lookups go to a
     shadow, and its DGA burst yields a `resolver` notice, never a verdict."""
-    lan = Lan()
-    std_office(lan, {INFECTED: "WS-17"})
-    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 505)
-    forged_ack(lan, 30.0, GW, lan.mac(INFECTED), "10.40.0.201", "02:aa:00:00:00:01",
-               dns=INFECTED)
-    t = 60.0
-    for name in dga_names(5005, 24):      # straight to an external resolver
-        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
-        t += 5.0
-    return lan, {
-        "forges": "I sends ONE DHCP ACK with the configured server's IP (10.40.0.1) from its own "
-                  "MAC, for an unused address, option 6 = I; then runs a 24-name DGA burst",
-        "outcome": "I flagged (a DHCP option does not exempt a host)",
-        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % GW,
-        "flagged": [INFECTED],
-        "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "resolver"}],
-    }
+    return announced_resolver(
+        GW, 300.0, 505, 30.0, 5005,
+        "I sends ONE DHCP ACK with the configured server's IP (10.40.0.1) from its own "
+        "MAC, for an unused address, option 6 = I; then runs a 24-name DGA burst")
 
 
 def case_rogue_dhcp_server_earns_trust():
@@ -183,10 +184,7 @@ def case_rogue_dhcp_server_earns_trust():
         lan.dns_query(20.5 + k, ph, EXT_DNS, "time.example.org", smac=pm, dmac=ROUTER_MAC)
     forged_ack(lan, 30.0, rogue, imac, "10.40.0.213", "02:aa:00:00:01:09", dns=INFECTED,
                xid=0x7b10)
-    t = 60.0
-    for name in dga_names(5006, 24):      # straight to an external resolver
-        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
-        t += 5.0
+    burst(lan, 60.0, INFECTED, dga_names(5006, 24), server=EXT_DNS)
     return lan, {
         "forges": "I (no config) sends 3 ACKs from a rogue server address for phantom clients, "
                   "one frame from each phantom with its chaddr (the rogue is now 'trusted'), "

@@ -1,21 +1,18 @@
 #!/usr/bin/python3
-"""Second adversarial review: reproducers against the fixes of the first
-review (commits 3482c8f..b4cc488).  Same format as gen_attacks_review.py:
-each case returns (lan, spec) with check.py expectations stating what the
-trust rules in docs/detections.md PROMISE; a case that FAILS demonstrates a
-finding.  Not wired into tests/regress/attacks (they fail on purpose).
-
-    /usr/bin/python3 tests/gen/gen_attacks_review2.py /tmp/r2
-    for d in /tmp/r2/*/; do ...; done      (see run_review2.sh)
+"""Attack cases from the second adversarial review, against the fixes of
+the first (commits 3482c8f..b4cc488).  Same format as
+gen_attacks_review.py: each case returns (lan, spec), gen_attacks.py's
+main() writes it into tests/regress/attacks/, and the case fails if the
+fix of its finding regresses.
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_attacks as G  # noqa: E402
-from gen_attacks import (BENIGN_HOSTS, GW, INFECTED, RESOLVER, ROUTER_MAC,  # noqa: E402
+from gen_attacks import (BENIGN_HOSTS, GW, INFECTED, ROUTER_MAC,  # noqa: E402
                          VICTIM, Lan, browse, burst, dga_names, std_office, host_infected)
-from gen_attacks_review import forged_ack  # noqa: E402
+from gen_attacks_review import announced_resolver, forged_ack  # noqa: E402
 
 ATTACKER = "10.40.0.66"
 EXT_DNS = "198.51.100.53"
@@ -110,24 +107,10 @@ def case_announced_resolver_unseen_server():
     forged ACK from that address, with I's own MAC, creates the server's
     host with I's MAC as its binding (learn_l2 runs before on_dhcp), so
     ack_server() finds it 'consistent': trusted, and option 6 names I."""
-    lan = Lan()
-    std_office(lan, {INFECTED: "WS-17"})
-    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 603)
-    forged_ack(lan, 30.0, CENTRAL_DHCP, lan.mac(INFECTED), "10.40.0.201",
-               "02:aa:00:00:00:01", dns=INFECTED)
-    t = 60.0
-    for name in dga_names(6003, 24):
-        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
-        t += 5.0
-    return lan, {
-        "forges": "I sends ONE DHCP ACK with the configured (central, never seen) server's "
-                  "address 10.8.0.5 from its own MAC, option 6 = I; then a 24-name DGA burst",
-        "outcome": "I flagged (a DHCP option does not exempt a host)",
-        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % CENTRAL_DHCP,
-        "flagged": [INFECTED],
-        "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "resolver"}],
-    }
+    return announced_resolver(
+        CENTRAL_DHCP, 300.0, 603, 30.0, 6003,
+        "I sends ONE DHCP ACK with the configured (central, never seen) server's "
+        "address 10.8.0.5 from its own MAC, option 6 = I; then a 24-name DGA burst")
 
 
 def case_announced_resolver_quiet_server():
@@ -136,24 +119,11 @@ def case_announced_resolver_quiet_server():
     t = 1000 s its binding is stale: I's forged ACK (gateway's IP, I's MAC)
     moves the gateway's binding to I's MAC, then counts as the configured
     server's own ACK, and option 6 names I."""
-    lan = Lan()
-    std_office(lan, {INFECTED: "WS-17"})
-    browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 1300.0, 604)
-    forged_ack(lan, 1000.0, GW, lan.mac(INFECTED), "10.40.0.201", "02:aa:00:00:00:01",
-               dns=INFECTED)
-    t = 1030.0
-    for name in dga_names(6004, 24):
-        lan.lookup(t, INFECTED, EXT_DNS, name, rcode=3)
-        t += 5.0
-    return lan, {
-        "forges": "the gateway (configured DHCP server) sources nothing for 15 min; I sends ONE "
-                  "DHCP ACK with its address from I's own MAC, option 6 = I; then a DGA burst",
-        "outcome": "I flagged",
-        "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % GW,
-        "flagged": [INFECTED],
-        "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "resolver"}],
-    }
+    return announced_resolver(
+        GW, 1300.0, 604, 1000.0, 6004,
+        "the gateway (configured DHCP server) sources nothing for 15 min; I sends ONE "
+        "DHCP ACK with its address from I's own MAC, option 6 = I; then a DGA burst",
+        outcome="I flagged")
 
 
 # ---- R2-3: one frame ends a quiet flagged host's verdict --------------------
@@ -200,10 +170,7 @@ def case_own_ip_victim_mac_frames_victim():
     lan = Lan()
     std_office(lan, {VICTIM: "CEO-LAPTOP", ATTACKER: "WS-66"})
     browse(lan, list(BENIGN_HOSTS) + [VICTIM, ATTACKER], 2.0, 300.0, 607)
-    t = 60.0
-    for name in dga_names(6007, 24):
-        lan.resolve(t, ATTACKER, name, rcode=3, smac=lan.mac(VICTIM))
-        t += 5.0
+    burst(lan, 60.0, ATTACKER, dga_names(6007, 24), smac=lan.mac(VICTIM))
     return lan, {
         "forges": "A sends 24 DGA queries through the resolver from its own IP with V's MAC "
                   "as Ethernet source; the resolver answers A",
