@@ -76,7 +76,9 @@ def build_tools():
 
 # ------------------------------------------------------------------ data
 
-def read_csv_domains(path):
+def read_csv(path):
+    """[rank, domain] rows of a rank,domain file, in file order (a
+    "rank,..." header line skipped)."""
     out = []
     with open(path, encoding="ascii", errors="replace") as f:
         for i, line in enumerate(f):
@@ -84,22 +86,18 @@ def read_csv_domains(path):
             if i == 0 and line.startswith("rank,"):
                 continue
             if line:
-                out.append(line.split(",", 1)[1])
+                out.append(line.split(",", 1))
     return out
+
+
+def read_csv_domains(path):
+    return [row[1] for row in read_csv(path)]
 
 
 def read_csv_ranks(path):
     """Ranks of a rank,domain file, in file order (aligned with
     read_csv_domains)."""
-    out = []
-    with open(path, encoding="ascii", errors="replace") as f:
-        for i, line in enumerate(f):
-            line = line.strip()
-            if i == 0 and line.startswith("rank,"):
-                continue
-            if line:
-                out.append(int(line.split(",", 1)[0]))
-    return out
+    return [int(row[0]) for row in read_csv(path)]
 
 
 def read_lines(path):
