@@ -456,22 +456,31 @@ static void external_hosts_are_never_suspects(void **state)
     free(c);
 }
 
+/* net.1 .. net.6 each ask server one query (at 1 .. 6 s), all from
+ * Ethernet source mac. */
+static void six_addresses_one_mac(struct detect *d, const char *net, const char *server,
+                                  const uint8_t mac[6])
+{
+    char buf[32];
+    for (int i = 1; i <= 6; i++) {
+        snprintf(buf, sizeof(buf), "%s.%d", net, i);
+        struct sh_event q = dns_query(buf, server, "example.org", 1, (uint64_t)i * S);
+        q.has_mac = 1;
+        memcpy(q.src_mac, mac, 6);
+        detect_event(d, &q);
+    }
+}
+
 static void a_host_behind_a_router_is_reported_without_its_mac(void **state)
 {
     (void)state;
-    char err[512], buf[32];
+    char err[512];
     struct seen s = { 0 };
     struct sh_config *c = base_config();
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
     static const uint8_t router[6] = { 0x02, 0, 0, 0, 0, 0xfe };
     /* six internal hosts whose packets all carry the router's MAC */
-    for (int i = 1; i <= 6; i++) {
-        snprintf(buf, sizeof(buf), "10.9.0.%d", i);
-        struct sh_event ev = dns_query(buf, "10.0.0.53", "example.org", 1, (uint64_t)i * S);
-        ev.has_mac = 1;
-        memcpy(ev.src_mac, router, 6);
-        detect_event(d, &ev);
-    }
+    six_addresses_one_mac(d, "10.9.0", "10.0.0.53", router);
     rng = 3;
     nx_burst(d, "10.9.0.1", 30, 10 * S);
     const struct verdict *v = last_for(&s, "10.9.0.1");
@@ -958,19 +967,13 @@ static void a_hostname_given_for_another_mac_is_never_kept(void **state)
 static void a_claim_keeps_a_mac_trusted_that_carries_many_addresses(void **state)
 {
     (void)state;
-    char err[512], buf[32];
+    char err[512];
     struct seen s = { 0 };
     struct sh_config *c = base_config();
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
     static const uint8_t nic[6] = { 0x02, 9, 9, 9, 9, 1 };
     /* one NIC sends from six internal addresses no claim ties to it ... */
-    for (int i = 1; i <= 6; i++) {
-        snprintf(buf, sizeof(buf), "10.9.9.%d", i);
-        struct sh_event q = dns_query(buf, "192.0.2.53", "example.org", 1, (uint64_t)i * S);
-        q.has_mac = 1;
-        memcpy(q.src_mac, nic, 6);
-        detect_event(d, &q);
-    }
+    six_addresses_one_mac(d, "10.9.9", "192.0.2.53", nic);
     /* ... and claims one of them by ARP: that one stays its own */
     struct sh_event a = arp_claim("10.9.9.1", nic, nic, 7 * S);
     detect_event(d, &a);
