@@ -353,6 +353,29 @@ def burst(lan, t, client, names, gap=5.0, server=None, **kw):
     return t
 
 
+ROUTED = ["10.9.1.%d" % i for i in range(10, 16)]    # behind the router: ROUTER_MAC
+ROUTED_BOT = "10.9.1.13"
+
+
+def routed_office(lan, t_end, extra=None):
+    """office() with three workstations (plus `extra` {ip: hostname}) that
+    reach 14 external addresses through the router, and the hosts of
+    10.9.1.0/24 behind an internal L3 router (all with its MAC), all
+    browsing until t_end"""
+    office_hosts = {"10.40.0.21": "WS-21", "10.40.0.22": "WS-22", "10.40.0.23": "WS-23"}
+    office(lan, dict(office_hosts, **(extra or {})))
+    # the office hosts reach 14 external addresses through the router
+    r = random.Random(107)
+    t = 2.0
+    for k in range(28):
+        c = list(office_hosts)[k % 3]
+        addr = "198.51.100.%d" % (40 + k % 14)
+        lan.tls(t, c, addr, "www.wikipedia.org")
+        t += r.uniform(3.0, 8.0)
+    browse(lan, list(office_hosts) + list(extra or {}), 3.0, t_end, 207)
+    browse(lan, ROUTED, 4.0, t_end, 307, gap=(3.0, 7.0), tls_every=None)
+
+
 def std_office(lan, extra):
     """office() with the benign workstations plus `extra` {ip: hostname}"""
     hosts = dict(BENIGN_HOSTS)
@@ -562,20 +585,8 @@ def case_laptop_five_leases():
 
 def case_router_mac_host():
     lan = Lan()
-    office_hosts = {"10.40.0.21": "WS-21", "10.40.0.22": "WS-22", "10.40.0.23": "WS-23"}
-    office(lan, office_hosts)
-    routed = ["10.9.1.%d" % i for i in range(10, 16)]    # behind the router: ROUTER_MAC
-    infected = "10.9.1.13"
-    # office hosts reach 14 external addresses through the router
-    r = random.Random(107)
-    t = 2.0
-    for k in range(28):
-        c = list(office_hosts)[k % 3]
-        addr = "198.51.100.%d" % (40 + k % 14)
-        lan.tls(t, c, addr, "www.wikipedia.org")
-        t += r.uniform(3.0, 8.0)
-    browse(lan, list(office_hosts), 3.0, 320.0, 207)
-    browse(lan, routed, 4.0, 320.0, 307, gap=(3.0, 7.0), tls_every=None)
+    routed_office(lan, 320.0)
+    routed, infected = ROUTED, ROUTED_BOT
     burst(lan, 60.0, infected, dga_names(1007, 24))
     return lan, {
         "forges": "nothing: hosts of 10.9.1.0/24 reach the resolver through an internal L3 "

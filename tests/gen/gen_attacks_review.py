@@ -344,18 +344,8 @@ def case_mac_flood_unroutes_router():
     frames to random next-hop MACs just before a routed host's verdict
     evicts the router's entry: the verdict names the ROUTER's MAC, trusted."""
     lan = Lan()
-    office_hosts = {"10.40.0.21": "WS-21", "10.40.0.22": "WS-22", "10.40.0.23": "WS-23"}
-    G.office(lan, office_hosts)
-    routed = ["10.9.1.%d" % i for i in range(10, 16)]
-    infected = "10.9.1.13"
-    r = random.Random(107)
-    t = 2.0
-    for k in range(28):
-        c = list(office_hosts)[k % 3]
-        lan.tls(t, c, "198.51.100.%d" % (40 + k % 14), "www.wikipedia.org")
-        t += r.uniform(3.0, 8.0)
-    browse(lan, list(office_hosts), 3.0, 320.0, 207)
-    browse(lan, routed, 4.0, 320.0, 307, gap=(3.0, 7.0), tls_every=None)
+    G.routed_office(lan, 320.0)
+    infected = G.ROUTED_BOT
     burst(lan, 60.0, infected, dga_names(1007, 24))
     fr = random.Random(5012)
     amac = lan.mac("10.40.0.21")                   # any host; its own IP and MAC

@@ -190,20 +190,9 @@ def case_rogue_lease_pins_router_mac():
     to the ROUTER's MAC: host_observe_mac() confirms the same MAC with
     source DHCP, and host_mac_view() returns TRUSTED for MAC_DHCP before it
     looks at router recognition: the bot's verdict names the router's MAC."""
-    import random
     lan = Lan()
-    office_hosts = {"10.40.0.21": "WS-21", "10.40.0.22": "WS-22", "10.40.0.23": "WS-23"}
-    G.office(lan, dict(office_hosts, **{ATTACKER: "WS-66"}))
-    routed = ["10.9.1.%d" % i for i in range(10, 16)]
-    infected = "10.9.1.13"
-    r = random.Random(107)
-    t = 2.0
-    for k in range(28):
-        c = list(office_hosts)[k % 3]
-        lan.tls(t, c, "198.51.100.%d" % (40 + k % 14), "www.wikipedia.org")
-        t += r.uniform(3.0, 8.0)
-    browse(lan, list(office_hosts) + [ATTACKER], 3.0, 420.0, 207)
-    browse(lan, routed, 4.0, 420.0, 307, gap=(3.0, 7.0), tls_every=None)
+    G.routed_office(lan, 420.0, {ATTACKER: "WS-66"})
+    infected = G.ROUTED_BOT
     rogue, amac = "10.40.0.250", lan.mac(ATTACKER)
     for k in range(3):
         ph, pm = "10.40.0.%d" % (210 + k), "02:aa:00:00:01:%02x" % k

@@ -76,6 +76,15 @@ static void random_name(char *buf, size_t len)
     snprintf(buf + k, len - k, ".%s", tlds[next() % 4]);
 }
 
+/* `digits` random hex digits (an encoded payload) followed by zone. */
+static void hex_name(char *buf, size_t len, int digits, const char *zone)
+{
+    size_t k = 0;
+    for (int j = 0; j < digits; j++)
+        k += (size_t)snprintf(buf + k, len - k, "%x", next() & 15);
+    snprintf(buf + k, len - k, "%s", zone);
+}
+
 static struct sh_event dns_answer(const char *client, const char *server, const char *name,
                                   int rcode, const char *addr, uint64_t ts)
 {
@@ -527,10 +536,7 @@ static void a_dns_tunnel_is_flagged_with_its_zone(void **state)
     struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
     rng = 4;
     for (int i = 0; i < 120; i++) {
-        size_t k = 0;
-        for (int j = 0; j < 48; j++)
-            k += (size_t)snprintf(name + k, sizeof(name) - k, "%x", next() & 15);
-        snprintf(name + k, sizeof(name) - k, ".t.exfil-zone.net");
+        hex_name(name, sizeof(name), 48, ".t.exfil-zone.net");
         struct sh_event ev = dns_query("10.0.0.60", "10.0.0.53", name, 16, (uint64_t)(i + 1) * S / 2);
         detect_event(d, &ev);
     }
@@ -652,10 +658,7 @@ static void a_slow_tunnel_adds_up_over_the_long_horizon(void **state)
     rng = 99;
     /* 30 encoded names per 15 minutes (under tunnel_min_unique = 40) for 3 h */
     for (int i = 0; i < 360; i++) {
-        size_t k = 0;
-        for (int j = 0; j < 40; j++)
-            k += (size_t)snprintf(name + k, sizeof(name) - k, "%x", next() & 15);
-        snprintf(name + k, sizeof(name) - k, ".d.slow-exfil.net");
+        hex_name(name, sizeof(name), 40, ".d.slow-exfil.net");
         struct sh_event ev = dns_query("10.0.0.82", "10.0.0.53", name, 1, (uint64_t)(1 + 30 * i) * S);
         detect_event(d, &ev);
     }
