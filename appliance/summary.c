@@ -112,8 +112,8 @@ static struct host *host_of(struct summary *s, const struct sh_addr *a)
 void summary_event(struct summary *s, const struct sh_event *ev)
 {
     struct host *h;
-    if (ev->type >= EV_TYPE_MAX)
-        return;
+    if (ev->type >= EV_TYPE_MAX || (ev->type == EV_FLOW && ev->u.flow.update))
+        return;                 /* a live flow is counted once, when it ends */
     s->by_type[ev->type]++;
 
     switch (ev->type) {

@@ -39,7 +39,7 @@ enum ev_type {
     EV_TLS,   /* one TLS handshake (or QUIC Initial, tls.quic = 1)  */
     EV_DHCP,  /* one DHCPv4 message                                 */
     EV_ARP,   /* a new or changed IP-to-MAC binding (ARP or IPv6 NDP)*/
-    EV_FLOW,  /* flow-end record                                    */
+    EV_FLOW,  /* flow-end record, or a periodic update of a live flow */
     EV_RA,    /* an IPv6 Router Advertisement (on-link prefixes)     */
     EV_DHCP6, /* one DHCPv6 message                                 */
     EV_TYPE_MAX
@@ -271,6 +271,15 @@ enum ev_flow_reason {
     FLOW_END_SHUTDOWN,           /* end of input / program exit           */
 };
 
+/* What a connection attempt got back (a retry storm is not a beacon). */
+enum ev_flow_outcome {
+    FLOWO_ANSWERED = 0,          /* the server sent something back         */
+    FLOWO_UNANSWERED,            /* nothing came back (SYN unanswered, UDP
+                                    or ICMP without a reply)               */
+    FLOWO_REJECTED,              /* RST to the SYN, or reset before the
+                                    server sent any payload               */
+};
+
 enum ev_tcp_state {
     TCPS_NONE = 0,               /* not TCP                               */
     TCPS_SYN_SENT,               /* SYN, no answer yet                    */
@@ -282,6 +291,17 @@ enum ev_tcp_state {
     TCPS_REJECTED,               /* RST in answer to a SYN                */
     TCPS_MIDSTREAM,              /* picked up without a SYN               */
 };
+
+/* One application burst: payload in one direction separated from the
+ * previous payload in that direction by at least the burst gap. */
+struct ev_burst {
+    uint64_t start_us;           /* first payload packet of the burst     */
+    uint32_t dur_ms;             /* to its last payload packet            */
+    uint32_t bytes;              /* L4 payload bytes (saturating)         */
+    uint8_t  dir;                /* DIR_TOSERVER (0) or DIR_TOCLIENT (1)  */
+};
+
+#define EV_FLOW_BURSTS 16        /* both directions of one record         */
 
 struct ev_flow {
     uint64_t pkts_toserver, pkts_toclient;
@@ -300,6 +320,14 @@ struct ev_flow {
     struct ev_str app_name;      /* "TLS.Google"                          */
     struct ev_str category;      /* nDPI category name                    */
     struct ev_str risks;         /* risk names, comma separated           */
+    /* a flow lives on: `update` records (flow.update_interval) carry the
+     * counters so far; the end record follows when it leaves the table */
+    uint8_t  update;             /* 1: periodic record of a live flow      */
+    uint8_t  outcome;            /* enum ev_flow_outcome (so far)          */
+    uint8_t  nburst;             /* bursts in burst[], in start order      */
+    uint32_t bursts[2];          /* bursts per direction since the start   */
+    struct ev_burst burst[EV_FLOW_BURSTS]; /* bursts that ended since the
+                                    previous record of this flow          */
 };
 
 /* ---- the event ---------------------------------------------------- */

@@ -51,6 +51,20 @@ struct flow_key {
     uint8_t  ver;             /* 4 or 6                                */
 };
 
+/* Application bursts of one direction (see struct ev_burst): the open
+ * one, and those ended since the flow's last record.  Times are offsets
+ * from the flow's first packet in milliseconds (49 days of range). */
+#define FLOW_BURSTS 8
+
+struct flow_bursts {
+    uint32_t open_ms, last_ms;     /* the open burst: start, last payload  */
+    uint32_t open_bytes;
+    uint8_t  open;                 /* a burst is open                      */
+    uint8_t  n;                    /* ended bursts held in ring[]          */
+    uint32_t total;                /* bursts since the start               */
+    struct { uint32_t start_ms, dur_ms, bytes; } ring[FLOW_BURSTS];
+};
+
 struct flow {
     /* ---- table ---- */
     struct flow_key key;
@@ -85,6 +99,8 @@ struct flow {
     uint64_t first_us, last_us;
     uint64_t flow_id;
     uint64_t pkts[2], bytes[2], payload[2]; /* [DIR_TOSERVER], [DIR_TOCLIENT] */
+    uint64_t report_us;       /* last update record (0: none yet)     */
+    struct flow_bursts burst[2];
 };
 
 struct flow_timeouts {

@@ -603,12 +603,137 @@ static void dpi_done(struct pipeline *pl, struct flow *f,
     }
 }
 
+/* ---- flow records: updates, ends, bursts ---------------------------- */
+
+static int flow_outcome(const struct flow *f, int proto)
+{
+    if (proto == 6 && (f->tcp_state == TCPS_REJECTED ||
+                       (f->tcp_state == TCPS_RESET && !f->payload[DIR_TOCLIENT])))
+        return FLOWO_REJECTED;
+    return f->pkts[DIR_TOCLIENT] ? FLOWO_ANSWERED : FLOWO_UNANSWERED;
+}
+
+/* The ended bursts of both directions into fl->burst[], in start order;
+ * the rings are empty afterwards. */
+static void bursts_out(struct flow *f, struct ev_flow *fl)
+{
+    struct flow_bursts *b[2] = { &f->burst[DIR_TOSERVER], &f->burst[DIR_TOCLIENT] };
+    int i[2] = { 0, 0 };
+
+    _Static_assert(EV_FLOW_BURSTS >= 2 * FLOW_BURSTS, "an event holds both rings");
+    while (i[0] < b[0]->n || i[1] < b[1]->n) {
+        int dir = i[1] >= b[1]->n ? 0 : i[0] >= b[0]->n ? 1 :
+                  b[1]->ring[i[1]].start_ms < b[0]->ring[i[0]].start_ms;
+        struct ev_burst *o = &fl->burst[fl->nburst++];
+        o->start_us = f->first_us + (uint64_t)b[dir]->ring[i[dir]].start_ms * 1000;
+        o->dur_ms = b[dir]->ring[i[dir]].dur_ms;
+        o->bytes = b[dir]->ring[i[dir]].bytes;
+        o->dir = (uint8_t)dir;
+        i[dir]++;
+    }
+    b[0]->n = b[1]->n = 0;
+}
+
+/* The flow's record: its end (update 0, reason enum ev_flow_reason), or
+ * an update of a flow that lives on (counters so far). */
+static void flow_record(struct pipeline *pl, struct flow *f, int reason, int update)
+{
+    char buf[512];
+    struct sh_event *ev = &pl->ev;
+    struct ev_flow *fl = &ev->u.flow;
+
+    ev_reset(ev, EV_FLOW);
+    header_from_flow(ev, f);
+    ev->ts_us = f->first_us;
+    fl->pkts_toserver = f->pkts[DIR_TOSERVER];
+    fl->pkts_toclient = f->pkts[DIR_TOCLIENT];
+    fl->bytes_toserver = f->bytes[DIR_TOSERVER];
+    fl->bytes_toclient = f->bytes[DIR_TOCLIENT];
+    fl->payload_toserver = f->payload[DIR_TOSERVER];
+    fl->payload_toclient = f->payload[DIR_TOCLIENT];
+    fl->start_us = f->first_us;
+    fl->end_us = f->last_us;
+    fl->reason = (uint8_t)reason;
+    fl->update = (uint8_t)update;
+    fl->outcome = (uint8_t)flow_outcome(f, f->key.proto);
+    fl->bursts[DIR_TOSERVER] = f->burst[DIR_TOSERVER].total;
+    fl->bursts[DIR_TOCLIENT] = f->burst[DIR_TOCLIENT].total;
+    bursts_out(f, fl);
+    fl->tcp_state = f->tcp_state;
+    fl->tcp_flags_ts = f->tcp_flags[DIR_TOSERVER];
+    fl->tcp_flags_tc = f->tcp_flags[DIR_TOCLIENT];
+    fl->icmp_type = f->icmp_type;
+    fl->icmp_code = f->icmp_code;
+    fl->dpi_done = f->dpi_state == 2;
+    fl->dpi_guessed = f->dpi_guessed;
+    fl->app_master = f->app_master;
+    fl->app_proto = f->app_proto;
+    fl->risk = f->risk;
+    if (pl->dpi && f->dpi_state == 2) {
+        fl->app_name = ev_puts(ev, dpi_proto_name(pl->dpi, f->app_master,
+                                                  f->app_proto, buf, sizeof(buf)), 64);
+        fl->category = ev_puts(ev, dpi_category_name(pl->dpi, f->category), 64);
+        dpi_risk_names(f->risk, buf, sizeof(buf));
+        fl->risks = ev_puts(ev, buf, 0);
+    }
+    if (update) {
+        f->report_us = f->last_us;
+        pl->st.flow_updates++;
+    }
+    emit(pl, ev);
+}
+
+static uint32_t ms_since_start(const struct flow *f, uint64_t ts)
+{
+    uint64_t d = ts > f->first_us ? (ts - f->first_us) / 1000 : 0;
+    return d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
+static void burst_close(struct flow_bursts *b)
+{
+    if (!b->open)
+        return;
+    b->ring[b->n].start_ms = b->open_ms;
+    b->ring[b->n].dur_ms = b->last_ms - b->open_ms;
+    b->ring[b->n].bytes = b->open_bytes;
+    b->n++;
+    b->open = 0;
+}
+
+/* len payload bytes in direction dir at ts: extend the open burst, or end
+ * it (reporting first when the ring is full) and open another. */
+static void burst_note(struct pipeline *pl, struct flow *f, int dir, uint64_t ts,
+                       uint32_t len)
+{
+    struct flow_bursts *b = &f->burst[dir];
+    uint32_t t = ms_since_start(f, ts);
+
+    if (b->open && (t <= b->last_ms || t - b->last_ms < pl->cfg.burst_gap_ms)) {
+        if (t > b->last_ms)
+            b->last_ms = t;
+        b->open_bytes = len > UINT32_MAX - b->open_bytes ? UINT32_MAX : b->open_bytes + len;
+        return;
+    }
+    if (b->open) {
+        if (b->n == FLOW_BURSTS && pl->cfg.flow_events)
+            flow_record(pl, f, FLOW_END_TIMEOUT, 1);
+        if (b->n == FLOW_BURSTS) {     /* records are off: the oldest goes */
+            memmove(b->ring, b->ring + 1, sizeof(b->ring) - sizeof(b->ring[0]));
+            b->n--;
+        }
+        burst_close(b);
+    }
+    b->open = 1;
+    b->open_ms = b->last_ms = t;
+    b->open_bytes = len;
+    b->total++;
+}
+
 /* flow table callback: f is leaving the table. */
 static void on_flow_end(void *ctx, struct flow *f, int reason)
 {
     struct pipeline *pl = ctx;
     struct dpi_result r;
-    char buf[512];
 
     if (f->ooo_slot != FLOW_NONE) {   /* what is held is all there is */
         ooo_drain(pl, f, DIR_TOSERVER, 1, UINT64_MAX);
@@ -629,38 +754,13 @@ static void on_flow_end(void *ctx, struct flow *f, int reason)
 
     if (!pl->cfg.flow_events)
         return;
-    struct sh_event *ev = &pl->ev;
-    struct ev_flow *fl = &ev->u.flow;
-    ev_reset(ev, EV_FLOW);
-    header_from_flow(ev, f);
-    ev->ts_us = f->first_us;
-    fl->pkts_toserver = f->pkts[DIR_TOSERVER];
-    fl->pkts_toclient = f->pkts[DIR_TOCLIENT];
-    fl->bytes_toserver = f->bytes[DIR_TOSERVER];
-    fl->bytes_toclient = f->bytes[DIR_TOCLIENT];
-    fl->payload_toserver = f->payload[DIR_TOSERVER];
-    fl->payload_toclient = f->payload[DIR_TOCLIENT];
-    fl->start_us = f->first_us;
-    fl->end_us = f->last_us;
-    fl->reason = (uint8_t)reason;
-    fl->tcp_state = f->tcp_state;
-    fl->tcp_flags_ts = f->tcp_flags[DIR_TOSERVER];
-    fl->tcp_flags_tc = f->tcp_flags[DIR_TOCLIENT];
-    fl->icmp_type = f->icmp_type;
-    fl->icmp_code = f->icmp_code;
-    fl->dpi_done = f->dpi_state == 2;
-    fl->dpi_guessed = f->dpi_guessed;
-    fl->app_master = f->app_master;
-    fl->app_proto = f->app_proto;
-    fl->risk = f->risk;
-    if (pl->dpi && f->dpi_state == 2) {
-        fl->app_name = ev_puts(ev, dpi_proto_name(pl->dpi, f->app_master,
-                                                  f->app_proto, buf, sizeof(buf)), 64);
-        fl->category = ev_puts(ev, dpi_category_name(pl->dpi, f->category), 64);
-        dpi_risk_names(f->risk, buf, sizeof(buf));
-        fl->risks = ev_puts(ev, buf, 0);
-    }
-    emit(pl, ev);
+    /* a burst still open ends with the flow; a full ring goes out first */
+    for (int dir = 0; dir < 2; dir++)
+        if (f->burst[dir].open && f->burst[dir].n == FLOW_BURSTS)
+            flow_record(pl, f, reason, 1);
+    burst_close(&f->burst[DIR_TOSERVER]);
+    burst_close(&f->burst[DIR_TOCLIENT]);
+    flow_record(pl, f, reason, 0);
 }
 
 /* ---- packets ------------------------------------------------------ */
@@ -845,6 +945,9 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
     f->pkts[dir]++;
     f->bytes[dir] += wirelen;
     f->payload[dir] += pk.payload_wire_len;
+    if (pk.payload_wire_len)
+        burst_note(pl, f, dir, ts,
+                   pk.payload_wire_len > UINT32_MAX ? UINT32_MAX : (uint32_t)pk.payload_wire_len);
     if (pk.has_mac) {
         f->has_mac = 1;
         memcpy(dir == DIR_TOSERVER ? f->cmac : f->smac, pk.smac, 6);
@@ -877,6 +980,11 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
         break;
     }
     flow_touch(pl->ft, f, klass, pl->now_us);
+    /* a long flow reports while it lives (every update interval of activity) */
+    if (pl->cfg.flow_update_s && pl->cfg.flow_events &&
+        f->last_us >= (f->report_us ? f->report_us : f->first_us) +
+                      (uint64_t)pl->cfg.flow_update_s * 1000000)
+        flow_record(pl, f, FLOW_END_TIMEOUT, 1);
 
     switch (key.proto) {
     case 6:
@@ -1059,6 +1167,7 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
         pr(fp, name, s->decode_err[i]);
     }
     pr(fp, "decode.time_backwards", s->time_backwards);
+    pr(fp, "flow.updates", s->flow_updates);
 
     flow_table_stats(pl->ft, &fs);
     pr(fp, "flow.created", fs.created);

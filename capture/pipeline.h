@@ -46,6 +46,9 @@ struct pipeline_cfg {
     uint32_t arp_refresh_s;      /* re-announce an unchanged binding     */
     uint32_t vxlan_port;         /* 0 = no VXLAN decapsulation           */
     int      flow_events;        /* emit EV_FLOW records                 */
+    uint32_t flow_update_s;      /* a live flow's update record every this
+                                    many seconds of activity; 0 = none   */
+    uint32_t burst_gap_ms;       /* idle time that ends a payload burst  */
 };
 
 /* The defaults of every field live in the configuration table
@@ -65,6 +68,7 @@ struct pipeline_stats {
     uint64_t dns_unanswered, dns_paired, dns_pending_overflow;
     uint64_t parser_pool_exhausted;
     uint64_t time_backwards;           /* packets older than the clock   */
+    uint64_t flow_updates;             /* update records of live flows   */
 };
 
 struct pipeline;

@@ -874,8 +874,15 @@ static void rec_header(struct tls_state *s, int dir, uint64_t ts,
     }
     d->rec_type = type;
     d->rec_left = len;
-    if (type == CT_CCS)
+    if (type == CT_CCS) {
         on_ccs(s, dir, ts, sink);
+    } else if (type == CT_APPDATA && (s->seen_ch || s->seen_sh)) {
+        /* application data after the hellos: what follows is encrypted
+         * (TLS 1.3 without the compatibility CCS, RFC 8446 D.4), so the
+         * handshake is reported now, not when the connection ends */
+        d->stopped = 1;
+        check_finish(s, dir, ts, sink);
+    }
 }
 
 void tls_feed(struct tls_state *s, int dir, const uint8_t *p, size_t len,

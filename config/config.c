@@ -74,6 +74,11 @@ static const struct cfg_row rows[] = {
     U32("flow.timeout.icmp", pipe.timeouts.sec[FC_ICMP], 30, 1, 86400, "idle seconds for ICMP"),
     U32("flow.timeout.other", pipe.timeouts.sec[FC_OTHER], 60, 1, 86400,
         "idle seconds for other transports"),
+    U32("flow.update_interval", pipe.flow_update_s, 60, 0, 86400,
+        "a live flow reports its counters and bursts every this many seconds of activity, so "
+        "a long session is judged while it is open (0: only when it ends)"),
+    U32("flow.burst_gap_ms", pipe.burst_gap_ms, 500, 1, 600000,
+        "idle milliseconds that end an application burst inside a flow (keep-alives, polls)"),
 
     BOOL("dpi.enabled", pipe.dpi_enabled, 1, "classify flows with nDPI"),
     U32("dpi.pool", pipe.dpi_pool, 32768, 1, 16777216,

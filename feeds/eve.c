@@ -671,7 +671,9 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
         type = "arp";
         break;
     case EV_FLOW:
-        if (!e->flow)
+        /* Suricata logs a flow once, when it ends; updates of live flows
+         * are for detection only */
+        if (!e->flow || ev->u.flow.update)
             return 0;
         type = "flow";
         break;

@@ -1405,6 +1405,31 @@ static void client_hello_of_one_byte_records_is_reassembled(void **st)
     test_free(s);
 }
 
+static void application_data_after_the_hello_ends_the_handshake_at_once(void **st)
+{
+    (void)st;
+    /* a ClientHello, then an application-data record (TLS 1.3 without the
+     * compatibility CCS): encrypted from here, so the event is out before
+     * the connection ends; the server's data likewise */
+    static const uint8_t appdata[] = { 23, 3, 3, 0, 4, 0xde, 0xad, 0xbe, 0xef };
+    struct tls_state *s = new_state();
+    tls_feed(s, DIR_TOSERVER, ch_c2_tls10, sizeof ch_c2_tls10, 1, &g_sink);
+    assert_int_equal(g_cap.n, 0);
+    tls_feed(s, DIR_TOCLIENT, appdata, sizeof appdata, 2, &g_sink);
+    assert_int_equal(g_cap.n, 1);
+    assert_string_equal(g_cap.ev[0].u.tls.ja3_hash, "49ed2ef3f1321e5f044f1e71b0e6fdd5");
+    assert_int_equal(g_cap.ev[0].flags & EVF_MALFORMED, 0);
+    tls_close(s, 3, &g_sink);
+    assert_int_equal(g_cap.n, 1);
+    test_free(s);
+    /* data before any hello is not a handshake: nothing to report */
+    s = new_state();
+    tls_feed(s, DIR_TOSERVER, appdata, sizeof appdata, 1, &g_sink);
+    tls_close(s, 2, &g_sink);
+    assert_int_equal(g_cap.n, 0);
+    test_free(s);
+}
+
 static void tls13_server_hello_emits_at_once_without_certificate(void **st)
 {
     (void)st;
@@ -1973,6 +1998,7 @@ int main(void)
         cmocka_unit_test(client_hello_one_byte_over_the_maximum_is_cut_and_malformed),
         cmocka_unit_test(client_hello_of_one_byte_records_is_reassembled),
         cmocka_unit_test(tls13_server_hello_emits_at_once_without_certificate),
+        cmocka_unit_test(application_data_after_the_hello_ends_the_handshake_at_once),
         cmocka_unit_test(server_hello_then_change_cipher_spec_is_a_resumption),
         cmocka_unit_test(hello_retry_alone_is_reported_at_close),
         cmocka_unit_test(hello_retry_then_ccs_then_server_hello_reports_the_server_hello),
