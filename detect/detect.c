@@ -30,10 +30,12 @@
 
 #include "../capture/hash.h"
 #include "allow.h"
+#include "beacon.h"
 #include "dgahost.h"
 #include "domain.h"
 #include "host.h"
 #include "lru.h"
+#include "services.h"
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
@@ -84,6 +86,20 @@ struct learned {
     char source[16];
 };
 
+#define ANSWER_NAMES 4
+struct answer_names {             /* names a paired DNS answer bound to an address */
+    uint64_t name[ANSWER_NAMES];  /* keyed hashes, most recent first      */
+};
+
+struct udp_pair {                 /* datagrams from one address to another */
+    uint64_t first_us, last_us;
+};
+
+struct flowinfo {                 /* what a live flow told us before its records */
+    char     name[BEACON_DEST_MAX]; /* SNI or HTTP Host, lowercase        */
+    uint8_t  counted;               /* its connection was counted         */
+};
+
 struct prevalence {
     uint32_t hosts[PREV_HOSTS];   /* keyed hashes of the hosts' addresses */
     uint32_t first_s[PREV_HOSTS], last_s[PREV_HOSTS]; /* each host's first and
@@ -113,6 +129,11 @@ struct detect {
     struct dgahost *dgah;
     struct tunnel *tun;
     struct lru_map *relay, *pending, *buckets, *prev;
+    struct beacon *beh;             /* C2 by behaviour (beacon.h)         */
+    struct lru_map *flows;          /* flow id -> name, counted (struct flowinfo) */
+    struct lru_map *udp_heard;      /* (server, client) -> last datagram back */
+    struct lru_map *answers;        /* address -> names paired answers gave it */
+    struct services *services;
     struct dhcp_server servers[DHCP_SERVERS];
     int nservers;
     struct learned learned[LEARNED_MAX];
@@ -129,6 +150,7 @@ struct detect {
     uint64_t answers_unpaired, relayed, relay_credited, blind_lookups, spoofed_lookups;
     uint64_t arp_claims_mismatched, relayed_unattributed, created_known_mac;
     uint64_t rate_limited, hostnames_ignored, servers_learned, prefixes_learned;
+    uint64_t flows_judged, flows_unattributed, flows_replies;
     uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
     struct verdict vbuf;
@@ -153,6 +175,10 @@ int detect_params_from_config(const struct sh_config *cfg, struct detect_params 
                  p->v[P_SCORE_THRESHOLD]);
         return -1;
     }
+    if (p->v[P_FANOUT_FULL_EXTERNAL] <= p->v[P_FANOUT_MIN_EXTERNAL])
+        p->v[P_FANOUT_FULL_EXTERNAL] = p->v[P_FANOUT_MIN_EXTERNAL] + 1;
+    if (p->v[P_FANOUT_FULL_INTERNAL] <= p->v[P_FANOUT_MIN_INTERNAL])
+        p->v[P_FANOUT_FULL_INTERNAL] = p->v[P_FANOUT_MIN_INTERNAL] + 1;
     if (p->v[P_NX_FULL_NAMES] < p->v[P_NX_MIN_NAMES])
         p->v[P_NX_FULL_NAMES] = p->v[P_NX_MIN_NAMES];
     if (p->v[P_NX_LONG_FULL_NAMES] < p->v[P_NX_LONG_MIN_NAMES])
@@ -241,6 +267,19 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->prev = d->buckets ? lru_create(16384, sizeof(struct prevalence), err, errlen) : NULL;
     if (!d->prev)
         goto fail;
+    size_t dests = cfg->host_capacity / 2 < 4096 ? 4096 : cfg->host_capacity / 2;
+    d->beh = beacon_create(dests, &d->p, err, errlen);
+    d->flows = d->beh ? lru_create(dests, sizeof(struct flowinfo), err, errlen) : NULL;
+    d->udp_heard = d->flows ? lru_create(dests, sizeof(struct udp_pair), err, errlen) : NULL;
+    d->answers = d->udp_heard ? lru_create(dests, sizeof(struct answer_names), err, errlen)
+                              : NULL;
+    if (!d->answers)
+        goto fail;
+    char path[CFG_STR_MAX + 32];
+    snprintf(path, sizeof(path), "%s/services.txt", cfg->data_dir);
+    d->services = services_load(path, NULL, err, errlen);
+    if (!d->services)
+        goto fail;
     return d;
 fail:
     detect_destroy(d);
@@ -255,6 +294,11 @@ void detect_destroy(struct detect *d)
     lru_destroy(d->pending);
     lru_destroy(d->buckets);
     lru_destroy(d->prev);
+    lru_destroy(d->flows);
+    lru_destroy(d->udp_heard);
+    lru_destroy(d->answers);
+    beacon_destroy(d->beh);
+    services_free(d->services);
     tunnel_destroy(d->tun);
     dgahost_destroy(d->dgah);
     host_table_destroy(d->hosts);
@@ -415,6 +459,8 @@ static struct host *spoof_shadow(struct detect *d, const struct sh_addr *ip, int
 
 /* ---- verdicts -------------------------------------------------------- */
 
+_Static_assert(VERDICT_EV_MAX == HOST_EV_MAX, "a verdict carries all a host holds");
+
 static void fill_verdict(struct detect *d, struct host *h, uint64_t now, int change,
                          struct verdict *v)
 {
@@ -435,8 +481,8 @@ static void fill_verdict(struct detect *d, struct host *h, uint64_t now, int cha
     v->change = (uint8_t)change;
     v->score = h->score;
     v->first_flagged_us = h->flagged_us;
-    for (int k = 0; k < EVK_MAX; k++) {
-        const struct evidence *e = host_evidence_const(d->hosts, h, k);
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(d->hosts, h, k);
         if (!e || !e->active)
             continue;
         double val = evidence_value(e, now, d->p.v[P_HALF_LIFE]);
@@ -456,8 +502,8 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
 {
     struct detect_notice *n = &d->nbuf;
     const struct evidence *best = NULL;
-    for (int k = 0; k < EVK_MAX; k++) {
-        const struct evidence *e = host_evidence_const(d->hosts, shadow, k);
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(d->hosts, shadow, k);
         if (e && e->active && (!best || e->confidence * e->weight > best->confidence * best->weight))
             best = e;
     }
@@ -495,15 +541,15 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     double score = 0, maxconf = 0;
     unsigned kind_mask = 0, src_mask = 0;
 
-    for (int k = 0; k < EVK_MAX; k++) {
-        const struct evidence *e = host_evidence_const(d->hosts, h, k);
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(d->hosts, h, k);
         if (!e || !e->active)
             continue;
         double val = evidence_value(e, now, hl);
         score += val;
         if (val >= cut) {
-            kind_mask |= 1u << k;
-            src_mask |= 1u << evidence_kind_source(k);
+            kind_mask |= 1u << e->kind;
+            src_mask |= 1u << evidence_kind_source(e->kind);
             if (e->confidence > maxconf)
                 maxconf = e->confidence;
         }
@@ -922,6 +968,62 @@ static void on_dhcp6(struct detect *d, const struct sh_event *ev, uint64_t now)
         }
 }
 
+/* ---- names bound to addresses by real answers ------------------------------------- */
+
+static uint64_t lname_key(struct detect *d, const char *s, size_t n)
+{
+    char b[256];
+    if (n && s[n - 1] == '.')
+        n--;
+    if (n >= sizeof(b))
+        n = sizeof(b) - 1;
+    for (size_t i = 0; i < n; i++)
+        b[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    return hk_name(&d->key, b, n) | 1;
+}
+
+static void answer_bind(struct detect *d, const struct sh_addr *ip, uint64_t nk)
+{
+    struct answer_names *a = lru_get(d->answers, addr_key(d, ip), 1, NULL);
+    int i = 0;
+    while (i < ANSWER_NAMES - 1 && a->name[i] && a->name[i] != nk)
+        i++;
+    memmove(a->name + 1, a->name, (size_t)i * sizeof(a->name[0]));
+    a->name[0] = nk;
+}
+
+/* A paired answer binds its addresses to the question and to every owner
+ * name of its chain (CNAMEs): a client naming a listed service (SNI, Host)
+ * is believed only toward an address such an answer gave that name. */
+static void answers_note(struct detect *d, const struct sh_event *ev)
+{
+    const struct ev_dns *x = &ev->u.dns;
+    uint64_t q = lname_key(d, ev_s(ev, x->q[0].name), x->q[0].name.len);
+    for (int i = 0; i < x->nan && i < EV_DNS_MAX_AN; i++) {
+        const struct ev_dns_rr *rr = &x->an[i];
+        struct sh_addr ip;
+        if ((rr->type != 1 && rr->type != 28) || addr_parse(ev_s(ev, rr->data), &ip) != 0)
+            continue;
+        answer_bind(d, &ip, q);
+        uint64_t own = lname_key(d, ev_s(ev, rr->name), rr->name.len);
+        if (own != q)
+            answer_bind(d, &ip, own);
+        for (int k = 0; k < x->nan && k < EV_DNS_MAX_AN; k++)
+            if (x->an[k].type == 5)          /* the chain's aliases */
+                answer_bind(d, &ip, lname_key(d, ev_s(ev, x->an[k].name), x->an[k].name.len));
+    }
+}
+
+static int answer_bound(struct detect *d, const struct sh_addr *ip, const char *name)
+{
+    struct answer_names *a = lru_peek(d->answers, addr_key(d, ip));
+    uint64_t nk = lname_key(d, name, strlen(name));
+    for (int i = 0; a && i < ANSWER_NAMES; i++)
+        if (a->name[i] == nk)
+            return 1;
+    return 0;
+}
+
 /* ---- local prevalence -------------------------------------------------------- */
 
 static uint64_t name_key(struct detect *d, const char *s)
@@ -1285,6 +1387,7 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
         return;
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
+    answers_note(d, ev);
     if (allow_name(&d->allow, name, len)) {
         d->allowlisted++;
         return;
@@ -1435,6 +1538,246 @@ static void health_check(struct detect *d, uint64_t now)
     H->since_us = now;
 }
 
+/* ---- C2 by behaviour: flows, TLS names, HTTP requests ------------------------------ */
+
+/* Ports whose protocols everyone speaks: a session on any other port is on
+ * an "unusual port" (beacon.h). */
+static int well_known_port(uint16_t port, uint8_t proto)
+{
+    static const uint16_t tcp[] = {
+        20, 21, 22, 23, 25, 53, 80, 88, 110, 111, 119, 135, 139, 143, 389, 443, 445, 465,
+        587, 631, 636, 853, 873, 993, 995, 1433, 1521, 3128, 3268, 3306, 3389, 5060, 5061,
+        5222, 5223, 5228, 5432, 5900, 5985, 5986, 8000, 8008, 8080, 8443, 9100,
+    };
+    static const uint16_t udp[] = {
+        53, 67, 68, 69, 88, 123, 137, 138, 161, 162, 389, 443, 500, 514, 546, 547, 1194,
+        1812, 1813, 1900, 3478, 3479, 3480, 3481, 4500, 5060, 5353, 5355, 19302,
+    };
+    const uint16_t *v = proto == 17 ? udp : tcp;
+    size_t n = proto == 17 ? sizeof(udp) / sizeof(udp[0]) : sizeof(tcp) / sizeof(tcp[0]);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == port)
+            return 1;
+    return 0;
+}
+
+/* Multicast, broadcast, unspecified: nobody's destination. */
+static int group_addr(const struct sh_addr *a)
+{
+    if (a->family == 4)
+        return a->a[0] >= 224 || a->a[0] == 0 ||
+               (a->a[0] == 169 && a->a[1] == 254 && a->a[3] == 255);
+    return a->a[0] == 0xff || (a->a[0] == 0 && a->a[15] <= 1 && !memcmp(a->a, "\0\0\0\0\0\0\0\0", 8));
+}
+
+static uint64_t flow_key(struct detect *d, uint64_t flow_id)
+{
+    return hk_u64(&d->key, flow_id);
+}
+
+/* A live flow's name (SNI, HTTP Host) for its later records. */
+static void flow_name(struct detect *d, uint64_t flow_id, const char *name, size_t len)
+{
+    if (!flow_id || !len)
+        return;
+    struct flowinfo *fi = lru_get(d->flows, flow_key(d, flow_id), 1, NULL);
+    size_t n = len < sizeof(fi->name) - 1 ? len : sizeof(fi->name) - 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        fi->name[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    fi->name[n] = '\0';
+}
+
+/* Is rhythm toward this name what the name's service does anyway? */
+static int benign_name(struct detect *d, const char *name)
+{
+    size_t n = strlen(name);
+    if (allow_name(&d->allow, name, n) || services_match(d->services, name, n))
+        return 1;
+    struct domain_parts parts;
+    if (domain_split(d->dom, name, n, &parts) < 0)
+        return 0;
+    return dga_popular(d->dga, parts.regdomain) || prevalent(d, parts.regdomain);
+}
+
+/* The destination of an event from client to server (the header's dst). */
+static void describe_dest(struct detect *d, const struct sh_event *ev, const char *name,
+                          const char *app, int plain, struct beacon_dest *o)
+{
+    char ip[64];
+    memset(o, 0, sizeof(*o));
+    o->external = !internal(d, &ev->dst);
+    o->proto = ev->proto;
+    o->port = ev->dport;
+    o->odd_port = !well_known_port(ev->dport, ev->proto);
+    o->plain = (uint8_t)plain;
+    o->app = app;
+    o->benign = allow_addr(&d->allow, &ev->dst) ||
+                /* DNS, DHCP and NTP keep time by design; DNS has its own detectors */
+                ev->dport == 53 || ev->dport == 67 || ev->dport == 123;
+    if (name && name[0]) {
+        o->named = 1;
+        snprintf(o->text, sizeof(o->text), "%s", name);
+        /* a name is what the client says (SNI, Host): a listed or popular
+         * one counts only toward an address a real answer gave it */
+        if (!o->benign && benign_name(d, name)) {
+            if (answer_bound(d, &ev->dst, name))
+                o->benign = 1;
+            else
+                o->claimed_benign = 1;
+        }
+    } else {
+        addr_format(&ev->dst, ip, sizeof(ip));
+        snprintf(o->text, sizeof(o->text), ev->dst.family == 6 ? "[%s]:%u/%s" : "%s:%u/%s", ip,
+                 ev->dport, ev->proto == 17 ? "udp" : "tcp");
+    }
+}
+
+/* The internal client of a flow, TLS or HTTP event that may speak for
+ * itself (its established MAC, not exempt). */
+static struct host *behaviour_client(struct detect *d, const struct sh_event *ev, uint64_t now)
+{
+    if ((ev->proto != 6 && ev->proto != 17) || !internal(d, &ev->src) || group_addr(&ev->dst))
+        return NULL;
+    struct host *h = attributable(d, &ev->src, ev->has_mac, ev->src_mac, now);
+    if (!h) {
+        d->flows_unattributed++;
+        return NULL;
+    }
+    if (exempt(d, h))
+        return NULL;
+    return h;
+}
+
+static void on_tls(struct detect *d, const struct sh_event *ev)
+{
+    const struct ev_tls *t = &ev->u.tls;
+    flow_name(d, ev->flow_id, ev_s(ev, t->sni), t->sni.len);
+}
+
+static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
+{
+    const struct ev_http *x = &ev->u.http;
+    char host[BEACON_DEST_MAX];
+    struct beacon_dest dst;
+    struct host_touched touched = { 0 };
+
+    flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
+    struct host *h = behaviour_client(d, ev, now);
+    if (!h)
+        return;
+    struct flowinfo *fi = ev->flow_id ? lru_peek(d->flows, flow_key(d, ev->flow_id)) : NULL;
+    snprintf(host, sizeof(host), "%s", fi ? fi->name : "");
+    describe_dest(d, ev, host, "HTTP", 0, &dst);
+    uint64_t bytes = x->request_body_len + x->response_body_len + x->uri.len;
+    beacon_event(d->beh, d->hosts, h, &dst, BS_HTTP, ev->ts_us,
+                 bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes, now, &touched);
+    rescore_touched(d, &touched, now);
+}
+
+/* UDP servers often answer from or to another port (a reply port the
+ * implant listens on): a datagram flow counts as answered when its server
+ * sent the client anything over UDP lately.  Between two internal hosts,
+ * the one that spoke first is the initiator: the other's datagrams are
+ * replies, not its own rhythm (a lab C2 server answering its agent). */
+#define UDP_HEARD_US 300000000ULL
+
+static uint64_t pair_key(struct detect *d, const struct sh_addr *from, const struct sh_addr *to)
+{
+    struct { struct sh_addr a, b; } k;
+    memset(&k, 0, sizeof(k));
+    k.a = *from;
+    k.b = *to;
+    return hk_bytes(&d->key, &k, sizeof(k));
+}
+
+static int udp_answered(struct detect *d, const struct sh_event *ev)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    if (ev->proto != 17)
+        return fl->outcome == FLOWO_ANSWERED;
+    if (fl->pkts_toclient)                    /* it answered itself */
+        return 1;
+    struct udp_pair *p = lru_peek(d->udp_heard, pair_key(d, &ev->dst, &ev->src));
+    return p && p->last_us + UDP_HEARD_US >= fl->start_us &&
+           fl->start_us + UDP_HEARD_US >= p->first_us;
+}
+
+/* Is this UDP flow between internal hosts a reply to a peer that spoke first? */
+static int udp_reply(struct detect *d, const struct sh_event *ev)
+{
+    if (ev->proto != 17 || !internal(d, &ev->dst))
+        return 0;
+    struct udp_pair *back = lru_peek(d->udp_heard, pair_key(d, &ev->dst, &ev->src));
+    struct udp_pair *fwd = lru_peek(d->udp_heard, pair_key(d, &ev->src, &ev->dst));
+    uint64_t mine = fwd ? fwd->first_us : ev->u.flow.start_us;
+    return back && back->first_us < mine;
+}
+
+static void udp_heard_note(struct detect *d, const struct sh_event *ev)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    if (ev->proto != 17 || !fl->pkts_toserver)
+        return;
+    int created;
+    struct udp_pair *p = lru_get(d->udp_heard, pair_key(d, &ev->src, &ev->dst), 1, &created);
+    if (created || fl->start_us < p->first_us)
+        p->first_us = fl->start_us;
+    if (fl->end_us > p->last_us)
+        p->last_us = fl->end_us;
+}
+
+/* A flow's update or end record: its connection (once), its client
+ * bursts, its duration and port, and whom it reached. */
+static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    struct beacon_dest dst;
+    struct host_touched touched = { 0 };
+
+    udp_heard_note(d, ev);
+    struct host *h = behaviour_client(d, ev, now);
+    if (!h)
+        return;
+    if (udp_reply(d, ev)) {
+        d->flows_replies++;
+        return;
+    }
+    d->flows_judged++;
+    struct flowinfo *fi = lru_peek(d->flows, flow_key(d, ev->flow_id));
+    int first = !fi || !fi->counted;
+    if (fl->update && first) {
+        if (!fi)
+            fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
+        fi->counted = 1;
+    }
+    int plain = !fl->dpi_done || fl->dpi_guessed || (!fl->app_proto && !fl->app_master);
+    describe_dest(d, ev, fi ? fi->name : NULL, plain ? "" : ev_s(ev, fl->app_name), plain,
+                  &dst);
+    int answered = udp_answered(d, ev);
+    /* resolvers, time and name discovery reach many servers by design */
+    if (first && ev->dport != 53 && ev->dport != 123 && ev->dport != 5353 && ev->dport != 67)
+        beacon_contact(d->beh, d->hosts, h, &ev->dst, internal(d, &ev->dst), ev->dport,
+                       ev->proto, !answered, now, &touched);
+    if (first && answered)
+        beacon_event(d->beh, d->hosts, h, &dst, BS_CONN, fl->start_us,
+                     fl->payload_toserver > UINT32_MAX ? UINT32_MAX
+                                                       : (uint32_t)fl->payload_toserver,
+                     now, &touched);
+    for (int i = 0; answered && i < fl->nburst && i < EV_FLOW_BURSTS; i++)
+        if (fl->burst[i].dir == 0)
+            beacon_event(d->beh, d->hosts, h, &dst, BS_BURST, fl->burst[i].start_us,
+                         fl->burst[i].bytes, now, &touched);
+    struct beacon_flow bf = {
+        .start_us = fl->start_us, .end_us = fl->end_us,
+        .outcome = answered ? FLOWO_ANSWERED : fl->outcome,
+        .first = (uint8_t)first,
+    };
+    beacon_flow(d->beh, d->hosts, h, &dst, &bf, now, &touched);
+    rescore_touched(d, &touched, now);
+}
+
 /* ---- maintenance ------------------------------------------------------------------ */
 
 static void maint_one(void *ctx, struct host *h)
@@ -1447,10 +1790,10 @@ static void maint_one(void *ctx, struct host *h)
     /* evidence of an unflagged host that decayed to nothing goes back to
      * the pool (it can no longer tip any verdict) */
     double floor = 0.01 * d->p.v[P_SCORE_THRESHOLD];
-    for (int k = 0; k < EVK_MAX; k++) {
-        const struct evidence *e = host_evidence_const(d->hosts, h, k);
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(d->hosts, h, k);
         if (e && (!e->active || evidence_value(e, d->now_us, d->p.v[P_HALF_LIFE]) < floor))
-            host_evidence_release(d->hosts, h, k);
+            host_evidence_release_at(d->hosts, h, k);
     }
 }
 
@@ -1487,6 +1830,15 @@ void detect_event(struct detect *d, const struct sh_event *ev)
         break;
     case EV_DHCP6:
         on_dhcp6(d, ev, now);
+        break;
+    case EV_TLS:
+        on_tls(d, ev);
+        break;
+    case EV_HTTP:
+        on_http(d, ev, now);
+        break;
+    case EV_FLOW:
+        on_flow(d, ev, now);
         break;
     case EV_DNS:
         if (ev->u.dns.unanswered)
@@ -1617,6 +1969,25 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.dns_relayed_unattributed", d->relayed_unattributed);
     P("detect.arp_claims_mismatched", d->arp_claims_mismatched);
     P("detect.evidence_reclaimed", hs.evidence_reclaimed);
+    P("detect.evidence_displaced", hs.evidence_displaced);
+    struct beacon_stats_counters bc;
+    beacon_get_counters(d->beh, &bc);
+    P("detect.flows_judged", d->flows_judged);
+    P("detect.flows_unattributed", d->flows_unattributed);
+    P("detect.flows_udp_replies", d->flows_replies);
+    P("detect.behaviour_events", bc.events);
+    P("detect.behaviour_failed_connections", bc.failures);
+    P("detect.behaviour_benign_skipped", bc.benign_skips);
+    P("detect.behaviour_prevalent_skipped", bc.prevalent_skips);
+    P("detect.behaviour_withdrawn_prevalent", bc.withdrawn);
+    P("detect.behaviour_series_evicted", bc.dest_evicted);
+    P("detect.behaviour_fanout_evicted", bc.fan_evicted);
+    for (int k = EVK_BEACON; k <= EVK_FANOUT_INTERNAL; k++) {
+        char nm[64];
+        snprintf(nm, sizeof(nm), "detect.raised.%s", evidence_kind_name(k));
+        P(nm, bc.raised[k]);
+    }
+    P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);
 #undef P

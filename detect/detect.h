@@ -55,6 +55,8 @@ enum verdict_change {
     VERDICT_CHANGE_MAX
 };
 
+#define VERDICT_EV_MAX 8             /* = HOST_EV_MAX (host.h)         */
+
 struct verdict {
     uint64_t ts_us;                  /* packet time of the change      */
     struct sh_addr ip;
@@ -70,8 +72,8 @@ struct verdict {
     double   score;
     uint64_t first_flagged_us;       /* 0 if never                     */
     int      nev;
-    struct evidence ev[EVK_MAX];     /* strongest first                */
-    double   ev_value[EVK_MAX];      /* decayed contribution now       */
+    struct evidence ev[VERDICT_EV_MAX]; /* strongest first             */
+    double   ev_value[VERDICT_EV_MAX]; /* decayed contribution now      */
 };
 
 typedef void (*detect_verdict_fn)(void *ctx, const struct verdict *v);

@@ -899,6 +899,11 @@ static int pop_contains(const struct dga_model *m, const char *s, size_t n)
     return m->npop != 0 && m->pop_slot[pop_probe(m, s, n)] != 0;
 }
 
+int dga_popular(const struct dga_model *m, const char *regdomain)
+{
+    return pop_contains(m, regdomain, strlen(regdomain));
+}
+
 /* A popularity-list entry: a lowercase DNS name of two or more labels
  * (a-z 0-9 - _), no empty label, at most DOMAIN_NAME_MAX chars. */
 static int popular_name_ok(const char *s, size_t n)

@@ -123,6 +123,9 @@ int dga_score_features(const struct dga_model *m, const char *name, size_t len,
 /* The model's decision threshold on score (from dga_model.txt). */
 double dga_default_threshold(const struct dga_model *m);
 
+/* Is regdomain (a registrable domain, lowercase) on the popularity list? */
+int dga_popular(const struct dga_model *m, const char *regdomain);
+
 /* One line of explanation into buf (always NUL-terminated if buflen > 0,
  * truncated to fit), e.g. "label 'xjq3k9v0a1' (10 chars): entropy 3.32,
  * benign n-gram likelihood -4.1/char, 3 digits, no dictionary words;

@@ -13,6 +13,11 @@ const char *evidence_kind_name(int kind)
     case EVK_DGA_RESOLVED: return "dga_resolved";
     case EVK_DGA_SHARED: return "dga_shared_names";
     case EVK_DNS_TUNNEL: return "dns_tunnel";
+    case EVK_BEACON: return "beacon";
+    case EVK_LONG_SESSION: return "long_session";
+    case EVK_UNUSUAL_PORT: return "unusual_port";
+    case EVK_FANOUT_EXTERNAL: return "fanout_external";
+    case EVK_FANOUT_INTERNAL: return "fanout_internal";
     default: return "unknown";
     }
 }
@@ -24,6 +29,11 @@ int evidence_kind_source(int kind)
     case EVK_DGA_RESOLVED: return SRC_DNS_FAILURES;
     case EVK_DGA_SHARED: return SRC_PEER_HOSTS;
     case EVK_DNS_TUNNEL: return SRC_DNS_QUERIES;
+    case EVK_BEACON:
+    case EVK_LONG_SESSION: return SRC_FLOW_TIMING;
+    case EVK_UNUSUAL_PORT: return SRC_DESTINATION;
+    case EVK_FANOUT_EXTERNAL:
+    case EVK_FANOUT_INTERNAL: return SRC_CONTACTS;
     default: return SRC_MAX;
     }
 }
@@ -34,6 +44,9 @@ const char *evidence_source_name(int source)
     case SRC_DNS_FAILURES: return "dns_failures";
     case SRC_DNS_QUERIES: return "dns_queries";
     case SRC_PEER_HOSTS: return "peer_hosts";
+    case SRC_FLOW_TIMING: return "flow_timing";
+    case SRC_DESTINATION: return "destination";
+    case SRC_CONTACTS: return "contacts";
     default: return "unknown";
     }
 }

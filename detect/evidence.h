@@ -7,7 +7,9 @@
  * confidence in [0, 1] (how sure this instance is), the time it was last
  * confirmed (packet time), the indicator it is about (a domain, a zone, an
  * address) and an explanation a person understands, numbers included.
- * A host holds at most one evidence per kind: a detector that confirms its
+ * A host holds at most one evidence per kind, or, for the kinds about a
+ * destination (beacon, long_session, unusual_port, fan-out), one per (kind,
+ * indicator): two C2 servers are two beacons.  A detector that confirms its
  * suspicion again updates it in place.
  *
  * Score (Damballa's lesson: many weak signals about one asset):
@@ -30,6 +32,11 @@ enum evidence_kind {
     EVK_DGA_RESOLVED,      /* an algorithmic name resolving after failures  */
     EVK_DGA_SHARED,        /* failing on the same names as other hosts      */
     EVK_DNS_TUNNEL,        /* encoded data in DNS names to one zone         */
+    EVK_BEACON,            /* regular contact with one destination (keyed)  */
+    EVK_LONG_SESSION,      /* a long session with small periodic bursts (keyed) */
+    EVK_UNUSUAL_PORT,      /* small messages on an unusual port (keyed)     */
+    EVK_FANOUT_EXTERNAL,   /* many external addresses on one port (keyed)   */
+    EVK_FANOUT_INTERNAL,   /* many internal hosts on one port (keyed)       */
     EVK_MAX
 };
 
@@ -40,6 +47,9 @@ enum evidence_source {
     SRC_DNS_FAILURES = 0,  /* the host's failed lookups                   */
     SRC_DNS_QUERIES,       /* the names the host asks (volume, encoding)   */
     SRC_PEER_HOSTS,        /* other hosts behaving the same way            */
+    SRC_FLOW_TIMING,       /* when the host talks to a destination, how long */
+    SRC_DESTINATION,       /* where it talks: port and protocol            */
+    SRC_CONTACTS,          /* how many others it reaches                   */
     SRC_MAX
 };
 

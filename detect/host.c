@@ -13,10 +13,12 @@
  *    (external peers, senders, unclaimed internal IPs).  A count is the
  *    size of the union of both epochs, so it slides: nothing counted ever
  *    stays forever.
- *  - evidence slots: a free stack; a host owns at most one per kind.
+ *  - evidence slots: a free stack; a host owns at most HOST_EV_MAX, one per
+ *    kind or, for keyed kinds, one per (kind, indicator).
  */
 #include "host.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +118,8 @@ int host_mac_valid(const uint8_t m[6])
 /* Every evidence slot of h goes back to the pool. */
 static void release_all(struct host_table *t, struct host *h)
 {
-    for (int k = 0; k < EVK_MAX; k++)
-        host_evidence_release(t, h, k);
+    for (int i = 0; i < HOST_EV_MAX; i++)
+        host_evidence_release_at(t, h, i);
 }
 
 struct host_table *host_table_create(size_t capacity, const struct host_params *p,
@@ -215,7 +217,7 @@ struct host *host_at(struct host_table *t, uint32_t i, uint32_t gen)
 
 int host_has_evidence(const struct host_table *t, const struct host *h)
 {
-    for (int k = 0; k < EVK_MAX; k++)
+    for (int k = 0; k < HOST_EV_MAX; k++)
         if (h->ev[k] != HOST_NONE && t->ev[h->ev[k]].active)
             return 1;
     return 0;
@@ -354,7 +356,7 @@ struct host *host_get(struct host_table *t, const struct sh_addr *ip,
     h->ip = *ip;
     h->first_us = h->last_us = now_us;
     h->in_use = 1;
-    for (int k = 0; k < EVK_MAX; k++)
+    for (int k = 0; k < HOST_EV_MAX; k++)
         h->ev[k] = HOST_NONE;
     h->hnext = t->bkt[b];
     t->bkt[b] = i;
@@ -839,24 +841,32 @@ static void reclaim_evidence(struct host_table *t, const struct host *asking)
     t->st.evidence_reclaimed++;
 }
 
-void host_evidence_release(struct host_table *t, struct host *h, int kind)
+void host_evidence_release_at(struct host_table *t, struct host *h, int i)
 {
-    if (kind < 0 || kind >= EVK_MAX || h->ev[kind] == HOST_NONE)
+    if (i < 0 || i >= HOST_EV_MAX || h->ev[i] == HOST_NONE)
         return;
-    t->ev[h->ev[kind]].active = 0;
-    t->ev_free[t->ev_nfree++] = h->ev[kind];
-    h->ev[kind] = HOST_NONE;
+    t->ev[h->ev[i]].active = 0;
+    t->ev_free[t->ev_nfree++] = h->ev[i];
+    h->ev[i] = HOST_NONE;
 }
 
-struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
-                               int create)
+void host_evidence_release(struct host_table *t, struct host *h, int kind)
 {
-    if (kind < 0 || kind >= EVK_MAX)
-        return NULL;
-    if (h->ev[kind] != HOST_NONE)
-        return &t->ev[h->ev[kind]];
-    if (!create)
-        return NULL;
+    for (int i = 0; i < HOST_EV_MAX; i++)
+        if (h->ev[i] != HOST_NONE && t->ev[h->ev[i]].kind == kind)
+            host_evidence_release_at(t, h, i);
+}
+
+static double strength(const struct evidence *e)
+{
+    return e->active ? e->weight * e->confidence : 0;
+}
+
+/* h's slot i gets a fresh evidence from the pool (NULL when the pool is
+ * exhausted even after reclaiming, counted). */
+static struct evidence *take_slot(struct host_table *t, struct host *h, int i, int kind,
+                                  const char *indicator)
+{
     uint32_t s;
     if (!t->ev_nfree && t->ev_hwm >= 2 * t->cap)
         reclaim_evidence(t, h);
@@ -870,16 +880,80 @@ struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
     }
     memset(&t->ev[s], 0, sizeof(t->ev[s]));
     t->ev[s].kind = (uint8_t)kind;
-    h->ev[kind] = s;
+    if (indicator)
+        snprintf(t->ev[s].indicator, sizeof(t->ev[s].indicator), "%s", indicator);
+    h->ev[i] = s;
     return &t->ev[s];
+}
+
+/* A slot for a new evidence of h: a free one, else the weakest one when it
+ * is weaker than `than` (its evidence is dropped, counted). -1 when none. */
+static int free_slot(struct host_table *t, struct host *h, double than)
+{
+    int weakest = -1;
+    for (int i = 0; i < HOST_EV_MAX; i++) {
+        if (h->ev[i] == HOST_NONE)
+            return i;
+        const struct evidence *e = &t->ev[h->ev[i]];
+        if (weakest < 0 || strength(e) < strength(&t->ev[h->ev[weakest]]) ||
+            (strength(e) == strength(&t->ev[h->ev[weakest]]) &&
+             e->last_us < t->ev[h->ev[weakest]].last_us))
+            weakest = i;
+    }
+    if (strength(&t->ev[h->ev[weakest]]) >= than) {
+        t->st.evidence_host_full++;
+        return -1;
+    }
+    host_evidence_release_at(t, h, weakest);
+    t->st.evidence_displaced++;
+    return weakest;
+}
+
+struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
+                               int create)
+{
+    if (kind < 0 || kind >= EVK_MAX)
+        return NULL;
+    for (int i = 0; i < HOST_EV_MAX; i++)
+        if (h->ev[i] != HOST_NONE && t->ev[h->ev[i]].kind == kind)
+            return &t->ev[h->ev[i]];
+    if (!create)
+        return NULL;
+    /* a kind with one evidence per host displaces the weakest of a full host */
+    int i = free_slot(t, h, HUGE_VAL);
+    return i < 0 ? NULL : take_slot(t, h, i, kind, NULL);
+}
+
+struct evidence *host_evidence_keyed(struct host_table *t, struct host *h, int kind,
+                                     const char *indicator, double create_strength)
+{
+    if (kind < 0 || kind >= EVK_MAX)
+        return NULL;
+    for (int i = 0; i < HOST_EV_MAX; i++)
+        if (h->ev[i] != HOST_NONE && t->ev[h->ev[i]].kind == kind &&
+            strncmp(t->ev[h->ev[i]].indicator, indicator, EVIDENCE_INDICATOR_MAX - 1) == 0)
+            return &t->ev[h->ev[i]];
+    if (create_strength <= 0)
+        return NULL;
+    int i = free_slot(t, h, create_strength);
+    return i < 0 ? NULL : take_slot(t, h, i, kind, indicator);
 }
 
 const struct evidence *host_evidence_const(const struct host_table *t,
                                            const struct host *h, int kind)
 {
-    if (kind < 0 || kind >= EVK_MAX || h->ev[kind] == HOST_NONE)
+    for (int i = 0; i < HOST_EV_MAX; i++)
+        if (h->ev[i] != HOST_NONE && t->ev[h->ev[i]].kind == kind)
+            return &t->ev[h->ev[i]];
+    return NULL;
+}
+
+const struct evidence *host_evidence_at(const struct host_table *t, const struct host *h,
+                                        int i)
+{
+    if (i < 0 || i >= HOST_EV_MAX || h->ev[i] == HOST_NONE)
         return NULL;
-    return &t->ev[h->ev[kind]];
+    return &t->ev[h->ev[i]];
 }
 
 void host_touched_add(struct host_touched *t, const struct host_table *ht,

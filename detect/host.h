@@ -65,6 +65,10 @@ struct mac_binding {
     uint64_t first_us, last_us;   /* first and latest confirmation        */
 };
 
+/* Evidence one host holds: one per kind, or per (kind, indicator) for the
+ * kinds about a destination (two C2 servers are two beacons). */
+#define HOST_EV_MAX 8
+
 struct host {
     struct sh_addr ip;
     uint64_t first_us, last_us;
@@ -96,7 +100,7 @@ struct host {
     uint32_t reported_kinds;      /* evidence kinds in the last report    */
     uint64_t reported_us;         /* time of the last verdict report      */
     uint64_t watch_until;         /* a detector keeps state until then    */
-    uint32_t ev[EVK_MAX];         /* evidence slots, HOST_NONE = none     */
+    uint32_t ev[HOST_EV_MAX];     /* evidence slots, HOST_NONE = none     */
 
     /* table links */
     uint32_t hnext, lprev, lnext;
@@ -116,6 +120,8 @@ struct host_params {
 struct host_table_stats {
     uint64_t created, expired, evicted, evicted_protected, evicted_flagged;
     uint64_t evidence_exhausted, evidence_reclaimed;
+    uint64_t evidence_displaced;  /* a host's weakest evidence gave way     */
+    uint64_t evidence_host_full;  /* new evidence weaker than all a full host holds */
     uint64_t active, peak, protected_now;
     uint64_t bindings_moved, conflicts, hints_ignored, router_frames_ignored;
     uint64_t identities_reset;
@@ -228,15 +234,28 @@ int host_mac_is_router(struct host_table *t, const uint8_t mac[6], uint64_t now_
 
 /* ---- evidence ------------------------------------------------------------ */
 
-/* Evidence of `kind` for h: existing, or a fresh inactive slot when
- * `create` (NULL when the pool is exhausted even after reclaiming,
- * counted).  Creating protects h. */
+/* Evidence of `kind` for h (kinds held once per host): existing, or a
+ * fresh inactive slot when `create` -- displacing the weakest evidence of a
+ * host that holds HOST_EV_MAX (counted) -- or NULL when the pool is
+ * exhausted even after reclaiming (counted).  Creating protects h. */
 struct evidence *host_evidence(struct host_table *t, struct host *h, int kind,
                                int create);
+/* Evidence of `kind` about `indicator` (a destination): existing, or, when
+ * create_strength > 0, a fresh inactive slot with the indicator set.  A
+ * host holding HOST_EV_MAX gives up its weakest (weight x confidence) only
+ * for a newcomer stronger than it (create_strength); else NULL, counted:
+ * a flood of weak indicators never pushes strong evidence out. */
+struct evidence *host_evidence_keyed(struct host_table *t, struct host *h, int kind,
+                                     const char *indicator, double create_strength);
+/* The first evidence of kind (NULL when none). */
 const struct evidence *host_evidence_const(const struct host_table *t,
                                            const struct host *h, int kind);
-/* Give h's evidence of kind back to the pool (decayed to nothing). */
+/* h's evidence slot i (0 <= i < HOST_EV_MAX), NULL when empty. */
+const struct evidence *host_evidence_at(const struct host_table *t, const struct host *h,
+                                        int i);
+/* Give h's evidence of kind (all of them), or of slot i, back to the pool. */
 void host_evidence_release(struct host_table *t, struct host *h, int kind);
+void host_evidence_release_at(struct host_table *t, struct host *h, int i);
 int host_has_evidence(const struct host_table *t, const struct host *h);
 
 /* Hosts whose evidence a detector changed, to be rescored (deduplicated;
