@@ -160,6 +160,17 @@ fuzz: deps $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
 regress: build/spanhound
 	@tests/regress/run.sh build/spanhound
 
+# Detection quality (a measurement, not in make test): the scorer's self-test,
+# then every dev capture (DEV=path, default ../shared/data/dev) replayed and
+# scored against its label, then the generated tune/holdout scenarios.
+# Options via EVAL_ARGS, e.g. EVAL_ARGS='--only caldera --keep build/eval-eve'.
+# tests/eval/eval.py exits 0 all dev expectations hold, 1 some do not, 2 harness error.
+.PHONY: eval
+eval: build/spanhound
+	@out=$$(/usr/bin/python3 tests/eval/eval_selftest.py 2>&1) || { printf '%s\n' "$$out"; exit 2; }; \
+	  printf '%s\n' "$$out" | tail -1
+	@/usr/bin/python3 tests/eval/eval.py --bin build/spanhound $(if $(DEV),--dev '$(DEV)') $(EVAL_ARGS)
+
 cli-test: build/spanhound build/asan/spanhound
 	@tests/cli/run.sh build/spanhound build/asan/spanhound
 
