@@ -198,7 +198,9 @@ update-golden:
 	echo "  GEN     pcaps/demo/office-dga.pcap (tests/gen/gen_demo.py)" && \
 	mkdir -p "$$T/demo" && $(GEN_PY) tests/gen/gen_demo.py "$$T/demo/office-dga.pcap" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/attacks/*/ (tests/gen/gen_attacks.py)" && \
-	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 || \
+	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 && \
+	echo "  GEN     tests/regress/behaviour/*/ (tests/gen/gen_behaviour.py)" && \
+	$(GEN_PY) tests/gen/gen_behaviour.py "$$T/behaviour" >>"$$T/log" 2>&1 || \
 	  { tail -20 "$$T/log"; echo "make update-golden: a generator failed; nothing was changed"; exit 1; }; \
 	cp "$$T"/decode/* pcaps/decode/ && \
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
@@ -206,9 +208,13 @@ update-golden:
 	cp "$$T"/demo/office-dga.pcap pcaps/demo/ && \
 	for c in "$$T"/attacks/*/; do d=tests/regress/attacks/"$$(basename "$$c")"; \
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
-	cp "$$T"/attacks/README.md tests/regress/attacks/ || { echo "make update-golden: copy failed"; exit 1; }; \
+	cp "$$T"/attacks/README.md tests/regress/attacks/ && \
+	for c in "$$T"/behaviour/*/; do d=tests/regress/behaviour/"$$(basename "$$c")"; \
+	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
+	cp "$$T"/behaviour/README.md tests/regress/behaviour/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
-	git status --short -- pcaps/decode pcaps/demo tests/regress/detect tests/regress/attacks 2>/dev/null || true
+	git status --short -- pcaps/decode pcaps/demo tests/regress/detect tests/regress/attacks \
+	  tests/regress/behaviour 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the
 # total and gives the exit status.  A suite that appends no result line

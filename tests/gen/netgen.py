@@ -5,11 +5,14 @@ A Net collects frames with explicit timestamps and writes them in time
 order.  Helpers produce complete, well-formed exchanges: DHCP
 DORA with a hostname, DNS query/answer pairs (A, AAAA, CNAME chains,
 NXDOMAIN, TXT/NULL), TCP connections with a TLS ClientHello or an HTTP
-request, ARP.  Everything is deterministic: no randomness unless a seeded
-random.Random is passed in.  Addresses come from RFC 5737 / RFC 3849
-documentation ranges and RFC 1918 space.
+request, ARP; for long-lived traffic TcpConn (one TCP connection carried
+across calls), udp() datagrams and syn() attempts that fail.  Everything
+is deterministic: no randomness unless a seeded random.Random is passed
+in.  Addresses come from RFC 5737 / RFC 3849 documentation ranges and
+RFC 1918 space.
 """
 import struct
+import zlib
 
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether, Raw,
                        conf, load_layer, wrpcap)
@@ -17,7 +20,7 @@ from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether,
 conf.verb = 0
 load_layer("tls")
 from scapy.layers.tls.extensions import ServerName, TLS_Ext_ServerName  # noqa: E402
-from scapy.layers.tls.handshake import TLSClientHello  # noqa: E402
+from scapy.layers.tls.handshake import TLSClientHello, TLSServerHello  # noqa: E402
 from scapy.layers.tls.record import TLS  # noqa: E402
 
 ROUTER_MAC = "02:00:5e:00:00:01"
@@ -59,17 +62,20 @@ class Net:
         return Ether(src=s, dst=d)
 
     # ---- DHCP --------------------------------------------------------------
-    def dhcp(self, t, server, client_ip, hostname, xid):
+    def dhcp(self, t, server, client_ip, hostname, xid, server_mac=None, router=None,
+             name_server=None):
+        """DORA; the server's MAC is mac_of(server) and it names itself router
+        and name server unless server_mac / router / name_server say otherwise"""
         cmac = mac_of(client_ip)
         chaddr = bytes.fromhex(cmac.replace(":", "")) + b"\0" * 10
-        smac = mac_of(server)
+        smac = server_mac or mac_of(server)
 
         def pkt(src, dst, sport, dport, smac_, dmac_, op, opts, yiaddr="0.0.0.0"):
             return (Ether(src=smac_, dst=dmac_) / IP(src=src, dst=dst) /
                     UDP(sport=sport, dport=dport) /
                     BOOTP(op=op, xid=xid, chaddr=chaddr, yiaddr=yiaddr) / DHCP(options=opts))
         common = [("server_id", server), ("lease_time", 86400), ("subnet_mask", "255.255.255.0"),
-                  ("router", server), ("name_server", server)]
+                  ("router", router or server), ("name_server", name_server or server)]
         self.add(t, pkt("0.0.0.0", "255.255.255.255", 68, 67, cmac, "ff:ff:ff:ff:ff:ff", 1,
                         [("message-type", "discover"), ("hostname", hostname.encode()), "end"]))
         self.add(t + 0.01, pkt(server, client_ip, 67, 68, smac, cmac, 2,
@@ -83,6 +89,22 @@ class Net:
     def arp_reply(self, t, ip, to_ip):
         self.add(t, Ether(src=mac_of(ip), dst=mac_of(to_ip)) /
                  ARP(op=2, hwsrc=mac_of(ip), psrc=ip, hwdst=mac_of(to_ip), pdst=to_ip))
+
+    def arp_exchange(self, t, asker, ip, ip_mac=None, answered=True):
+        """`asker` broadcasts who-has `ip`; `ip` answers 1 ms later with
+        ip_mac (default mac_of(ip)) unless answered is False"""
+        amac, mac = mac_of(asker), ip_mac or mac_of(ip)
+        self.add(t, Ether(src=amac, dst="ff:ff:ff:ff:ff:ff") /
+                 ARP(op=1, hwsrc=amac, psrc=asker, hwdst="00:00:00:00:00:00", pdst=ip))
+        if answered:
+            self.add(t + 0.001, Ether(src=mac, dst=amac) /
+                     ARP(op=2, hwsrc=mac, psrc=ip, hwdst=amac, pdst=asker))
+
+    # ---- UDP ----------------------------------------------------------------
+    def udp(self, t, src, dst, sport, dport, payload, internal):
+        """one UDP datagram"""
+        self.add(t, self.eth(src, dst, internal) / IP(src=src, dst=dst) /
+                 UDP(sport=sport, dport=dport) / Raw(payload))
 
     # ---- DNS ----------------------------------------------------------------
     def dns(self, t, client, server, name, internal, qtype="A", rcode=0, answers=(), rtt=0.012,
@@ -138,15 +160,44 @@ class Net:
         self.add(tt + 3 * rtt + 0.001, ec / IP(src=client, dst=server) /
                  TCP(sport=sp, dport=dport, flags="A", seq=cf + 1, ack=sf + 1))
 
-    def tls(self, t, client, server, sni, internal, dport=443):
+    def client_hello(self, t, sni):
+        """a TLS ClientHello record with SNI `sni`, as bytes"""
         # time and random fixed from the frame counter: scapy would draw them
         # at random and the captures would change on every regeneration
         rnd = bytes((self.seq * 131 + i * 7) & 0xff for i in range(28))
-        ch = TLS(msg=[TLSClientHello(
+        return bytes(TLS(msg=[TLSClientHello(
             gmt_unix_time=int(self.t0 + t) & 0xffffffff, random_bytes=rnd,
             ciphers=[0x1301, 0x1302, 0xc02b, 0xc02f, 0xc02c, 0xc030],
-            ext=[TLS_Ext_ServerName(servernames=[ServerName(servername=sni.encode())])])])
-        self.tcp(t, client, server, dport, internal, bytes(ch))
+            ext=[TLS_Ext_ServerName(servernames=[ServerName(servername=sni.encode())])])]))
+
+    def server_hello(self, t, cipher=0xc02f):
+        """a TLS 1.2 ServerHello record (no extensions), as bytes; time and
+        random fixed like client_hello's"""
+        rnd = bytes((self.seq * 197 + i * 11) & 0xff for i in range(28))
+        return bytes(TLS(msg=[TLSServerHello(
+            gmt_unix_time=int(self.t0 + t) & 0xffffffff, random_bytes=rnd, sid=b"",
+            cipher=cipher)]))
+
+    def tls(self, t, client, server, sni, internal, dport=443):
+        self.tcp(t, client, server, dport, internal, self.client_hello(t, sni))
+
+    def syn(self, t, client, server, dport, internal, answer=None, retries=(), rtt=0.02,
+            sport=None):
+        """a connection attempt that fails: a SYN at t, retransmitted (same
+        port and sequence number) at t + each of `retries`; answer None: no
+        answer at all, "rst": a RST-ACK `rtt` after each SYN.  Returns the
+        source port"""
+        sp = sport or self.sport(client)
+        ec, es = self.eth(client, server, internal), self.eth(server, client, internal)
+        key = "%s %s %d %d %.6f" % (client, server, sp, dport, t)
+        isn = zlib.crc32(key.encode()) & 0x7fffffff
+        for dt in (0.0,) + tuple(retries):
+            self.add(t + dt, ec / IP(src=client, dst=server) /
+                     TCP(sport=sp, dport=dport, flags="S", seq=isn))
+            if answer == "rst":
+                self.add(t + dt + rtt, es / IP(src=server, dst=client) /
+                         TCP(sport=dport, dport=sp, flags="RA", seq=0, ack=isn + 1))
+        return sp
 
     def http(self, t, client, server, host, uri, internal, ua="Mozilla/5.0", status=200,
              body=b"ok"):
@@ -155,6 +206,100 @@ class Net:
         resp = (b"HTTP/1.1 %d OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
                 % (status, len(body))) + body
         self.tcp(t, client, server, 80, internal, req, resp)
+
+
+class TcpConn:
+    """One TCP connection whose sequence numbers carry across calls, for
+    long-lived sessions: the constructor emits the three-way handshake at t;
+    then c2s()/s2c() send one data segment each way, ack_c()/ack_s() a bare
+    ACK, request()/push() a data segment plus its answer or ACK, close() the
+    FIN exchange and reset() a RST.  Times are absolute (seconds after the
+    Net's t0); the caller keeps them increasing.  Initial sequence numbers
+    are a CRC of the endpoints and start time (deterministic)."""
+
+    def __init__(self, net, t, client, server, dport, internal, rtt=0.02, sport=None):
+        self.net, self.client, self.server, self.dport, self.rtt = net, client, server, dport, rtt
+        self.sp = sport or net.sport(client)
+        self.ec, self.es = net.eth(client, server, internal), net.eth(server, client, internal)
+        key = "%s %s %d %d %.6f" % (client, server, self.sp, dport, t)
+        self.cseq = zlib.crc32(key.encode()) & 0x7fffffff
+        self.sseq = zlib.crc32(key[::-1].encode()) & 0x7fffffff
+        self._c(t, "S", ack=0)
+        self.cseq += 1
+        self._s(t + rtt, "SA")
+        self.sseq += 1
+        self._c(t + rtt + 0.0005, "A")
+
+    def _c(self, t, flags, data=b"", ack=None):
+        p = (self.ec / IP(src=self.client, dst=self.server) /
+             TCP(sport=self.sp, dport=self.dport, flags=flags, seq=self.cseq,
+                 ack=self.sseq if ack is None else ack))
+        self.net.add(t, p / Raw(data) if data else p)
+        self.t = t                       # time of the last segment
+
+    def _s(self, t, flags, data=b""):
+        p = (self.es / IP(src=self.server, dst=self.client) /
+             TCP(sport=self.dport, dport=self.sp, flags=flags, seq=self.sseq, ack=self.cseq))
+        self.net.add(t, p / Raw(data) if data else p)
+        self.t = t
+
+    def c2s(self, t, data):
+        self._c(t, "PA", data)
+        self.cseq += len(data)
+        return t
+
+    def s2c(self, t, data):
+        self._s(t, "PA", data)
+        self.sseq += len(data)
+        return t
+
+    def ack_c(self, t):
+        self._c(t, "A")
+        return t
+
+    def ack_s(self, t):
+        self._s(t, "A")
+        return t
+
+    def request(self, t, data, reply=b"", delack=0.04):
+        """client data at t; the server's reply (or bare ACK) one rtt later;
+        after a reply the client ACKs it `delack` later.  Returns the time
+        of the last segment"""
+        self.c2s(t, data)
+        if not reply:
+            return self.ack_s(t + self.rtt)
+        self.s2c(t + self.rtt, reply)
+        return self.ack_c(t + self.rtt + delack)
+
+    def push(self, t, data, reply=b"", delack=0.04):
+        """server data at t; the client's reply (or bare ACK) `delack` later"""
+        self.s2c(t, data)
+        if not reply:
+            return self.ack_c(t + delack)
+        self.c2s(t + delack, reply)
+        return self.ack_s(t + delack + self.rtt)
+
+    def close(self, t, by_client=True):
+        """FIN, FIN-ACK, ACK; returns the time of the last segment"""
+        if by_client:
+            self._c(t, "FA")
+            self.cseq += 1
+            self._s(t + self.rtt, "FA")
+            self.sseq += 1
+            return self.ack_c(t + self.rtt + 0.0005)
+        self._s(t, "FA")
+        self.sseq += 1
+        self._c(t + 0.0005, "FA")
+        self.cseq += 1
+        return self.ack_s(t + 0.0005 + self.rtt)
+
+    def reset(self, t, by_client=True):
+        """a RST-ACK from the client (or the server) at t"""
+        if by_client:
+            self._c(t, "RA")
+        else:
+            self._s(t, "RA")
+        return t
 
 
 def ipv4_in(prefix):

@@ -9,6 +9,7 @@
 #     RA and DHCPv6 fields likewise (tests/regress/ipv6_compare.py)
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
+#  5. behaviour: tests/regress/behaviour/run.sh, likewise
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -165,6 +166,22 @@ if [ -e "$A" ]; then
     fi
 elif [ -d tests/regress/attacks ]; then
     echo "  note  tests/regress/attacks/ has no run.sh: not run"
+fi
+
+# ---- 5. behaviour regressions (the attacks runner on their cases) -----------
+B=tests/regress/behaviour/run.sh
+if [ -e "$B" ]; then
+    if [ ! -x "$B" ]; then
+        echo "  FAIL  $B exists but is not executable"
+        record behaviour 0 1 0 "$B not executable"
+    else
+        out=$("$B" "$BIN" 2>&1); rc=$?
+        printf '%s\n' "$out" | sed 's/^/  /'
+        helper_result behaviour/run.sh "$out" $rc behaviour
+        record behaviour "$hp" "$hf" "$hs" "$hnote"
+    fi
+elif [ -d tests/regress/behaviour ]; then
+    echo "  note  tests/regress/behaviour/ has no run.sh: not run"
 fi
 
 echo "regression tests: $tp passed, $tf failed, $ts skipped"

@@ -3,19 +3,31 @@
 # (with -c case.conf when the case has one) and assert its case.json on the
 # EVE output with check.py.  A case fails when spanhound exits non-zero or
 # any expectation fails.  README.md in this directory describes the cases.
-# Usage: tests/regress/attacks/run.sh build/spanhound
+# Other suites in the same format reuse this runner: CASES_DIR (default:
+# this directory) holds the case directories, NAME (default: attacks)
+# labels the result line "NAME: P passed, F failed, 0 skipped"; the
+# checker's self-test runs only for this directory (the checker's own).
+# Usage: tests/regress/attacks/run.sh build/spanhound [CASES_DIR [NAME]]
 set -u
 BIN=${1:-build/spanhound}
-DIR=$(cd "$(dirname "$0")" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+NAME=${3:-attacks}
+if ! DIR=$(cd "${2:-$HERE}" 2>/dev/null && pwd); then
+    echo "  FAIL  cases directory ${2:-} not found"
+    echo "$NAME: 0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0; fail=0
 
 # the checker itself first: it must reject what it is meant to reject
-if out=$(/usr/bin/python3 "$DIR/check_selftest.py" 2>&1); then
-    pass=$((pass + 1)); echo "  ok    check.py self-test"
-else
-    fail=$((fail + 1)); echo "  FAIL  check.py self-test:"; printf '%s\n' "$out" | tail -5 | sed 's/^/        /'
+if [ "$DIR" = "$HERE" ]; then
+    if out=$(/usr/bin/python3 "$HERE/check_selftest.py" 2>&1); then
+        pass=$((pass + 1)); echo "  ok    check.py self-test"
+    else
+        fail=$((fail + 1)); echo "  FAIL  check.py self-test:"; printf '%s\n' "$out" | tail -5 | sed 's/^/        /'
+    fi
 fi
 
 for case_json in "$DIR"/*/case.json; do
@@ -39,7 +51,7 @@ for case_json in "$DIR"/*/case.json; do
         tail -n 5 "$T/$name.err" | sed 's/^/        /'
         continue
     fi
-    if reasons=$(/usr/bin/python3 "$DIR/check.py" "$case_json" "$T/$name.eve" 2>&1); then
+    if reasons=$(/usr/bin/python3 "$HERE/check.py" "$case_json" "$T/$name.eve" 2>&1); then
         pass=$((pass + 1)); printf '  ok    %s\n' "$name"
     else
         fail=$((fail + 1))
@@ -47,5 +59,5 @@ for case_json in "$DIR"/*/case.json; do
     fi
 done
 
-echo "attacks: $pass passed, $fail failed, 0 skipped"
+echo "$NAME: $pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]
