@@ -326,6 +326,10 @@ struct ev_flow {
     uint8_t  outcome;            /* enum ev_flow_outcome (so far)          */
     uint8_t  nburst;             /* bursts in burst[], in start order      */
     uint32_t bursts[2];          /* bursts per direction since the start   */
+    uint32_t l2_foreign[2];      /* frames per direction whose Ethernet
+                                    source was not that end's MAC (the
+                                    header's MACs come from the first frame:
+                                    source, and next hop)                 */
     struct ev_burst burst[EV_FLOW_BURSTS]; /* bursts that ended since the
                                     previous record of this flow          */
 };

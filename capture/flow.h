@@ -88,7 +88,8 @@ struct flow {
     uint8_t  seq_valid[2];
     uint8_t  has_mac;
     uint8_t  tls_parsed;      /* our TLS parser took the connection   */
-    uint8_t  cmac[6], smac[6];/* client and server MAC (last seen)    */
+    uint8_t  cmac[6], smac[6];/* client and server MAC, fixed by the
+                                 first frame (see l2_foreign)          */
     uint16_t app_master, app_proto;
     uint16_t category;
     uint32_t next_seq[2];
@@ -100,6 +101,7 @@ struct flow {
     uint64_t flow_id;
     uint64_t pkts[2], bytes[2], payload[2]; /* [DIR_TOSERVER], [DIR_TOCLIENT] */
     uint64_t report_us;       /* last update record (0: none yet)     */
+    uint32_t l2_foreign[2];   /* frames from another MAC than that end's */
     struct flow_bursts burst[2];
 };
 

@@ -605,12 +605,33 @@ static void dpi_done(struct pipeline *pl, struct flow *f,
 
 /* ---- flow records: updates, ends, bursts ---------------------------- */
 
+/* The two ends' MACs are fixed by the flow's first frame (its source, and
+ * its destination: the client's next hop, through which every answer must
+ * come); a later frame from another MAC is counted as foreign, never
+ * adopted: one forged frame neither re-attributes a flow nor answers it. */
+static void flow_macs(struct flow *f, int dir, const uint8_t src[6], const uint8_t dst[6])
+{
+    uint8_t *own = dir == DIR_TOSERVER ? f->cmac : f->smac;
+    uint8_t *peer = dir == DIR_TOSERVER ? f->smac : f->cmac;
+    if (!f->has_mac) {
+        f->has_mac = 1;
+        memcpy(own, src, 6);
+        memcpy(peer, dst, 6);
+        return;
+    }
+    if (memcmp(own, src, 6) != 0 && f->l2_foreign[dir] < UINT32_MAX)
+        f->l2_foreign[dir]++;
+}
+
+
 static int flow_outcome(const struct flow *f, int proto)
 {
     if (proto == 6 && (f->tcp_state == TCPS_REJECTED ||
                        (f->tcp_state == TCPS_RESET && !f->payload[DIR_TOCLIENT])))
         return FLOWO_REJECTED;
-    return f->pkts[DIR_TOCLIENT] ? FLOWO_ANSWERED : FLOWO_UNANSWERED;
+    /* an answer comes from the MAC the client sent to */
+    return f->pkts[DIR_TOCLIENT] > f->l2_foreign[DIR_TOCLIENT] ? FLOWO_ANSWERED
+                                                              : FLOWO_UNANSWERED;
 }
 
 /* The ended bursts of both directions into fl->burst[], in start order;
@@ -658,6 +679,8 @@ static void flow_record(struct pipeline *pl, struct flow *f, int reason, int upd
     fl->outcome = (uint8_t)flow_outcome(f, f->key.proto);
     fl->bursts[DIR_TOSERVER] = f->burst[DIR_TOSERVER].total;
     fl->bursts[DIR_TOCLIENT] = f->burst[DIR_TOCLIENT].total;
+    fl->l2_foreign[DIR_TOSERVER] = f->l2_foreign[DIR_TOSERVER];
+    fl->l2_foreign[DIR_TOCLIENT] = f->l2_foreign[DIR_TOCLIENT];
     bursts_out(f, fl);
     fl->tcp_state = f->tcp_state;
     fl->tcp_flags_ts = f->tcp_flags[DIR_TOSERVER];
@@ -948,11 +971,8 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
     if (pk.payload_wire_len)
         burst_note(pl, f, dir, ts,
                    pk.payload_wire_len > UINT32_MAX ? UINT32_MAX : (uint32_t)pk.payload_wire_len);
-    if (pk.has_mac) {
-        f->has_mac = 1;
-        memcpy(dir == DIR_TOSERVER ? f->cmac : f->smac, pk.smac, 6);
-        memcpy(dir == DIR_TOSERVER ? f->smac : f->cmac, pk.dmac, 6);
-    }
+    if (pk.has_mac)
+        flow_macs(f, dir, pk.smac, pk.dmac);
 
     int klass;
     switch (key.proto) {

@@ -18,14 +18,19 @@
 struct series {
     uint32_t host_idx, host_gen;
     uint32_t total;              /* events since the entry was made        */
+    uint16_t streak;             /* consecutive judgements it passed       */
+    uint8_t  raised;             /* it raised the destination's beacon     */
     uint8_t  n;                  /* events held in t[]/sz[], by time       */
     uint64_t first_us;
     uint64_t t_us[BEACON_RING];
     uint32_t sz[BEACON_RING];
 };
 
+#define PREV_WINDOW_S 86400     /* a host talks to a destination "now" for a day */
+
 struct destprev {                /* internal hosts talking to a destination */
     uint32_t host[PREV_SLOTS];   /* keyed hashes of their addresses, | 1   */
+    uint32_t seen_s[PREV_SLOTS]; /* each one's latest contact, Unix s      */
     uint8_t  n;
 };
 
@@ -198,45 +203,46 @@ static uint64_t series_key(const struct beacon *b, const struct host *h,
     return hk_bytes(&b->key, &k, sizeof(k));
 }
 
-/* Internal hosts that talk to d, h included.  Another host counts only
- * once its MAC binding has held (a phantom forged a moment ago makes no
- * destination prevalent). */
+/* Internal hosts that talk to d now (within a day), h included.  Another
+ * host counts only once its MAC binding has held (a phantom forged a
+ * moment ago makes no destination prevalent). */
 static int prevalence(struct beacon *b, struct host_table *ht, struct host *h,
                       const struct beacon_dest *d, uint64_t now)
 {
     struct destprev *p = lru_get(b->prev, dest_key(b, d), 1, NULL);
-    uint32_t tag = host_tag(b, h);
-    int self = 0;
-    for (int i = 0; i < p->n; i++)
-        self |= p->host[i] == tag;
-    if (!self && p->n < PREV_SLOTS && host_stable(ht, h, NULL, now)) {
-        p->host[p->n++] = tag;
-        self = 1;
+    uint32_t tag = host_tag(b, h), t = (uint32_t)(now / 1000000);
+    int self = -1, n = 0;
+    for (int i = 0; i < p->n; i++) {
+        if (p->host[i] == tag)
+            self = i;
+        else if (p->seen_s[i] + PREV_WINDOW_S >= t)
+            n++;
     }
-    return p->n + !self;
+    if (self < 0 && host_stable(ht, h, NULL, now)) {
+        if (p->n < PREV_SLOTS) {
+            self = p->n++;
+        } else {                         /* the stalest slot goes */
+            self = 0;
+            for (int i = 1; i < p->n; i++)
+                if (p->seen_s[i] < p->seen_s[self])
+                    self = i;
+        }
+        p->host[self] = tag;
+    }
+    if (self >= 0)
+        p->seen_s[self] = t;
+    return n + 1;
 }
 
-/* A destination shared by enough hosts is a fleet or a shared service: no
- * evidence, and what h was told about it before others were seen goes --
- * unless h is flagged (a prevalence vote never clears a verdict). */
-static int prevalent(struct beacon *b, struct host_table *ht, struct host *h,
-                     const struct beacon_dest *d, int hosts, struct host_touched *touched)
+/* A destination shared by enough hosts is a fleet or a shared service:
+ * rhythm, sessions and ports toward it are no evidence.  What h was told
+ * about it before stays (a prevalence vote withdraws nothing: phantoms
+ * could cast it). */
+static int prevalent(struct beacon *b, int hosts)
 {
     if (hosts < b->p.v[P_BEACON_PREVALENCE_HOSTS])
         return 0;
     b->c.prevalent_skips++;
-    if (h->flagged)
-        return 1;
-    for (int i = 0; i < HOST_EV_MAX; i++) {
-        const struct evidence *e = host_evidence_at(ht, h, i);
-        if (e && (e->kind == EVK_BEACON || e->kind == EVK_LONG_SESSION ||
-                  e->kind == EVK_UNUSUAL_PORT) &&
-            strncmp(e->indicator, d->text, sizeof(e->indicator) - 1) == 0) {
-            host_evidence_release_at(ht, h, i);
-            b->c.withdrawn++;
-            host_touched_add(touched, ht, h);
-        }
-    }
     return 1;
 }
 
@@ -322,28 +328,55 @@ static int raise(struct beacon *b, struct host_table *ht, struct host *h, int ki
     return 1;
 }
 
+/* Lower the beacon this series raised to what the window says now. */
+static void follow(struct beacon *b, struct host_table *ht, struct host *h,
+                   const struct beacon_dest *d, struct series *s, double conf,
+                   struct host_touched *touched)
+{
+    if (!s->raised)
+        return;
+    struct evidence *e = host_evidence_keyed(ht, h, EVK_BEACON, d->text, 0);
+    if (e && e->active && e->confidence > conf) {
+        e->confidence = conf;
+        b->c.lowered++;
+        host_touched_add(touched, ht, h);
+    }
+    if (conf <= 0)
+        s->raised = 0;
+}
+
+/* Judge a series after an event: its last BEACON_RING events must pass
+ * twice in a row to raise a beacon, and the evidence follows the window
+ * (a random process that looks regular for a moment does not keep its
+ * best moment); an overwhelming rhythm must have held for half of
+ * beacon_standalone_events judgements in a row to stand alone. */
 static void judge_series(struct beacon *b, struct host_table *ht, struct host *h,
-                         const struct beacon_dest *d, int series, const struct series *s,
-                         int hosts, uint64_t now, struct host_touched *touched)
+                         const struct beacon_dest *d, int series, struct series *s,
+                         int hosts, struct host_touched *touched)
 {
     const double *v = b->p.v;
     struct beacon_stats st;
     char span[32], prev[64], expl[EVIDENCE_EXPLANATION_MAX];
 
-    (void)now;
-    if (s->total < v[P_BEACON_MIN_EVENTS] || series_stats(s, &st) < 0 ||
-        st.n < v[P_BEACON_MIN_EVENTS] || st.period < v[P_BEACON_MIN_PERIOD] ||
-        st.score < v[P_BEACON_MIN_SCORE])
+    if (series_stats(s, &st) < 0 || st.n < v[P_BEACON_MIN_EVENTS] ||
+        st.period < v[P_BEACON_MIN_PERIOD] || st.score < v[P_BEACON_MIN_SCORE]) {
+        s->streak = 0;
+        follow(b, ht, h, d, s, 0, touched);
         return;
+    }
+    if (s->streak < UINT16_MAX)
+        s->streak++;
     double span_s = (double)(s->t_us[s->n - 1] - s->first_us) / 1e6;
     /* 6 events give 60 % of the statistics' word, 8 and more all of it */
     double conf = st.score * clamp01((st.n - 3) / 5.0);
     if (s->total < v[P_BEACON_STANDALONE_EVENTS] || span_s < v[P_BEACON_STANDALONE_SPAN] ||
-        d->claimed_benign)
+        s->streak < v[P_BEACON_STANDALONE_EVENTS] / 2 || d->claimed_benign)
         conf = fmin(conf, v[P_BEACON_MAX_CONFIDENCE]);
     conf *= rarity(hosts);
-    if (conf < 0.2)
+    if (s->streak < 2 || conf < 0.2) {
+        follow(b, ht, h, d, s, conf, touched);
         return;
+    }
     evidence_duration_text(span_s, span, sizeof(span));
     prevalence_text(hosts, prev, sizeof(prev));
     snprintf(expl, sizeof(expl),
@@ -354,8 +387,10 @@ static void judge_series(struct beacon *b, struct host_table *ht, struct host *h
              span, prev, st.score,
              d->claimed_benign ? "; the name is a listed or popular service, but no DNS "
                                  "answer seen tied it to this address" : "");
-    raise(b, ht, h, EVK_BEACON, d->text, v[P_BEACON_WEIGHT], conf, s->t_us[s->n - 1], expl,
-          touched);
+    follow(b, ht, h, d, s, conf, touched);
+    if (raise(b, ht, h, EVK_BEACON, d->text, v[P_BEACON_WEIGHT], conf, s->t_us[s->n - 1], expl,
+              touched))
+        s->raised = 1;
 }
 
 void beacon_event(struct beacon *b, struct host_table *ht, struct host *h,
@@ -380,12 +415,10 @@ void beacon_event(struct beacon *b, struct host_table *ht, struct host *h,
     if (t_us < s->first_us)
         s->first_us = t_us;
     series_add(s, t_us, bytes);
-    if (s->total < b->p.v[P_BEACON_MIN_EVENTS])
+    int hosts = prevalence(b, ht, h, dst, now);     /* every contact counts */
+    if (s->total < b->p.v[P_BEACON_MIN_EVENTS] || prevalent(b, hosts))
         return;
-    int hosts = prevalence(b, ht, h, dst, now);
-    if (prevalent(b, ht, h, dst, hosts, touched))
-        return;
-    judge_series(b, ht, h, dst, series, s, hosts, now, touched);
+    judge_series(b, ht, h, dst, series, s, hosts, touched);
 }
 
 void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
@@ -403,18 +436,32 @@ void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
     if (dst->benign)
         return;
     int hosts = prevalence(b, ht, h, dst, now);
-    if (prevalent(b, ht, h, dst, hosts, touched))
+    if (prevalent(b, hosts))
         return;
     struct series *s = lru_peek(b->series, series_key(b, h, dst, BS_BURST));
     struct beacon_stats st;
-    if (!s || s->host_gen != h->gen || s->host_idx != host_index(ht, h) ||
-        series_stats(s, &st) < 0)
-        return;
+    double dur = (double)(f->end_us - f->start_us) / 1e6;
     prevalence_text(hosts, prev, sizeof(prev));
+    if (!s || s->host_gen != h->gen || s->host_idx != host_index(ht, h) ||
+        series_stats(s, &st) < 0) {
+        /* a long session to a rare external destination with no rhythm to
+         * judge (one burst held open, a few irregular ones): weak alone */
+        if (dst->external && dur >= v[P_LONG_SESSION_MIN]) {
+            double conf = (0.35 + 0.15 * clamp01(dur / 3600)) * rarity(hosts);
+            evidence_duration_text(dur, span, sizeof(span));
+            snprintf(expl, sizeof(expl),
+                     "session to %s%s%s open %s, %llu B sent in %u client bursts, no regular "
+                     "rhythm; %s", dst->text, dst->app && dst->app[0] ? " " : "",
+                     dst->app && dst->app[0] ? dst->app : "", span,
+                     (unsigned long long)f->payload_toserver, f->bursts_toserver, prev);
+            raise(b, ht, h, EVK_LONG_SESSION, dst->text, v[P_LONG_SESSION_WEIGHT], conf,
+                  f->end_us, expl, touched);
+        }
+        return;
+    }
 
     /* a long session to a rare external destination, small periodic
      * client bursts (a RAT's keep-alives) */
-    double dur = (double)(f->end_us - f->start_us) / 1e6;
     if (dst->external && dur >= v[P_LONG_SESSION_MIN] && st.n >= v[P_BEACON_MIN_EVENTS] &&
         st.score >= v[P_BEACON_MIN_SCORE] && st.size <= v[P_LONG_SESSION_MAX_BURST]) {
         double conf = st.score * (0.6 + 0.4 * clamp01(dur / 3600)) * rarity(hosts);
@@ -515,10 +562,11 @@ static void contact_one(struct beacon *b, struct host_table *ht, struct host *h,
     double conc = clamp01(1 - blocks / n);            /* 1: all in few blocks */
     /* web ports see many addresses in normal browsing: there a spray must
      * fail mostly or stay inside few blocks */
-    if (!internal && proto == 6 && (port == 80 || port == 443) && fail < 0.5 && conc < 0.8)
-        return;
-    /* across ports: only a scan (most attempts fail) */
-    if (port == 0 && fail < 0.5)
+    if (!internal && (port == 80 || port == 443) && fail < 0.5 && conc < 0.8)
+        return;                                      /* TCP, and QUIC on 443/udp */
+    /* across ports: only a scan (most attempts fail; a datagram without a
+     * reply is common in UDP, so there nearly all must) */
+    if (port == 0 && fail < (proto == 17 ? 0.8 : 0.5))
         return;
     double conf = (0.7 + 0.3 * clamp01((n - lo) / (hi - lo))) *
                   (0.8 + 0.2 * fmax(fail, conc));

@@ -109,6 +109,8 @@ struct beacon_flow {
     uint64_t start_us, end_us;
     uint8_t  outcome;            /* enum ev_flow_outcome                   */
     uint8_t  first;              /* first record of this flow seen here    */
+    uint64_t payload_toserver;   /* client payload bytes so far            */
+    uint32_t bursts_toserver;    /* client bursts so far                   */
 };
 void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
                  const struct beacon_dest *dst, const struct beacon_flow *f, uint64_t now,
@@ -122,7 +124,7 @@ void beacon_contact(struct beacon *b, struct host_table *ht, struct host *h,
 
 struct beacon_stats_counters {
     uint64_t events, failures, dest_evicted, fan_evicted, prevalent_skips, benign_skips;
-    uint64_t withdrawn;          /* evidence released: its destination became prevalent */
+    uint64_t lowered;            /* beacons lowered: their window stopped passing */
     uint64_t raised[EVK_MAX];
 };
 void beacon_get_counters(const struct beacon *b, struct beacon_stats_counters *c);

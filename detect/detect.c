@@ -89,10 +89,15 @@ struct learned {
 #define ANSWER_NAMES 4
 struct answer_names {             /* names a paired DNS answer bound to an address */
     uint64_t name[ANSWER_NAMES];  /* keyed hashes, most recent first      */
+    uint8_t  benign, other;       /* it was given listed/popular names, others */
 };
 
+#define UDP_SPANS 8
 struct udp_pair {                 /* datagrams from one address to another */
-    uint64_t first_us, last_us;
+    uint64_t first_us;            /* the first ever                       */
+    uint64_t span[UDP_SPANS][2];  /* the last flows' first and last datagram */
+    uint8_t  mac[6];              /* the MAC they came from               */
+    uint8_t  next;
 };
 
 struct flowinfo {                 /* what a live flow told us before its records */
@@ -150,7 +155,7 @@ struct detect {
     uint64_t answers_unpaired, relayed, relay_credited, blind_lookups, spoofed_lookups;
     uint64_t arp_claims_mismatched, relayed_unattributed, created_known_mac;
     uint64_t rate_limited, hostnames_ignored, servers_learned, prefixes_learned;
-    uint64_t flows_judged, flows_unattributed, flows_replies;
+    uint64_t flows_judged, flows_unattributed, flows_replies, answers_untrusted;
     uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
     struct verdict vbuf;
@@ -269,7 +274,8 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
         goto fail;
     size_t dests = cfg->host_capacity / 2 < 4096 ? 4096 : cfg->host_capacity / 2;
     d->beh = beacon_create(dests, &d->p, err, errlen);
-    d->flows = d->beh ? lru_create(dests, sizeof(struct flowinfo), err, errlen) : NULL;
+    size_t nflows = cfg->host_capacity < 4096 ? 4096 : cfg->host_capacity;
+    d->flows = d->beh ? lru_create(nflows, sizeof(struct flowinfo), err, errlen) : NULL;
     d->udp_heard = d->flows ? lru_create(dests, sizeof(struct udp_pair), err, errlen) : NULL;
     d->answers = d->udp_heard ? lru_create(dests, sizeof(struct answer_names), err, errlen)
                               : NULL;
@@ -520,12 +526,15 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     n->evidence_kind = best->kind;
     n->confidence = best->confidence;
     snprintf(n->indicator, sizeof(n->indicator), "%s", best->indicator);
+    int dns = evidence_kind_source(best->kind) <= SRC_PEER_HOSTS;
     if (spoof)
         snprintf(n->explanation, sizeof(n->explanation),
-                 "%s lookups from address %s sent with a MAC that is not its established one "
+                 "%s %s from address %s sent with a MAC that is not its established one "
                  "(a forger using the address or a MAC, or the host forging its MAC): nobody is "
                  "flagged for them: %s",
-                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+                 !dns ? evidence_kind_name(best->kind) :
+                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA",
+                 dns ? "lookups" : "traffic", ip, best->explanation);
     else
         snprintf(n->explanation, sizeof(n->explanation),
                  "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
@@ -982,9 +991,13 @@ static uint64_t lname_key(struct detect *d, const char *s, size_t n)
     return hk_name(&d->key, b, n) | 1;
 }
 
-static void answer_bind(struct detect *d, const struct sh_addr *ip, uint64_t nk)
+static void answer_bind(struct detect *d, const struct sh_addr *ip, uint64_t nk, int benign)
 {
     struct answer_names *a = lru_get(d->answers, addr_key(d, ip), 1, NULL);
+    if (benign)
+        a->benign = 1;
+    else
+        a->other = 1;
     int i = 0;
     while (i < ANSWER_NAMES - 1 && a->name[i] && a->name[i] != nk)
         i++;
@@ -992,26 +1005,47 @@ static void answer_bind(struct detect *d, const struct sh_addr *ip, uint64_t nk)
     a->name[0] = nk;
 }
 
+static int benign_name(struct detect *d, const char *name);
+
 /* A paired answer binds its addresses to the question and to every owner
  * name of its chain (CNAMEs): a client naming a listed service (SNI, Host)
- * is believed only toward an address such an answer gave that name. */
-static void answers_note(struct detect *d, const struct sh_event *ev)
+ * is believed only toward an address such an answer gave that name.  Only
+ * answers that come from where answers come from count: an internal
+ * resolver's established MAC, or a router for an external resolver (a host
+ * answering itself with a forged answer binds nothing). */
+static void answers_note(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_dns *x = &ev->u.dns;
-    uint64_t q = lname_key(d, ev_s(ev, x->q[0].name), x->q[0].name.len);
+    if (!ev->has_mac ||
+        (internal(d, &ev->src) ? !attributable(d, &ev->src, 1, ev->src_mac, now)
+                               : !host_mac_is_router(d->hosts, ev->src_mac, now))) {
+        d->answers_untrusted++;
+        return;
+    }
+    const char *qn = ev_s(ev, x->q[0].name);
+    uint64_t q = lname_key(d, qn, x->q[0].name.len);
+    int benign = benign_name(d, qn);
     for (int i = 0; i < x->nan && i < EV_DNS_MAX_AN; i++) {
         const struct ev_dns_rr *rr = &x->an[i];
         struct sh_addr ip;
         if ((rr->type != 1 && rr->type != 28) || addr_parse(ev_s(ev, rr->data), &ip) != 0)
             continue;
-        answer_bind(d, &ip, q);
+        answer_bind(d, &ip, q, benign);
         uint64_t own = lname_key(d, ev_s(ev, rr->name), rr->name.len);
         if (own != q)
-            answer_bind(d, &ip, own);
+            answer_bind(d, &ip, own, benign);
         for (int k = 0; k < x->nan && k < EV_DNS_MAX_AN; k++)
             if (x->an[k].type == 5)          /* the chain's aliases */
-                answer_bind(d, &ip, lname_key(d, ev_s(ev, x->an[k].name), x->an[k].name.len));
+                answer_bind(d, &ip, lname_key(d, ev_s(ev, x->an[k].name), x->an[k].name.len),
+                            benign);
     }
+}
+
+/* Did trusted answers give this address only listed or popular names? */
+static int answer_benign(struct detect *d, const struct sh_addr *ip)
+{
+    struct answer_names *a = lru_peek(d->answers, addr_key(d, ip));
+    return a && a->benign && !a->other;
 }
 
 static int answer_bound(struct detect *d, const struct sh_addr *ip, const char *name)
@@ -1387,7 +1421,7 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
         return;
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
-    answers_note(d, ev);
+    answers_note(d, ev, now);
     if (allow_name(&d->allow, name, len)) {
         d->allowlisted++;
         return;
@@ -1546,12 +1580,13 @@ static int well_known_port(uint16_t port, uint8_t proto)
 {
     static const uint16_t tcp[] = {
         20, 21, 22, 23, 25, 53, 80, 88, 110, 111, 119, 135, 139, 143, 389, 443, 445, 465,
-        587, 631, 636, 853, 873, 993, 995, 1433, 1521, 3128, 3268, 3306, 3389, 5060, 5061,
-        5222, 5223, 5228, 5432, 5900, 5985, 5986, 8000, 8008, 8080, 8443, 9100,
+        587, 631, 636, 853, 873, 993, 995, 1433, 1521, 1723, 3128, 3268, 3306, 3389, 5060,
+        5061, 5222, 5223, 5228, 5432, 5900, 5985, 5986, 8000, 8008, 8080, 8443, 9100,
     };
     static const uint16_t udp[] = {
         53, 67, 68, 69, 88, 123, 137, 138, 161, 162, 389, 443, 500, 514, 546, 547, 1194,
-        1812, 1813, 1900, 3478, 3479, 3480, 3481, 4500, 5060, 5353, 5355, 19302,
+        1701, 1812, 1813, 1900, 3478, 3479, 3480, 3481, 3702, 4500, 5060, 5353, 5355, 19302,
+        41641, 51820,
     };
     const uint16_t *v = proto == 17 ? udp : tcp;
     size_t n = proto == 17 ? sizeof(udp) / sizeof(udp[0]) : sizeof(tcp) / sizeof(tcp[0]);
@@ -1559,6 +1594,52 @@ static int well_known_port(uint16_t port, uint8_t proto)
         if (v[i] == port)
             return 1;
     return 0;
+}
+
+/* Ports of name, time, address and discovery services: a flow *from* one
+ * of them is a server answering (a DHCP offer, an SSDP or WS-Discovery
+ * reply to a multicast search), never its sender's own initiative. */
+static int service_port(uint16_t port)
+{
+    static const uint16_t v[] = { 53, 67, 68, 123, 137, 138, 161, 162, 546, 547, 1900, 3702,
+                                  5353, 5355 };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+        if (v[i] == port)
+            return 1;
+    return 0;
+}
+
+/* Protocols that keep time or search by design, recognised by their
+ * content (nDPI), not by their port: an implant on port 53 or 123 that
+ * does not speak DNS or NTP is judged like any other. */
+static int keeps_time_by_design(const char *app)
+{
+    static const char *const v[] = {
+        "DNS", "NTP", "DHCP", "DHCPV6", "MDNS", "SSDP", "NetBIOS", "LLMNR", "WSD",
+        "WireGuard", "OpenVPN", "IPsec", "STUN", "SNMP", "Syslog",
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t n = strlen(v[i]);
+        if (strncmp(app, v[i], n) == 0 && (app[n] == '\0' || app[n] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Peer-to-peer protocols reach many peers by design (not a spray). */
+static int reaches_many_by_design(const char *app)
+{
+    return strncmp(app, "BitTorrent", 10) == 0 || strncmp(app, "eDonkey", 7) == 0 ||
+           strncmp(app, "Gnutella", 8) == 0;
+}
+
+/* Internal management and discovery ports: a monitoring or print server
+ * reaching every device on them is not lateral movement. */
+static int management_port(uint16_t port, uint8_t proto)
+{
+    if (proto == 17)
+        return port == 161 || port == 162 || port == 514 || port == 123 || port == 53;
+    return port == 9100 || port == 631 || port == 515;
 }
 
 /* Multicast, broadcast, unspecified: nobody's destination. */
@@ -1575,7 +1656,8 @@ static uint64_t flow_key(struct detect *d, uint64_t flow_id)
     return hk_u64(&d->key, flow_id);
 }
 
-/* A live flow's name (SNI, HTTP Host) for its later records. */
+/* A live flow's name (SNI, HTTP Host) for its later records, kept only
+ * for flows of attributable internal clients. */
 static void flow_name(struct detect *d, uint64_t flow_id, const char *name, size_t len)
 {
     if (!flow_id || !len)
@@ -1589,21 +1671,25 @@ static void flow_name(struct detect *d, uint64_t flow_id, const char *name, size
     fi->name[n] = '\0';
 }
 
-/* Is rhythm toward this name what the name's service does anyway? */
+/* Is rhythm toward this name what the name's service does anyway?  A
+ * popular domain counts only outside the PSL's private section (hosting
+ * platforms where anyone rents a name: blob.core.windows.net, ...). */
 static int benign_name(struct detect *d, const char *name)
 {
     size_t n = strlen(name);
     if (allow_name(&d->allow, name, n) || services_match(d->services, name, n))
         return 1;
     struct domain_parts parts;
-    if (domain_split(d->dom, name, n, &parts) < 0)
+    if (domain_split(d->dom, name, n, &parts) < 0 || parts.private_suffix)
         return 0;
     return dga_popular(d->dga, parts.regdomain) || prevalent(d, parts.regdomain);
 }
 
-/* The destination of an event from client to server (the header's dst). */
+/* The destinations of an event from client to server (the header's dst):
+ * its name when it has one, and always its address, port and transport --
+ * so neither a lying name nor rotating addresses hide a rhythm. */
 static void describe_dest(struct detect *d, const struct sh_event *ev, const char *name,
-                          const char *app, int plain, struct beacon_dest *o)
+                          const char *app, int plain, struct beacon_dest *o, int by_name)
 {
     char ip[64];
     memset(o, 0, sizeof(*o));
@@ -1613,14 +1699,12 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
     o->odd_port = !well_known_port(ev->dport, ev->proto);
     o->plain = (uint8_t)plain;
     o->app = app;
-    o->benign = allow_addr(&d->allow, &ev->dst) ||
-                /* DNS, DHCP and NTP keep time by design; DNS has its own detectors */
-                ev->dport == 53 || ev->dport == 67 || ev->dport == 123;
-    if (name && name[0]) {
+    o->benign = allow_addr(&d->allow, &ev->dst);
+    if (by_name) {
         o->named = 1;
         snprintf(o->text, sizeof(o->text), "%s", name);
         /* a name is what the client says (SNI, Host): a listed or popular
-         * one counts only toward an address a real answer gave it */
+         * one counts only toward an address a trusted answer gave it */
         if (!o->benign && benign_name(d, name)) {
             if (answer_bound(d, &ev->dst, name))
                 o->benign = 1;
@@ -1631,11 +1715,15 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
         addr_format(&ev->dst, ip, sizeof(ip));
         snprintf(o->text, sizeof(o->text), ev->dst.family == 6 ? "[%s]:%u/%s" : "%s:%u/%s", ip,
                  ev->dport, ev->proto == 17 ? "udp" : "tcp");
+        /* an address trusted answers gave only benign names */
+        o->benign |= answer_benign(d, &ev->dst);
     }
 }
 
-/* The internal client of a flow, TLS or HTTP event that may speak for
- * itself (its established MAC, not exempt). */
+/* The internal client of a flow or HTTP event that may speak for itself
+ * (its established MAC, not exempt).  One whose MAC says otherwise speaks
+ * for nobody: its evidence goes to the address's spoof shadow, heard as a
+ * spoofed_source record, never a verdict. */
 static struct host *behaviour_client(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     if ((ev->proto != 6 && ev->proto != 17) || !internal(d, &ev->src) || group_addr(&ev->dst))
@@ -1643,44 +1731,57 @@ static struct host *behaviour_client(struct detect *d, const struct sh_event *ev
     struct host *h = attributable(d, &ev->src, ev->has_mac, ev->src_mac, now);
     if (!h) {
         d->flows_unattributed++;
-        return NULL;
+        return spoof_shadow(d, &ev->src, ev->has_mac, now);
     }
     if (exempt(d, h))
         return NULL;
     return h;
 }
 
-static void on_tls(struct detect *d, const struct sh_event *ev)
+/* One observation of h toward its destinations: by name, and by address. */
+static void observe(struct detect *d, struct host *h, const struct sh_event *ev, const char *name,
+                    const char *app, int plain, int series, uint64_t t_us, uint64_t bytes,
+                    uint64_t now, struct host_touched *touched)
+{
+    struct beacon_dest dst;
+    uint32_t b = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+    for (int by_name = name && name[0] ? 1 : 0; by_name >= 0; by_name--) {
+        describe_dest(d, ev, name, app, plain, &dst, by_name);
+        beacon_event(d->beh, d->hosts, h, &dst, series, t_us, b, now, touched);
+    }
+}
+
+static void on_tls(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_tls *t = &ev->u.tls;
-    flow_name(d, ev->flow_id, ev_s(ev, t->sni), t->sni.len);
+    if (t->sni.len && behaviour_client(d, ev, now))
+        flow_name(d, ev->flow_id, ev_s(ev, t->sni), t->sni.len);
 }
 
 static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_http *x = &ev->u.http;
-    char host[BEACON_DEST_MAX];
-    struct beacon_dest dst;
     struct host_touched touched = { 0 };
 
-    flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
     struct host *h = behaviour_client(d, ev, now);
     if (!h)
         return;
-    struct flowinfo *fi = ev->flow_id ? lru_peek(d->flows, flow_key(d, ev->flow_id)) : NULL;
-    snprintf(host, sizeof(host), "%s", fi ? fi->name : "");
-    describe_dest(d, ev, host, "HTTP", 0, &dst);
-    uint64_t bytes = x->request_body_len + x->response_body_len + x->uri.len;
-    beacon_event(d->beh, d->hosts, h, &dst, BS_HTTP, ev->ts_us,
-                 bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes, now, &touched);
+    flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
+    struct flowinfo *fi = ev->flow_id ? lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL)
+                                      : NULL;
+    observe(d, h, ev, fi ? fi->name : NULL, "HTTP", 0, BS_HTTP, ev->ts_us,
+            x->request_body_len + x->response_body_len + x->uri.len, now, &touched);
     rescore_touched(d, &touched, now);
 }
 
 /* UDP servers often answer from or to another port (a reply port the
- * implant listens on): a datagram flow counts as answered when its server
- * sent the client anything over UDP lately.  Between two internal hosts,
- * the one that spoke first is the initiator: the other's datagrams are
- * replies, not its own rhythm (a lab C2 server answering its agent). */
+ * implant listens on): a datagram flow with no answer on its own 5-tuple
+ * counts as answered when its server sent the client a datagram around
+ * the same time, from the MAC the client sent to -- the server's own
+ * established MAC, or the next hop for an external server.  Between two
+ * internal hosts, the one that spoke first is the initiator: the other's
+ * datagrams are replies, not its own rhythm (a lab C2 server answering
+ * its agent). */
 #define UDP_HEARD_US 300000000ULL
 
 static uint64_t pair_key(struct detect *d, const struct sh_addr *from, const struct sh_addr *to)
@@ -1695,13 +1796,20 @@ static uint64_t pair_key(struct detect *d, const struct sh_addr *from, const str
 static int udp_answered(struct detect *d, const struct sh_event *ev)
 {
     const struct ev_flow *fl = &ev->u.flow;
-    if (ev->proto != 17)
-        return fl->outcome == FLOWO_ANSWERED;
-    if (fl->pkts_toclient)                    /* it answered itself */
+    if (fl->outcome == FLOWO_ANSWERED)
         return 1;
+    if (ev->proto != 17 || fl->outcome != FLOWO_UNANSWERED || fl->l2_foreign[1])
+        return 0;
     struct udp_pair *p = lru_peek(d->udp_heard, pair_key(d, &ev->dst, &ev->src));
-    return p && p->last_us + UDP_HEARD_US >= fl->start_us &&
-           fl->start_us + UDP_HEARD_US >= p->first_us;
+    if (!p || (ev->has_mac && memcmp(p->mac, ev->dst_mac, 6) != 0))
+        return 0;
+    /* records come when flows end, so the reply to this very datagram may
+     * not be in yet: one to this client in the last UDP_HEARD_US will do */
+    for (int i = 0; i < UDP_SPANS; i++)
+        if (p->span[i][1] && p->span[i][1] + UDP_HEARD_US >= fl->start_us &&
+            p->span[i][0] <= fl->end_us + 10000000)
+            return 1;
+    return 0;
 }
 
 /* Is this UDP flow between internal hosts a reply to a peer that spoke first? */
@@ -1715,17 +1823,28 @@ static int udp_reply(struct detect *d, const struct sh_event *ev)
     return back && back->first_us < mine;
 }
 
-static void udp_heard_note(struct detect *d, const struct sh_event *ev)
+/* Datagrams from ev's source to its destination, remembered only when the
+ * sender speaks for itself: an internal sender from its established MAC
+ * (a forger cannot answer for a server, or make a host a responder),
+ * an external one with the MAC it came through. */
+static void udp_heard_note(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_flow *fl = &ev->u.flow;
-    if (ev->proto != 17 || !fl->pkts_toserver)
+    if (ev->proto != 17 || !fl->pkts_toserver || fl->l2_foreign[0] || !ev->has_mac)
+        return;
+    if (internal(d, &ev->src) && !attributable(d, &ev->src, 1, ev->src_mac, now))
         return;
     int created;
     struct udp_pair *p = lru_get(d->udp_heard, pair_key(d, &ev->src, &ev->dst), 1, &created);
     if (created || fl->start_us < p->first_us)
         p->first_us = fl->start_us;
-    if (fl->end_us > p->last_us)
-        p->last_us = fl->end_us;
+    if (created || memcmp(p->mac, ev->src_mac, 6) != 0) {
+        memcpy(p->mac, ev->src_mac, 6);
+        memset(p->span, 0, sizeof(p->span));
+    }
+    int i = p->next++ % UDP_SPANS;
+    p->span[i][0] = fl->start_us;
+    p->span[i][1] = fl->end_us;
 }
 
 /* A flow's update or end record: its connection (once), its client
@@ -1736,7 +1855,14 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     struct beacon_dest dst;
     struct host_touched touched = { 0 };
 
-    udp_heard_note(d, ev);
+    udp_heard_note(d, ev, now);
+    /* a server answering a search or a lease is not its own initiative */
+    if (service_port(ev->sport) || ev->dport == 68 || ev->dport == 546)
+        return;
+    const char *app = fl->dpi_done && !fl->dpi_guessed ? ev_s(ev, fl->app_name) : "";
+    if (keeps_time_by_design(app) ||
+        (!d->cfg.pipe.dpi_enabled && (ev->dport == 53 || ev->dport == 123 || ev->dport == 67)))
+        return;
     struct host *h = behaviour_client(d, ev, now);
     if (!h)
         return;
@@ -1745,36 +1871,41 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
         return;
     }
     d->flows_judged++;
-    struct flowinfo *fi = lru_peek(d->flows, flow_key(d, ev->flow_id));
+    struct flowinfo *fi = lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL);
     int first = !fi || !fi->counted;
     if (fl->update && first) {
         if (!fi)
             fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
         fi->counted = 1;
     }
-    int plain = !fl->dpi_done || fl->dpi_guessed || (!fl->app_proto && !fl->app_master);
-    describe_dest(d, ev, fi ? fi->name : NULL, plain ? "" : ev_s(ev, fl->app_name), plain,
-                  &dst);
+    int plain = !app[0] || (!fl->app_proto && !fl->app_master);
+    const char *name = fi && fi->name[0] ? fi->name : NULL;
     int answered = udp_answered(d, ev);
-    /* resolvers, time and name discovery reach many servers by design */
-    if (first && ev->dport != 53 && ev->dport != 123 && ev->dport != 5353 && ev->dport != 67)
-        beacon_contact(d->beh, d->hosts, h, &ev->dst, internal(d, &ev->dst), ev->dport,
-                       ev->proto, !answered, now, &touched);
+    int dst_internal = internal(d, &ev->dst);
+    if (first && !reaches_many_by_design(app) &&
+        !(dst_internal && management_port(ev->dport, ev->proto)))
+        beacon_contact(d->beh, d->hosts, h, &ev->dst, dst_internal, ev->dport, ev->proto,
+                       !answered, now, &touched);
     if (first && answered)
-        beacon_event(d->beh, d->hosts, h, &dst, BS_CONN, fl->start_us,
-                     fl->payload_toserver > UINT32_MAX ? UINT32_MAX
-                                                       : (uint32_t)fl->payload_toserver,
-                     now, &touched);
+        observe(d, h, ev, name, plain ? "" : app, plain, BS_CONN, fl->start_us,
+                fl->payload_toserver, now, &touched);
     for (int i = 0; answered && i < fl->nburst && i < EV_FLOW_BURSTS; i++)
         if (fl->burst[i].dir == 0)
-            beacon_event(d->beh, d->hosts, h, &dst, BS_BURST, fl->burst[i].start_us,
-                         fl->burst[i].bytes, now, &touched);
+            observe(d, h, ev, name, plain ? "" : app, plain, BS_BURST, fl->burst[i].start_us,
+                    fl->burst[i].bytes, now, &touched);
     struct beacon_flow bf = {
         .start_us = fl->start_us, .end_us = fl->end_us,
         .outcome = answered ? FLOWO_ANSWERED : fl->outcome,
         .first = (uint8_t)first,
+        .payload_toserver = fl->payload_toserver,
+        .bursts_toserver = fl->bursts[0],
     };
-    beacon_flow(d->beh, d->hosts, h, &dst, &bf, now, &touched);
+    for (int by_name = name ? 1 : 0; by_name >= 0; by_name--) {
+        describe_dest(d, ev, name, plain ? "" : app, plain, &dst, by_name);
+        beacon_flow(d->beh, d->hosts, h, &dst, &bf, now, &touched);
+    }
+    if (!fl->update && fi)
+        lru_remove(d->flows, fi);          /* the flow has ended */
     rescore_touched(d, &touched, now);
 }
 
@@ -1832,7 +1963,7 @@ void detect_event(struct detect *d, const struct sh_event *ev)
         on_dhcp6(d, ev, now);
         break;
     case EV_TLS:
-        on_tls(d, ev);
+        on_tls(d, ev, now);
         break;
     case EV_HTTP:
         on_http(d, ev, now);
@@ -1975,11 +2106,12 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.flows_judged", d->flows_judged);
     P("detect.flows_unattributed", d->flows_unattributed);
     P("detect.flows_udp_replies", d->flows_replies);
+    P("detect.dns_answers_untrusted", d->answers_untrusted);
     P("detect.behaviour_events", bc.events);
     P("detect.behaviour_failed_connections", bc.failures);
     P("detect.behaviour_benign_skipped", bc.benign_skips);
     P("detect.behaviour_prevalent_skipped", bc.prevalent_skips);
-    P("detect.behaviour_withdrawn_prevalent", bc.withdrawn);
+    P("detect.behaviour_beacons_lowered", bc.lowered);
     P("detect.behaviour_series_evicted", bc.dest_evicted);
     P("detect.behaviour_fanout_evicted", bc.fan_evicted);
     for (int k = EVK_BEACON; k <= EVK_FANOUT_INTERNAL; k++) {

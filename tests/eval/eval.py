@@ -261,8 +261,10 @@ def classify(kind, groups, states, feed_only=False, feeds_configured=False, tole
     flagged = sorted(ip for ip, s in states.items() if s["final"])
     ever = sorted(ip for ip, s in states.items() if s["ever"] or s["final"])
     labelled = set().union(*groups) if groups else set()
-    tol = sorted(ip for ip in flagged if ip in set(tolerated) and ip not in labelled)
-    fp = sorted(ip for ip in flagged if ip not in labelled and ip not in tol)
+    # a host flagged at any moment was quarantined: a false positive even
+    # when its verdict was cleared before the end
+    tol = sorted(ip for ip in ever if ip in set(tolerated) and ip not in labelled)
+    fp = sorted(ip for ip in ever if ip not in labelled and ip not in tol)
     missing = [g for g in groups if not any(states.get(ip, {}).get("final") for ip in g)]
     if malicious:
         satisfied = bool(groups) and not missing
@@ -277,8 +279,8 @@ def classify(kind, groups, states, feed_only=False, feeds_configured=False, tole
         else:
             result = OK
     else:
-        satisfied = not flagged
-        result = OK if not flagged else FP
+        satisfied = not ever
+        result = OK if not ever else FP
     counts = result != FEED_ONLY
     return {"result": result, "counts": counts, "satisfied": satisfied, "flagged": flagged,
             "ever": ever, "fp": fp, "tolerated": tol, "missing": missing,

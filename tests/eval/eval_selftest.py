@@ -83,13 +83,19 @@ class Classify(unittest.TestCase):
         self.assertEqual(mal("10.0.0.1 10.0.0.2", host("10.0.0.1", "infected"),
                              host("10.0.0.2", "infected"))["result"], ev.OK)
 
-    def test_last_record_decides(self):
+    def test_last_record_decides_detection_any_record_a_false_positive(self):
+        # a labelled host must still be flagged at the end to count as found
         c = mal("10.0.0.5", host("10.0.0.5", "infected", "infected"),
                 host("10.0.0.5", "clean", "cleared"))
         self.assertEqual(c["result"], ev.MISS)
         self.assertEqual(c["ever"], ["10.0.0.5"])
+        # a benign host flagged for a moment was quarantined for that moment
         c = ben(host("10.0.0.5", "infected", "infected"), host("10.0.0.5", "clean", "cleared"))
-        self.assertEqual(c["result"], ev.OK)
+        self.assertEqual(c["result"], ev.FP)
+        c = mal("10.0.0.5", host("10.0.0.5", "infected"), host("10.0.0.9", "infected", "infected"),
+                host("10.0.0.9", "clean", "cleared"))
+        self.assertEqual(c["result"], ev.FP)
+        self.assertEqual(c["fp"], ["10.0.0.9"])
 
     def test_feed_only_miss_not_counted_without_feed(self):
         c = mal("192.168.46.2", feed_only=True, feeds_configured=False)

@@ -78,7 +78,8 @@ import random
 import struct
 import sys
 
-from netgen import ROUTER_MAC, Net, TcpConn
+from netgen import ROUTER_MAC, Net, TcpConn, mac_of
+from scapy.all import IP, UDP, Ether, Raw
 
 T0 = 1768208400.0            # 2026-01-12 09:00:00 UTC, a Monday
 MIN = 60.0
@@ -698,6 +699,151 @@ def case_control_rare_heartbeat():
         **infected_expect("beacon"))
 
 
+def case_fake_sni_listed_service():
+    """WS-17 holds a TLS session to a rare address, naming a listed service
+    in its SNI (mtalk.google.com) without ever resolving it: a heartbeat
+    every 28 s +-5% for 40 minutes.  A phone resolves mtalk.google.com and
+    holds the same heartbeat to the address the answer gave: it alone."""
+    sc, hosts = std_scene(1014)
+    phone = PHONES[0][0]
+    sc.join(20.0, phone, PHONES[0][1])
+    browse(sc, hosts, 5.0, 41 * MIN, 150.0)
+    n = heartbeat_session(sc, 30.0, phone, MTALK[0], MTALK[1], MTALK[2], 28.0, 0.05,
+                          30.0 + 40 * MIN)
+    r = sc.r
+    c = conn(sc, 35.0, INFECTED, "203.0.113.66", 443)
+    tls_handshake(sc, c, c.t, MTALK[0])
+    times = [t for t in rhythm(r, 40.0, 200, 28.0, 0.05) if t < 35.0 + 40 * MIN]
+    for t in times:
+        c.request(t, app_data(r, 40, 60), app_data(r, 40, 50))
+    c.close(times[-1] + 2.0)
+    return sc, dict(
+        forges="I holds a TLS session to 203.0.113.66:443 with SNI mtalk.google.com, a name it "
+               "never resolved, and %d heartbeats every 28 s +-5%%; phone %s resolves "
+               "mtalk.google.com and holds %d heartbeats to the answer's 192.0.2.188:5228"
+               % (len(times), phone, n),
+        outcome="I flagged (its address's rhythm); its evidence under the listed name says no "
+                "DNS answer tied it to the address; the phone, alone with a listed service, "
+                "has no host record",
+        flagged=[INFECTED], no_evidence=[phone],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon"]}},
+        records_required=[{"event_type": "host", "host": {"ip": INFECTED, "evidence": {"$any": {
+            "indicator": "mtalk.google.com",
+            "explanation": {"$contains": "no DNS answer seen tied it"}}}}}])
+
+
+def case_lab_udp_c2_internal():
+    """An internal C2 server (10.50.0.60) answers its agent WS-17 from a new
+    socket to the agent's listening port 6000 (a lab C2 such as Caldera's
+    Manx): the agent beacons every 60 s +-5% to 7011/udp for 15 minutes."""
+    sc, hosts = std_scene(1015, extra={INFECTED: "WS-17", "10.50.0.60": "C2-LAB"})
+    browse(sc, [h for h in hosts if h != "10.50.0.60"], 5.0, 17 * MIN, 120.0)
+    r = sc.r
+    for t in rhythm(r, 45.0, 15, 60.0, 0.05):
+        sc.net.udp(t, INFECTED, "10.50.0.60", sc.net.sport(INFECTED), 7011, opaque(r, 230, 260),
+                   internal)
+        sc.net.udp(t + r.uniform(0.002, 0.006), "10.50.0.60", INFECTED,
+                   sc.net.sport("10.50.0.60"), 6000, opaque(r, 10, 16), internal)
+    return sc, dict(
+        forges="I sends 15 datagrams to internal 10.50.0.60:7011, every 60 s +-5%, each from "
+               "a new source port; the server answers each from a new socket to I's port 6000",
+        outcome="I flagged with beacon and unusual_port evidence; the server, which only "
+                "answers, never flagged and has no host record",
+        flagged=[INFECTED], no_evidence=["10.50.0.60"],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon", "unusual_port"]}})
+
+
+def case_busy_workstation():
+    """A busy workstation reaches 150 external servers in 10 minutes on
+    five ports (443, 80, 993, 5223, 8443; 30 each), every attempt answered."""
+    sc, hosts = std_scene(1016, extra={})
+    ws = hosts[0]
+    r = sc.r
+    ports = [443, 80, 993, 5223, 8443]
+    for i in range(150):
+        t = 10.0 + i * 4.0 + r.uniform(0, 1.5)
+        c = conn(sc, t, ws, "198.51.%d.%d" % (100 + i % 3, 20 + i), ports[i % 5])
+        t2 = c.request(c.t + 0.001, app_data(r, 80, 300), app_data(r, 200, 900))
+        c.close(t2 + 0.01)
+    return sc, dict(
+        forges="nothing malicious: %s connects to 150 distinct external addresses in 10 min, "
+               "30 each on 443, 80, 993, 5223 and 8443, every connection answered" % ws,
+        outcome="no evidence for anyone (many answered addresses are not a scan)",
+        flagged=[], never_flagged=all_hosts(sc), no_evidence=[ws])
+
+
+def case_discovery_answers():
+    """Forty PCs lease their addresses from the gateway and search for
+    devices (SSDP M-SEARCH to 239.255.255.250:1900); a printer answers each
+    from port 1900 to the PC's port, and the gateway's DHCP server answers
+    each lease: servers answering many clients are not fanning out."""
+    sc = Scene(random.Random(1017))
+    printer = "10.50.0.90"
+    sc.join(1.0, printer, "PRINTER")
+    r = sc.r
+    pcs = ["10.50.4.%d" % (10 + i) for i in range(40)]
+    for i, pc in enumerate(pcs):
+        t = 5.0 + 3.0 * i
+        sc.join(t, pc, "PC-%d" % i)
+        sp = sc.net.sport(pc)
+        search = (b"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+                  b"MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n")
+        sc.net.add(t + 0.5, Ether(src=mac_of(pc), dst="01:00:5e:7f:ff:fa") /
+                   IP(src=pc, dst="239.255.255.250", ttl=4) / UDP(sport=sp, dport=1900) /
+                   Raw(search))
+        reply = (b"HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nST: upnp:rootdevice\r\n"
+                 b"USN: uuid:printer-1::upnp:rootdevice\r\nLOCATION: http://10.50.0.90:80/\r\n\r\n")
+        sc.net.udp(t + 0.5 + r.uniform(0.01, 0.2), printer, pc, 1900, sp, reply, internal)
+    return sc, dict(
+        forges="nothing malicious: 40 PCs lease from the gateway and send an SSDP M-SEARCH; "
+               "the printer %s answers each from port 1900" % printer,
+        outcome="no host flagged; neither the printer nor the gateway has a host record",
+        flagged=[], never_flagged=all_hosts(sc), no_evidence=[printer, GW])
+
+
+def case_forged_udp_answers():
+    """A workstation's datagrams to a dead collector go unanswered every 30 s
+    +-5% for 20 minutes; WS-17 forges six "answers" from the collector's
+    address with its own MAC, to make the victim's rhythm count."""
+    sc, hosts = std_scene(1018)
+    victim = WS[0]
+    r = sc.r
+    sp = sc.net.sport(victim)
+    times = rhythm(r, 40.0, 40, 30.0, 0.05)
+    for t in times:
+        sc.net.udp(t, victim, "203.0.113.70", sp, 9999, opaque(r, 60, 80), internal)
+    for t in times[5:11]:
+        sc.net.add(t + 0.05, Ether(src=mac_of(INFECTED), dst=mac_of(victim)) /
+                   IP(src="203.0.113.70", dst=victim) / UDP(sport=9999, dport=sp) /
+                   Raw(opaque(r, 20, 30)))
+    return sc, dict(
+        forges="%s sends 40 datagrams to a dead collector 203.0.113.70:9999, every 30 s +-5%%; "
+               "I forges 6 answers from 203.0.113.70 with its own MAC" % victim,
+        outcome="the victim is never flagged and has no host record (an answer counts only "
+                "from the MAC the client sent to)",
+        flagged=[], never_flagged=all_hosts(sc), no_evidence=[victim])
+
+
+def case_spoofed_mac_beacon():
+    """WS-17 sends its UDP beacon (7011, every 60 s +-5%, 15 minutes) with a
+    source MAC that is not its own: nobody can be held to it."""
+    sc, hosts = std_scene(1019)
+    browse(sc, hosts, 5.0, 17 * MIN, 120.0)
+    r = sc.r
+    sp = sc.net.sport(INFECTED)
+    for t in rhythm(r, 45.0, 15, 60.0, 0.05):
+        sc.net.add(t, Ether(src="02:66:66:66:66:66", dst=ROUTER_MAC) /
+                   IP(src=INFECTED, dst="198.51.100.77") / UDP(sport=sp, dport=7011) /
+                   Raw(opaque(r, 200, 300)))
+        sc.net.udp(t + 0.04, "198.51.100.77", INFECTED, 7011, sp, opaque(r, 60, 150), internal)
+    return sc, dict(
+        forges="I beacons over UDP to 198.51.100.77:7011 every 60 s +-5% for 15 min, from "
+               "its address but a MAC that is not its established one",
+        outcome="nobody flagged; a spoofed_source record names the address and the beacon",
+        flagged=[], never_flagged=all_hosts(sc),
+        records_required=[{"event_type": "spoofed_source"}])
+
+
 CASES = [
     ("http_poll_keepalive", case_http_poll_keepalive),
     ("http_poll_new_conn", case_http_poll_new_conn),
@@ -712,6 +858,12 @@ CASES = [
     ("iot_telemetry_fleet", case_iot_telemetry_fleet),
     ("browsing_background", case_browsing_background),
     ("control_rare_heartbeat", case_control_rare_heartbeat),
+    ("fake_sni_listed_service", case_fake_sni_listed_service),
+    ("lab_udp_c2_internal", case_lab_udp_c2_internal),
+    ("busy_workstation", case_busy_workstation),
+    ("discovery_answers", case_discovery_answers),
+    ("forged_udp_answers", case_forged_udp_answers),
+    ("spoofed_mac_beacon", case_spoofed_mac_beacon),
 ]
 
 # keys of case.json the checker reads (tests/regress/attacks/check.py)

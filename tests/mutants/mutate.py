@@ -32,6 +32,14 @@ muts = {
  "M13_paired": ("detect/detect.c", "    if (!x->paired) {\n        d->answers_unpaired++;", "    if (0) {\n        d->answers_unpaired++;"),
  "M14_shape": ("detect/dgahost.c", "    return n && same_tld >= share * n && same_digits >= share * n &&\n           hi - lo <= (int)p->v[P_RESOLVED_SHAPE_SPREAD] &&", "    (void)share; (void)same_digits; return n && 2 * same_tld >= n &&"),
  "M15_sources": ("detect/detect.c", "    int sources = __builtin_popcount(src_mask);", "    (void)src_mask; int sources = __builtin_popcount(kind_mask);"),
+ "M23_failedconn": ("detect/detect.c", "    if (first && answered)\n        beacon_event(", "    if (first)\n        beacon_event("),
+ "M24_prevalence": ("detect/beacon.c", "    if (hosts < b->p.v[P_BEACON_PREVALENCE_HOSTS])\n        return 0;", "    if (1)\n        return 0;"),
+ "M25_namebound": ("detect/detect.c", "            if (answer_bound(d, &ev->dst, name))", "            if (1)"),
+ "M26_beaconcap": ("detect/beacon.c", "        conf = fmin(conf, v[P_BEACON_MAX_CONFIDENCE]);", "        (void)0;"),
+ "M27_udpreply": ("detect/detect.c", "    if (udp_reply(d, ev)) {", "    if (0) {"),
+ "M28_bursts": ("capture/pipeline.c", "    if (pk.payload_wire_len)\n        burst_note(", "    if (0)\n        burst_note("),
+ "M29_benignname": ("detect/beacon.c", "    if (dst->benign) {\n        b->c.benign_skips++;", "    if (0) {\n        b->c.benign_skips++;"),
+ "M30_fanfail": ("detect/beacon.c", "    if (port == 0 && fail < 0.5)\n        return;", "    (void)0;"),
  "M16_blind": ("detect/detect.c", "    return (h->infra & INFRA_RESOLVER) &&\n           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)d; (void)h; (void)now; return 0;"),
 }
 if len(sys.argv) != 2:

@@ -2,8 +2,10 @@
  * test_beacon.c -- C2 by behaviour: the beacon statistics against values
  * computed by hand (the arithmetic is in the comments), evidence keyed by
  * (kind, indicator) with a per-host bound, the services list, and the
- * detectors on a host table (rhythm, benign and prevalent destinations,
- * failures, long sessions, unusual ports, fan-out).
+ * detectors on a host table: rhythm (two passing windows to raise, the
+ * standalone cap, evidence following the window), listed names no answer
+ * vouched for, prevalence counted only from hosts whose bindings held,
+ * failures, long sessions with and without rhythm, unusual ports, fan-out.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -391,6 +393,102 @@ static void failed_flows_and_unusual_ports(void **state)
     rig_down(&r);
 }
 
+static void claimed_benign_names_and_broken_rhythm_stay_below_standalone(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    /* 40 perfect events, but the name is a listed service no answer bound */
+    struct beacon_dest d = dest("mtalk.google.com", 443, 6);
+    d.claimed_benign = 1;
+    polls(&r, &d, BS_CONN, 0, 40, 30, 1000 * S);
+    const struct evidence *e = host_evidence_const(r.t, r.h, EVK_BEACON);
+    assert_non_null(e);
+    assert_true(e->confidence <= r.p.v[P_BEACON_MAX_CONFIDENCE] + EPS);
+    assert_non_null(strstr(e->explanation, "no DNS answer"));
+    /* the rhythm breaks (gaps doubling): the evidence follows the window */
+    struct host_touched touched = { 0 };
+    double t = 1000 + 40 * 30, g = 1;
+    for (int i = 0; i < 40; i++, g = g * 1.7 > 300 ? 1 : g * 1.7) {
+        t += g;
+        beacon_event(r.b, r.t, r.h, &d, BS_CONN, (uint64_t)(t * 1e6), 300,
+                     (uint64_t)(t * 1e6), &touched);
+    }
+    e = host_evidence_const(r.t, r.h, EVK_BEACON);
+    assert_true(!e || e->confidence < 0.2);
+    struct beacon_stats_counters c;
+    beacon_get_counters(r.b, &c);
+    assert_true(c.lowered >= 1);
+    rig_down(&r);
+}
+
+static void prevalence_counts_only_hosts_whose_bindings_held(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    static const uint8_t m1[6] = { 2, 0, 0, 0, 1, 1 }, m2[6] = { 2, 0, 0, 0, 1, 2 };
+    struct sh_addr a1 = ip("10.0.0.31"), a2 = ip("10.0.0.32"), a3 = ip("10.0.0.33");
+    struct host *x = host_get(r.t, &a1, 0, 1), *y = host_get(r.t, &a2, 0, 1);
+    uint64_t t0 = 1000 * S;
+    /* bindings that held mac_stable (120 s) and are active (900 s) */
+    host_observe_mac(r.t, x, m1, MAC_ARP, t0 - 200 * S);
+    host_observe_mac(r.t, y, m2, MAC_ARP, t0 + 600 * S);
+    struct host *phantom = host_get(r.t, &a3, 0, 1);   /* no binding at all */
+    struct beacon_dest d = dest("telemetry.fleet.example", 443, 6);
+    struct host_touched touched = { 0 };
+    /* the phantom and one real host talk to it: not prevalent (2 < 3) */
+    beacon_event(r.b, r.t, phantom, &d, BS_CONN, t0, 100, t0, &touched);
+    beacon_event(r.b, r.t, x, &d, BS_CONN, t0, 100, t0, &touched);
+    polls(&r, &d, BS_CONN, 0, 12, 60, t0 + S);
+    assert_non_null(host_evidence_const(r.t, r.h, EVK_BEACON));
+    /* a second host whose binding held: prevalent, no new evidence */
+    struct sh_addr a4 = ip("10.0.0.18");
+    struct rig r2 = r;
+    r2.h = host_get(r.t, &a4, t0, 1);
+    beacon_event(r.b, r.t, y, &d, BS_CONN, t0 + 800 * S, 100, t0 + 800 * S, &touched);
+    polls(&r2, &d, BS_CONN, 0, 12, 60, t0 + 801 * S);
+    assert_null(host_evidence_const(r.t, r2.h, EVK_BEACON));
+    struct beacon_stats_counters c;
+    beacon_get_counters(r.b, &c);
+    assert_true(c.prevalent_skips >= 1);
+    rig_down(&r);
+}
+
+static void long_sessions_with_and_without_rhythm(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_up(&r);
+    struct host_touched touched = { 0 };
+    /* no burst series at all (one burst held open): weak evidence,
+     * 0.35 + 0.15 x 1800/3600 = 0.425 */
+    struct beacon_dest d = dest("203.0.113.9:443/tcp", 443, 6);
+    d.named = 0;
+    struct beacon_flow f = { .start_us = 0, .end_us = 1800 * S, .outcome = FLOWO_ANSWERED,
+                             .first = 1, .payload_toserver = 9000, .bursts_toserver = 1 };
+    beacon_flow(r.b, r.t, r.h, &d, &f, 1800 * S, &touched);
+    const struct evidence *e = host_evidence_const(r.t, r.h, EVK_LONG_SESSION);
+    assert_non_null(e);
+    assert_float_equal(e->confidence, 0.425, EPS);
+    assert_non_null(strstr(e->explanation, "no regular rhythm"));
+    /* with a keep-alive rhythm inside: score x (0.6 + 0.4 x 1/2) */
+    struct beacon_dest k = dest("keep.example", 443, 6);
+    polls(&r, &k, BS_BURST, 0, 60, 30, 0);
+    f.end_us = 1800 * S;
+    beacon_flow(r.b, r.t, r.h, &k, &f, 1800 * S, &touched);
+    e = host_evidence_keyed(r.t, r.h, EVK_LONG_SESSION, "keep.example", 0);
+    assert_non_null(e);
+    assert_true(e->confidence > 0.425);
+    assert_non_null(strstr(e->explanation, "every 30.0 s"));
+    /* too short: nothing new */
+    struct beacon_dest s2 = dest("short.example", 443, 6);
+    f.end_us = 300 * S;
+    beacon_flow(r.b, r.t, r.h, &s2, &f, 300 * S, &touched);
+    assert_null(host_evidence_keyed(r.t, r.h, EVK_LONG_SESSION, "short.example", 0));
+    rig_down(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +503,9 @@ int main(void)
         cmocka_unit_test(benign_destinations_and_random_gaps_are_no_evidence),
         cmocka_unit_test(fanout_counts_distinct_addresses_and_failures),
         cmocka_unit_test(failed_flows_and_unusual_ports),
+        cmocka_unit_test(claimed_benign_names_and_broken_rhythm_stay_below_standalone),
+        cmocka_unit_test(prevalence_counts_only_hosts_whose_bindings_held),
+        cmocka_unit_test(long_sessions_with_and_without_rhythm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

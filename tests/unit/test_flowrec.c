@@ -36,6 +36,8 @@ static void put32(struct fb *f, uint32_t v) { put16(f, (uint16_t)(v >> 16)); put
 #define CLIENT 0x0a000005u   /* 10.0.0.5     */
 #define SERVER 0xcb007109u   /* 203.0.113.9  */
 
+static const uint8_t *g_forged_src;     /* when set: the frame's source MAC */
+
 /* One frame from the client (toserver) or the server, proto 17 or 6. */
 static void frame(struct fb *f, int toserver, uint8_t proto, uint8_t tcp_flags, size_t payload)
 {
@@ -43,7 +45,7 @@ static void frame(struct fb *f, int toserver, uint8_t proto, uint8_t tcp_flags, 
     size_t l4 = proto == 17 ? 8 : 20;
     memset(f, 0, sizeof(*f));
     put(f, toserver ? sm : cm, 6);
-    put(f, toserver ? cm : sm, 6);
+    put(f, g_forged_src ? g_forged_src : toserver ? cm : sm, 6);
     put16(f, 0x0800);
     put8(f, 0x45); put8(f, 0); put16(f, (uint16_t)(20 + l4 + payload));
     put16(f, 1); put16(f, 0); put8(f, 64); put8(f, proto); put16(f, 0);
@@ -207,12 +209,44 @@ static void attempts_without_answer_or_with_reset(void **state)
     pipeline_destroy(pl);
 }
 
+static void a_frame_from_another_mac_neither_answers_nor_re_attributes(void **state)
+{
+    (void)state;
+    static const uint8_t forger[6] = { 2, 0, 0, 0, 0, 0x66 };
+    struct sink s;
+    struct pipeline *pl = mk(&s, 60);
+    pkt_at(pl, 0, 1, 17, 0, 48);             /* the client, to its next hop */
+    g_forged_src = forger;
+    pkt_at(pl, 0.1, 0, 17, 0, 48);           /* an "answer" from another MAC */
+    pkt_at(pl, 0.2, 1, 17, 0, 48);           /* the client's address, another MAC */
+    g_forged_src = NULL;
+    pipeline_finish(pl);
+    assert_int_equal(s.n, 1);
+    const struct sh_event *ev = &s.rec[0];
+    assert_int_equal(ev->u.flow.outcome, FLOWO_UNANSWERED);
+    assert_int_equal(ev->u.flow.l2_foreign[0], 1);
+    assert_int_equal(ev->u.flow.l2_foreign[1], 1);
+    assert_int_equal(ev->src_mac[5], 5);      /* the first frame's MACs */
+    assert_int_equal(ev->dst_mac[5], 1);
+    pipeline_destroy(pl);
+
+    /* the real next hop answering: answered */
+    pl = mk(&s, 60);
+    pkt_at(pl, 0, 1, 17, 0, 48);
+    pkt_at(pl, 0.1, 0, 17, 0, 48);
+    pipeline_finish(pl);
+    assert_int_equal(s.rec[0].u.flow.outcome, FLOWO_ANSWERED);
+    assert_int_equal(s.rec[0].u.flow.l2_foreign[1], 0);
+    pipeline_destroy(pl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bursts_per_direction_in_start_order),
         cmocka_unit_test(a_full_ring_and_the_interval_send_updates),
         cmocka_unit_test(attempts_without_answer_or_with_reset),
+        cmocka_unit_test(a_frame_from_another_mac_neither_answers_nor_re_attributes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
