@@ -32,7 +32,6 @@ comes from a public DGA list.
 """
 import hashlib
 import ipaddress
-import json
 import os
 import random
 import sys
@@ -41,6 +40,7 @@ from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, IP, TCP, UDP, Ether,
                        ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
                        ICMPv6NDOptPrefixInfo, ICMPv6NDOptRDNSS, ICMPv6NDOptSrcLLAddr, IPv6, Raw)
 
+import netgen
 from netgen import (ROUTER_MAC, TLS, Net, ServerName, TLS_Ext_ServerName, TLSClientHello,
                     mac_of)
 
@@ -1063,8 +1063,6 @@ CASES = [
 ]
 
 # keys of case.json the checker reads (check.py validates the same list)
-EXPECT_KEYS = ("flagged", "never_flagged", "no_evidence", "hosts", "changes",
-               "records_required", "records_forbidden")
 
 
 README_HEAD = """\
@@ -1122,25 +1120,7 @@ Every `host` record is also checked against the output contract (`mac_status`,
 
 
 def write_case(outdir, name, fn):
-    d = os.path.join(outdir, name)
-    os.makedirs(d, exist_ok=True)
-    lan, spec = fn()
-    pcap = os.path.join(d, "capture.pcap")
-    lan.write(pcap)
-    conf = os.path.join(d, "case.conf")
-    case = {"case": name, "forges": spec["forges"], "outcome": spec["outcome"]}
-    if spec.get("config"):
-        with open(conf, "w") as f:
-            f.write("# %s (tests/gen/gen_attacks.py)\n%s" % (name, spec["config"]))
-    elif os.path.exists(conf):
-        os.remove(conf)
-    for k in EXPECT_KEYS:
-        if k in spec:
-            case[k] = spec[k]
-    with open(os.path.join(d, "case.json"), "w") as f:
-        json.dump(case, f, indent=1, sort_keys=False)
-        f.write("\n")
-    return case, os.path.getsize(pcap)
+    return netgen.write_case(outdir, name, fn, "tests/gen/gen_attacks.py")
 
 
 def main(outdir):

@@ -71,13 +71,13 @@ is a hash of (set, family, seed).
 import argparse
 import csv
 import hashlib
-import json
 import math
 import os
 import random
 import struct
 import sys
 
+import netgen
 from netgen import ROUTER_MAC, Net, TcpConn, mac_of
 from scapy.all import IP, UDP, Ether, Raw
 
@@ -867,8 +867,6 @@ CASES = [
 ]
 
 # keys of case.json the checker reads (tests/regress/attacks/check.py)
-EXPECT_KEYS = ("flagged", "never_flagged", "no_evidence", "hosts", "changes",
-               "records_required", "records_forbidden")
 
 README_HEAD = """\
 # Behaviour regressions
@@ -908,19 +906,7 @@ host leases its address by DHCP and ARPs for the gateway first.
 
 
 def write_case(outdir, name, fn):
-    d = os.path.join(outdir, name)
-    os.makedirs(d, exist_ok=True)
-    sc, spec = fn()
-    pcap = os.path.join(d, "capture.pcap")
-    sc.write(pcap)
-    case = {"case": name, "forges": spec["forges"], "outcome": spec["outcome"]}
-    for k in EXPECT_KEYS:
-        if k in spec:
-            case[k] = spec[k]
-    with open(os.path.join(d, "case.json"), "w") as f:
-        json.dump(case, f, indent=1, sort_keys=False)
-        f.write("\n")
-    return case, os.path.getsize(pcap)
+    return netgen.write_case(outdir, name, fn, "tests/gen/gen_behaviour.py")
 
 
 def main_regress(outdir):

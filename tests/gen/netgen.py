@@ -310,3 +310,37 @@ def ipv4_in(prefix):
 
 def u32(x):
     return struct.unpack("<I", struct.pack("<I", x & 0xffffffff))[0]
+
+
+# ---- regression cases -------------------------------------------------------
+
+# the expectation keys tests/regress/attacks/check.py asserts, in file order
+EXPECT_KEYS = ("flagged", "never_flagged", "no_evidence", "hosts", "changes",
+               "records_required", "records_forbidden")
+
+
+def write_case(outdir, name, fn, generator):
+    """outdir/name/{capture.pcap, case.json[, case.conf]} from fn() ->
+    (scene with .write(path), spec); spec holds forges, outcome, config
+    (optional) and the EXPECT_KEYS it asserts.  Returns (case, pcap size)."""
+    import json
+    import os
+    d = os.path.join(outdir, name)
+    os.makedirs(d, exist_ok=True)
+    scene, spec = fn()
+    pcap = os.path.join(d, "capture.pcap")
+    scene.write(pcap)
+    conf = os.path.join(d, "case.conf")
+    case = {"case": name, "forges": spec["forges"], "outcome": spec["outcome"]}
+    if spec.get("config"):
+        with open(conf, "w") as f:
+            f.write("# %s (%s)\n%s" % (name, generator, spec["config"]))
+    elif os.path.exists(conf):
+        os.remove(conf)
+    for k in EXPECT_KEYS:
+        if k in spec:
+            case[k] = spec[k]
+    with open(os.path.join(d, "case.json"), "w") as f:
+        json.dump(case, f, indent=1, sort_keys=False)
+        f.write("\n")
+    return case, os.path.getsize(pcap)

@@ -9,24 +9,12 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
+#include "framebuf.h"
+
 #include "../../capture/decode.h"
 
 /* ---- frame builders ------------------------------------------------ */
 
-struct fb {
-    uint8_t b[2048];
-    size_t n;
-};
-
-static void put(struct fb *f, const void *p, size_t n)
-{
-    memcpy(f->b + f->n, p, n);
-    f->n += n;
-}
-
-static void put8(struct fb *f, uint8_t v) { put(f, &v, 1); }
-static void put16(struct fb *f, uint16_t v) { uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v }; put(f, b, 2); }
-static void put32(struct fb *f, uint32_t v) { put16(f, (uint16_t)(v >> 16)); put16(f, (uint16_t)v); }
 
 static void eth(struct fb *f, uint16_t type)
 {
