@@ -10,7 +10,8 @@ trap 'git -C "$ROOT" worktree remove --force "$W/tree" >/dev/null 2>&1; rm -rf "
 git -C "$ROOT" worktree add -q --detach "$W/tree" HEAD || exit 1
 cd "$W/tree" || exit 1
 killed=0; survived=0
-for m in $(/usr/bin/python3 "$ROOT/tests/mutants/mutate.py" --list); do
+# MUTANTS="M1_bypass M2_protect" runs only those
+for m in ${MUTANTS:-$(/usr/bin/python3 "$ROOT/tests/mutants/mutate.py" --list)}; do
     git checkout -q -- detect/ capture/
     /usr/bin/python3 "$ROOT/tests/mutants/mutate.py" "$m" || { echo "  FAIL  $m: does not apply"; survived=$((survived + 1)); continue; }
     if ! make -s -j2 build/spanhound build/tests/test_detect build/tests/test_host \
