@@ -1738,17 +1738,25 @@ static struct host *behaviour_client(struct detect *d, const struct sh_event *ev
     return h;
 }
 
-/* One observation of h toward its destinations: by name, and by address. */
-static void observe(struct detect *d, struct host *h, const struct sh_event *ev, const char *name,
-                    const char *app, int plain, int series, uint64_t t_us, uint64_t bytes,
-                    uint64_t now, struct host_touched *touched)
+/* The destinations of one event: [0] by address, [1] by name (when it
+ * has one); returns how many.  Described once per record, not per burst. */
+static int destinations(struct detect *d, const struct sh_event *ev, const char *name,
+                        const char *app, int plain, struct beacon_dest dst[2])
 {
-    struct beacon_dest dst;
+    describe_dest(d, ev, name, app, plain, &dst[0], 0);
+    if (!name || !name[0])
+        return 1;
+    describe_dest(d, ev, name, app, plain, &dst[1], 1);
+    return 2;
+}
+
+static void observe(struct detect *d, struct host *h, const struct beacon_dest *dst, int ndst,
+                    int series, uint64_t t_us, uint64_t bytes, uint64_t now,
+                    struct host_touched *touched)
+{
     uint32_t b = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
-    for (int by_name = name && name[0] ? 1 : 0; by_name >= 0; by_name--) {
-        describe_dest(d, ev, name, app, plain, &dst, by_name);
-        beacon_event(d->beh, d->hosts, h, &dst, series, t_us, b, now, touched);
-    }
+    for (int i = ndst - 1; i >= 0; i--)
+        beacon_event(d->beh, d->hosts, h, &dst[i], series, t_us, b, now, touched);
 }
 
 static void on_tls(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -1769,7 +1777,9 @@ static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
     flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
     struct flowinfo *fi = ev->flow_id ? lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL)
                                       : NULL;
-    observe(d, h, ev, fi ? fi->name : NULL, "HTTP", 0, BS_HTTP, ev->ts_us,
+    struct beacon_dest dst[2];
+    int ndst = destinations(d, ev, fi ? fi->name : NULL, "HTTP", 0, dst);
+    observe(d, h, dst, ndst, BS_HTTP, ev->ts_us,
             x->request_body_len + x->response_body_len + x->uri.len, now, &touched);
     rescore_touched(d, &touched, now);
 }
@@ -1852,7 +1862,6 @@ static void udp_heard_note(struct detect *d, const struct sh_event *ev, uint64_t
 static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_flow *fl = &ev->u.flow;
-    struct beacon_dest dst;
     struct host_touched touched = { 0 };
 
     udp_heard_note(d, ev, now);
@@ -1886,13 +1895,14 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
         !(dst_internal && management_port(ev->dport, ev->proto)))
         beacon_contact(d->beh, d->hosts, h, &ev->dst, dst_internal, ev->dport, ev->proto,
                        !answered, now, &touched);
+    struct beacon_dest dsts[2];
+    int ndst = destinations(d, ev, name, plain ? "" : app, plain, dsts);
     if (first && answered)
-        observe(d, h, ev, name, plain ? "" : app, plain, BS_CONN, fl->start_us,
-                fl->payload_toserver, now, &touched);
+        observe(d, h, dsts, ndst, BS_CONN, fl->start_us, fl->payload_toserver, now, &touched);
     for (int i = 0; answered && i < fl->nburst && i < EV_FLOW_BURSTS; i++)
         if (fl->burst[i].dir == 0)
-            observe(d, h, ev, name, plain ? "" : app, plain, BS_BURST, fl->burst[i].start_us,
-                    fl->burst[i].bytes, now, &touched);
+            observe(d, h, dsts, ndst, BS_BURST, fl->burst[i].start_us, fl->burst[i].bytes, now,
+                    &touched);
     struct beacon_flow bf = {
         .start_us = fl->start_us, .end_us = fl->end_us,
         .outcome = answered ? FLOWO_ANSWERED : fl->outcome,
@@ -1900,10 +1910,8 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
         .payload_toserver = fl->payload_toserver,
         .bursts_toserver = fl->bursts[0],
     };
-    for (int by_name = name ? 1 : 0; by_name >= 0; by_name--) {
-        describe_dest(d, ev, name, plain ? "" : app, plain, &dst, by_name);
-        beacon_flow(d->beh, d->hosts, h, &dst, &bf, now, &touched);
-    }
+    for (int i = ndst - 1; i >= 0; i--)
+        beacon_flow(d->beh, d->hosts, h, &dsts[i], &bf, now, &touched);
     if (!fl->update && fi)
         lru_remove(d->flows, fi);          /* the flow has ended */
     rescore_touched(d, &touched, now);
