@@ -330,6 +330,9 @@ struct ev_flow {
                                     source was not that end's MAC (the
                                     header's MACs come from the first frame:
                                     source, and next hop)                 */
+    uint8_t  reply_mac[6];       /* source MAC of the first answer (a router
+                                    pair may answer from another MAC)     */
+    uint8_t  has_reply_mac;
     struct ev_burst burst[EV_FLOW_BURSTS]; /* bursts that ended since the
                                     previous record of this flow          */
 };

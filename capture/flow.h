@@ -102,6 +102,8 @@ struct flow {
     uint64_t pkts[2], bytes[2], payload[2]; /* [DIR_TOSERVER], [DIR_TOCLIENT] */
     uint64_t report_us;       /* last update record (0: none yet)     */
     uint32_t l2_foreign[2];   /* frames from another MAC than that end's */
+    uint8_t  rmac[6];         /* source MAC of the first answer       */
+    uint8_t  has_rmac;
     struct flow_bursts burst[2];
 };
 

@@ -613,6 +613,10 @@ static void flow_macs(struct flow *f, int dir, const uint8_t src[6], const uint8
 {
     uint8_t *own = dir == DIR_TOSERVER ? f->cmac : f->smac;
     uint8_t *peer = dir == DIR_TOSERVER ? f->smac : f->cmac;
+    if (dir == DIR_TOCLIENT && !f->has_rmac) {
+        f->has_rmac = 1;             /* the first answer's sender */
+        memcpy(f->rmac, src, 6);
+    }
     if (!f->has_mac) {
         f->has_mac = 1;
         memcpy(own, src, 6);
@@ -629,7 +633,11 @@ static int flow_outcome(const struct flow *f, int proto)
     if (proto == 6 && (f->tcp_state == TCPS_REJECTED ||
                        (f->tcp_state == TCPS_RESET && !f->payload[DIR_TOCLIENT])))
         return FLOWO_REJECTED;
-    /* an answer comes from the MAC the client sent to */
+    /* TCP: anything back (a forged answer needs the sequence numbers; a
+     * router pair answers from another MAC).  UDP: something back from
+     * the MAC the client sent to -- other senders are in reply_mac */
+    if (proto == 6)
+        return f->pkts[DIR_TOCLIENT] ? FLOWO_ANSWERED : FLOWO_UNANSWERED;
     return f->pkts[DIR_TOCLIENT] > f->l2_foreign[DIR_TOCLIENT] ? FLOWO_ANSWERED
                                                               : FLOWO_UNANSWERED;
 }
@@ -681,6 +689,8 @@ static void flow_record(struct pipeline *pl, struct flow *f, int reason, int upd
     fl->bursts[DIR_TOCLIENT] = f->burst[DIR_TOCLIENT].total;
     fl->l2_foreign[DIR_TOSERVER] = f->l2_foreign[DIR_TOSERVER];
     fl->l2_foreign[DIR_TOCLIENT] = f->l2_foreign[DIR_TOCLIENT];
+    fl->has_reply_mac = f->has_rmac;
+    memcpy(fl->reply_mac, f->rmac, 6);
     bursts_out(f, fl);
     fl->tcp_state = f->tcp_state;
     fl->tcp_flags_ts = f->tcp_flags[DIR_TOSERVER];

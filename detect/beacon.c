@@ -20,6 +20,7 @@ struct series {
     uint32_t total;              /* events since the entry was made        */
     uint16_t streak;             /* consecutive judgements it passed       */
     uint8_t  raised;             /* it raised the destination's beacon     */
+    float    conf;               /* the confidence its last window gave    */
     uint8_t  n;                  /* events held in t[]/sz[], by time       */
     uint64_t first_us;
     uint64_t t_us[BEACON_RING];
@@ -328,15 +329,36 @@ static int raise(struct beacon *b, struct host_table *ht, struct host *h, int ki
     return 1;
 }
 
-/* Lower the beacon this series raised to what the window says now. */
+static uint64_t series_key(const struct beacon *b, const struct host *h,
+                           const struct beacon_dest *d, int series);
+
+/* The best confidence the other series toward d give now. */
+static double others(struct beacon *b, struct host_table *ht, struct host *h,
+                     const struct beacon_dest *d, int series)
+{
+    double best = 0;
+    for (int k = 0; k < BS_MAX; k++) {
+        if (k == series)
+            continue;
+        const struct series *o = lru_peek(b->series, series_key(b, h, d, k));
+        if (o && o->host_gen == h->gen && o->host_idx == host_index(ht, h) && o->conf > best)
+            best = o->conf;
+    }
+    return best;
+}
+
+/* Lower the beacon this series raised to what the windows say now: its
+ * own, or the best of the other series toward the same destination. */
 static void follow(struct beacon *b, struct host_table *ht, struct host *h,
-                   const struct beacon_dest *d, struct series *s, double conf,
+                   const struct beacon_dest *d, struct series *s, int series, double conf,
                    struct host_touched *touched)
 {
+    s->conf = (float)conf;
     if (!s->raised)
         return;
+    conf = fmax(conf, others(b, ht, h, d, series));
     struct evidence *e = host_evidence_keyed(ht, h, EVK_BEACON, d->text, 0);
-    if (e && e->active && e->confidence > conf) {
+    if (e && e->active && e->confidence > conf + 1e-9) {
         e->confidence = conf;
         b->c.lowered++;
         host_touched_add(touched, ht, h);
@@ -361,7 +383,7 @@ static void judge_series(struct beacon *b, struct host_table *ht, struct host *h
     if (series_stats(s, &st) < 0 || st.n < v[P_BEACON_MIN_EVENTS] ||
         st.period < v[P_BEACON_MIN_PERIOD] || st.score < v[P_BEACON_MIN_SCORE]) {
         s->streak = 0;
-        follow(b, ht, h, d, s, 0, touched);
+        follow(b, ht, h, d, s, series, 0, touched);
         return;
     }
     if (s->streak < UINT16_MAX)
@@ -374,7 +396,7 @@ static void judge_series(struct beacon *b, struct host_table *ht, struct host *h
         conf = fmin(conf, v[P_BEACON_MAX_CONFIDENCE]);
     conf *= rarity(hosts);
     if (s->streak < 2 || conf < 0.2) {
-        follow(b, ht, h, d, s, conf, touched);
+        follow(b, ht, h, d, s, series, conf, touched);
         return;
     }
     evidence_duration_text(span_s, span, sizeof(span));
@@ -387,7 +409,7 @@ static void judge_series(struct beacon *b, struct host_table *ht, struct host *h
              span, prev, st.score,
              d->claimed_benign ? "; the name is a listed or popular service, but no DNS "
                                  "answer seen tied it to this address" : "");
-    follow(b, ht, h, d, s, conf, touched);
+    follow(b, ht, h, d, s, series, conf, touched);
     if (raise(b, ht, h, EVK_BEACON, d->text, v[P_BEACON_WEIGHT], conf, s->t_us[s->n - 1], expl,
               touched))
         s->raised = 1;

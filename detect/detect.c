@@ -95,8 +95,10 @@ struct answer_names {             /* names a paired DNS answer bound to an addre
 #define UDP_SPANS 8
 struct udp_pair {                 /* datagrams from one address to another */
     uint64_t first_us;            /* the first ever                       */
-    uint64_t span[UDP_SPANS][2];  /* the last flows' first and last datagram */
-    uint8_t  mac[6];              /* the MAC they came from               */
+    struct {                      /* the last flows: first and last datagram, */
+        uint64_t start_us, end_us;/* and the MAC they came from           */
+        uint8_t  mac[6];
+    } span[UDP_SPANS];
     uint8_t  next;
 };
 
@@ -1596,19 +1598,6 @@ static int well_known_port(uint16_t port, uint8_t proto)
     return 0;
 }
 
-/* Ports of name, time, address and discovery services: a flow *from* one
- * of them is a server answering (a DHCP offer, an SSDP or WS-Discovery
- * reply to a multicast search), never its sender's own initiative. */
-static int service_port(uint16_t port)
-{
-    static const uint16_t v[] = { 53, 67, 68, 123, 137, 138, 161, 162, 546, 547, 1900, 3702,
-                                  5353, 5355 };
-    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-        if (v[i] == port)
-            return 1;
-    return 0;
-}
-
 /* Protocols that keep time or search by design, recognised by their
  * content (nDPI), not by their port: an implant on port 53 or 123 that
  * does not speak DNS or NTP is judged like any other. */
@@ -1626,6 +1615,35 @@ static int keeps_time_by_design(const char *app)
     return 0;
 }
 
+/* Multicast, broadcast, unspecified: nobody's destination. */
+static int group_addr(const struct sh_addr *a)
+{
+    if (a->family == 4)
+        return a->a[0] >= 224 || a->a[0] == 0 ||
+               (a->a[0] == 169 && a->a[1] == 254 && a->a[3] == 255);
+    return a->a[0] == 0xff || (a->a[0] == 0 && a->a[15] <= 1 && !memcmp(a->a, "\0\0\0\0\0\0\0\0", 8));
+}
+
+/* Does this flow look like what its protocol does by design?  nDPI names
+ * some protocols from their port and a loose check (any 48 bytes to port
+ * 123 are "NTP", anything from 5353 "MDNS"), so the shape must fit too:
+ * discovery stays on the link, NTP messages are small. */
+static int by_design(struct detect *d, const struct sh_event *ev, const char *app)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    if (!keeps_time_by_design(app))
+        return 0;
+    if (!strncmp(app, "MDNS", 4) || !strncmp(app, "SSDP", 4) || !strncmp(app, "NetBIOS", 7) ||
+        !strncmp(app, "LLMNR", 5) || !strncmp(app, "WSD", 3) || !strncmp(app, "DHCP", 4))
+        return internal(d, &ev->dst) || group_addr(&ev->dst);
+    if (!strncmp(app, "NTP", 3))
+        return ev->dport == 123 && fl->pkts_toserver &&
+               fl->payload_toserver / fl->pkts_toserver <= 120;
+    if (!strncmp(app, "DNS", 3))
+        return ev->dport == 53 || ev->dport == 5353 || ev->dport == 5355;
+    return 1;
+}
+
 /* Peer-to-peer protocols reach many peers by design (not a spray). */
 static int reaches_many_by_design(const char *app)
 {
@@ -1640,15 +1658,6 @@ static int management_port(uint16_t port, uint8_t proto)
     if (proto == 17)
         return port == 161 || port == 162 || port == 514 || port == 123 || port == 53;
     return port == 9100 || port == 631 || port == 515;
-}
-
-/* Multicast, broadcast, unspecified: nobody's destination. */
-static int group_addr(const struct sh_addr *a)
-{
-    if (a->family == 4)
-        return a->a[0] >= 224 || a->a[0] == 0 ||
-               (a->a[0] == 169 && a->a[1] == 254 && a->a[3] == 255);
-    return a->a[0] == 0xff || (a->a[0] == 0 && a->a[15] <= 1 && !memcmp(a->a, "\0\0\0\0\0\0\0\0", 8));
 }
 
 static uint64_t flow_key(struct detect *d, uint64_t flow_id)
@@ -1803,21 +1812,28 @@ static uint64_t pair_key(struct detect *d, const struct sh_addr *from, const str
     return hk_bytes(&d->key, &k, sizeof(k));
 }
 
-static int udp_answered(struct detect *d, const struct sh_event *ev)
+static int udp_answered(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_flow *fl = &ev->u.flow;
     if (fl->outcome == FLOWO_ANSWERED)
         return 1;
-    if (ev->proto != 17 || fl->outcome != FLOWO_UNANSWERED || fl->l2_foreign[1])
+    if (ev->proto != 17 || fl->outcome != FLOWO_UNANSWERED)
         return 0;
+    /* answered from another MAC than the next hop: a router pair */
+    if (fl->pkts_toclient && fl->has_reply_mac &&
+        host_mac_is_router(d->hosts, fl->reply_mac, now))
+        return 1;
     struct udp_pair *p = lru_peek(d->udp_heard, pair_key(d, &ev->dst, &ev->src));
-    if (!p || (ev->has_mac && memcmp(p->mac, ev->dst_mac, 6) != 0))
+    if (!p)
         return 0;
     /* records come when flows end, so the reply to this very datagram may
-     * not be in yet: one to this client in the last UDP_HEARD_US will do */
+     * not be in yet: one to this client in the last UDP_HEARD_US will do,
+     * from the MAC the client sends to or from a router */
     for (int i = 0; i < UDP_SPANS; i++)
-        if (p->span[i][1] && p->span[i][1] + UDP_HEARD_US >= fl->start_us &&
-            p->span[i][0] <= fl->end_us + 10000000)
+        if (p->span[i].end_us && p->span[i].end_us + UDP_HEARD_US >= fl->start_us &&
+            p->span[i].start_us <= fl->end_us + 10000000 &&
+            ((ev->has_mac && memcmp(p->span[i].mac, ev->dst_mac, 6) == 0) ||
+             host_mac_is_router(d->hosts, p->span[i].mac, now)))
             return 1;
     return 0;
 }
@@ -1848,28 +1864,48 @@ static void udp_heard_note(struct detect *d, const struct sh_event *ev, uint64_t
     struct udp_pair *p = lru_get(d->udp_heard, pair_key(d, &ev->src, &ev->dst), 1, &created);
     if (created || fl->start_us < p->first_us)
         p->first_us = fl->start_us;
-    if (created || memcmp(p->mac, ev->src_mac, 6) != 0) {
-        memcpy(p->mac, ev->src_mac, 6);
-        memset(p->span, 0, sizeof(p->span));
-    }
     int i = p->next++ % UDP_SPANS;
-    p->span[i][0] = fl->start_us;
-    p->span[i][1] = fl->end_us;
+    p->span[i].start_us = fl->start_us;
+    p->span[i].end_us = fl->end_us;
+    memcpy(p->span[i].mac, ev->src_mac, 6);
 }
+
+static void on_flow_judge(struct detect *d, const struct sh_event *ev,
+                          const struct flowinfo *ended, uint64_t now);
 
 /* A flow's update or end record: its connection (once), its client
  * bursts, its duration and port, and whom it reached. */
 static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_flow *fl = &ev->u.flow;
-    struct host_touched touched = { 0 };
 
     udp_heard_note(d, ev, now);
-    /* a server answering a search or a lease is not its own initiative */
-    if (service_port(ev->sport) || ev->dport == 68 || ev->dport == 546)
+    if (!fl->update) {                    /* the flow has ended: its name goes */
+        struct flowinfo *gone = lru_peek(d->flows, flow_key(d, ev->flow_id));
+        if (gone) {
+            struct flowinfo keep = *gone;
+            lru_remove(d->flows, gone);
+            on_flow_judge(d, ev, &keep, now);
+            return;
+        }
+    }
+    on_flow_judge(d, ev, NULL, now);
+}
+
+/* ... with what the engine knew of the flow (its name, whether its
+ * connection was counted), or NULL to look it up (a live flow). */
+static void on_flow_judge(struct detect *d, const struct sh_event *ev,
+                          const struct flowinfo *ended, uint64_t now)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    struct host_touched touched = { 0 };
+
+    /* a DHCP server answering a client's lease is not its own initiative
+     * (other answers -- SSDP, WS-Discovery, mDNS -- nDPI names below) */
+    if ((ev->dport == 68 || ev->dport == 546) && internal(d, &ev->dst))
         return;
     const char *app = fl->dpi_done && !fl->dpi_guessed ? ev_s(ev, fl->app_name) : "";
-    if (keeps_time_by_design(app) ||
+    if (by_design(d, ev, app) ||
         (!d->cfg.pipe.dpi_enabled && (ev->dport == 53 || ev->dport == 123 || ev->dport == 67)))
         return;
     struct host *h = behaviour_client(d, ev, now);
@@ -1880,16 +1916,21 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
         return;
     }
     d->flows_judged++;
-    struct flowinfo *fi = lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL);
-    int first = !fi || !fi->counted;
+    struct flowinfo *fi = ended ? NULL : lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL);
+    int first = ended ? !ended->counted : !fi || !fi->counted;
     if (fl->update && first) {
         if (!fi)
             fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
         fi->counted = 1;
     }
+    struct flowinfo mine = { .counted = 0 };
+    if (ended)
+        mine = *ended;
+    else if (fi)
+        mine = *fi;
     int plain = !app[0] || (!fl->app_proto && !fl->app_master);
-    const char *name = fi && fi->name[0] ? fi->name : NULL;
-    int answered = udp_answered(d, ev);
+    const char *name = mine.name[0] ? mine.name : NULL;
+    int answered = udp_answered(d, ev, now);
     int dst_internal = internal(d, &ev->dst);
     if (first && !reaches_many_by_design(app) &&
         !(dst_internal && management_port(ev->dport, ev->proto)))
@@ -1912,8 +1953,6 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     };
     for (int i = ndst - 1; i >= 0; i--)
         beacon_flow(d->beh, d->hosts, h, &dsts[i], &bf, now, &touched);
-    if (!fl->update && fi)
-        lru_remove(d->flows, fi);          /* the flow has ended */
     rescore_touched(d, &touched, now);
 }
 

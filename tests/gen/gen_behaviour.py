@@ -844,6 +844,71 @@ def case_spoofed_mac_beacon():
         records_required=[{"event_type": "spoofed_source"}])
 
 
+def case_router_pair_answers():
+    """A busy workstation behind a router pair (HSRP/VRRP): it sends to the
+    virtual gateway MAC, the answers come from the active router's own MAC.
+    150 external servers in 10 minutes on five ports, every one answered."""
+    sc, hosts = std_scene(1020, extra={})
+    ws = hosts[0]
+    r = sc.r
+    other = "02:00:5e:00:00:99"
+    ports = [443, 80, 993, 5223, 8443]
+    for i in range(150):
+        t = 10.0 + i * 4.0 + r.uniform(0, 1.5)
+        c = conn(sc, t, ws, "198.51.%d.%d" % (100 + i % 3, 20 + i), ports[i % 5])
+        c.es = Ether(src=other, dst=mac_of(ws))     # answers from the other router MAC
+        t2 = c.request(c.t + 0.001, app_data(r, 80, 300), app_data(r, 200, 900))
+        c.close(t2 + 0.01)
+    return sc, dict(
+        forges="nothing malicious: %s reaches 150 external servers in 10 min on 5 ports; it "
+               "sends to the gateway's MAC, every answer comes from another router MAC "
+               "(%s, a router pair)" % (ws, other),
+        outcome="no evidence for anyone (answered is answered, whichever router MAC brings it)",
+        flagged=[], never_flagged=all_hosts(sc), no_evidence=[ws])
+
+
+def case_beacon_from_service_ports():
+    """WS-17 beacons over UDP from source port 5353 (mDNS's) to
+    198.51.100.77:7011, and over UDP with random bytes to port 123 of
+    198.51.100.78 (not NTP): a service port is no shield."""
+    sc, hosts = std_scene(1021)
+    browse(sc, hosts, 5.0, 22 * MIN, 120.0)
+    tx_udp(sc, INFECTED, "198.51.100.77", 7011, rhythm(sc.r, 45.0, 15, 60.0, 0.05), sport=5353)
+    tx_udp(sc, INFECTED, "198.51.100.78", 123, rhythm(sc.r, 50.0, 40, 30.0, 0.05))
+    return sc, dict(
+        forges="I sends 15 datagrams from its port 5353 to 198.51.100.77:7011 every 60 s "
+               "+-5%, and 40 datagrams of random bytes (no NTP) to 198.51.100.78:123 every "
+               "30 s +-5%, each answered",
+        outcome="I flagged, with beacon evidence for both destinations and unusual_port for "
+                "7011",
+        flagged=[INFECTED],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon", "unusual_port"]}},
+        records_required=[{"event_type": "host", "host": {"ip": INFECTED, "evidence": {"$any": {
+            "kind": "beacon", "indicator": "198.51.100.78:123/udp"}}}}])
+
+
+def case_lab_udp_forged_replies():
+    """WS-17 sends datagrams to an internal server that never answers; WS-21
+    forges the server's "answers" with its own MAC: a beacon that nobody
+    answers is no beacon, whatever a third host forges."""
+    sc, hosts = std_scene(1022, extra={INFECTED: "WS-17", "10.50.0.60": "SRV-60"})
+    forger = WS[0]
+    r = sc.r
+    sp = sc.net.sport(INFECTED)
+    for t in rhythm(r, 45.0, 15, 60.0, 0.05):
+        sc.net.udp(t, INFECTED, "10.50.0.60", sp, 7011, opaque(r, 230, 260), internal)
+        sc.net.add(t + 0.004, Ether(src=mac_of(forger), dst=mac_of(INFECTED)) /
+                   IP(src="10.50.0.60", dst=INFECTED) / UDP(sport=40000, dport=6000) /
+                   Raw(opaque(r, 10, 16)))
+    return sc, dict(
+        forges="I sends 15 datagrams to internal 10.50.0.60:7011, which never answers; %s "
+               "forges an answer from 10.50.0.60 to I's port 6000 after each, with its own MAC"
+               % forger,
+        outcome="nobody flagged: I's datagrams stay unanswered (a forged answer counts for "
+                "nothing) and the forged ones speak for nobody",
+        flagged=[], never_flagged=all_hosts(sc))
+
+
 CASES = [
     ("http_poll_keepalive", case_http_poll_keepalive),
     ("http_poll_new_conn", case_http_poll_new_conn),
@@ -864,6 +929,9 @@ CASES = [
     ("discovery_answers", case_discovery_answers),
     ("forged_udp_answers", case_forged_udp_answers),
     ("spoofed_mac_beacon", case_spoofed_mac_beacon),
+    ("router_pair_answers", case_router_pair_answers),
+    ("beacon_from_service_ports", case_beacon_from_service_ports),
+    ("lab_udp_forged_replies", case_lab_udp_forged_replies),
 ]
 
 # keys of case.json the checker reads (tests/regress/attacks/check.py)

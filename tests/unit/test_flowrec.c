@@ -218,6 +218,20 @@ static void a_frame_from_another_mac_neither_answers_nor_re_attributes(void **st
     assert_int_equal(ev->dst_mac[5], 1);
     pipeline_destroy(pl);
 
+    /* TCP answered through the other router of a pair: answered, and the
+     * answer's MAC is reported */
+    static const uint8_t other_router[6] = { 2, 0, 0x5e, 0, 0, 0x99 };
+    pl = mk(&s, 60);
+    pkt_at(pl, 0, 1, 6, 0x02, 0);
+    g_forged_src = other_router;
+    pkt_at(pl, 0.01, 0, 6, 0x12, 0);
+    g_forged_src = NULL;
+    pipeline_finish(pl);
+    assert_int_equal(s.rec[0].u.flow.outcome, FLOWO_ANSWERED);
+    assert_int_equal(s.rec[0].u.flow.has_reply_mac, 1);
+    assert_memory_equal(s.rec[0].u.flow.reply_mac, other_router, 6);
+    pipeline_destroy(pl);
+
     /* the real next hop answering: answered */
     pl = mk(&s, 60);
     pkt_at(pl, 0, 1, 17, 0, 48);
