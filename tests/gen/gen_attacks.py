@@ -32,7 +32,6 @@ comes from a public DGA list.
 """
 import hashlib
 import ipaddress
-import os
 import random
 import sys
 
@@ -1119,23 +1118,11 @@ Every `host` record is also checked against the output contract (`mac_status`,
 """
 
 
-def write_case(outdir, name, fn):
-    return netgen.write_case(outdir, name, fn, "tests/gen/gen_attacks.py")
-
-
 def main(outdir):
-    os.makedirs(outdir, exist_ok=True)
-    rows, total = [], 0
     import gen_attacks_review            # the reviews' cases (they import this module)
     import gen_attacks_review2
-    for name, fn in CASES + gen_attacks_review.CASES + gen_attacks_review2.CASES:
-        case, size = write_case(outdir, name, fn)
-        total += size
-        rows.append("| `%s` | %s | %s | %d KB |" % (name, case["forges"], case["outcome"],
-                                                    (size + 1023) // 1024))
-    with open(os.path.join(outdir, "README.md"), "w") as f:
-        f.write(README_HEAD + "\n".join(rows) + "\n\nTotal: %d KB of captures.\n"
-                % ((total + 1023) // 1024))
+    netgen.write_cases(outdir, CASES + gen_attacks_review.CASES + gen_attacks_review2.CASES,
+                       "tests/gen/gen_attacks.py", README_HEAD)
 
 
 if __name__ == "__main__":

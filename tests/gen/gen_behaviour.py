@@ -973,21 +973,8 @@ host leases its address by DHCP and ARPs for the gateway first.
 """
 
 
-def write_case(outdir, name, fn):
-    return netgen.write_case(outdir, name, fn, "tests/gen/gen_behaviour.py")
-
-
 def main_regress(outdir):
-    os.makedirs(outdir, exist_ok=True)
-    rows, total = [], 0
-    for name, fn in CASES:
-        case, size = write_case(outdir, name, fn)
-        total += size
-        rows.append("| `%s` | %s | %s | %d KB |" % (name, case["forges"], case["outcome"],
-                                                    (size + 1023) // 1024))
-    with open(os.path.join(outdir, "README.md"), "w") as f:
-        f.write(README_HEAD + "\n".join(rows) + "\n\nTotal: %d KB of captures.\n"
-                % ((total + 1023) // 1024))
+    netgen.write_cases(outdir, CASES, "tests/gen/gen_behaviour.py", README_HEAD)
 
 
 # ---- evaluation scenarios --------------------------------------------------------------

@@ -344,3 +344,19 @@ def write_case(outdir, name, fn, generator):
         json.dump(case, f, indent=1, sort_keys=False)
         f.write("\n")
     return case, os.path.getsize(pcap)
+
+
+def write_cases(outdir, cases, generator, readme_head):
+    """every (name, fn) case into outdir (write_case), then outdir/README.md:
+    readme_head and one table row per case"""
+    import os
+    os.makedirs(outdir, exist_ok=True)
+    rows, total = [], 0
+    for name, fn in cases:
+        case, size = write_case(outdir, name, fn, generator)
+        total += size
+        rows.append("| `%s` | %s | %s | %d KB |" % (name, case["forges"], case["outcome"],
+                                                    (size + 1023) // 1024))
+    with open(os.path.join(outdir, "README.md"), "w") as f:
+        f.write(readme_head + "\n".join(rows) + "\n\nTotal: %d KB of captures.\n"
+                % ((total + 1023) // 1024))

@@ -152,37 +152,24 @@ else
     record detect 0 1 0 "tests/regress/detect/run.sh missing or not executable"
 fi
 
-# ---- 4. attack regressions (their own runner, when present) -----------------
-A=tests/regress/attacks/run.sh
-if [ -e "$A" ]; then
-    if [ ! -x "$A" ]; then
-        echo "  FAIL  $A exists but is not executable"
-        record attacks 0 1 0 "$A not executable"
-    else
-        out=$("$A" "$BIN" 2>&1); rc=$?
-        printf '%s\n' "$out" | sed 's/^/  /'
-        helper_result attacks/run.sh "$out" $rc attacks
-        record attacks "$hp" "$hf" "$hs" "$hnote"
+# ---- 4, 5. attack and behaviour regressions (the attacks runner, each on
+# its own cases, when present) ------------------------------------------------
+for part in attacks behaviour; do
+    A=tests/regress/$part/run.sh
+    if [ -e "$A" ]; then
+        if [ ! -x "$A" ]; then
+            echo "  FAIL  $A exists but is not executable"
+            record "$part" 0 1 0 "$A not executable"
+        else
+            out=$("$A" "$BIN" 2>&1); rc=$?
+            printf '%s\n' "$out" | sed 's/^/  /'
+            helper_result "$part/run.sh" "$out" $rc "$part"
+            record "$part" "$hp" "$hf" "$hs" "$hnote"
+        fi
+    elif [ -d "tests/regress/$part" ]; then
+        echo "  note  tests/regress/$part/ has no run.sh: not run"
     fi
-elif [ -d tests/regress/attacks ]; then
-    echo "  note  tests/regress/attacks/ has no run.sh: not run"
-fi
-
-# ---- 5. behaviour regressions (the attacks runner on their cases) -----------
-B=tests/regress/behaviour/run.sh
-if [ -e "$B" ]; then
-    if [ ! -x "$B" ]; then
-        echo "  FAIL  $B exists but is not executable"
-        record behaviour 0 1 0 "$B not executable"
-    else
-        out=$("$B" "$BIN" 2>&1); rc=$?
-        printf '%s\n' "$out" | sed 's/^/  /'
-        helper_result behaviour/run.sh "$out" $rc behaviour
-        record behaviour "$hp" "$hf" "$hs" "$hnote"
-    fi
-elif [ -d tests/regress/behaviour ]; then
-    echo "  note  tests/regress/behaviour/ has no run.sh: not run"
-fi
+done
 
 echo "regression tests: $tp passed, $tf failed, $ts skipped"
 [ "$tf" -eq 0 ]
