@@ -72,11 +72,6 @@ static double mad_of(const double *v, int n, double m, double *tmp)
     return median_sorted(tmp, n);
 }
 
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 int beacon_stats(const double *t, const double *size, int n, struct beacon_stats *out)
 {
     double gap[BEACON_RING], sz[BEACON_RING], tmp[BEACON_RING];

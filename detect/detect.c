@@ -1870,35 +1870,24 @@ static void udp_heard_note(struct detect *d, const struct sh_event *ev, uint64_t
     memcpy(p->span[i].mac, ev->src_mac, 6);
 }
 
-static void on_flow_judge(struct detect *d, const struct sh_event *ev,
-                          const struct flowinfo *ended, uint64_t now);
-
 /* A flow's update or end record: its connection (once), its client
  * bursts, its duration and port, and whom it reached. */
 static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_flow *fl = &ev->u.flow;
+    struct host_touched touched = { 0 };
 
     udp_heard_note(d, ev, now);
-    if (!fl->update) {                    /* the flow has ended: its name goes */
-        struct flowinfo *gone = lru_peek(d->flows, flow_key(d, ev->flow_id));
-        if (gone) {
-            struct flowinfo keep = *gone;
-            lru_remove(d->flows, gone);
-            on_flow_judge(d, ev, &keep, now);
-            return;
-        }
+    /* what the engine knew of the flow (its name, whether its connection
+     * was counted); an ended flow's entry goes, on every path */
+    struct flowinfo *fi = lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL);
+    struct flowinfo known = { .counted = 0 };
+    if (fi)
+        known = *fi;
+    if (fi && !fl->update) {
+        lru_remove(d->flows, fi);
+        fi = NULL;
     }
-    on_flow_judge(d, ev, NULL, now);
-}
-
-/* ... with what the engine knew of the flow (its name, whether its
- * connection was counted), or NULL to look it up (a live flow). */
-static void on_flow_judge(struct detect *d, const struct sh_event *ev,
-                          const struct flowinfo *ended, uint64_t now)
-{
-    const struct ev_flow *fl = &ev->u.flow;
-    struct host_touched touched = { 0 };
 
     /* a DHCP server answering a client's lease is not its own initiative
      * (other answers -- SSDP, WS-Discovery, mDNS -- nDPI names below) */
@@ -1916,20 +1905,14 @@ static void on_flow_judge(struct detect *d, const struct sh_event *ev,
         return;
     }
     d->flows_judged++;
-    struct flowinfo *fi = ended ? NULL : lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL);
-    int first = ended ? !ended->counted : !fi || !fi->counted;
+    int first = !known.counted;
     if (fl->update && first) {
         if (!fi)
             fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
         fi->counted = 1;
     }
-    struct flowinfo mine = { .counted = 0 };
-    if (ended)
-        mine = *ended;
-    else if (fi)
-        mine = *fi;
     int plain = !app[0] || (!fl->app_proto && !fl->app_master);
-    const char *name = mine.name[0] ? mine.name : NULL;
+    const char *name = known.name[0] ? known.name : NULL;
     int answered = udp_answered(d, ev, now);
     int dst_internal = internal(d, &ev->dst);
     if (first && !reaches_many_by_design(app) &&

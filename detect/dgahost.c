@@ -277,11 +277,6 @@ static void examples_text(const struct nx_window *w, char *buf, size_t len)
     }
 }
 
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 static void update_nx_evidence(struct host_table *ht, struct host *h, struct nx_window *w,
                                uint64_t now, const struct detect_params *p,
                                struct host_touched *out)

@@ -68,6 +68,12 @@ struct evidence {
     char     explanation[EVIDENCE_EXPLANATION_MAX];
 };
 
+/* x limited to [0, 1]: confidences and the ramps that make them. */
+static inline double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
 const char *evidence_kind_name(int kind);
 
 /* The data source of a kind, and its name ("dns_failures", ...). */

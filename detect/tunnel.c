@@ -221,11 +221,6 @@ static void printable(const char *s, size_t n, char *out, size_t outlen)
     out[o] = '\0';
 }
 
-static double clamp01(double x)
-{
-    return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
 struct wstat {
     uint32_t uniq, queries, rare;
     uint64_t bytes;
