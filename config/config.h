@@ -41,6 +41,26 @@ struct cfg_param {               /* one "detect.<name> = value" line   */
     int line;
 };
 
+/* The Redis NAC feed (feeds/redisfeed.h) and the tools reading it. */
+struct sh_redis_cfg {
+    int enabled;
+    char server[CFG_STR_MAX];        /* "host:port", "[v6]:port", "unix:/path" */
+    char sentinels[CFG_STR_MAX];     /* "host:port,host:port" ("" = none) */
+    char master[64];                 /* Sentinel's name for the master   */
+    char user[64];                   /* ACL user ("" = default user)     */
+    char password[CFG_STR_MAX];
+    char password_file[CFG_STR_MAX]; /* first line is the password      */
+    char prefix[64];                 /* keys are "{prefix}:..."          */
+    char sensor[64];                 /* "" = the machine's host name     */
+    uint32_t connect_timeout_ms, command_timeout_ms;
+    uint32_t stream_maxlen;
+    uint32_t host_ttl_s;
+    uint32_t control_interval_ms;
+    uint32_t ring_slots;
+    char journal[CFG_STR_MAX];
+    uint32_t journal_max_mb;
+};
+
 struct sh_config {
     char source[CFG_STR_MAX];    /* file it came from, "" = defaults   */
 
@@ -66,6 +86,7 @@ struct sh_config {
     int eve_flow;
     int eve_arp;
     int log_syslog;
+    struct sh_redis_cfg redis;
 
     /* hosts and detection */
     uint32_t host_capacity;
