@@ -10,7 +10,9 @@
  *   5. end of input: flows flushed, counters (--stats), summary
  *
  * Exit status: 0 ok, 1 runtime failure (unreadable input, write error),
- * 2 bad usage or configuration.
+ * 2 bad usage or configuration, 3 verdicts kept in the Redis journal
+ * because Redis was unreachable (delivered by the next run or by
+ * --flush-journal).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../capture/event.h"
@@ -32,6 +35,8 @@
 #include "../detect/dga.h"
 #include "../detect/params.h"
 #include "../feeds/eve.h"
+#include "../feeds/rconn.h"
+#include "../feeds/redisfeed.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -49,6 +54,9 @@ struct app {
     struct eve *eve;
     struct detect *detect;
     struct summary *summary;
+    struct redisfeed *feed;
+    double pace;                  /* --pace: replay at this many times real time */
+    uint64_t pace_ts0, pace_wall0;
     int live;
     int verbose;
     int want_stats;
@@ -79,13 +87,21 @@ static void usage(FILE *fp)
 "                       (verdict 1 = DGA-like; score -1 = not a scorable DNS name)\n"
 "output\n"
 "  --eve FILE|-         write EVE JSON lines (Suricata's format) to FILE or stdout\n"
+"  --redis HOST:PORT|unix:PATH\n"
+"                       publish verdicts to the Redis NAC feed (docs/nac-feed.md)\n"
+"  --no-redis           no Redis feed, whatever the configuration says\n"
+"  --journal FILE       the feed's on-disk journal (redis.journal)\n"
+"  --sensor NAME        this sensor's name in the feed (redis.sensor)\n"
+"  --flush-journal      deliver the journal an earlier run left (Redis was down) and exit\n"
+"  --pace N             replay files at N times real time (1 = as recorded)\n"
 "  --summary            print a human summary at the end\n"
 "  --stats              print counters at the end (and on SIGUSR1 when live)\n"
 "  -v                   more messages\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
 "\n"
-"exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration\n");
+"exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration,\n"
+"             3 verdicts kept in the journal (Redis unreachable; see --flush-journal)\n");
 }
 
 static void on_signal(int sig)
@@ -131,10 +147,38 @@ static void push_event(void *ctx, const struct sh_event *ev)
     ring_commit(a->ring);
 }
 
+static uint64_t mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+}
+
+/* --pace: hold each packet until its time, scaled, has come */
+static void pace_wait(struct app *a, uint64_t ts)
+{
+    if (!a->pace_wall0) {
+        a->pace_ts0 = ts;
+        a->pace_wall0 = mono_us();
+        return;
+    }
+    if (ts <= a->pace_ts0)
+        return;
+    uint64_t due = a->pace_wall0 + (uint64_t)((double)(ts - a->pace_ts0) / a->pace);
+    for (uint64_t now = mono_us(); now < due && !g_stop; now = mono_us()) {
+        uint64_t d = due - now > 100000 ? 100000 : due - now;
+        struct timespec t = { 0, (long)d * 1000 };
+        nanosleep(&t, NULL);
+        pipeline_tick(a->pl, ts);
+    }
+}
+
 static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
                       uint32_t caplen, uint32_t wirelen)
 {
     struct app *a = ctx;
+    if (a->pace > 0)
+        pace_wait(a, ts);
     pipeline_packet(a->pl, dlt, ts, data, caplen, wirelen);
 }
 
@@ -180,6 +224,8 @@ static void print_stats(struct app *a, FILE *fp)
     pipeline_print_stats(a->pl, fp);
     if (a->detect)
         detect_print_stats(a->detect, fp);
+    if (a->feed)
+        redisfeed_print_stats(a->feed, fp);
     fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full",
             (unsigned long long)atomic_load(&a->ring_dropped));
     if (a->eve) {
@@ -188,6 +234,21 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "eve.dropped_too_large", (unsigned long long)es.dropped_overflow);
         fprintf(fp, "%-36s %llu\n", "eve.write_errors", (unsigned long long)es.write_errors);
     }
+}
+
+/* Operator control from the NAC feed, on this (the detection) thread. */
+static void op_release(void *ctx, const char *target, const char *by)
+{
+    struct app *a = ctx;
+    int n = detect_release(a->detect, target, by);
+    fprintf(a->log, "spanhound: operator %s released %s: %d host%s reset\n", by, target,
+            n < 0 ? 0 : n, n == 1 ? "" : "s");
+}
+
+static void op_allow(void *ctx, const char *const *targets, int n)
+{
+    struct app *a = ctx;
+    detect_operator_allow(a->detect, targets, n);
 }
 
 static int consume(struct app *a)
@@ -201,6 +262,7 @@ static int consume(struct app *a)
             g_dump_stats = 0;
             print_stats(a, a->log);
         }
+        redisfeed_control(a->feed, op_release, op_allow, a);
         ev = ring_peek_timeout(a->ring, 100000, &closed);
         if (!ev) {
             if (closed)
@@ -228,7 +290,8 @@ static int consume(struct app *a)
 
 enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
-    OPT_SUMMARY, OPT_SCORE_NAMES,
+    OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
+    OPT_FLUSH_JOURNAL, OPT_PACE,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -247,15 +310,18 @@ static void on_verdict(void *ctx, const struct verdict *v)
     char ip[64], mac[32];
     if (a->eve)
         eve_write_verdict(a->eve, v);
+    redisfeed_verdict(a->feed, v);
     if (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED ||
-        v->change == VERDICT_EXPIRED) {
+        v->change == VERDICT_EXPIRED || v->change == VERDICT_RELEASED) {
         if (!a->verbose && v->change != VERDICT_EXPIRED && !a->live)
             return;
         addr_format(&v->ip, ip, sizeof(ip));
         mac_text(v, mac, sizeof(mac));
         fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip, mac,
                 v->change == VERDICT_INFECTED ? "INFECTED" :
-                v->change == VERDICT_CLEARED ? "cleared" : "no longer tracked (expired)",
+                v->change == VERDICT_CLEARED ? "cleared" :
+                v->change == VERDICT_RELEASED ? "released by the operator" :
+                "no longer tracked (expired)",
                 v->score, v->nev ? ": " : "", v->nev ? v->ev[0].explanation : "");
     }
 }
@@ -385,6 +451,12 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, OPT_VERSION },
         { "print-config", no_argument, NULL, OPT_PRINT_CONFIG },
         { "score-names", required_argument, NULL, OPT_SCORE_NAMES },
+        { "redis", required_argument, NULL, OPT_REDIS },
+        { "no-redis", no_argument, NULL, OPT_NO_REDIS },
+        { "journal", required_argument, NULL, OPT_JOURNAL },
+        { "sensor", required_argument, NULL, OPT_SENSOR },
+        { "flush-journal", no_argument, NULL, OPT_FLUSH_JOURNAL },
+        { "pace", required_argument, NULL, OPT_PACE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -393,9 +465,10 @@ int main(int argc, char **argv)
     struct source_cfg sc;
     const char *cfg_path = NULL, *iface = NULL, *bpf = NULL, *eve_path = NULL;
     const char *home_net = NULL, *score_path = NULL;
-    int print_cfg = 0;
+    const char *redis_addr = NULL, *journal = NULL, *sensor = NULL;
+    int print_cfg = 0, no_redis = 0, flush_journal = 0;
     char err[1024];
-    int c, status = 0;
+    int c, status = 0, redis_left = 0;
 
     memset(&sc, 0, sizeof(sc));
     a->log = stderr;
@@ -420,6 +493,21 @@ int main(int argc, char **argv)
         case OPT_SUMMARY: a->want_summary = 1; break;
         case OPT_PRINT_CONFIG: print_cfg = 1; break;
         case OPT_SCORE_NAMES: score_path = optarg; break;
+        case OPT_REDIS: redis_addr = optarg; break;
+        case OPT_NO_REDIS: no_redis = 1; break;
+        case OPT_JOURNAL: journal = optarg; break;
+        case OPT_SENSOR: sensor = optarg; break;
+        case OPT_FLUSH_JOURNAL: flush_journal = 1; break;
+        case OPT_PACE: {
+            char *end;
+            a->pace = strtod(optarg, &end);
+            if (*end || !(a->pace > 0) || a->pace > 1e6) {
+                fprintf(stderr, "spanhound: --pace '%s': a speed factor above 0 (1 = real time)\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
         case OPT_VERSION:
             printf("spanhound %s\n", SPANHOUND_VERSION);
             return 0;
@@ -455,6 +543,44 @@ int main(int argc, char **argv)
         snprintf(a->cfg.interface, sizeof(a->cfg.interface), "%s", iface);
     if (eve_path)
         snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", eve_path);
+    if (redis_addr) {
+        char h[256], e[256];
+        int port, un;
+        if (rconn_parse_addr(redis_addr, 6379, h, sizeof(h), &port, &un, e, sizeof(e)) < 0) {
+            fprintf(stderr, "spanhound: --redis %s\n", e);
+            return 2;
+        }
+        snprintf(a->cfg.redis.server, sizeof(a->cfg.redis.server), "%s", redis_addr);
+        a->cfg.redis.sentinels[0] = 0;
+        a->cfg.redis.enabled = 1;
+    }
+    if (no_redis)
+        a->cfg.redis.enabled = 0;
+    if (journal)
+        snprintf(a->cfg.redis.journal, sizeof(a->cfg.redis.journal), "%s", journal);
+    if (sensor)
+        snprintf(a->cfg.redis.sensor, sizeof(a->cfg.redis.sensor), "%s", sensor);
+    if (flush_journal) {
+        long left = redisfeed_flush_journal(&a->cfg.redis, SPANHOUND_VERSION, stderr, err,
+                                            sizeof(err));
+        if (left == -2) {
+            fprintf(stderr, "spanhound: --flush-journal: Redis unreachable: %s; the journal "
+                    "%s is kept\n", err, a->cfg.redis.journal);
+            return 3;
+        }
+        if (left < 0) {
+            fprintf(stderr, "spanhound: --flush-journal: %s\n", err[0] ? err : "journal error");
+            return 1;
+        }
+        if (left > 0) {
+            fprintf(stderr, "spanhound: --flush-journal: %ld verdict events still in %s\n", left,
+                    a->cfg.redis.journal);
+            return 3;
+        }
+        fprintf(stderr, "spanhound: --flush-journal: the journal %s is delivered\n",
+                a->cfg.redis.journal);
+        return 0;
+    }
     {
         struct detect_params dp;
         if (detect_params_from_config(&a->cfg, &dp, err, sizeof(err)) < 0) {
@@ -525,6 +651,17 @@ int main(int argc, char **argv)
         goto out;
     }
     detect_on_notice(a->detect, on_notice, a);
+    if (a->cfg.redis.enabled) {
+        a->feed = redisfeed_open(&a->cfg.redis, SPANHOUND_VERSION, a->log, err, sizeof(err));
+        if (!a->feed) {
+            fprintf(a->log, "spanhound: redis: %s\n", err);
+            status = 1;
+            goto out;
+        }
+        /* the operator's allowlist before the first packet */
+        redisfeed_wait_ready(a->feed);
+        redisfeed_control(a->feed, op_release, op_allow, a);
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -553,6 +690,19 @@ int main(int argc, char **argv)
     detect_finish(a->detect);
     if (!a->live)
         write_current(a);
+    if (a->feed) {
+        long left = redisfeed_stop(a->feed);
+        if (left < 0) {
+            fprintf(a->log, "spanhound: redis: the journal could not be written: verdicts may "
+                    "be lost\n");
+            status = 1;
+        } else if (left > 0) {
+            fprintf(a->log, "spanhound: redis: unreachable: %ld verdict event%s kept in the "
+                    "journal %s; the next run or 'spanhound --flush-journal' delivers %s\n",
+                    left, left == 1 ? "" : "s", a->cfg.redis.journal, left == 1 ? "it" : "them");
+            redis_left = 1;
+        }
+    }
 
     if (a->summary)
         summary_print(a->summary, stdout);
@@ -562,6 +712,7 @@ int main(int argc, char **argv)
         print_stats(a, stderr);
 
 out:
+    redisfeed_close(a->feed);
     eve_close(a->eve);
     detect_destroy(a->detect);
     summary_destroy(a->summary);
@@ -570,5 +721,5 @@ out:
     source_close(a->src);
     if (a->log != stderr)
         fclose(a->log);
-    return status ? 1 : 0;
+    return status ? 1 : redis_left ? 3 : 0;
 }

@@ -160,6 +160,11 @@ struct detect {
     uint64_t flows_judged, flows_unattributed, flows_replies, answers_untrusted;
     uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
+    uint64_t operator_releases, operator_allowed;
+    /* the operator's allowlist (NAC feed), replaced as a whole */
+    struct sh_addr *op_ips;
+    uint8_t (*op_macs)[6];
+    int op_nips, op_nmacs;
     struct verdict vbuf;
     struct detect_notice nbuf;
 };
@@ -312,6 +317,8 @@ void detect_destroy(struct detect *d)
     host_table_destroy(d->hosts);
     dga_model_free(d->dga);
     domain_destroy(d->dom);
+    free(d->op_ips);
+    free(d->op_macs);
     free(d);
 }
 
@@ -544,6 +551,141 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     notice(d, n);
 }
 
+/* ---- operator control ---------------------------------------------- */
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    char tail;
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+               &tail) != 6 || strlen(s) != 17)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return 0;
+}
+
+static int operator_allowed(struct detect *d, struct host *h, uint64_t now)
+{
+    for (int i = 0; i < d->op_nips; i++)
+        if (d->op_ips[i].family == h->ip.family && !memcmp(d->op_ips[i].a, h->ip.a, 16))
+            return 1;
+    if (!d->op_nmacs)
+        return 0;
+    struct mac_view mv;
+    host_mac_view(d->hosts, h, now, &mv);
+    static const uint8_t zero[6];
+    for (int i = 0; i < d->op_nmacs; i++)
+        if ((memcmp(mv.mac, zero, 6) && !memcmp(mv.mac, d->op_macs[i], 6)) ||
+            (mv.status == MACST_CONFLICT && !memcmp(mv.other, d->op_macs[i], 6)))
+            return 1;
+    return 0;
+}
+
+/* h loses its evidence and verdict state; a flagged h is reported. */
+static void release_host(struct detect *d, struct host *h, const char *by)
+{
+    int was = h->flagged;
+    if (was && d->fn) {
+        fill_verdict(d, h, d->now_us, VERDICT_RELEASED, &d->vbuf);
+        /* the record shows what was released; the state after is clean */
+        d->vbuf.flagged = 0;
+        snprintf(d->vbuf.by, sizeof(d->vbuf.by), "%s", by);
+    }
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(d->hosts, h, k);
+        if (e)
+            host_evidence_release_at(d->hosts, h, k);
+    }
+    h->flagged = 0;
+    h->score = 0;
+    h->flagged_us = 0;
+    h->reported_kinds = 0;
+    h->reported_us = 0;
+    d->operator_releases++;
+    if (was) {
+        d->verdicts[VERDICT_RELEASED]++;
+        if (d->fn)
+            d->fn(d->ctx, &d->vbuf);
+    }
+}
+
+struct release_walk {
+    struct detect *d;
+    const uint8_t *mac;          /* NULL: the allowlist */
+    const char *by;
+    int found;
+};
+
+static void release_one(void *ctx, struct host *h)
+{
+    struct release_walk *w = ctx;
+    if (is_shadow(h))
+        return;
+    if (w->mac) {
+        struct mac_view mv;
+        host_mac_view(w->d->hosts, h, w->d->now_us, &mv);
+        if (memcmp(mv.mac, w->mac, 6) &&
+            !(mv.status == MACST_CONFLICT && !memcmp(mv.other, w->mac, 6)))
+            return;
+    } else if (!h->flagged || !operator_allowed(w->d, h, w->d->now_us)) {
+        return;
+    }
+    w->found++;
+    release_host(w->d, h, w->by);
+}
+
+int detect_release(struct detect *d, const char *target, const char *by)
+{
+    struct sh_addr a;
+    uint8_t mac[6];
+    if (addr_parse(target, &a) == 0) {
+        struct host *h = host_get(d->hosts, &a, d->now_us, 0);
+        if (!h || is_shadow(h))
+            return 0;
+        release_host(d, h, by);
+        return 1;
+    }
+    if (parse_mac(target, mac) < 0)
+        return -1;
+    static const uint8_t zero[6];
+    if (!memcmp(mac, zero, 6))
+        return 0;
+    struct release_walk w = { d, mac, by, 0 };
+    host_foreach(d->hosts, release_one, &w);
+    return w.found;
+}
+
+int detect_operator_allow(struct detect *d, const char *const *targets, int n)
+{
+    if (!d->op_ips) {
+        d->op_ips = calloc(DETECT_OPERATOR_ALLOW_MAX, sizeof(*d->op_ips));
+        d->op_macs = calloc(DETECT_OPERATOR_ALLOW_MAX, sizeof(*d->op_macs));
+        if (!d->op_ips || !d->op_macs)
+            return 0;
+    }
+    d->op_nips = d->op_nmacs = 0;
+    int taken = 0;
+    for (int i = 0; i < n; i++) {
+        struct sh_addr a;
+        if (addr_parse(targets[i], &a) == 0) {
+            if (d->op_nips < DETECT_OPERATOR_ALLOW_MAX) {
+                d->op_ips[d->op_nips++] = a;
+                taken++;
+            }
+        } else if (parse_mac(targets[i], d->op_macs[d->op_nmacs]) == 0) {
+            if (d->op_nmacs < DETECT_OPERATOR_ALLOW_MAX - 1) {
+                d->op_nmacs++;
+                taken++;
+            }
+        }
+    }
+    d->operator_allowed = (uint64_t)(d->op_nips + d->op_nmacs);
+    struct release_walk w = { d, NULL, "allowlist", 0 };
+    host_foreach(d->hosts, release_one, &w);
+    return taken;
+}
+
 /* Recompute h's score at now and report a verdict change. */
 static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
@@ -569,6 +711,11 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     h->score = score;
     h->score_us = now;
     int was = h->flagged;
+    if (!is_shadow(h) && operator_allowed(d, h, now)) {
+        if (was)
+            release_host(d, h, "allowlist");
+        return;
+    }
     int now_flag = (h->infra & INFRA_SENSOR) ? 0 :
                    evidence_verdict(was, score, maxconf, sources, d->p.v[P_SCORE_THRESHOLD],
                                     d->p.v[P_SCORE_CLEAR], d->p.v[P_STANDALONE_CONFIDENCE]);
@@ -2122,6 +2269,9 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.verdicts_updated", d->verdicts[VERDICT_UPDATED]);
     P("detect.verdicts_cleared", d->verdicts[VERDICT_CLEARED]);
     P("detect.verdicts_expired", d->verdicts[VERDICT_EXPIRED]);
+    P("detect.verdicts_released", d->verdicts[VERDICT_RELEASED]);
+    P("detect.operator_releases", d->operator_releases);
+    P("detect.operator_allowlist", d->operator_allowed);
     P("detect.notices_resolver_blind", d->notices[NOTICE_RESOLVER_BLIND]);
     P("detect.notices_health", d->notices[NOTICE_HEALTH]);
     P("detect.notices_prefix", d->notices[NOTICE_PREFIX]);

@@ -51,6 +51,7 @@ enum verdict_change {
     VERDICT_UPDATED,        /* still flagged, evidence grew            */
     VERDICT_CLEARED,        /* the score decayed below score_clear     */
     VERDICT_EXPIRED,        /* a flagged host left the host table      */
+    VERDICT_RELEASED,       /* an operator released (or allowlisted) it */
     VERDICT_CURRENT,        /* a snapshot (end-of-run table)           */
     VERDICT_CHANGE_MAX
 };
@@ -74,6 +75,7 @@ struct verdict {
     int      nev;
     struct evidence ev[VERDICT_EV_MAX]; /* strongest first             */
     double   ev_value[VERDICT_EV_MAX]; /* decayed contribution now      */
+    char     by[32];                 /* RELEASED: the operator, or "allowlist" */
 };
 
 typedef void (*detect_verdict_fn)(void *ctx, const struct verdict *v);
@@ -135,6 +137,23 @@ void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel
 /* Hosts with evidence, flagged first then by score, as snapshots
  * (change = VERDICT_CURRENT).  Returns how many were written (<= max). */
 int detect_hosts(struct detect *d, struct verdict *out, int max);
+
+/* Operator control (the NAC feed's release requests and allowlist).
+ *
+ * detect_release: target is an IP or a MAC ("aa:bb:cc:dd:ee:ff"; every
+ * host whose established or conflicting MAC it is).  Each host found
+ * loses its evidence and verdict state; a flagged one is reported as
+ * VERDICT_RELEASED with `by`.  Fresh evidence may flag it again.  Returns
+ * the hosts found, or -1 when target is neither an IP nor a MAC.
+ *
+ * detect_operator_allow: replaces the operator's allowlist (IPs and MACs,
+ * at most DETECT_OPERATOR_ALLOW_MAX; invalid entries are skipped and
+ * counted in the return value's complement: returns how many were
+ * taken).  A listed host is never flagged; a flagged one is released at
+ * once with by = "allowlist". */
+#define DETECT_OPERATOR_ALLOW_MAX 4096
+int detect_release(struct detect *d, const char *target, const char *by);
+int detect_operator_allow(struct detect *d, const char *const *targets, int n);
 
 const struct detect_params *detect_get_params(const struct detect *d);
 const struct dga_model *detect_dga(const struct detect *d);

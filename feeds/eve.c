@@ -703,7 +703,7 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const change_names[VERDICT_CHANGE_MAX] = {
-    "infected", "updated", "cleared", "expired", "current"
+    "infected", "updated", "cleared", "expired", "released", "current"
 };
 static const char *const mac_sources[] = { "none", "dhcp_hint", "ethernet", "arp", "ndp", "dhcp" };
 static const char *const mac_statuses[] = { "unknown", "trusted", "routed", "conflict" };

@@ -1,0 +1,1426 @@
+/*
+ * redisfeed.c -- the NAC feed's publisher.  See redisfeed.h and
+ * docs/nac-feed.md.
+ *
+ * Journal file: records appended in order, each
+ *   "SHJ1" | u32 payload length | u64 FNV-1a of the payload | payload
+ * where the payload is the stream entry's fields, "name\0value\0" pairs,
+ * the id first.  A torn record at the end (a crash mid-write) fails its
+ * checksum and is cut off.  Beside it, FILE.state holds the next sequence
+ * number, the offset up to which Redis has everything, and the last
+ * operator request read; it is replaced atomically (write, fsync, rename).
+ */
+#define _GNU_SOURCE
+#include "redisfeed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../capture/ring.h"
+#include "json.h"
+#include "rconn.h"
+
+#define REC_MAX        16384          /* one entry's fields               */
+#define REC_HDR        16
+#define BATCH          32             /* entries per pipelined round trip */
+#define CONTROL_MAX    64             /* release requests waiting         */
+#define ALLOW_MAX      DETECT_OPERATOR_ALLOW_MAX
+#define IDS_KEEP       200000         /* ids remembered for deduplication */
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 30000
+
+/* ---- the scripts (docs/nac-feed.md, "Several sensors, one Redis") ---- */
+
+/* KEYS: host, infected, sensor hosts.  ARGV: ttl, sensor, ip, flagged, view. */
+#define LUA_MERGE \
+"local function merge(hkey, zkey, skey, ttl, sensor, ip, flagged, view)\n" \
+"  local vf = 'sensor:' .. sensor\n" \
+"  if flagged == '1' then\n" \
+"    redis.call('HSET', hkey, vf, view)\n" \
+"    redis.call('SADD', skey, ip)\n" \
+"  else\n" \
+"    redis.call('HDEL', hkey, vf)\n" \
+"    redis.call('SREM', skey, ip)\n" \
+"  end\n" \
+"  local all = redis.call('HGETALL', hkey)\n" \
+"  local best, bests, sensors = nil, -1, {}\n" \
+"  for i = 1, #all, 2 do\n" \
+"    if string.sub(all[i], 1, 7) == 'sensor:' then\n" \
+"      local ok, v = pcall(cjson.decode, all[i + 1])\n" \
+"      if ok and type(v) == 'table' then\n" \
+"        table.insert(sensors, string.sub(all[i], 8))\n" \
+"        local s = tonumber(v.score) or 0\n" \
+"        if s > bests then best, bests = v, s end\n" \
+"      end\n" \
+"    end\n" \
+"  end\n" \
+"  if not best then\n" \
+"    redis.call('DEL', hkey)\n" \
+"    redis.call('ZREM', zkey, ip)\n" \
+"    return\n" \
+"  end\n" \
+"  table.sort(sensors)\n" \
+"  local args = {'sensors', table.concat(sensors, ',')}\n" \
+"  for k, v in pairs(best) do\n" \
+"    if type(v) == 'string' then table.insert(args, k); table.insert(args, v) end\n" \
+"  end\n" \
+"  redis.call('HSET', hkey, unpack(args))\n" \
+"  redis.call('EXPIRE', hkey, ttl)\n" \
+"  redis.call('ZADD', zkey, bests, ip)\n" \
+"end\n"
+
+/* KEYS: host, infected, sensor hosts, events, ids.
+ * ARGV: ttl, sensor, ip, flagged, view, id, maxlen, now_ms, channel,
+ * alert, ids_keep, then the entry's field/value pairs. */
+static const char lua_event[] = LUA_MERGE
+"if redis.call('ZSCORE', KEYS[5], ARGV[6]) then return 0 end\n"
+"local f = {}\n"
+"for i = 12, #ARGV do f[#f + 1] = ARGV[i] end\n"
+"redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', unpack(f))\n"
+"redis.call('ZADD', KEYS[5], ARGV[8], ARGV[6])\n"
+"local n = redis.call('ZCARD', KEYS[5])\n"
+"if n > tonumber(ARGV[11]) then\n"
+"  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, n - tonumber(ARGV[11]) - 1)\n"
+"end\n"
+"merge(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])\n"
+"redis.call('PUBLISH', ARGV[9], ARGV[10])\n"
+"return 1\n";
+
+/* Reconciliation and refresh: the merge alone. */
+static const char lua_state[] = LUA_MERGE
+"merge(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])\n"
+"return 1\n";
+
+/* KEYS: infected, sensor hosts.  ARGV: host key prefix ("{p}:host:"),
+ * sensor.  Drops set members whose hash is gone (expired: the sensor that
+ * flagged them stopped refreshing) and this sensor's stale members. */
+static const char lua_sweep[] =
+"local n = 0\n"
+"for _, ip in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
+"  if redis.call('EXISTS', ARGV[1] .. ip) == 0 then\n"
+"    redis.call('ZREM', KEYS[1], ip); n = n + 1\n"
+"  end\n"
+"end\n"
+"for _, ip in ipairs(redis.call('SMEMBERS', KEYS[2])) do\n"
+"  if redis.call('HEXISTS', ARGV[1] .. ip, 'sensor:' .. ARGV[2]) == 0 then\n"
+"    redis.call('SREM', KEYS[2], ip)\n"
+"  end\n"
+"end\n"
+"return n\n";
+
+enum { S_EVENT, S_STATE, S_SWEEP, S_N };
+static const char *const scripts[S_N] = { lua_event, lua_state, lua_sweep };
+
+/* ---- state ------------------------------------------------------------- */
+
+struct rec {                      /* a ring slot: one entry, fields only */
+    uint32_t len;
+    char data[REC_MAX];
+};
+
+struct fhost {                    /* a host this sensor flags now        */
+    char ip[64];
+    char *view;                   /* JSON object of its latest fields    */
+};
+
+struct release_req {
+    char target[64];
+    char by[32];
+};
+
+struct redisfeed {
+    struct sh_redis_cfg cfg;
+    char version[32];
+    FILE *log;
+    char sensor[64];
+    char k_events[160], k_ids[160], k_infected[160], k_alerts[160], k_allow[160],
+         k_control[160], k_sensor[224], k_sensor_hosts[240], k_host_prefix[160];
+
+    /* journal (jmu guards it, the ring's consumer side and seq) */
+    pthread_mutex_t jmu;
+    char jpath[CFG_STR_MAX], spath[CFG_STR_MAX + 8];
+    int jfd;
+    uint64_t jsize;               /* bytes in the journal                */
+    uint64_t delivered;           /* Redis has everything before this    */
+    uint64_t seq;                 /* next id                             */
+    char control_id[64];          /* last operator request processed     */
+    int jerror;
+    struct ring *ring;
+
+    /* publisher thread */
+    pthread_t th;
+    int started;
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv;
+    atomic_int stop;
+    int flush_only;               /* --flush-journal: no reconciliation  */
+    redisContext *ctx;
+    char where[300];
+    char sha[S_N][48];
+    int connected_once;
+    uint64_t next_try_ms, backoff_ms;
+    uint64_t next_control_ms, next_refresh_ms, next_sweep_ms;
+    char last_err[512];
+    uint64_t allow_hash;
+    int allow_known;
+    struct fhost *hosts;
+    int nhosts, caphosts;
+    char *buf;                    /* a read buffer for journal records   */
+
+    /* operator requests for the detection thread */
+    pthread_mutex_t cmu;
+    atomic_int control_pending;
+    struct release_req rel[CONTROL_MAX];
+    int nrel;
+    char (*allow)[64];
+    int nallow, allow_changed, nallow_logged;
+    char (*ctl_list)[64];         /* the detection thread's copy         */
+    const char **ctl_ptrs;
+    int ready;                    /* the first connection attempt ended  */
+
+    /* counters */
+    atomic_ullong n_verdicts, n_journaled, n_delivered, n_duplicates, n_ring_full,
+                  n_journal_dropped, n_reconnects, n_errors, n_reconciles, n_releases,
+                  n_control_bad;
+};
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t wall_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void flog(struct redisfeed *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void flog(struct redisfeed *f, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(f->log, "spanhound: redis: %s\n", line);
+    fflush(f->log);
+}
+
+static void iso_time(uint64_t ts_us, char *buf, size_t n)
+{
+    if (!ts_us) {
+        buf[0] = 0;
+        return;
+    }
+    time_t s = (time_t)(ts_us / 1000000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    char b[32];
+    strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, n, "%s.%06u+0000", b, (unsigned)(ts_us % 1000000));
+}
+
+/* ---- records: "name\0value\0" pairs ------------------------------------ */
+
+struct recw {
+    char *p;
+    size_t cap, len;
+    int overflow;
+};
+
+static void put(struct recw *w, const char *k, const char *v)
+{
+    size_t kl = strlen(k) + 1, vl = strlen(v) + 1;
+    if (w->len + kl + vl > w->cap) {
+        w->overflow = 1;
+        return;
+    }
+    memcpy(w->p + w->len, k, kl);
+    memcpy(w->p + w->len + kl, v, vl);
+    w->len += kl + vl;
+}
+
+/* Walk a record's pairs: returns the next offset, 0 at the end / on a
+ * malformed record. */
+static size_t next_pair(const char *p, size_t len, size_t off, const char **k, const char **v)
+{
+    if (off >= len)
+        return 0;
+    const char *ke = memchr(p + off, 0, len - off);
+    if (!ke)
+        return 0;
+    size_t voff = (size_t)(ke - p) + 1;
+    if (voff >= len)
+        return 0;
+    const char *ve = memchr(p + voff, 0, len - voff);
+    if (!ve)
+        return 0;
+    *k = p + off;
+    *v = p + voff;
+    return (size_t)(ve - p) + 1;
+}
+
+static const char *rec_get(const char *p, size_t len, const char *name)
+{
+    const char *k, *v;
+    for (size_t off = 0; (off = next_pair(p, len, off, &k, &v));)
+        if (!strcmp(k, name))
+            return v;
+    return NULL;
+}
+
+static const char *const change_names[VERDICT_CHANGE_MAX] = {
+    "infected", "updated", "cleared", "expired", "released", "current"
+};
+static const char *const mac_sources[] = { "unknown", "dhcp_hint", "ethernet", "arp", "ndp",
+                                           "dhcp" };
+static const char *const mac_statuses[] = { "unknown", "trusted", "routed", "conflict" };
+
+static void mac_txt(const uint8_t m[6], char *buf, size_t n)
+{
+    static const uint8_t zero[6];
+    if (!memcmp(m, zero, 6)) {
+        buf[0] = 0;
+        return;
+    }
+    snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+/* The stream entry of a verdict change (without its id). */
+static int format_verdict(struct redisfeed *f, const struct verdict *v, struct rec *r)
+{
+    struct recw w = { r->data, sizeof(r->data), 0, 0 };
+    char b[256], reasons[REC_MAX / 2];
+    struct json j;
+
+    put(&w, "event", v->change < VERDICT_CHANGE_MAX ? change_names[v->change] : "updated");
+    addr_format(&v->ip, b, sizeof(b));
+    put(&w, "ip", b);
+    if (v->mac_status == MACST_TRUSTED)
+        mac_txt(v->mac, b, sizeof(b));
+    else
+        b[0] = 0;
+    put(&w, "mac", b);
+    put(&w, "mac_status", v->mac_status < 4 ? mac_statuses[v->mac_status] : "unknown");
+    put(&w, "mac_source", v->mac_status != MACST_UNKNOWN && v->mac_source < 6
+                          ? mac_sources[v->mac_source] : "unknown");
+    mac_txt(v->mac, b, sizeof(b));
+    put(&w, "mac_seen", b);
+    if (v->mac_status == MACST_CONFLICT) {
+        char m1[24], m2[24];
+        mac_txt(v->mac, m1, sizeof(m1));
+        mac_txt(v->mac_other, m2, sizeof(m2));
+        snprintf(b, sizeof(b), "%s,%s", m1, m2);
+        put(&w, "mac_conflict", b);
+    } else {
+        put(&w, "mac_conflict", "");
+    }
+    put(&w, "hostname", v->hostname);
+    snprintf(b, sizeof(b), "%.3f", v->score);
+    put(&w, "score", b);
+    put(&w, "flagged", v->flagged ? "1" : "0");
+    iso_time(v->first_flagged_us, b, sizeof(b));
+    put(&w, "first_seen", b);
+    iso_time(v->ts_us, b, sizeof(b));
+    put(&w, "ts", b);
+
+    json_init(&j, reasons, sizeof(reasons));
+    json_arr_open(&j, NULL);
+    for (int i = 0; i < v->nev; i++) {
+        const struct evidence *x = &v->ev[i];
+        json_obj_open(&j, NULL);
+        json_cstr(&j, "kind", evidence_kind_name(x->kind));
+        json_cstr(&j, "source", evidence_source_name(evidence_kind_source(x->kind)));
+        json_dbl(&j, "confidence", x->confidence, 3);
+        json_dbl(&j, "score", v->ev_value[i], 3);
+        if (x->indicator[0])
+            json_cstr(&j, "indicator", x->indicator);
+        json_cstr(&j, "explanation", x->explanation);
+        iso_time(x->first_us, b, sizeof(b));
+        json_cstr(&j, "first_seen", b);
+        iso_time(x->last_us, b, sizeof(b));
+        json_cstr(&j, "last_seen", b);
+        json_obj_close(&j);
+    }
+    json_arr_close(&j);
+    put(&w, "reasons", json_finish(&j) ? reasons : "[]");
+    put(&w, "top_reason", v->nev ? v->ev[0].explanation : "");
+    put(&w, "sensor", f->sensor);
+    put(&w, "by", v->change == VERDICT_RELEASED ? v->by : "");
+    put(&w, "version", "1");
+    if (w.overflow)
+        return -1;
+    r->len = (uint32_t)w.len;
+    return 0;
+}
+
+/* ---- journal ------------------------------------------------------------ */
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t k = write(fd, c, n);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int save_state(struct redisfeed *f)
+{
+    char tmp[CFG_STR_MAX + 16], text[256];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", f->spath);
+    int n = snprintf(text, sizeof(text), "seq %llu\ndelivered %llu\ncontrol %s\n",
+                     (unsigned long long)f->seq, (unsigned long long)f->delivered,
+                     f->control_id[0] ? f->control_id : "-");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    if (write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return rename(tmp, f->spath);
+}
+
+static void load_state(struct redisfeed *f)
+{
+    FILE *fp = fopen(f->spath, "r");
+    if (!fp)
+        return;
+    char line[256];
+    while (fgets(line, sizeof(line), fp)) {
+        unsigned long long v;
+        char id[64];
+        if (sscanf(line, "seq %llu", &v) == 1)
+            f->seq = v;
+        else if (sscanf(line, "delivered %llu", &v) == 1)
+            f->delivered = v;
+        else if (sscanf(line, "control %63s", id) == 1 && strcmp(id, "-"))
+            snprintf(f->control_id, sizeof(f->control_id), "%s", id);
+    }
+    fclose(fp);
+}
+
+/* Read the record at off into f->buf.  Returns its payload length and
+ * sets *next; 0 at the end; -1 for a torn or corrupt record. */
+static long read_rec(struct redisfeed *f, uint64_t off, uint64_t end, uint64_t *next)
+{
+    uint8_t hdr[REC_HDR];
+    if (off + REC_HDR > end)
+        return off == end ? 0 : -1;
+    if (pread(f->jfd, hdr, REC_HDR, (off_t)off) != REC_HDR || memcmp(hdr, "SHJ1", 4))
+        return -1;
+    uint32_t len;
+    uint64_t h;
+    memcpy(&len, hdr + 4, 4);
+    memcpy(&h, hdr + 8, 8);
+    if (len == 0 || len > REC_MAX + 128 || off + REC_HDR + len > end)
+        return -1;
+    if (pread(f->jfd, f->buf, len, (off_t)(off + REC_HDR)) != (ssize_t)len ||
+        fnv1a(f->buf, len) != h || f->buf[len - 1] != 0)
+        return -1;
+    *next = off + REC_HDR + len;
+    return len;
+}
+
+/* Open the journal, check it, cut a torn tail, recover seq. */
+static int journal_open(struct redisfeed *f, char *err, size_t errlen)
+{
+    snprintf(f->jpath, sizeof(f->jpath), "%s", f->cfg.journal);
+    snprintf(f->spath, sizeof(f->spath), "%s.state", f->cfg.journal);
+    f->jfd = open(f->jpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f->jfd < 0) {
+        snprintf(err, errlen, "journal %s: %s (set redis.journal or --journal)", f->jpath,
+                 strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(f->jfd, &st) < 0) {
+        snprintf(err, errlen, "journal %s: %s", f->jpath, strerror(errno));
+        return -1;
+    }
+    f->jsize = (uint64_t)st.st_size;
+    load_state(f);
+    if (f->delivered > f->jsize)
+        f->delivered = 0;
+    /* walk it: the last good record, the highest id */
+    uint64_t off = 0, next;
+    long n;
+    while ((n = read_rec(f, off, f->jsize, &next)) > 0) {
+        const char *id = rec_get(f->buf, (size_t)n, "id");
+        const char *colon = id ? strrchr(id, ':') : NULL;
+        if (colon) {
+            unsigned long long s = strtoull(colon + 1, NULL, 10);
+            if (s + 1 > f->seq)
+                f->seq = s + 1;
+        }
+        off = next;
+    }
+    if (n < 0) {
+        flog(f, "journal %s: cut a torn record at byte %llu (%llu bytes dropped)", f->jpath,
+             (unsigned long long)off, (unsigned long long)(f->jsize - off));
+        if (ftruncate(f->jfd, (off_t)off) < 0 || fsync(f->jfd) < 0) {
+            snprintf(err, errlen, "journal %s: %s", f->jpath, strerror(errno));
+            return -1;
+        }
+        f->jsize = off;
+        if (f->delivered > off)
+            f->delivered = off;
+    }
+    if (f->seq == 0)
+        f->seq = 1;
+    return 0;
+}
+
+/* Append one entry (jmu held): give it its id, write, no fsync yet.
+ * Returns 1 written, 0 dropped (journal full), -1 write error. */
+static int journal_append(struct redisfeed *f, const struct rec *r)
+{
+    uint64_t soft = (uint64_t)f->cfg.journal_max_mb << 20;
+    uint64_t pending = f->jsize - f->delivered;
+    const char *ev = rec_get(r->data, r->len, "event");
+    int minor = ev && !strcmp(ev, "updated");
+    if (pending + r->len + 64 > (minor ? soft : 2 * soft)) {
+        unsigned long long d = atomic_fetch_add(&f->n_journal_dropped, 1);
+        if (d == 0 || !minor)
+            flog(f, "journal %s full (%llu bytes undelivered): %s event dropped%s", f->jpath,
+                 (unsigned long long)pending, ev ? ev : "?",
+                 minor ? " (the host's state is still reconciled when Redis returns)" : "");
+        return 0;
+    }
+    char hdr[REC_HDR], idrec[128];
+    int il = snprintf(idrec, sizeof(idrec), "id%c%s:%llu", 0, f->sensor,
+                      (unsigned long long)f->seq) + 1;
+    uint32_t len = (uint32_t)il + r->len;
+    /* payload = id pair + the fields */
+    char payload[REC_MAX + 128];
+    memcpy(payload, idrec, (size_t)il);
+    memcpy(payload + il, r->data, r->len);
+    uint64_t h = fnv1a(payload, len);
+    memcpy(hdr, "SHJ1", 4);
+    memcpy(hdr + 4, &len, 4);
+    memcpy(hdr + 8, &h, 8);
+    if (pwrite(f->jfd, hdr, REC_HDR, (off_t)f->jsize) != REC_HDR ||
+        pwrite(f->jfd, payload, len, (off_t)(f->jsize + REC_HDR)) != (ssize_t)len) {
+        if (!f->jerror)
+            flog(f, "journal %s: write failed: %s", f->jpath, strerror(errno));
+        f->jerror = 1;
+        /* leave no partial record behind */
+        if (ftruncate(f->jfd, (off_t)f->jsize) < 0)
+            f->jerror = 2;
+        return -1;
+    }
+    f->jsize += REC_HDR + len;
+    f->seq++;
+    atomic_fetch_add(&f->n_journaled, 1);
+    return 1;
+}
+
+/* Move everything in the ring into the journal and fsync (jmu held). */
+static void drain_ring_locked(struct redisfeed *f)
+{
+    int wrote = 0;
+    struct rec *r;
+    while ((r = ring_peek(f->ring))) {
+        if (r->len && journal_append(f, r) > 0)
+            wrote = 1;
+        ring_release(f->ring);
+    }
+    if (wrote && fdatasync(f->jfd) < 0 && !f->jerror) {
+        flog(f, "journal %s: fsync failed: %s", f->jpath, strerror(errno));
+        f->jerror = 1;
+    }
+}
+
+/* All delivered: empty the journal (state first: a crash between the two
+ * replays from 0 and the stream's id check drops the duplicates). */
+static void journal_compact_locked(struct redisfeed *f)
+{
+    if (f->delivered < f->jsize || f->jsize == 0)
+        return;
+    f->delivered = 0;
+    if (save_state(f) < 0) {
+        f->delivered = f->jsize;
+        return;
+    }
+    if (ftruncate(f->jfd, 0) == 0) {
+        f->jsize = 0;
+        fsync(f->jfd);
+    } else {
+        f->delivered = f->jsize;
+    }
+}
+
+/* ---- the detection thread's side --------------------------------------- */
+
+void redisfeed_verdict(struct redisfeed *f, const struct verdict *v)
+{
+    if (!f || v->change == VERDICT_CURRENT)
+        return;
+    atomic_fetch_add(&f->n_verdicts, 1);
+    struct rec *slot = ring_reserve(f->ring);
+    if (slot) {
+        if (format_verdict(f, v, slot) < 0) {
+            /* cannot happen with REC_MAX >= 8 evidence; keep it safe */
+            slot->len = 0;
+        }
+        ring_commit(f->ring);
+    } else {
+        /* the publisher is behind (a slow disk): write it ourselves, in order */
+        static _Thread_local struct rec r;
+        atomic_fetch_add(&f->n_ring_full, 1);
+        if (format_verdict(f, v, &r) == 0) {
+            pthread_mutex_lock(&f->jmu);
+            drain_ring_locked(f);
+            journal_append(f, &r);
+            if (fdatasync(f->jfd) < 0)
+                f->jerror = 1;
+            pthread_mutex_unlock(&f->jmu);
+        }
+    }
+    pthread_cond_signal(&f->wcv);
+}
+
+void redisfeed_control(struct redisfeed *f, redisfeed_release_fn release,
+                       redisfeed_allow_fn allow, void *ctx)
+{
+    if (!f || !atomic_load_explicit(&f->control_pending, memory_order_acquire))
+        return;
+    struct release_req rel[CONTROL_MAX];
+    char (*list)[64] = f->ctl_list;
+    const char **ptrs = f->ctl_ptrs;
+    int nrel, nallow = -1;
+    pthread_mutex_lock(&f->cmu);
+    nrel = f->nrel;
+    memcpy(rel, f->rel, sizeof(rel[0]) * (size_t)nrel);
+    f->nrel = 0;
+    if (f->allow_changed) {
+        nallow = f->nallow;
+        memcpy(list, f->allow, sizeof(list[0]) * (size_t)nallow);
+        f->allow_changed = 0;
+    }
+    atomic_store(&f->control_pending, 0);
+    pthread_mutex_unlock(&f->cmu);
+    if (nallow >= 0) {
+        for (int i = 0; i < nallow; i++)
+            ptrs[i] = list[i];
+        allow(ctx, ptrs, nallow);
+    }
+    for (int i = 0; i < nrel; i++)
+        release(ctx, rel[i].target, rel[i].by);
+}
+
+/* ---- the publisher's view of its flagged hosts ------------------------- */
+
+static struct fhost *fhost_find(struct redisfeed *f, const char *ip)
+{
+    for (int i = 0; i < f->nhosts; i++)
+        if (!strcmp(f->hosts[i].ip, ip))
+            return &f->hosts[i];
+    return NULL;
+}
+
+static void fhost_set(struct redisfeed *f, const char *ip, int flagged, const char *view)
+{
+    struct fhost *h = fhost_find(f, ip);
+    if (!flagged) {
+        if (h) {
+            free(h->view);
+            *h = f->hosts[--f->nhosts];
+        }
+        return;
+    }
+    if (!h) {
+        if (f->nhosts == f->caphosts) {
+            int cap = f->caphosts ? f->caphosts * 2 : 64;
+            struct fhost *n = realloc(f->hosts, sizeof(*n) * (size_t)cap);
+            if (!n)
+                return;
+            f->hosts = n;
+            f->caphosts = cap;
+        }
+        h = &f->hosts[f->nhosts++];
+        snprintf(h->ip, sizeof(h->ip), "%s", ip);
+        h->view = NULL;
+    }
+    char *v = strdup(view);
+    if (v) {
+        free(h->view);
+        h->view = v;
+    }
+}
+
+/* The entry as one JSON object: the view kept in the host hash (reasons as
+ * a string, every value a string) or the alert (reasons as an array). */
+static const char *entry_json(const char *p, size_t len, int alert, char *out, size_t cap)
+{
+    struct json j;
+    const char *k, *v;
+    json_init(&j, out, cap);
+    json_obj_open(&j, NULL);
+    for (size_t off = 0; (off = next_pair(p, len, off, &k, &v));) {
+        if (alert && !strcmp(k, "reasons"))
+            json_raw(&j, k, v);
+        else
+            json_cstr(&j, k, v);
+    }
+    json_obj_close(&j);
+    return json_finish(&j);
+}
+
+/* ---- Redis -------------------------------------------------------------- */
+
+static void disconnect(struct redisfeed *f, const char *why)
+{
+    if (f->ctx) {
+        redisFree(f->ctx);
+        f->ctx = NULL;
+    }
+    atomic_fetch_add(&f->n_errors, 1);
+    if (strcmp(why, f->last_err)) {
+        flog(f, "%s; verdicts are kept in the journal %s and delivered when it returns",
+             why, f->jpath);
+        snprintf(f->last_err, sizeof(f->last_err), "%s", why);
+    }
+    f->backoff_ms = f->backoff_ms ? f->backoff_ms * 2 : BACKOFF_MIN_MS;
+    if (f->backoff_ms > BACKOFF_MAX_MS)
+        f->backoff_ms = BACKOFF_MAX_MS;
+    f->next_try_ms = now_ms() + f->backoff_ms;
+}
+
+/* Run one command; on failure disconnect.  Returns the reply or NULL. */
+static redisReply *cmd(struct redisfeed *f, int argc, const char **argv)
+{
+    char err[512], e[820];
+    redisReply *r = rconn_cmd(f->ctx, argc, argv, err, sizeof(err));
+    if (!r) {
+        snprintf(e, sizeof(e), "%s: %s", f->where, err);
+        disconnect(f, e);
+    }
+    return r;
+}
+
+static int state_args(struct redisfeed *f, const char *ip, int flagged, const char *view,
+                      const char **argv, char *hostkey, size_t hklen, char *ttl, size_t ttllen)
+{
+    snprintf(hostkey, hklen, "%s%s", f->k_host_prefix, ip);
+    snprintf(ttl, ttllen, "%u", f->cfg.host_ttl_s);
+    argv[0] = "EVALSHA";
+    argv[1] = f->sha[S_STATE];
+    argv[2] = "3";
+    argv[3] = hostkey;
+    argv[4] = f->k_infected;
+    argv[5] = f->k_sensor_hosts;
+    argv[6] = ttl;
+    argv[7] = f->sensor;
+    argv[8] = ip;
+    argv[9] = flagged ? "1" : "0";
+    argv[10] = view ? view : "{}";
+    return 11;
+}
+
+/* Rewrite this sensor's hosts from its own state, drop what it no longer
+ * flags.  0 ok, -1 disconnected. */
+static int reconcile(struct redisfeed *f, const char *why)
+{
+    char hk[256], ttl[16];
+    const char *argv[11];
+    for (int i = 0; i < f->nhosts; i++) {
+        int n = state_args(f, f->hosts[i].ip, 1, f->hosts[i].view, argv, hk, sizeof(hk),
+                           ttl, sizeof(ttl));
+        redisAppendCommandArgv(f->ctx, n, argv, NULL);
+    }
+    for (int i = 0; i < f->nhosts; i++) {
+        redisReply *r;
+        if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
+            char e[512];
+            snprintf(e, sizeof(e), "%s: %s", f->where,
+                     f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
+            disconnect(f, e);
+            return -1;
+        }
+        int bad = r->type == REDIS_REPLY_ERROR;
+        if (bad) {
+            char e[400];
+            snprintf(e, sizeof(e), "%s: reconciling host %s: %s", f->where, f->hosts[i].ip,
+                     r->str);
+            freeReplyObject(r);
+            disconnect(f, e);
+            return -1;
+        }
+        freeReplyObject(r);
+    }
+    /* members of our set we no longer flag */
+    const char *sm[] = { "SMEMBERS", f->k_sensor_hosts };
+    redisReply *r = cmd(f, 2, sm);
+    if (!r)
+        return -1;
+    int removed = 0;
+    for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const redisReply *e = r->element[i];
+        if (e->type != REDIS_REPLY_STRING || e->len >= 64 || fhost_find(f, e->str))
+            continue;
+        int n = state_args(f, e->str, 0, NULL, argv, hk, sizeof(hk), ttl, sizeof(ttl));
+        redisReply *x = cmd(f, n, argv);
+        if (!x) {
+            freeReplyObject(r);
+            return -1;
+        }
+        freeReplyObject(x);
+        removed++;
+    }
+    freeReplyObject(r);
+    atomic_fetch_add(&f->n_reconciles, 1);
+    if (why)
+        flog(f, "%s: state rewritten (%d flagged hosts, %d no longer flagged)", why, f->nhosts,
+             removed);
+    return 0;
+}
+
+static int heartbeat(struct redisfeed *f, int *lost)
+{
+    char flagged[16], pending[32], ts[64];
+    snprintf(flagged, sizeof(flagged), "%d", f->nhosts);
+    pthread_mutex_lock(&f->jmu);
+    snprintf(pending, sizeof(pending), "%llu", (unsigned long long)(f->jsize - f->delivered));
+    pthread_mutex_unlock(&f->jmu);
+    iso_time(wall_ms() * 1000, ts, sizeof(ts));
+    const char *ex[] = { "EXISTS", f->k_sensor };
+    redisReply *r = cmd(f, 2, ex);
+    if (!r)
+        return -1;
+    *lost = r->type == REDIS_REPLY_INTEGER && r->integer == 0;
+    freeReplyObject(r);
+    const char *hs[] = { "HSET", f->k_sensor, "name", f->sensor, "version", f->version,
+                         "heartbeat", ts, "flagged", flagged, "journal_pending_bytes", pending };
+    r = cmd(f, 12, hs);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    char ttl[16];
+    snprintf(ttl, sizeof(ttl), "%u", 60 + 3 * (f->cfg.control_interval_ms / 1000));
+    const char *exp[] = { "EXPIRE", f->k_sensor, ttl };
+    r = cmd(f, 3, exp);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    return 0;
+}
+
+static int load_scripts(struct redisfeed *f)
+{
+    for (int i = 0; i < S_N; i++) {
+        const char *argv[] = { "SCRIPT", "LOAD", scripts[i] };
+        redisReply *r = cmd(f, 3, argv);
+        if (!r)
+            return -1;
+        if (r->type != REDIS_REPLY_STRING || r->len >= sizeof(f->sha[i])) {
+            freeReplyObject(r);
+            disconnect(f, "SCRIPT LOAD: unexpected reply");
+            return -1;
+        }
+        snprintf(f->sha[i], sizeof(f->sha[i]), "%s", r->str);
+        freeReplyObject(r);
+    }
+    return 0;
+}
+
+/* Deliver up to BATCH journaled entries.  Returns entries delivered, 0
+ * when none are left, -1 when disconnected. */
+static int deliver_batch(struct redisfeed *f)
+{
+    static const char *argv[64];
+    static size_t argl[64];
+    char hk[256], ttl[16], maxlen[16], nowms[24], keep[16];
+    static char view[REC_MAX * 2], alert[REC_MAX * 2];
+    uint64_t offs[BATCH + 1];
+    int n = 0;
+
+    pthread_mutex_lock(&f->jmu);
+    uint64_t off = f->delivered, end = f->jsize;
+    pthread_mutex_unlock(&f->jmu);
+    if (off >= end)
+        return 0;
+    snprintf(ttl, sizeof(ttl), "%u", f->cfg.host_ttl_s);
+    snprintf(maxlen, sizeof(maxlen), "%u", f->cfg.stream_maxlen);
+    snprintf(keep, sizeof(keep), "%d", IDS_KEEP);
+    snprintf(nowms, sizeof(nowms), "%llu", (unsigned long long)wall_ms());
+    offs[0] = off;
+    while (n < BATCH && off < end) {
+        uint64_t next;
+        long len = read_rec(f, off, end, &next);
+        if (len <= 0) {
+            /* cannot happen: journal_open cut torn tails and appends are
+             * whole; skip to the end rather than loop */
+            flog(f, "journal %s: unreadable record at %llu; skipped to the end", f->jpath,
+                 (unsigned long long)off);
+            off = end;
+            break;
+        }
+        const char *id = rec_get(f->buf, (size_t)len, "id");
+        const char *ip = rec_get(f->buf, (size_t)len, "ip");
+        const char *flagged = rec_get(f->buf, (size_t)len, "flagged");
+        if (!id || !ip || !flagged || !entry_json(f->buf, (size_t)len, 0, view, sizeof(view)) ||
+            !entry_json(f->buf, (size_t)len, 1, alert, sizeof(alert))) {
+            off = next;
+            offs[n] = off;
+            continue;
+        }
+        int a = 0;
+        snprintf(hk, sizeof(hk), "%s%s", f->k_host_prefix, ip);
+        argv[a++] = "EVALSHA";
+        argv[a++] = f->sha[S_EVENT];
+        argv[a++] = "5";
+        argv[a++] = hk;
+        argv[a++] = f->k_infected;
+        argv[a++] = f->k_sensor_hosts;
+        argv[a++] = f->k_events;
+        argv[a++] = f->k_ids;
+        argv[a++] = ttl;
+        argv[a++] = f->sensor;
+        argv[a++] = ip;
+        argv[a++] = flagged;
+        argv[a++] = view;
+        argv[a++] = id;
+        argv[a++] = maxlen;
+        argv[a++] = nowms;
+        argv[a++] = f->k_alerts;
+        argv[a++] = alert;
+        argv[a++] = keep;
+        const char *k, *v;
+        for (size_t o = 0; a + 2 <= 64 && (o = next_pair(f->buf, (size_t)len, o, &k, &v));) {
+            argv[a++] = k;
+            argv[a++] = v;
+        }
+        for (int i = 0; i < a; i++)
+            argl[i] = strlen(argv[i]);
+        redisAppendCommandArgv(f->ctx, a, argv, argl);
+        /* the publisher's own view follows what it hands to Redis */
+        fhost_set(f, ip, flagged[0] == '1', view);
+        off = next;
+        offs[++n] = off;
+    }
+    uint64_t done = offs[0];
+    for (int i = 0; i < n; i++) {
+        redisReply *r;
+        if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
+            char e[512];
+            snprintf(e, sizeof(e), "%s: %s", f->where,
+                     f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
+            disconnect(f, e);
+            goto out;
+        }
+        if (r->type == REDIS_REPLY_ERROR) {
+            char e[512];
+            snprintf(e, sizeof(e), "%s: delivering a verdict: %s", f->where, r->str);
+            freeReplyObject(r);
+            disconnect(f, e);
+            goto out;
+        }
+        if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
+            atomic_fetch_add(&f->n_duplicates, 1);
+        else
+            atomic_fetch_add(&f->n_delivered, 1);
+        freeReplyObject(r);
+        done = offs[i + 1];
+    }
+    if (n == 0)
+        done = off;
+out:
+    pthread_mutex_lock(&f->jmu);
+    if (done > f->delivered) {
+        f->delivered = done;
+        save_state(f);
+    }
+    journal_compact_locked(f);
+    pthread_mutex_unlock(&f->jmu);
+    return f->ctx ? (n ? n : 1) : -1;
+}
+
+static int is_target(const char *s)
+{
+    struct sh_addr a;
+    unsigned b[6];
+    char tail;
+    return addr_parse(s, &a) == 0 ||
+           (strlen(s) == 17 && sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+                                      &b[4], &b[5], &tail) == 6);
+}
+
+static void canon_target(const char *s, char *out, size_t n)
+{
+    struct sh_addr a;
+    if (addr_parse(s, &a) == 0) {
+        addr_format(&a, out, n);
+        return;
+    }
+    snprintf(out, n, "%s", s);
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'F')
+            *p = (char)(*p + 32);
+}
+
+static int read_allowlist(struct redisfeed *f)
+{
+    const char *argv[] = { "SMEMBERS", f->k_allow };
+    redisReply *r = cmd(f, 2, argv);
+    if (!r)
+        return -1;
+    uint64_t h = 1469598103934665603ULL;
+    char (*tmp)[64] = calloc(ALLOW_MAX, sizeof(*tmp));
+    int n = 0, bad = 0;
+    for (size_t i = 0; tmp && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+        const redisReply *e = r->element[i];
+        if (e->type != REDIS_REPLY_STRING || e->len >= 64 || !is_target(e->str)) {
+            bad++;
+            continue;
+        }
+        if (n < ALLOW_MAX)
+            canon_target(e->str, tmp[n++], 64);
+    }
+    freeReplyObject(r);
+    if (!tmp)
+        return 0;
+    /* order-independent fingerprint of the set */
+    uint64_t sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += fnv1a(tmp[i], strlen(tmp[i]));
+    h ^= sum + (uint64_t)n;
+    if (!f->allow_known || h != f->allow_hash) {
+        f->allow_known = 1;
+        f->allow_hash = h;
+        pthread_mutex_lock(&f->cmu);
+        memcpy(f->allow, tmp, sizeof(tmp[0]) * (size_t)n);
+        f->nallow = n;
+        f->allow_changed = 1;
+        atomic_store_explicit(&f->control_pending, 1, memory_order_release);
+        pthread_mutex_unlock(&f->cmu);
+        if (n || bad || f->nallow_logged)
+            flog(f, "operator allowlist: %d entr%s%s", n, n == 1 ? "y" : "ies",
+                 bad ? " (some invalid, skipped)" : "");
+        f->nallow_logged = n;
+        if (bad)
+            atomic_fetch_add(&f->n_control_bad, (unsigned long long)bad);
+    }
+    free(tmp);
+    return 0;
+}
+
+static int read_control(struct redisfeed *f)
+{
+    if (!f->control_id[0]) {
+        /* first run: start after the newest request, never replay history */
+        const char *argv[] = { "XREVRANGE", f->k_control, "+", "-", "COUNT", "1" };
+        redisReply *r = cmd(f, 6, argv);
+        if (!r)
+            return -1;
+        snprintf(f->control_id, sizeof(f->control_id), "0-0");
+        if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+            r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
+            r->element[0]->element[0]->type == REDIS_REPLY_STRING &&
+            r->element[0]->element[0]->len < sizeof(f->control_id))
+            snprintf(f->control_id, sizeof(f->control_id), "%s", r->element[0]->element[0]->str);
+        freeReplyObject(r);
+        pthread_mutex_lock(&f->jmu);
+        save_state(f);
+        pthread_mutex_unlock(&f->jmu);
+        return 0;
+    }
+    const char *argv[] = { "XREAD", "COUNT", "100", "STREAMS", f->k_control, f->control_id };
+    redisReply *r = cmd(f, 6, argv);
+    if (!r)
+        return -1;
+    int reread_allow = 0, got = 0;
+    /* [[stream, [[id, [k, v, ...]], ...]]] */
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+        r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
+        r->element[0]->element[1]->type == REDIS_REPLY_ARRAY) {
+        const redisReply *entries = r->element[0]->element[1];
+        for (size_t i = 0; i < entries->elements; i++) {
+            const redisReply *e = entries->element[i];
+            if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+                e->element[0]->type != REDIS_REPLY_STRING ||
+                e->element[0]->len >= sizeof(f->control_id))
+                continue;
+            snprintf(f->control_id, sizeof(f->control_id), "%s", e->element[0]->str);
+            got = 1;
+            const char *c = rconn_field(e->element[1], "cmd");
+            const char *t = rconn_field(e->element[1], "target");
+            const char *by = rconn_field(e->element[1], "by");
+            if (!c || !t || strlen(t) >= 64 || !is_target(t)) {
+                atomic_fetch_add(&f->n_control_bad, 1);
+                flog(f, "operator request %s ignored: needs cmd and a target IP or MAC",
+                     f->control_id);
+                continue;
+            }
+            if (!strcmp(c, "release")) {
+                pthread_mutex_lock(&f->cmu);
+                if (f->nrel < CONTROL_MAX) {
+                    canon_target(t, f->rel[f->nrel].target, sizeof(f->rel[0].target));
+                    snprintf(f->rel[f->nrel].by, sizeof(f->rel[0].by), "%s",
+                             by && by[0] ? by : "operator");
+                    f->nrel++;
+                    atomic_store_explicit(&f->control_pending, 1, memory_order_release);
+                }
+                pthread_mutex_unlock(&f->cmu);
+                atomic_fetch_add(&f->n_releases, 1);
+                flog(f, "operator %s asks to release %s", by && by[0] ? by : "?", t);
+            } else if (!strcmp(c, "allow") || !strcmp(c, "disallow")) {
+                reread_allow = 1;
+            } else {
+                atomic_fetch_add(&f->n_control_bad, 1);
+            }
+        }
+    }
+    freeReplyObject(r);
+    if (got) {
+        pthread_mutex_lock(&f->jmu);
+        save_state(f);
+        pthread_mutex_unlock(&f->jmu);
+    }
+    if (reread_allow)
+        return read_allowlist(f);
+    return 0;
+}
+
+static int sweep(struct redisfeed *f)
+{
+    const char *argv[] = { "EVALSHA", f->sha[S_SWEEP], "2", f->k_infected, f->k_sensor_hosts,
+                           f->k_host_prefix, f->sensor };
+    redisReply *r = cmd(f, 7, argv);
+    if (!r)
+        return -1;
+    freeReplyObject(r);
+    return 0;
+}
+
+static int try_connect(struct redisfeed *f)
+{
+    char err[512];
+    f->ctx = rconn_open(&f->cfg, f->where, sizeof(f->where), err, sizeof(err));
+    if (!f->ctx) {
+        disconnect(f, err);
+        return -1;
+    }
+    if (load_scripts(f) < 0)
+        return -1;
+    int reconnect = f->connected_once;
+    f->connected_once = 1;
+    unsigned long long before = atomic_load(&f->n_delivered);
+    int r;
+    while ((r = deliver_batch(f)) > 0)
+        ;
+    if (r < 0)
+        return -1;
+    if (!f->flush_only && reconcile(f, NULL) < 0)
+        return -1;
+    if (!f->flush_only && (read_allowlist(f) < 0 || read_control(f) < 0))
+        return -1;
+    int lost;
+    if (!f->flush_only && heartbeat(f, &lost) < 0)
+        return -1;
+    f->last_err[0] = 0;
+    f->backoff_ms = 0;
+    atomic_fetch_add(&f->n_reconnects, (unsigned long long)reconnect);
+    unsigned long long sent = atomic_load(&f->n_delivered) - before;
+    flog(f, "%s %s as sensor '%s'%s%llu journaled event%s delivered",
+         reconnect ? "reconnected to" : "connected to", f->where, f->sensor,
+         f->flush_only ? ": " : ", state rewritten; ", sent, sent == 1 ? "" : "s");
+    return 0;
+}
+
+static void *publisher(void *arg)
+{
+    struct redisfeed *f = arg;
+    pthread_setname_np(pthread_self(), "sh-redis");
+    for (;;) {
+        int stopping = atomic_load(&f->stop);
+        pthread_mutex_lock(&f->jmu);
+        drain_ring_locked(f);
+        pthread_mutex_unlock(&f->jmu);
+        uint64_t t = now_ms();
+        if (!f->ctx && (t >= f->next_try_ms || stopping == 1)) {
+            if (try_connect(f) == 0) {
+                f->next_control_ms = t + f->cfg.control_interval_ms;
+                f->next_refresh_ms = t + f->cfg.host_ttl_s * 1000ULL / 3;
+                f->next_sweep_ms = t + 60000;
+            }
+            if (!f->ready) {
+                pthread_mutex_lock(&f->wmu);
+                f->ready = 1;
+                pthread_cond_broadcast(&f->wcv);
+                pthread_mutex_unlock(&f->wmu);
+            }
+        }
+        if (f->ctx) {
+            int r;
+            while ((r = deliver_batch(f)) > 0 && !atomic_load(&f->stop))
+                ;
+            t = now_ms();
+            if (f->ctx && !f->flush_only && t >= f->next_control_ms) {
+                int lost = 0;
+                f->next_control_ms = t + f->cfg.control_interval_ms;
+                if (heartbeat(f, &lost) == 0 && lost)
+                    reconcile(f, "the feed's keys were lost (FLUSHALL or a restart without "
+                                 "persistence)");
+                if (f->ctx)
+                    read_control(f);
+                if (f->ctx)
+                    read_allowlist(f);
+            }
+            if (f->ctx && !f->flush_only && t >= f->next_refresh_ms) {
+                f->next_refresh_ms = t + f->cfg.host_ttl_s * 1000ULL / 3;
+                reconcile(f, NULL);
+            }
+            if (f->ctx && !f->flush_only && t >= f->next_sweep_ms) {
+                f->next_sweep_ms = t + 60000;
+                sweep(f);
+            }
+        }
+        if (stopping) {
+            pthread_mutex_lock(&f->jmu);
+            drain_ring_locked(f);
+            int done = f->delivered >= f->jsize;
+            pthread_mutex_unlock(&f->jmu);
+            /* stop when all is delivered, or Redis is down after the last try */
+            if (done || !f->ctx)
+                break;
+            continue;
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&f->wmu);
+        if (!ring_peek(f->ring) && !atomic_load(&f->stop))
+            pthread_cond_timedwait(&f->wcv, &f->wmu, &ts);
+        pthread_mutex_unlock(&f->wmu);
+    }
+    return NULL;
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+static void make_keys(struct redisfeed *f)
+{
+    const struct sh_redis_cfg *c = &f->cfg;
+    char sfx[200];
+    rconn_key(c, "events", f->k_events, sizeof(f->k_events));
+    rconn_key(c, "ids", f->k_ids, sizeof(f->k_ids));
+    rconn_key(c, "infected", f->k_infected, sizeof(f->k_infected));
+    rconn_key(c, "alerts", f->k_alerts, sizeof(f->k_alerts));
+    rconn_key(c, "allow", f->k_allow, sizeof(f->k_allow));
+    rconn_key(c, "control", f->k_control, sizeof(f->k_control));
+    rconn_key(c, "host:", f->k_host_prefix, sizeof(f->k_host_prefix));
+    snprintf(sfx, sizeof(sfx), "sensor:%s", f->sensor);
+    rconn_key(c, sfx, f->k_sensor, sizeof(f->k_sensor));
+    snprintf(sfx, sizeof(sfx), "sensor:%s:hosts", f->sensor);
+    rconn_key(c, sfx, f->k_sensor_hosts, sizeof(f->k_sensor_hosts));
+}
+
+static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *version, FILE *log,
+                                  char *err, size_t errlen)
+{
+    struct redisfeed *f = calloc(1, sizeof(*f));
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    f->cfg = *c;
+    f->log = log ? log : stderr;
+    f->jfd = -1;
+    snprintf(f->version, sizeof(f->version), "%s", version);
+    if (c->sensor[0])
+        snprintf(f->sensor, sizeof(f->sensor), "%s", c->sensor);
+    else if (gethostname(f->sensor, sizeof(f->sensor) - 1) < 0 || !f->sensor[0])
+        snprintf(f->sensor, sizeof(f->sensor), "spanhound");
+    for (const char *p = f->sensor; *p; p++)
+        if (*p == ':' || *p == '{' || *p == '}' || (unsigned char)*p <= ' ') {
+            snprintf(err, errlen, "redis.sensor '%s': no ':', braces or spaces", f->sensor);
+            free(f);
+            return NULL;
+        }
+    char pw[CFG_STR_MAX];
+    if (rconn_password(c, pw, sizeof(pw), err, errlen) < 0) {
+        free(f);
+        return NULL;
+    }
+    char host[256];
+    int port, un;
+    if (!c->sentinels[0] &&
+        rconn_parse_addr(c->server, 6379, host, sizeof(host), &port, &un, err, errlen) < 0) {
+        free(f);
+        return NULL;
+    }
+    make_keys(f);
+    pthread_mutex_init(&f->jmu, NULL);
+    pthread_mutex_init(&f->wmu, NULL);
+    pthread_mutex_init(&f->cmu, NULL);
+    pthread_cond_init(&f->wcv, NULL);
+    f->buf = malloc(REC_MAX + 256);
+    f->allow = calloc(ALLOW_MAX, sizeof(*f->allow));
+    f->ctl_list = calloc(ALLOW_MAX, sizeof(*f->ctl_list));
+    f->ctl_ptrs = calloc(ALLOW_MAX, sizeof(*f->ctl_ptrs));
+    f->ring = ring_create(c->ring_slots, sizeof(struct rec), err, errlen);
+    if (!f->buf || !f->allow || !f->ctl_list || !f->ctl_ptrs || !f->ring ||
+        journal_open(f, err, errlen) < 0) {
+        if (!f->buf || !f->allow || !f->ctl_list || !f->ctl_ptrs)
+            snprintf(err, errlen, "out of memory");
+        redisfeed_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+struct redisfeed *redisfeed_open(const struct sh_redis_cfg *c, const char *version, FILE *log,
+                                 char *err, size_t errlen)
+{
+    struct redisfeed *f = feed_new(c, version, log, err, errlen);
+    if (!f)
+        return NULL;
+    if (pthread_create(&f->th, NULL, publisher, f) != 0) {
+        snprintf(err, errlen, "cannot start the publisher thread");
+        redisfeed_close(f);
+        return NULL;
+    }
+    f->started = 1;
+    return f;
+}
+
+long redisfeed_stop(struct redisfeed *f)
+{
+    if (!f)
+        return 0;
+    if (f->started) {
+        atomic_store(&f->stop, 1);
+        pthread_cond_signal(&f->wcv);
+        pthread_join(f->th, NULL);
+        f->started = 0;
+    }
+    long left = 0;
+    if (f->jfd >= 0) {
+        pthread_mutex_lock(&f->jmu);
+        if (f->ring)
+            drain_ring_locked(f);
+        left = 0;
+        for (uint64_t off = f->delivered, next; off < f->jsize; off = next) {
+            if (read_rec(f, off, f->jsize, &next) <= 0)
+                break;
+            left++;
+        }
+        save_state(f);
+        pthread_mutex_unlock(&f->jmu);
+        if (f->jerror)
+            left = -1;
+    }
+    return left;
+}
+
+long redisfeed_close(struct redisfeed *f)
+{
+    if (!f)
+        return 0;
+    long left = redisfeed_stop(f);
+    if (f->jfd >= 0)
+        close(f->jfd);
+    if (f->ctx)
+        redisFree(f->ctx);
+    for (int i = 0; i < f->nhosts; i++)
+        free(f->hosts[i].view);
+    free(f->hosts);
+    ring_destroy(f->ring);
+    free(f->buf);
+    free(f->allow);
+    free(f->ctl_list);
+    free(f->ctl_ptrs);
+    pthread_mutex_destroy(&f->jmu);
+    pthread_mutex_destroy(&f->wmu);
+    pthread_mutex_destroy(&f->cmu);
+    pthread_cond_destroy(&f->wcv);
+    free(f);
+    return left;
+}
+
+long redisfeed_flush_journal(const struct sh_redis_cfg *c, const char *version, FILE *log,
+                             char *err, size_t errlen)
+{
+    struct redisfeed *f = feed_new(c, version, log, err, errlen);
+    if (!f)
+        return -1;
+    f->flush_only = 1;
+    if (try_connect(f) < 0) {
+        snprintf(err, errlen, "%s", f->last_err);
+        redisfeed_close(f);
+        return -2;
+    }
+    int r;
+    while ((r = deliver_batch(f)) > 0)
+        ;
+    return redisfeed_close(f);
+}
+
+int redisfeed_wait_ready(struct redisfeed *f)
+{
+    pthread_mutex_lock(&f->wmu);
+    while (!f->ready)
+        pthread_cond_wait(&f->wcv, &f->wmu);
+    pthread_mutex_unlock(&f->wmu);
+    return f->ctx != NULL;
+}
+
+const char *redisfeed_journal_path(const struct redisfeed *f)
+{
+    return f->jpath;
+}
+
+void redisfeed_print_stats(struct redisfeed *f, FILE *fp)
+{
+#define P(n, v) fprintf(fp, "%-36s %llu\n", n, (unsigned long long)(v))
+    P("redis.verdicts", atomic_load(&f->n_verdicts));
+    P("redis.journaled", atomic_load(&f->n_journaled));
+    P("redis.delivered", atomic_load(&f->n_delivered));
+    P("redis.duplicates_skipped", atomic_load(&f->n_duplicates));
+    P("redis.ring_full", atomic_load(&f->n_ring_full));
+    P("redis.journal_dropped", atomic_load(&f->n_journal_dropped));
+    P("redis.errors", atomic_load(&f->n_errors));
+    P("redis.reconnects", atomic_load(&f->n_reconnects));
+    P("redis.reconciles", atomic_load(&f->n_reconciles));
+    P("redis.release_requests", atomic_load(&f->n_releases));
+    P("redis.control_invalid", atomic_load(&f->n_control_bad));
+#undef P
+}
