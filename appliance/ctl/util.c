@@ -275,7 +275,7 @@ json_t *ctl_jparse(const char *s, size_t n, int want_array)
     if (!s)
         return NULL;
     json_error_t e;
-    json_t *j = json_loadb(s, n, 0, &e);
+    json_t *j = json_loadb(s, n, JSON_ALLOW_NUL, &e);
     if (j && !(want_array ? json_is_array(j) : json_is_object(j))) {
         json_decref(j);
         return NULL;
