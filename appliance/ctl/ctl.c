@@ -400,7 +400,8 @@ static json_t *host_json(const struct host *h, time_t now)
 
 static int print_json(json_t *j, int compact)
 {
-    int rc = json_dumpf(j, stdout, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_REAL_PRECISION(15));
+    size_t flags = (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_REAL_PRECISION(15);
+    int rc = json_dumpf(j, stdout, flags);
     fputc('\n', stdout);
     json_decref(j);
     return rc == 0 ? 0 : fail("cannot write the output");

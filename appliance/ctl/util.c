@@ -286,6 +286,8 @@ json_t *ctl_jparse(const char *s, size_t n, int want_array)
 char *ctl_jtext(const json_t *v)
 {
     char buf[64];
+    if (!v)
+        return ctl_xstrdup("-");
     if (json_is_string(v))
         return ctl_xstrdup(json_string_value(v));
     if (json_is_real(v)) {
@@ -296,7 +298,7 @@ char *ctl_jtext(const json_t *v)
         snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
         return ctl_xstrdup(buf);
     }
-    char *d = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    char *d = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!d)
         return ctl_xstrdup("null");
     char *r = ctl_xstrdup(d);

@@ -45,7 +45,8 @@ json_t *ctl_jstr(const char *s, size_t n);
 json_t *ctl_jparse(const char *s, size_t n, int want_array);
 
 /* A JSON value as one display string (malloc'd): strings as they are,
- * reals with 3 decimals, anything else compact JSON. */
+ * reals with 3 decimals, "-" for NULL (a missing member), anything else
+ * compact JSON. */
 char *ctl_jtext(const json_t *v);
 
 /* case-insensitive equality of two NUL-terminated strings */
