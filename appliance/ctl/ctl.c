@@ -987,8 +987,10 @@ static int xread(struct ctl *c, const char *id, long block_ms, const redisReply 
     return 0;
 }
 
+/* With --json, the answers go into req (the request's object), printed
+ * here. */
 static int release_wait(struct ctl *c, int kind, const char *target, const char *from,
-                        int seconds, const char *expected_csv)
+                        int seconds, const char *expected_csv, json_t *req)
 {
     char expected[MAX_SENSORS][64], answered[MAX_SENSORS][64], last[64], err[512];
     int ne = 0, na = 0;
@@ -1019,6 +1021,7 @@ static int release_wait(struct ctl *c, int kind, const char *target, const char 
         redisReply *r;
         if (xread(c, last, left, &ents, &r, err, sizeof(err)) < 0) {
             json_decref(ja);
+            json_decref(req);
             return fail("%s: %s", c->where, err);
         }
         for (size_t i = 0; ents && i < ents->elements; i++) {
@@ -1077,7 +1080,7 @@ static int release_wait(struct ctl *c, int kind, const char *target, const char 
         }
     }
     if (c->json) {
-        json_t *o = json_object();
+        json_t *o = req;
         json_object_set_new(o, "released_events", ja);
         json_t *ms = json_array();
         for (int k = 0; k < ne; k++) {
@@ -1152,8 +1155,9 @@ static int cmd_control(struct ctl *c, const char *cmd, int kind, const char *tar
         free(expected);
         return 1;
     }
-    if (c->json && wait_s <= 0) {
-        json_t *o = json_object();
+    json_t *o = NULL;
+    if (c->json) {
+        o = json_object();
         json_object_set_new(o, "cmd", json_string(cmd));
         json_object_set_new(o, "target", json_string(target));
         json_object_set_new(o, "by", ctl_jstr(c->by, strlen(c->by)));
@@ -1161,8 +1165,10 @@ static int cmd_control(struct ctl *c, const char *cmd, int kind, const char *tar
         json_object_set_new(o, "control_id", ctl_jstr(id, strlen(id)));
         if (member_changed >= 0)
             json_object_set_new(o, "changed", json_boolean(member_changed));
-        free(expected);
-        return print_json(o, 0);
+        if (wait_s <= 0) {
+            free(expected);
+            return print_json(o, 0);
+        }
     }
     if (!c->json) {
         if (!strcmp(cmd, "allow"))
@@ -1176,7 +1182,7 @@ static int cmd_control(struct ctl *c, const char *cmd, int kind, const char *tar
     }
     int rc = 0;
     if (wait_s > 0)
-        rc = release_wait(c, kind, target, from, wait_s, expected);
+        rc = release_wait(c, kind, target, from, wait_s, expected, o);
     free(expected);
     return rc;
 }

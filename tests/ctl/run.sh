@@ -362,6 +362,23 @@ printf 'redis: { server = "127.0.0.1:%s"; password_file = "%s"; };\n' "$PW_PORT"
 expect "unreadable password_file: exit 1" 1 "password_file" -- "$ASAN" -c "$T/pwnone.conf" list
 kill "$PW_PID" 2>/dev/null; wait "$PW_PID" 2>/dev/null; PW_PID=
 
+echo "== the seeded feed under ASan/UBSan"
+for args in "list" "list --json" "show 10.0.0.5" "show --json aa:bb:cc:00:00:02" "show 10.0.0.9" \
+            "tail --once --count 100" "tail --once --json" "allowed --json" "--by alice allow 10.0.0.30" \
+            "--by alice disallow 10.0.0.30 --json"; do
+    expect "asan: $args" 0 "" -- $ASAN $R $args
+done
+expect "asan: show of an unknown host: exit 1" 1 "not found" -- $ASAN $R show 10.0.0.99
+n=$(rcli XLEN '{spanhound}:control')
+fake_sensor "$n" 10.0.0.5 s1 & BGPID=$!
+expect "asan: release --wait --json, one of two sensors answers" 0 "no answer within 3s from: s2" \
+    -- $ASAN $R --by alice release 10.0.0.5 --wait 3 --json
+wait "$BGPID"; BGPID=
+pycheck "asan: release --wait --json: the answer and the silent sensor" <<'PYEOF'
+assert [e["sensor"] for e in d["released_events"]] == ["s1"] and d["not_answered"] == ["s2"], d
+assert d["cmd"] == "release" and d["target"] == "10.0.0.5" and d["by"] == "alice"
+PYEOF
+
 echo "== hostile data (ASan/UBSan build)"
 E="$ASAN $R --prefix evil"
 h() { rcli HSET "{evil}:host:$1" "${@:2}" >/dev/null; }
