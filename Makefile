@@ -265,3 +265,28 @@ clean:
 -include $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%.d)
 -include $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.d)
 -include build/obj/appliance/main.d build/asan/appliance/main.d
+
+# ---- spanhoundctl: the operator's tool for the Redis feed -------------
+# (docs/nac-feed.md, section "spanhoundctl"); jansson for this binary only.
+CTL_SRC    := $(wildcard appliance/ctl/*.c)
+CTL_PKG_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+CTL_PKG_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
+DEBS       += libjansson-dev
+TEST_SUITES += ctl-test
+.PHONY: ctl-test
+all: build/spanhoundctl
+
+build/obj/appliance/ctl/%.o build/asan/appliance/ctl/%.o: ALL_CFLAGS += $(CTL_PKG_CFLAGS)
+
+build/spanhoundctl: $(CTL_SRC:%.c=build/obj/%.o) build/libspanhound.a
+	$(CC) $(CFLAGS) -o $@ $^ $(CTL_PKG_LIBS) $(LIBS)
+
+build/asan/spanhoundctl: $(CTL_SRC:%.c=build/asan/%.o) build/asan/libspanhound.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(CTL_PKG_LIBS) $(LIBS)
+
+# Runs against a private redis-server (tests/lib/redis.sh); the hostile
+# data cases run the ASan/UBSan build.
+ctl-test: build/spanhoundctl build/asan/spanhoundctl
+	@tests/ctl/run.sh build/spanhoundctl build/asan/spanhoundctl
+
+-include $(CTL_SRC:%.c=build/obj/%.d) $(CTL_SRC:%.c=build/asan/%.d)
