@@ -14,8 +14,8 @@ redis_free_port() {
 }
 
 redis_start() {
-    REDIS_DIR=$1; shift
-    mkdir -p "$REDIS_DIR"
+    mkdir -p "$1"
+    REDIS_DIR=$(cd "$1" && pwd); shift
     local try
     for try in 1 2 3 4 5; do
         REDIS_PORT=${REDIS_FIXED_PORT:-$(redis_free_port)}
@@ -44,13 +44,14 @@ rcli() {
 
 redis_stop() {
     [ -n "${REDIS_PID:-}" ] || return 0
-    kill "$REDIS_PID" 2>/dev/null
+    kill "$REDIS_PID" 2>/dev/null || true
     local i
     for i in $(seq 1 100); do
         kill -0 "$REDIS_PID" 2>/dev/null || break
         sleep 0.05
     done
-    kill -9 "$REDIS_PID" 2>/dev/null
-    wait "$REDIS_PID" 2>/dev/null
+    kill -9 "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
     REDIS_PID=
+    return 0
 }
