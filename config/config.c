@@ -151,8 +151,8 @@ static const struct cfg_row rows[] = {
         "on-disk journal: every verdict change is written (fsync'ed) here before Redis "
         "has it, and replayed in order when Redis returns"),
     U32("redis.journal_max_mb", redis.journal_max_mb, 256, 1, 65536,
-        "journal bound, MiB; when full, undelivered 'updated' events of hosts with a "
-        "newer event are dropped first (counted), never an infected/cleared/released"),
+        "journal bound, MiB: past it undelivered 'updated' changes are dropped (the state is "
+        "still reconciled), past twice it every change (counted and logged)"),
 
     U32("hosts.capacity", host_capacity, 65536, 1, 16777216,
         "internal hosts tracked; the least recently seen is evicted"),
