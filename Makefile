@@ -260,3 +260,36 @@ clean:
 -include $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%.d)
 -include $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.d)
 -include build/obj/appliance/main.d build/asan/appliance/main.d
+
+# ---- NAC bridges (issue 8): build/spanhound-nac, make nac-test ----------
+# One binary, appliance/nac/*.c, linked with the library plus libcurl and
+# jansson (only this binary links them).  docs/nac-bridges.md.
+NAC_SRC   := $(wildcard appliance/nac/*.c)
+NAC_PKGS  := libcurl jansson
+NAC_CFLAGS := $(shell pkg-config --cflags $(NAC_PKGS) 2>/dev/null)
+NAC_LIBS  := $(shell pkg-config --libs $(NAC_PKGS) 2>/dev/null)
+DEBS      += libjansson-dev
+
+build/obj/appliance/nac/%.o: appliance/nac/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(NAC_CFLAGS) -c $< -o $@
+
+build/asan/appliance/nac/%.o: appliance/nac/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(NAC_CFLAGS) $(SAN) -O1 -c $< -o $@
+
+build/spanhound-nac: $(NAC_SRC:%.c=build/obj/%.o) build/libspanhound.a
+	$(CC) $(CFLAGS) -o $@ $^ $(NAC_LIBS) $(LIBS)
+
+build/asan/spanhound-nac: $(NAC_SRC:%.c=build/asan/%.o) build/asan/libspanhound.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(NAC_LIBS) $(LIBS)
+
+all: build/spanhound-nac
+TEST_SUITES += nac-test
+.PHONY: nac-test
+nac-test: build/spanhound-nac build/asan/spanhound-nac
+	@tests/nac/run.sh build/spanhound-nac build/asan/spanhound-nac
+
+-include $(NAC_SRC:%.c=build/obj/%.d) $(NAC_SRC:%.c=build/asan/%.d)
