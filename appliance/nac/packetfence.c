@@ -100,9 +100,10 @@ static int login(char *why, size_t whylen)
     int rc = nac_http("POST", url, hdr, body, strlen(body), NULL, NULL, &r);
     memset(buf, 0, sizeof(buf));
     if (rc < 0 || r.status / 100 != 2) {
-        snprintf(why, whylen, "login refused (check --user / --password-file): %s",
-                 nac_http_why(&r, w, sizeof(w)));
-        if (rc == 0 && r.status / 100 != 4)
+        if (rc == 0 && (r.status == 401 || r.status == 403))
+            snprintf(why, whylen, "login refused (check --user / --password-file): %s",
+                     nac_http_why(&r, w, sizeof(w)));
+        else
             snprintf(why, whylen, "login: %s", nac_http_why(&r, w, sizeof(w)));
         nac_http_free(&r);
         return -1;
