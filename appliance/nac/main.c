@@ -351,6 +351,7 @@ static int run(struct core *c)
             if (n < 0) { rc = n; break; }
             if (n == 0 || stop_flag)
                 break;
+            backoff = 1000;
             snprintf(cursor, sizeof(cursor), "%s", last);
         }
         /* then new entries, until a failure or the stop signal */
