@@ -35,7 +35,7 @@ DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
-        redis-sentinel libcurl4-openssl-dev python3-redis python3-jsonschema
+        redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
@@ -227,7 +227,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress cli-test live-test redis-test
+TEST_SUITES := unit unit-asan fuzz-replay regress cli-test live-test redis-test ctl-test nac-test
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \
@@ -271,8 +271,6 @@ clean:
 CTL_SRC    := $(wildcard appliance/ctl/*.c)
 CTL_PKG_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
 CTL_PKG_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null)
-DEBS       += libjansson-dev
-TEST_SUITES += ctl-test
 .PHONY: ctl-test
 all: build/spanhoundctl
 
@@ -290,3 +288,34 @@ ctl-test: build/spanhoundctl build/asan/spanhoundctl
 	@tests/ctl/run.sh build/spanhoundctl build/asan/spanhoundctl
 
 -include $(CTL_SRC:%.c=build/obj/%.d) $(CTL_SRC:%.c=build/asan/%.d)
+
+# ---- NAC bridges (issue 8): build/spanhound-nac, make nac-test ----------
+# One binary, appliance/nac/*.c, linked with the library plus libcurl and
+# jansson (only this binary links them).  docs/nac-bridges.md.
+NAC_SRC   := $(wildcard appliance/nac/*.c)
+NAC_PKGS  := libcurl jansson
+NAC_CFLAGS := $(shell pkg-config --cflags $(NAC_PKGS) 2>/dev/null)
+NAC_LIBS  := $(shell pkg-config --libs $(NAC_PKGS) 2>/dev/null)
+
+build/obj/appliance/nac/%.o: appliance/nac/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(NAC_CFLAGS) -c $< -o $@
+
+build/asan/appliance/nac/%.o: appliance/nac/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC asan $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(NAC_CFLAGS) $(SAN) -O1 -c $< -o $@
+
+build/spanhound-nac: $(NAC_SRC:%.c=build/obj/%.o) build/libspanhound.a
+	$(CC) $(CFLAGS) -o $@ $^ $(NAC_LIBS) $(LIBS)
+
+build/asan/spanhound-nac: $(NAC_SRC:%.c=build/asan/%.o) build/asan/libspanhound.a
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(NAC_LIBS) $(LIBS)
+
+all: build/spanhound-nac
+.PHONY: nac-test
+nac-test: build/spanhound-nac build/asan/spanhound-nac
+	@tests/nac/run.sh build/spanhound-nac build/asan/spanhound-nac
+
+-include $(NAC_SRC:%.c=build/obj/%.d) $(NAC_SRC:%.c=build/asan/%.d)
