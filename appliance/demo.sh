@@ -41,8 +41,9 @@ for sid, f in c.xreadgroup("nac", "nac-1", {"{spanhound}:events": ">"})[0][1]:
 PY
 if [ -x "$NAC" ]; then
     echo
-    echo "== a bridge turns it into a quarantine request (spanhound-nac cef --once):"
-    "$NAC" cef --redis "$R" --group demo --from-start --once 2>/dev/null | head -3
+    echo "== a bridge turns it into a quarantine request (spanhound-nac cef --file -, first two; PacketFence and
+   ForeScout bridges make API calls instead, docs/nac-bridges.md):"
+    "$NAC" cef --file - --redis "$R" --group demo --from-start --once 2>/dev/null | head -2 | cut -c1-400
 fi
 echo
 echo "== the verdict as a SIEM receives it (EVE, spanhound's verdict record):"
