@@ -179,7 +179,7 @@ live-test: build/spanhound
 	@tests/live/run.sh build/spanhound
 
 # the Redis NAC feed against real redis-server processes (sanitized build)
-redis-test: build/asan/spanhound
+redis-test: build/asan/spanhound build/asan/spanhoundctl build/asan/spanhound-nac
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  /usr/bin/python3 tests/redis/test_feed.py build/asan/spanhound
 

@@ -571,9 +571,55 @@ class Skip(Exception):
     pass
 
 
+def t_end_to_end(ctx):
+    """packets to quarantine: the real feed read by spanhoundctl and the PacketFence bridge"""
+    bindir = os.path.dirname(ctx.bin)
+    ctl, nac = os.path.join(bindir, "spanhoundctl"), os.path.join(bindir, "spanhound-nac")
+    for b in (ctl, nac):
+        check(os.access(b, os.X_OK), "%s not built" % b)
+    r = ctx.redis()
+    c = r.client()
+    rc, _, err = ctx.run(["-r", DEMO] + feed_args(ctx, r))
+    check(rc == 0, "replay: %d %s" % (rc, err))
+    addr = "127.0.0.1:%d" % r.port
+    p = subprocess.run([ctl, "--redis", addr, "--json", "list"], capture_output=True, text=True)
+    check(p.returncode == 0, "ctl list: %d %s" % (p.returncode, p.stderr))
+    hosts = json.loads(p.stdout)
+    check([h["ip"] for h in hosts] == [INFECTED] and hosts[0]["mac"] == INFECTED_MAC and
+          isinstance(hosts[0]["reasons"], list) and hosts[0]["reasons"],
+          "ctl list --json: %s" % p.stdout[:300])
+    # the PacketFence bridge against the stub NAC
+    port_file, log, control = ctx.path("pf.port"), ctx.path("pf.jsonl"), ctx.path("pf.ctl")
+    stub = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tests", "nac", "stub.py"),
+                             port_file, log, control], stderr=subprocess.DEVNULL)
+    ctx.procs.append(stub)
+    check(wait_for(lambda: os.path.exists(port_file) and open(port_file).read().strip(), 10),
+          "stub NAC did not start")
+    pw = ctx.path("pf.pw")
+    with open(pw, "w") as fp:
+        fp.write("pf-secret\n")
+    url = "http://127.0.0.1:%s" % open(port_file).read().strip()
+    p = subprocess.run([nac, "packetfence", "--redis", addr, "--from-start", "--once", "--url", url,
+                        "--user", "admin", "--password-file", pw, "--security-event", "1300003"],
+                       capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, "bridge: %d %s" % (p.returncode, p.stderr[-400:]))
+    reqs = [json.loads(x) for x in open(log)]
+    applied = [q for q in reqs if q["method"] == "POST" and q["path"].endswith("/apply_security_event")]
+    check(applied and all(q["path"] == "/api/v1/node/%s/apply_security_event" % INFECTED_MAC
+                          for q in applied), "apply requests: %s" % [q["path"] for q in reqs])
+    check(c.xpending(P + ":events", "nac-packetfence")["pending"] == 0, "entries left pending")
+    # the operator releases it: the control entry is what sensors read
+    p = subprocess.run([ctl, "--redis", addr, "--by", "alice", "release", INFECTED],
+                       capture_output=True, text=True)
+    ent = c.xrange(P + ":control")
+    check(p.returncode == 0 and ent and ent[-1][1]["cmd"] == "release" and
+          ent[-1][1]["target"] == INFECTED and ent[-1][1]["by"] == "alice",
+          "ctl release wrote %s (%s)" % (ent, p.stderr))
+
+
 TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_replay_twice_dedup,
          t_torn_journal, t_errors, t_acl_user, t_no_redis, t_two_sensors, t_allowlist,
-         t_release, t_flushall_heals, t_kill_midway, t_sentinel]
+         t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
 
 
 def main():
