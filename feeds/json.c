@@ -35,7 +35,7 @@ static void putc_(struct json *j, char c)
 }
 
 /* Length of a valid UTF-8 sequence starting at s (RFC 3629), 0 if invalid. */
-static size_t utf8_seq(const uint8_t *s, size_t n)
+size_t json_utf8_len(const uint8_t *s, size_t n)
 {
     uint8_t c = s[0];
     size_t len;
@@ -74,7 +74,7 @@ long json_escape(const uint8_t *s, size_t n, char *out, size_t cap)
         else if (c == '\r') { e[0] = '\\'; e[1] = 'r'; el = 2; }
         else if (c == '\t') { e[0] = '\\'; e[1] = 't'; el = 2; }
         else if (c >= 0x20 && c < 0x7f) { e[0] = (char)c; el = 1; }
-        else if (c >= 0x80 && (ul = utf8_seq(s + i, n - i)) > 1) {
+        else if (c >= 0x80 && (ul = json_utf8_len(s + i, n - i)) > 1) {
             if (cap - o <= ul)
                 return -1;
             memcpy(out + o, s + i, ul);

@@ -45,4 +45,8 @@ const char *json_finish(struct json *j);
  * bytes written or -1 when out is too small. */
 long json_escape(const uint8_t *s, size_t n, char *out, size_t cap);
 
+/* Length of the valid UTF-8 sequence starting at s (RFC 3629: no overlong
+ * forms, surrogates or code points past U+10FFFF), 0 when invalid.  n > 0. */
+size_t json_utf8_len(const uint8_t *s, size_t n);
+
 #endif /* SH_JSON_H */

@@ -732,6 +732,27 @@ static redisReply *cmd(struct redisfeed *f, int argc, const char **argv)
     return r;
 }
 
+/* The next pipelined reply; NULL after disconnecting when the connection
+ * failed or Redis answered an error (what: for the message). */
+static redisReply *get_reply(struct redisfeed *f, const char *what, const char *about)
+{
+    redisReply *r;
+    char e[640];
+    if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
+        snprintf(e, sizeof(e), "%s: %s", f->where,
+                 f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
+        disconnect(f, e);
+        return NULL;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        snprintf(e, sizeof(e), "%s: %s%s: %s", f->where, what, about, r->str);
+        freeReplyObject(r);
+        disconnect(f, e);
+        return NULL;
+    }
+    return r;
+}
+
 static int state_args(struct redisfeed *f, const char *ip, int flagged, const char *view,
                       const char **argv, char *hostkey, size_t hklen, char *ttl, size_t ttllen)
 {
@@ -763,23 +784,9 @@ static int reconcile(struct redisfeed *f, const char *why)
         redisAppendCommandArgv(f->ctx, n, argv, NULL);
     }
     for (int i = 0; i < f->nhosts; i++) {
-        redisReply *r;
-        if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
-            char e[512];
-            snprintf(e, sizeof(e), "%s: %s", f->where,
-                     f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
-            disconnect(f, e);
+        redisReply *r = get_reply(f, "reconciling host ", f->hosts[i].ip);
+        if (!r)
             return -1;
-        }
-        int bad = r->type == REDIS_REPLY_ERROR;
-        if (bad) {
-            char e[400];
-            snprintf(e, sizeof(e), "%s: reconciling host %s: %s", f->where, f->hosts[i].ip,
-                     r->str);
-            freeReplyObject(r);
-            disconnect(f, e);
-            return -1;
-        }
         freeReplyObject(r);
     }
     /* members of our set we no longer flag */
@@ -934,21 +941,9 @@ static int deliver_batch(struct redisfeed *f)
     }
     uint64_t done = offs[0];
     for (int i = 0; i < n; i++) {
-        redisReply *r;
-        if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
-            char e[512];
-            snprintf(e, sizeof(e), "%s: %s", f->where,
-                     f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
-            disconnect(f, e);
+        redisReply *r = get_reply(f, "delivering a verdict", "");
+        if (!r)
             goto out;
-        }
-        if (r->type == REDIS_REPLY_ERROR) {
-            char e[512];
-            snprintf(e, sizeof(e), "%s: delivering a verdict: %s", f->where, r->str);
-            freeReplyObject(r);
-            disconnect(f, e);
-            goto out;
-        }
         if (r->type == REDIS_REPLY_INTEGER && r->integer == 0)
             atomic_fetch_add(&f->n_duplicates, 1);
         else

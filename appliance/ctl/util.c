@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "../../feeds/json.h"
+
 void *ctl_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
@@ -174,28 +176,6 @@ void ctl_fmt_age(long long secs, char *out, size_t outlen)
         snprintf(out, outlen, "%lldd%02lldh", secs / 86400, secs % 86400 / 3600);
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 char *ctl_clean(const char *s, size_t n, size_t maxcols, size_t *cols)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -215,7 +195,7 @@ char *ctl_clean(const char *s, size_t n, size_t maxcols, size_t *cols)
             c += dots;
             break;
         }
-        size_t l = utf8_seq(u + i, n - i);
+        size_t l = json_utf8_len(u + i, n - i);
         if (l == 0 || (l == 1 && (u[i] < 0x20 || u[i] == 0x7f)) ||
             (l == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)) {   /* C1 controls */
             out[o++] = '?';
@@ -239,7 +219,7 @@ char *ctl_utf8(const char *s, size_t n)
     char *out = ctl_xmalloc(3 * n + 1);
     size_t o = 0, i = 0;
     while (i < n) {
-        size_t l = utf8_seq(u + i, n - i);
+        size_t l = json_utf8_len(u + i, n - i);
         if (l == 1 && u[i] == 0) {
             memcpy(out + o, "\xef\xbf\xbd", 3);
             o += 3;

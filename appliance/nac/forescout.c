@@ -28,6 +28,7 @@
  * The host key is the IP, so this bridge acts for every mac_status.
  */
 #include "nac.h"
+#include "../../feeds/json.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -79,24 +80,12 @@ static void fs_fini(void)
     nac_http_fini();
 }
 
-/* Length of a valid UTF-8 sequence at s, 0 if invalid. */
+/* Length of a valid UTF-8 sequence at s that XML 1.0 allows, 0 if not. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-    else return 0;
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+    size_t len = json_utf8_len(s, n);
+    /* U+FFFE and U+FFFF are valid UTF-8 but not XML characters */
+    if (len == 3 && s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
         return 0;
     return len;
 }
