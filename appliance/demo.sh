@@ -11,8 +11,8 @@ echo "== spanhound $("$BIN" --version | cut -d' ' -f2): replaying $PCAP"
 echo "   (an office LAN: a resolver, four workstations; one of them runs a DGA bot)"
 "$BIN" -r "$PCAP" --summary --eve "$OUT/eve.json"
 echo
-echo "== the verdict as the NAC feed and SIEM receive it (EVE event_type \"host\"):"
-grep '"event_type":"host"' "$OUT/eve.json" | head -1 | \
+echo "== the verdict as the NAC feed and SIEM receive it (EVE event_type \"spanhound_verdict\"):"
+grep '"event_type":"spanhound_verdict"' "$OUT/eve.json" | head -1 | \
     /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read()), indent=2))'
 echo
 echo "All metadata and verdicts: $OUT/eve.json ($(wc -l < "$OUT/eve.json") EVE records)"

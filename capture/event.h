@@ -184,7 +184,6 @@ struct ev_tls {
     struct ev_str alpn_server;   /* the protocol the server selected      */
     char     ja3_hash[33];       /* hex MD5, "" when no ClientHello       */
     char     ja3s_hash[33];
-    char     ja4[40];            /* JA4 (FoxIO) of the ClientHello, "" if none */
     struct ev_str ja3;           /* the JA3 string hashed                 */
     struct ev_str ja3s;
     /* leaf certificate (TLS <= 1.2: sent in clear) */

@@ -65,6 +65,7 @@ struct sh_config {
     char eve_file[CFG_STR_MAX];
     int eve_flow;
     int eve_arp;
+    int eve_extended;
     int log_syslog;
 
     /* hosts and detection */
