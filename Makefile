@@ -3,8 +3,8 @@
 #   make deps    install every Debian package the build, tests and demo need
 #   make         build/spanhound
 #   make test    deps + build + unit tests (plain and ASan/UBSan) + fuzz corpora
-#                replay (ASan/UBSan) + pcap regression tests + CLI tests + live
-#                capture test; ends with "total: N passed, M failed, K skipped"
+#                replay (ASan/UBSan) + pcap regression tests + EVE schema
+#                validation + CLI tests + live capture test; ends with "total: N passed, M failed, K skipped"
 #   make demo    deps + build + replay the bundled capture, print the verdicts
 #   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
@@ -29,7 +29,7 @@ ALL_CFLAGS := -I. $(STD) $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LIBS    := $(PKG_LIBS) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-# Debian 12 packages: build, tests (cmocka, tshark, scapy, redis), fuzzing
+# Debian 12 packages: build, tests (cmocka, tshark, scapy, jsonschema, redis), fuzzing
 # (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time).
 DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
@@ -50,7 +50,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: mutants all deps test unit unit-asan fuzz-replay regress cli-test live-test redis-test demo fuzz bench \
+.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -161,6 +161,11 @@ fuzz: deps $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
 regress: build/spanhound
 	@tests/regress/run.sh build/spanhound
 
+# every EVE record of every bundled and dev capture against Suricata's
+# schema (tests/eve/README.md)
+eve-schema: build/spanhound
+	@tests/eve/run.sh build/spanhound
+
 # Detection quality (a measurement, not in make test): the scorer's self-test,
 # then every dev capture (DEV=path, default ../shared/data/dev) replayed and
 # scored against its label, then the generated tune/holdout scenarios.
@@ -227,7 +232,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress cli-test live-test redis-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test ctl-test nac-test
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \

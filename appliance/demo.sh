@@ -47,7 +47,7 @@ if [ -x "$NAC" ]; then
 fi
 echo
 echo "== the verdict as a SIEM receives it (EVE, spanhound's verdict record):"
-grep -m1 -E '"event_type":"(spanhound_verdict|host)"' "$OUT/eve.json" | \
+grep -m1 '"event_type":"spanhound_verdict"' "$OUT/eve.json" | \
     /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.loads(sys.stdin.read()), indent=2))'
 echo
 echo "All metadata and verdicts: $OUT/eve.json ($(wc -l < "$OUT/eve.json") EVE records)."

@@ -641,6 +641,7 @@ int main(int argc, char **argv)
             status = 1;
             goto out;
         }
+        eve_set_extended(a->eve, a->cfg.eve_extended);
     }
     if (a->want_summary)
         a->summary = summary_create(&a->cfg.home_net);

@@ -33,7 +33,7 @@
 /* RR TYPEs decoded (IANA registry; RFCs at each use). */
 enum {
     T_A = 1, T_NS = 2, T_CNAME = 5, T_PTR = 12,
-    T_MX = 15, T_TXT = 16, T_AAAA = 28, T_DNAME = 39, T_SPF = 99,
+    T_SOA = 6, T_MX = 15, T_TXT = 16, T_AAAA = 28, T_DNAME = 39, T_SPF = 99,
 };
 
 #define C_IN 1u          /* RFC 1035 3.2.4 */
@@ -377,10 +377,46 @@ static int dns_questions(struct dns_ctx *x, unsigned n)
     return 0;
 }
 
-/* Walk n resource records (RFC 1035 4.1.3).  With keep, the first
- * EV_DNS_MAX_AN are stored in dns.an[] with decoded RDATA; the others (and
- * all of them without keep) are only stepped over: owner name skipped,
- * RDATA skipped by RDLENGTH.  Returns 0, or -1 when the framing is lost. */
+/* SOA RDATA (RFC 1035 3.3.13): MNAME, RNAME, SERIAL, REFRESH, RETRY,
+ * EXPIRE, MINIMUM, exactly filling msg[start..start+rdlen).  Kept in
+ * dns.soa only when whole and clean; otherwise left out silently (the
+ * authority section is not judged, as before SOAs were kept). */
+static void dns_soa(struct dns_ctx *x, const struct dns_name *owner, uint32_t ttl,
+                    size_t start, uint16_t rdlen)
+{
+    struct ev_dns_soa *s = &x->ev->u.dns.soa;
+    struct rd w = dns_window(x->msg, start, start + rdlen);
+    struct dns_name mn, rn;
+    uint16_t a = 0;
+
+    if (dns_name_read(x->msg, x->len, &w, &mn, &a) != NAME_OK ||
+        dns_name_read(x->msg, x->len, &w, &rn, &a) != NAME_OK || a != 0)
+        return;
+    uint32_t v[5];
+    for (int i = 0; i < 5; i++)
+        v[i] = rd_be32(&w);
+    if (w.err || rd_left(&w) != 0)
+        return;
+    s->name = dns_put_name(x->ev, owner);
+    s->mname = dns_put_name(x->ev, &mn);
+    s->rname = dns_put_name(x->ev, &rn);
+    s->ttl = ttl;
+    s->serial = v[0];
+    s->refresh = v[1];
+    s->retry = v[2];
+    s->expire = v[3];
+    s->minimum = v[4];
+    s->present = 1;
+}
+
+/* Walk n resource records (RFC 1035 4.1.3).  With keep == RRS_KEEP, the
+ * first EV_DNS_MAX_AN are stored in dns.an[] with decoded RDATA; with
+ * RRS_SOA (the authority section) the first SOA goes to dns.soa; the
+ * others are only stepped over: owner name skipped, RDATA skipped by
+ * RDLENGTH.  Returns 0, or -1 when the framing is lost. */
+#define RRS_SKIP 0
+#define RRS_KEEP 1
+#define RRS_SOA  2
 static int dns_rrs(struct dns_ctx *x, unsigned n, int keep)
 {
     struct ev_dns *d = &x->ev->u.dns;
@@ -388,7 +424,8 @@ static int dns_rrs(struct dns_ctx *x, unsigned n, int keep)
     for (unsigned i = 0; i < n; i++) {
         struct dns_name nm;
         struct ev_dns_rr rr;
-        int stored = keep && d->nan < EV_DNS_MAX_AN;
+        int stored = keep == RRS_KEEP && d->nan < EV_DNS_MAX_AN;
+        size_t owner = x->r.off;
         int rc = stored ? dns_name_read(x->msg, x->len, &x->r, &nm, &x->anom)
                         : dns_name_skip(&x->r, &x->anom);
 
@@ -406,7 +443,7 @@ static int dns_rrs(struct dns_ctx *x, unsigned n, int keep)
             x->anom |= DNSA_TRUNCATED;
             return -1;
         }
-        if (keep && !stored)
+        if (keep == RRS_KEEP && !stored)
             x->anom |= DNSA_COUNTS_CAPPED;
         if (stored)
             rr.name = dns_put_name(x->ev, &nm);
@@ -421,6 +458,13 @@ static int dns_rrs(struct dns_ctx *x, unsigned n, int keep)
         if (stored) {
             dns_rdata(x, &rr, start);
             d->an[d->nan++] = rr;
+        } else if (keep == RRS_SOA && rr.type == T_SOA && !d->soa.present) {
+            /* the owner was only stepped over (as for any record not
+             * kept); read it now, its anomalies are the SOA's own */
+            struct rd o = dns_window(x->msg, owner, start);
+            uint16_t oa = 0;
+            if (dns_name_read(x->msg, x->len, &o, &nm, &oa) == NAME_OK && oa == 0)
+                dns_soa(x, &nm, rr.ttl, start, rr.rdlen);
         }
         (void)rd_skip(&x->r, rr.rdlen);
     }
@@ -488,9 +532,9 @@ int dns_parse(const uint8_t *p, size_t len, int tcp, struct sh_event *ev)
 
     /* sections in wire order (RFC 1035 4.1); stop when framing is lost */
     if (dns_questions(&x, qd) == 0 &&
-        dns_rrs(&x, an, 1) == 0 &&
-        dns_rrs(&x, ns, 0) == 0)
-        (void)dns_rrs(&x, ar, 0);
+        dns_rrs(&x, an, RRS_KEEP) == 0 &&
+        dns_rrs(&x, ns, RRS_SOA) == 0)
+        (void)dns_rrs(&x, ar, RRS_SKIP);
 
     d->anomalies = x.anom;
     if (x.anom & ~DNSA_BENIGN)

@@ -110,6 +110,17 @@ struct ev_dns_rr {
     uint16_t mx_pref;
 };
 
+/* An SOA record (RFC 1035 3.3.13) from the authority section: a negative
+ * answer's (NXDOMAIN, NODATA) zone and its negative-caching TTL. */
+struct ev_dns_soa {
+    uint8_t  present;
+    struct ev_str name;  /* owner: the zone                               */
+    struct ev_str mname; /* primary name server                           */
+    struct ev_str rname; /* responsible mailbox, as a name                */
+    uint32_t ttl;
+    uint32_t serial, refresh, retry, expire, minimum;
+};
+
 struct ev_dns {
     uint8_t  qr;         /* 0 query, 1 response                           */
     uint8_t  opcode;
@@ -130,6 +141,7 @@ struct ev_dns {
     uint8_t  query_mac[6];  /* ... was this MAC                          */
     uint8_t  unanswered; /* synthetic record: a query that got no answer */
     uint32_t rtt_us;     /* response time when paired                     */
+    struct ev_dns_soa soa; /* the first SOA of the authority section      */
     struct ev_dns_q  q[EV_DNS_MAX_Q];
     struct ev_dns_rr an[EV_DNS_MAX_AN];
 };

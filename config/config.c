@@ -113,7 +113,9 @@ static const struct cfg_row rows[] = {
     STR("eve.file", eve_file, "",
         "EVE JSON output file ('-' = stdout; the --eve option overrides it)"),
     BOOL("eve.flow", eve_flow, 1, "write flow-end records to EVE"),
-    BOOL("eve.arp", eve_arp, 1, "write IP-to-MAC binding records to EVE"),
+    BOOL("eve.arp", eve_arp, 1, "write IP-to-MAC binding records (spanhound_binding) to EVE"),
+    BOOL("eve.extended", eve_extended, 0,
+         "add spanhound's extra fields inside Suricata's EVE objects (they then fail Suricata's schema)"),
     BOOL("log.syslog", log_syslog, 0, "log to syslog instead of stderr"),
 
     BOOL("redis.enabled", redis.enabled, 0,

@@ -85,6 +85,7 @@ struct sh_config {
     char eve_file[CFG_STR_MAX];
     int eve_flow;
     int eve_arp;
+    int eve_extended;
     int log_syslog;
     struct sh_redis_cfg redis;
 

@@ -1,10 +1,13 @@
 /*
  * eve.c -- EVE JSON writer.  See eve.h and docs/eve.md.
  *
- * Field names follow Suricata 7's EVE output (dns v2 format, http, tls,
- * dhcp, flow); additions of ours sit beside them under names Suricata does
- * not use (e.g. dns.rtt_us, tls.self_signed, flow.ndpi).  Records Suricata
- * does not have at all (arp, ra, dhcpv6) use event types it does not use.
+ * Records of Suricata's event types (dns, http, tls, quic, dhcp, flow) are
+ * written as Suricata 8 writes them (dns version 3) and validate against
+ * Suricata's own schema (tests/eve/schema.json); with eve.extended the
+ * fields Suricata does not have are added inside its objects (which then
+ * no longer validate: its objects are closed).  Everything else is a
+ * project-only event type, "spanhound_<x>", whose payload sits under the
+ * key "spanhound_<x>" after a valid common header.
  */
 #include "eve.h"
 
@@ -16,6 +19,7 @@
 #include "../capture/dhcp6.h"
 #include "../capture/dns.h"
 #include "../config/cidr.h"
+#include "community_id.h"
 
 #define EVE_BUF 65536
 
@@ -23,6 +27,7 @@ struct eve {
     FILE *fp;
     int own;
     int flow, arp;
+    int extended;                /* eve.extended: spanhound's extra fields */
     struct eve_stats st;
     char buf[EVE_BUF];
 };
@@ -48,6 +53,12 @@ struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errl
     e->flow = flow;
     e->arp = arp;
     return e;
+}
+
+void eve_set_extended(struct eve *e, int on)
+{
+    if (e)
+        e->extended = on != 0;
 }
 
 void eve_close(struct eve *e)
@@ -81,15 +92,35 @@ void eve_format_time(uint64_t ts_us, char *buf, size_t buflen)
     snprintf(buf, buflen, "%s.%06u+0000", d, (unsigned)(ts_us % 1000000));
 }
 
+/* IANA protocol keywords as Suricata writes them (src/util-proto-name.c);
+ * other numbers as decimal text, as Suricata does for unknown ones. */
 static const char *proto_name(uint8_t p, char *buf, size_t n)
 {
     switch (p) {
+    case 0: return "HOPOPT";
     case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 4: return "IP-in-IP";
     case 6: return "TCP";
     case 17: return "UDP";
+    case 41: return "IPv6";
+    case 43: return "IPv6-Route";
+    case 44: return "IPv6-Frag";
+    case 46: return "RSVP";
     case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
     case 58: return "IPv6-ICMP";
+    case 59: return "IPv6-NoNxt";
+    case 60: return "IPv6-Opts";
+    case 88: return "EIGRP";
+    case 89: return "OSPF";
+    case 103: return "PIM";
+    case 112: return "VRRP";
+    case 115: return "L2TP";
     case 132: return "SCTP";
+    case 136: return "UDPLite";
+    case 137: return "MPLS-in-IP";
     default:
         snprintf(buf, n, "%u", p);
         return buf;
@@ -109,8 +140,35 @@ static void put_s(struct json *j, const char *key, const struct sh_event *ev,
         json_str(j, key, ev_s(ev, s), s.len);
 }
 
-void eve_begin_record(struct json *j, char *buf, size_t cap,
-                      const char *event_type, const struct sh_event *ev)
+/* header options */
+#define HDR_PKT 0x1   /* from a packet: "pkt_src" */
+#define HDR_CID 0x2   /* tied to a flow: "community_id" */
+
+static void community_id_field(struct json *j, const struct sh_event *ev)
+{
+    char id[COMMUNITY_ID_LEN];
+    int rc;
+
+    if (!ev->src.family || ev->src.family != ev->dst.family)
+        return;
+    if (ev->proto == 6 || ev->proto == 17 || ev->proto == 132)
+        rc = community_id_v1(&ev->src, &ev->dst, ev->proto, 1, ev->sport, ev->dport, 0,
+                             id, sizeof id);
+    else if ((ev->proto == 1 || ev->proto == 58) && ev->type == EV_FLOW)
+        rc = community_id_icmp(&ev->src, &ev->dst, ev->proto, ev->u.flow.icmp_type,
+                               ev->u.flow.icmp_code, 0, id, sizeof id);
+    else if (ev->proto == 58 && ev->type == EV_RA)
+        rc = community_id_icmp(&ev->src, &ev->dst, 58, 134, 0, 0, id, sizeof id);
+    else if (ev->proto == 1 || ev->proto == 58)
+        return;               /* type and code unknown here */
+    else
+        rc = community_id_v1(&ev->src, &ev->dst, ev->proto, 0, 0, 0, 0, id, sizeof id);
+    if (rc == 0)
+        json_cstr(j, "community_id", id);
+}
+
+static void header(struct json *j, char *buf, size_t cap, const char *event_type,
+                   const struct sh_event *ev, unsigned opts)
 {
     char tmp[64];
     json_init(j, buf, cap);
@@ -137,8 +195,14 @@ void eve_begin_record(struct json *j, char *buf, size_t cap,
         if (ev->proto == 6 || ev->proto == 17)
             json_u64(j, "dest_port", ev->dport);
     }
+    if (ev->src.family == 4 || ev->src.family == 6)
+        json_u64(j, "ip_v", ev->src.family);
     if (ev->proto)
         json_cstr(j, "proto", proto_name(ev->proto, tmp, sizeof(tmp)));
+    if (opts & HDR_PKT)
+        json_cstr(j, "pkt_src", "wire/pcap");
+    if (opts & HDR_CID)
+        community_id_field(j, ev);
     if (ev->has_mac) {
         json_obj_open(j, "ether");
         mac_str(ev->src_mac, tmp, sizeof(tmp));
@@ -147,6 +211,12 @@ void eve_begin_record(struct json *j, char *buf, size_t cap,
         json_cstr(j, "dest_mac", tmp);
         json_obj_close(j);
     }
+}
+
+void eve_begin_record(struct json *j, char *buf, size_t cap,
+                      const char *event_type, const struct sh_event *ev)
+{
+    header(j, buf, cap, event_type, ev, 0);
 }
 
 int eve_end_record(struct eve *e, struct json *j)
@@ -170,42 +240,63 @@ static void type_field(struct json *j, const char *key, uint16_t t)
     const char *n = dns_type_name(t);
     char b[16];
     if (!n) {
-        snprintf(b, sizeof(b), "TYPE%u", t);   /* RFC 3597 presentation */
+        snprintf(b, sizeof(b), "%u", t);   /* Suricata: the number */
         n = b;
     }
     json_cstr(j, key, n);
 }
 
-static void dns_obj(struct json *j, const struct sh_event *ev)
+static void dns_anomalies(struct json *j, const struct ev_dns *d)
+{
+    static const char *const an[] = {
+        "truncated", "bad_pointer", "label_too_long", "name_too_long",
+        "counts_capped", "bad_label_type", "too_many_labels", "bad_rdata", "tc",
+    };
+    if (!d->anomalies)
+        return;
+    json_arr_open(j, "anomalies");
+    for (unsigned i = 0; i < sizeof(an) / sizeof(an[0]); i++)
+        if (d->anomalies & (1u << i))
+            json_cstr(j, NULL, an[i]);
+    json_arr_close(j);
+}
+
+static void dns_queries(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_dns *d = &ev->u.dns;
+    if (!d->nq)
+        return;
+    json_arr_open(j, "queries");
+    for (int i = 0; i < d->nq; i++) {
+        json_obj_open(j, NULL);
+        json_str(j, "rrname", ev_s(ev, d->q[i].name), d->q[i].name.len);
+        type_field(j, "rrtype", d->q[i].type);
+        json_obj_close(j);
+    }
+    json_arr_close(j);
+}
+
+/* Suricata 8's "dns" object, version 3 (rust/src/dns/log.rs log_json):
+ * one record per message, type request | response. */
+static void dns_obj(struct json *j, const struct sh_event *ev, int extended)
 {
     const struct ev_dns *d = &ev->u.dns;
     char b[16];
 
     json_obj_open(j, "dns");
-    if (d->unanswered) {
-        json_cstr(j, "type", "unanswered");
-    } else if (d->qr) {
-        json_u64(j, "version", 2);
-        json_cstr(j, "type", "answer");
-    } else {
-        json_cstr(j, "type", "query");
-    }
+    json_u64(j, "version", 3);
+    json_cstr(j, "type", d->qr ? "response" : "request");
     json_u64(j, "id", d->id);
-    if (d->qr) {
-        snprintf(b, sizeof(b), "%x", d->flags);
-        json_cstr(j, "flags", b);
-        json_bool(j, "qr", 1);
-        if (d->flags & 0x0400) json_bool(j, "aa", 1);
-        if (d->flags & 0x0200) json_bool(j, "tc", 1);
-        if (d->flags & 0x0100) json_bool(j, "rd", 1);
-        if (d->flags & 0x0080) json_bool(j, "ra", 1);
-    }
+    snprintf(b, sizeof(b), "%x", d->flags);
+    json_cstr(j, "flags", b);
+    if (d->flags & 0x8000) json_bool(j, "qr", 1);
+    if (d->flags & 0x0400) json_bool(j, "aa", 1);
+    if (d->flags & 0x0200) json_bool(j, "tc", 1);
+    if (d->flags & 0x0100) json_bool(j, "rd", 1);
+    if (d->flags & 0x0080) json_bool(j, "ra", 1);
+    if (d->flags & 0x0040) json_bool(j, "z", 1);
     json_u64(j, "opcode", d->opcode);
-    if (d->nq) {
-        json_str(j, "rrname", ev_s(ev, d->q[0].name), d->q[0].name.len);
-        type_field(j, "rrtype", d->q[0].type);
-    }
-    if (d->qr) {
+    {
         const char *rc = dns_rcode_name(d->rcode);
         if (!rc) {
             snprintf(b, sizeof(b), "%u", d->rcode);
@@ -213,17 +304,8 @@ static void dns_obj(struct json *j, const struct sh_event *ev)
         }
         json_cstr(j, "rcode", rc);
     }
-    if (d->nq > 1) {
-        json_arr_open(j, "queries");
-        for (int i = 0; i < d->nq; i++) {
-            json_obj_open(j, NULL);
-            json_str(j, "rrname", ev_s(ev, d->q[i].name), d->q[i].name.len);
-            type_field(j, "rrtype", d->q[i].type);
-            json_obj_close(j);
-        }
-        json_arr_close(j);
-    }
-    if (d->qr && d->nan) {
+    dns_queries(j, ev);
+    if (d->nan) {
         json_arr_open(j, "answers");
         for (int i = 0; i < d->nan; i++) {
             const struct ev_dns_rr *rr = &d->an[i];
@@ -233,37 +315,64 @@ static void dns_obj(struct json *j, const struct sh_event *ev)
             json_u64(j, "ttl", rr->ttl);
             if (rr->data.len)
                 json_str(j, "rdata", ev_s(ev, rr->data), rr->data.len);
-            if (rr->type == 15)
+            if (extended && rr->type == 15)
                 json_u64(j, "preference", rr->mx_pref);
-            if (rr->type == 16 || rr->type == 10)
+            if (extended && (rr->type == 16 || rr->type == 10))
                 json_u64(j, "rdlength", rr->rdlen);
             json_obj_close(j);
         }
         json_arr_close(j);
     }
-    /* spanhound additions */
-    if (d->tcp)
-        json_bool(j, "tcp", 1);
-    if (d->paired)
-        json_u64(j, "rtt_us", d->rtt_us);
-    json_u64(j, "length", d->msg_len);
-    if (d->anomalies) {
-        static const char *const an[] = {
-            "truncated", "bad_pointer", "label_too_long", "name_too_long",
-            "counts_capped", "bad_label_type", "too_many_labels", "bad_rdata", "tc",
-        };
-        json_arr_open(j, "anomalies");
-        for (unsigned i = 0; i < sizeof(an) / sizeof(an[0]); i++)
-            if (d->anomalies & (1u << i))
-                json_cstr(j, NULL, an[i]);
+    if (d->soa.present) {
+        const struct ev_dns_soa *s = &d->soa;
+        json_arr_open(j, "authorities");
+        json_obj_open(j, NULL);
+        json_str(j, "rrname", ev_s(ev, s->name), s->name.len);
+        json_cstr(j, "rrtype", "SOA");
+        json_u64(j, "ttl", s->ttl);
+        json_obj_open(j, "soa");
+        json_str(j, "mname", ev_s(ev, s->mname), s->mname.len);
+        json_str(j, "rname", ev_s(ev, s->rname), s->rname.len);
+        json_u64(j, "serial", s->serial);
+        json_u64(j, "refresh", s->refresh);
+        json_u64(j, "retry", s->retry);
+        json_u64(j, "expire", s->expire);
+        json_u64(j, "minimum", s->minimum);
+        json_obj_close(j);
+        json_obj_close(j);
         json_arr_close(j);
+    }
+    if (extended) {
+        if (d->tcp)
+            json_bool(j, "tcp", 1);
+        if (d->paired)
+            json_u64(j, "rtt_us", d->rtt_us);
+        json_u64(j, "length", d->msg_len);
+        dns_anomalies(j, d);
     }
     json_obj_close(j);
 }
 
-static void http_obj(struct json *j, const struct sh_event *ev)
+/* project-only: a query that got no answer in time */
+static void dns_unanswered_obj(struct json *j, const struct sh_event *ev)
+{
+    const struct ev_dns *d = &ev->u.dns;
+    json_obj_open(j, "spanhound_dns_unanswered");
+    json_u64(j, "id", d->id);
+    json_u64(j, "opcode", d->opcode);
+    dns_queries(j, ev);
+    if (d->tcp)
+        json_bool(j, "tcp", 1);
+    dns_anomalies(j, d);
+    if (ev->flags & EVF_TRUNCATED)
+        json_bool(j, "truncated", 1);
+    json_obj_close(j);
+}
+
+static void http_obj(struct json *j, const struct sh_event *ev, int extended)
 {
     const struct ev_http *h = &ev->u.http;
+    json_u64(j, "tx_id", h->tx_id);            /* Suricata: top level */
     json_obj_open(j, "http");
     put_s(j, "hostname", ev, h->host);
     if (h->host_port)
@@ -277,11 +386,12 @@ static void http_obj(struct json *j, const struct sh_event *ev)
     if (h->has_response)
         json_u64(j, "status", h->status);
     put_s(j, "redirect", ev, h->location);
-    put_s(j, "server", ev, h->server);
-    put_s(j, "request_content_type", ev, h->content_type);
-    json_u64(j, "request_body_len", h->request_body_len);
     json_u64(j, "length", h->response_body_len);
-    json_u64(j, "tx_id", h->tx_id);
+    if (extended) {
+        put_s(j, "server", ev, h->server);
+        put_s(j, "request_content_type", ev, h->content_type);
+        json_u64(j, "request_body_len", h->request_body_len);
+    }
     json_obj_close(j);
 }
 
@@ -301,12 +411,17 @@ static const char *tls_version_name(uint16_t v, char *b, size_t n)
     }
 }
 
-static void time_field(struct json *j, const char *key, int64_t t)
+/* Suricata's schema (tls_date) admits years 1000-2999 only; a date
+ * outside (9999-12-31, a "never expires" certificate) is written with
+ * eve.extended only. */
+static void time_field(struct json *j, const char *key, int64_t t, int extended)
 {
     char b[32];
     time_t tt = (time_t)t;
     struct tm tm;
     if (!gmtime_r(&tt, &tm))
+        return;
+    if (!extended && (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 2999))
         return;
     strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
     json_cstr(j, key, b);
@@ -329,12 +444,13 @@ static void list_field(struct json *j, const char *key, const struct sh_event *e
     json_arr_close(j);
 }
 
-static void tls_obj(struct json *j, const struct sh_event *ev)
+static void tls_obj(struct json *j, const struct sh_event *ev, int extended)
 {
     const struct ev_tls *t = &ev->u.tls;
     char b[16];
 
     if (t->quic) {
+        /* Suricata 8's quic object; nDPI gives spanhound the SNI only */
         json_obj_open(j, "quic");
         put_s(j, "sni", ev, t->sni);
         json_obj_close(j);
@@ -349,9 +465,10 @@ static void tls_obj(struct json *j, const struct sh_event *ev)
     json_cstr(j, "version", tls_version_name(t->version ? t->version : t->client_version,
                                              b, sizeof(b)));
     if (t->has_cert) {
-        time_field(j, "notbefore", t->notbefore);
-        time_field(j, "notafter", t->notafter);
+        time_field(j, "notbefore", t->notbefore, extended);
+        time_field(j, "notafter", t->notafter, extended);
     }
+    list_field(j, "subjectaltname", ev, t->san);
     if (t->ja3_hash[0]) {
         json_obj_open(j, "ja3");
         json_cstr(j, "hash", t->ja3_hash);
@@ -370,20 +487,76 @@ static void tls_obj(struct json *j, const struct sh_event *ev)
         json_str(j, NULL, ev_s(ev, t->alpn_server), t->alpn_server.len);
         json_arr_close(j);
     }
-    /* spanhound additions */
-    if (t->has_cert)
-        json_bool(j, "self_signed", t->self_signed);
-    list_field(j, "san", ev, t->san);
     if (t->resumed)
         json_bool(j, "session_resumed", 1);
-    if (t->has_server_hello) {
-        snprintf(b, sizeof(b), "0x%04x", t->cipher);
-        json_cstr(j, "cipher", b);
+    if (extended) {
+        if (t->has_cert)
+            json_bool(j, "self_signed", t->self_signed);
+        list_field(j, "san", ev, t->san);
+        if (t->has_server_hello) {
+            snprintf(b, sizeof(b), "0x%04x", t->cipher);
+            json_cstr(j, "cipher", b);
+        }
     }
     json_obj_close(j);
 }
 
-static void dhcp_obj(struct json *j, const struct sh_event *ev)
+/* Suricata's names for option 55 codes (rust/src/dhcp/logger.rs); it
+ * leaves the other codes out */
+static const char *dhcp_param_name(unsigned code)
+{
+    switch (code) {
+    case 1: return "subnet_mask";
+    case 3: return "router";
+    case 6: return "dns_server";
+    case 15: return "domain";
+    case 35: return "arp_timeout";
+    case 42: return "ntp_server";
+    case 66: return "tftp_server_name";
+    case 150: return "tftp_server_ip";
+    default: return NULL;
+    }
+}
+
+/* option 55 (an ev_str "1,3,6,...") as Suricata's "params" names, and with
+ * extended every code as "param_codes" */
+static void dhcp_params(struct json *j, const struct sh_event *ev, struct ev_str s,
+                        int extended)
+{
+    const char *p = ev_s(ev, s), *end = p + s.len;
+    int named = 0;
+
+    if (!s.len)
+        return;
+    for (const char *q = p; q < end;) {
+        char *e;
+        unsigned long c = strtoul(q, &e, 10);
+        if (e == q)
+            break;
+        if (dhcp_param_name((unsigned)c)) {
+            if (!named++)
+                json_arr_open(j, "params");
+            json_cstr(j, NULL, dhcp_param_name((unsigned)c));
+        }
+        q = e < end && *e == ',' ? e + 1 : end;
+    }
+    if (named)
+        json_arr_close(j);
+    if (!extended)
+        return;
+    json_arr_open(j, "param_codes");
+    for (const char *q = p; q < end;) {
+        char *e;
+        unsigned long c = strtoul(q, &e, 10);
+        if (e == q)
+            break;
+        json_u64(j, NULL, c);
+        q = e < end && *e == ',' ? e + 1 : end;
+    }
+    json_arr_close(j);
+}
+
+static void dhcp_obj(struct json *j, const struct sh_event *ev, int extended)
 {
     const struct ev_dhcp *d = &ev->u.dhcp;
     char b[64];
@@ -409,10 +582,6 @@ static void dhcp_obj(struct json *j, const struct sh_event *ev)
     put_s(j, "client_id", ev, d->client_id);
     if (d->lease_time)
         json_u64(j, "lease_time", d->lease_time);
-    if (d->server_id.family) {
-        addr_format(&d->server_id, b, sizeof(b));
-        json_cstr(j, "server_id", b);
-    }
     if (d->router.family) {
         json_arr_open(j, "routers");
         addr_format(&d->router, b, sizeof(b));
@@ -425,7 +594,11 @@ static void dhcp_obj(struct json *j, const struct sh_event *ev)
         json_cstr(j, NULL, b);
         json_arr_close(j);
     }
-    list_field(j, "params", ev, d->params);
+    dhcp_params(j, ev, d->params, extended);
+    if (extended && d->server_id.family) {
+        addr_format(&d->server_id, b, sizeof(b));
+        json_cstr(j, "server_id", b);
+    }
     json_obj_close(j);
 }
 
@@ -433,7 +606,7 @@ static void arp_obj(struct json *j, const struct sh_event *ev)
 {
     const struct ev_arp *a = &ev->u.arp;
     char b[64];
-    json_obj_open(j, "arp");
+    json_obj_open(j, "spanhound_binding");
     json_cstr(j, "source", a->ndp ? "ndp" : "arp");
     if (a->ndp)
         json_cstr(j, "opcode", a->op == 135 ? "neighbor_solicitation" :
@@ -449,6 +622,8 @@ static void arp_obj(struct json *j, const struct sh_event *ev)
         mac_str(a->old_mac, b, sizeof(b));
         json_cstr(j, "previous_mac", b);
     }
+    if (ev->flags & EVF_TRUNCATED)
+        json_bool(j, "truncated", 1);
     json_obj_close(j);
 }
 
@@ -509,7 +684,7 @@ static void ra_obj(struct json *j, const struct sh_event *ev)
     const struct ev_ra *r = &ev->u.ra;
     char b[64];
 
-    json_obj_open(j, "ra");
+    json_obj_open(j, "spanhound_ra");
     json_u64(j, "cur_hop_limit", r->cur_hop_limit);
     snprintf(b, sizeof(b), "%02x", r->flags);
     json_cstr(j, "flags", b);
@@ -526,6 +701,8 @@ static void ra_obj(struct json *j, const struct sh_event *ev)
     addr_list(j, "dns_servers", r->rdnss, r->nrdnss < 2 ? r->nrdnss : 2);
     if (ev->flags & EVF_MALFORMED)
         json_bool(j, "malformed", 1);
+    if (ev->flags & EVF_TRUNCATED)
+        json_bool(j, "truncated", 1);
     json_obj_close(j);
 }
 
@@ -535,7 +712,7 @@ static void dhcp6_obj(struct json *j, const struct sh_event *ev)
     const char *tn = dhcp6_type_name(d->msg_type);
     char b[64];
 
-    json_obj_open(j, "dhcpv6");
+    json_obj_open(j, "spanhound_dhcpv6");
     json_u64(j, "msg_type", d->msg_type);
     if (tn)
         json_cstr(j, "type", tn);
@@ -562,6 +739,8 @@ static void dhcp6_obj(struct json *j, const struct sh_event *ev)
     put_s(j, "fqdn", ev, d->fqdn);
     if (ev->flags & EVF_MALFORMED)
         json_bool(j, "malformed", 1);
+    if (ev->flags & EVF_TRUNCATED)
+        json_bool(j, "truncated", 1);
     json_obj_close(j);
 }
 
@@ -589,11 +768,20 @@ static const char *app_proto_short(const struct sh_event *ev)
     return NULL;
 }
 
-static void flow_obj(struct json *j, const struct sh_event *ev)
+static void flow_obj(struct json *j, const struct sh_event *ev, int extended)
 {
     const struct ev_flow *f = &ev->u.flow;
-    static const char *const reasons[] = { "timeout", "closed", "evicted", "shutdown" };
+    /* Suricata's flow.reason: a closed flow leaves on its (closed-state)
+     * timeout; an eviction from a full table is "forced" */
+    static const char *const reasons[] = { "timeout", "timeout", "forced", "shutdown" };
+    static const char *const reasons_x[] = { "timeout", "closed", "evicted", "shutdown" };
+    /* Suricata's tcp.state names (StreamTcpStateAsString): a reset or
+     * rejected connection is closed, one picked up midstream established */
     static const char *const tstates[] = {
+        "none", "syn_sent", "syn_recv", "established", "closing", "closed",
+        "closed", "closed", "established",
+    };
+    static const char *const tstates_x[] = {
         "none", "syn_sent", "syn_recv", "established", "closing", "closed",
         "reset", "rejected", "midstream",
     };
@@ -623,8 +811,11 @@ static void flow_obj(struct json *j, const struct sh_event *ev)
     json_cstr(j, "state", st);
     json_cstr(j, "reason", f->reason < 4 ? reasons[f->reason] : "unknown");
     json_bool(j, "alerted", 0);
-    json_u64(j, "payload_toserver", f->payload_toserver);
-    json_u64(j, "payload_toclient", f->payload_toclient);
+    if (extended) {
+        json_u64(j, "payload_toserver", f->payload_toserver);
+        json_u64(j, "payload_toclient", f->payload_toclient);
+        json_cstr(j, "end_reason", f->reason < 4 ? reasons_x[f->reason] : "unknown");
+    }
     json_obj_close(j);
 
     if (ev->proto == 6) {
@@ -638,13 +829,19 @@ static void flow_obj(struct json *j, const struct sh_event *ev)
         if (all & 0x04) json_bool(j, "rst", 1);
         if (all & 0x08) json_bool(j, "psh", 1);
         if (all & 0x10) json_bool(j, "ack", 1);
-        json_cstr(j, "state", f->tcp_state < 9 ? tstates[f->tcp_state] : "unknown");
+        if (all & 0x20) json_bool(j, "urg", 1);
+        if (all & 0x40) json_bool(j, "ecn", 1);
+        if (all & 0x80) json_bool(j, "cwr", 1);
+        json_cstr(j, "state", f->tcp_state < 9 ? tstates[f->tcp_state] : "none");
+        if (extended)
+            json_cstr(j, "spanhound_state", f->tcp_state < 9 ? tstates_x[f->tcp_state] : "none");
         json_obj_close(j);
     } else if (ev->proto == 1 || ev->proto == 58) {
         json_u64(j, "icmp_type", f->icmp_type);
         json_u64(j, "icmp_code", f->icmp_code);
     }
     if (f->dpi_done) {
+        /* "ndpi" is in Suricata's schema: an open object (its nDPI plugin) */
         json_obj_open(j, "ndpi");
         put_s(j, "protocol", ev, f->app_name);
         put_s(j, "category", ev, f->category);
@@ -659,16 +856,20 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
 {
     struct json j;
     const char *type;
+    unsigned opts = HDR_PKT | HDR_CID;
 
     switch (ev->type) {
-    case EV_DNS: type = "dns"; break;
+    case EV_DNS:
+        type = ev->u.dns.unanswered ? "spanhound_dns_unanswered" : "dns";
+        break;
     case EV_HTTP: type = "http"; break;
     case EV_TLS: type = ev->u.tls.quic ? "quic" : "tls"; break;
     case EV_DHCP: type = "dhcp"; break;
     case EV_ARP:
         if (!e->arp)
             return 0;
-        type = "arp";
+        type = "spanhound_binding";
+        opts = HDR_PKT;
         break;
     case EV_FLOW:
         /* Suricata logs a flow once, when it ends; updates of live flows
@@ -676,24 +877,32 @@ int eve_write_event(struct eve *e, const struct sh_event *ev)
         if (!e->flow || ev->u.flow.update)
             return 0;
         type = "flow";
+        opts = HDR_CID;               /* Suricata: no pkt_src on flow records */
         break;
-    case EV_RA: type = "ra"; break;
-    case EV_DHCP6: type = "dhcpv6"; break;
+    case EV_RA: type = "spanhound_ra"; break;
+    case EV_DHCP6: type = "spanhound_dhcpv6"; break;
     default:
         return 0;
     }
-    eve_begin_record(&j, e->buf, sizeof(e->buf), type, ev);
+    header(&j, e->buf, sizeof(e->buf), type, ev, opts);
     switch (ev->type) {
-    case EV_DNS: dns_obj(&j, ev); break;
-    case EV_HTTP: http_obj(&j, ev); break;
-    case EV_TLS: tls_obj(&j, ev); break;
-    case EV_DHCP: dhcp_obj(&j, ev); break;
+    case EV_DNS:
+        if (ev->u.dns.unanswered)
+            dns_unanswered_obj(&j, ev);
+        else
+            dns_obj(&j, ev, e->extended);
+        break;
+    case EV_HTTP: http_obj(&j, ev, e->extended); break;
+    case EV_TLS: tls_obj(&j, ev, e->extended); break;
+    case EV_DHCP: dhcp_obj(&j, ev, e->extended); break;
     case EV_ARP: arp_obj(&j, ev); break;
-    case EV_FLOW: flow_obj(&j, ev); break;
+    case EV_FLOW: flow_obj(&j, ev, e->extended); break;
     case EV_RA: ra_obj(&j, ev); break;
     case EV_DHCP6: dhcp6_obj(&j, ev); break;
     }
-    if (ev->flags & EVF_TRUNCATED)
+    /* Suricata's top level is closed: "truncated" only with eve.extended
+     * (the project-only objects carry it inside) */
+    if (e->extended && (ev->flags & EVF_TRUNCATED) && strncmp(type, "spanhound_", 10) != 0)
         json_bool(&j, "truncated", 1);
     return eve_end_record(e, &j);
 }
@@ -727,8 +936,8 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
     memset(&hdr, 0, offsetof(struct sh_event, arena));
     hdr.ts_us = v->ts_us;
     hdr.src = v->ip;
-    eve_begin_record(&j, e->buf, sizeof(e->buf), "host", &hdr);
-    json_obj_open(&j, "host");
+    eve_begin_record(&j, e->buf, sizeof(e->buf), "spanhound_verdict", &hdr);
+    json_obj_open(&j, "spanhound_verdict");
     addr_format(&v->ip, b, sizeof(b));
     json_cstr(&j, "ip", b);
     eve_verdict_mac(v, b, sizeof(b));
@@ -815,8 +1024,8 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
     switch (n->kind) {
     case NOTICE_SPOOFED_SOURCE:
         hdr.src = n->ip;
-        eve_begin_record(&j, e->buf, sizeof(e->buf), "spoofed_source", &hdr);
-        json_obj_open(&j, "spoofed_source");
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "spanhound_spoofed_source", &hdr);
+        json_obj_open(&j, "spanhound_spoofed_source");
         addr_format(&n->ip, b, sizeof(b));
         json_cstr(&j, "ip", b);
         notice_evidence(&j, n);
@@ -824,8 +1033,8 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         break;
     case NOTICE_RESOLVER_BLIND:
         hdr.src = n->ip;
-        eve_begin_record(&j, e->buf, sizeof(e->buf), "resolver", &hdr);
-        json_obj_open(&j, "resolver");
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "spanhound_resolver", &hdr);
+        json_obj_open(&j, "spanhound_resolver");
         addr_format(&n->ip, b, sizeof(b));
         json_cstr(&j, "ip", b);
         json_cstr(&j, "status", "relaying_for_unseen_clients");
@@ -833,8 +1042,8 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         json_obj_close(&j);
         break;
     case NOTICE_HEALTH:
-        eve_begin_record(&j, e->buf, sizeof(e->buf), "sensor_health", &hdr);
-        json_obj_open(&j, "sensor_health");
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "spanhound_health", &hdr);
+        json_obj_open(&j, "spanhound_health");
         json_cstr(&j, "status", n->degraded ? "degraded" : "ok");
         json_arr_open(&j, "reasons");
         for (int i = 0; i < n->nreasons; i++) {
@@ -848,8 +1057,8 @@ int eve_write_notice(struct eve *e, const struct detect_notice *n)
         break;
     case NOTICE_PREFIX:
         hdr.src = n->ip;
-        eve_begin_record(&j, e->buf, sizeof(e->buf), "learned_prefix", &hdr);
-        json_obj_open(&j, "learned_prefix");
+        eve_begin_record(&j, e->buf, sizeof(e->buf), "spanhound_learned_prefix", &hdr);
+        json_obj_open(&j, "spanhound_learned_prefix");
         prefix_str(&n->prefix, n->prefix_len, b, sizeof(b));
         json_cstr(&j, "prefix", b);
         json_cstr(&j, "source", n->source);

@@ -2,10 +2,14 @@
  * eve.h -- EVE JSON output: one object per line, in Suricata's shape.
  *
  * Every record starts with Suricata's common header (timestamp, flow_id,
- * event_type, src_ip, src_port, dest_ip, dest_port, proto) followed by one
- * object named after the event (dns, http, tls, quic, dhcp, arp, flow,
- * host), using Suricata's field names wherever Suricata has one, so EVE
- * tooling and SIEM parsers work unchanged.  docs/eve.md lists every field.
+ * event_type, src_ip, src_port, dest_ip, dest_port, ip_v, proto, pkt_src,
+ * community_id, ether) followed by one object named after the event.
+ * Suricata's event types (dns, http, tls, quic, dhcp, flow) are written as
+ * Suricata 8 writes them and validate against its schema; project-only
+ * types are named "spanhound_<x>" with their payload under that key
+ * (spanhound_verdict, spanhound_binding, spanhound_ra, spanhound_dhcpv6,
+ * spanhound_dns_unanswered, spanhound_resolver, spanhound_spoofed_source,
+ * spanhound_health, spanhound_learned_prefix).  docs/eve.md lists every field.
  *
  * Records are formatted into a fixed buffer; a record that does not fit is
  * dropped and counted, never written half.
@@ -29,14 +33,17 @@ struct eve_stats {
 
 /* path "-" = stdout.  flow/arp: include those event types. */
 struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errlen);
+/* eve.extended: add spanhound's fields inside Suricata's objects
+ * (docs/eve.md); such records no longer validate against Suricata's schema. */
+void eve_set_extended(struct eve *e, int on);
 void eve_close(struct eve *e);                 /* flushes; NULL is a no-op */
 void eve_flush(struct eve *e);                 /* NULL is a no-op */
 
 /* Write one metadata event.  Returns 0, or -1 when dropped. */
 int eve_write_event(struct eve *e, const struct sh_event *ev);
 
-/* Write one host verdict as event_type "host":
- * {"host": {"ip", "mac" (null unless trusted), "mac_source", "mac_status"
+/* Write one host verdict as event_type "spanhound_verdict":
+ * {"spanhound_verdict": {"ip", "mac" (null unless trusted), "mac_source", "mac_status"
  *  (trusted | routed | conflict | unknown), "mac_conflict" {"macs",
  *  "since"} or "router_mac", "hostname", "verdict" (infected | clean),
  *  "change" (infected | updated | cleared | expired | current), "score",
@@ -44,8 +51,8 @@ int eve_write_event(struct eve *e, const struct sh_event *ev);
  *  "explanation", "indicator", "first_seen", "last_seen"}, ...]}} */
 int eve_write_verdict(struct eve *e, const struct verdict *v);
 
-/* Write a detector notice: "resolver", "spoofed_source", "sensor_health"
- * or "learned_prefix" records (docs/eve.md). */
+/* Write a detector notice: "spanhound_resolver", "spanhound_spoofed_source",
+ * "spanhound_health" or "spanhound_learned_prefix" records (docs/eve.md). */
 int eve_write_notice(struct eve *e, const struct detect_notice *n);
 
 /* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when the binding

@@ -7,7 +7,7 @@
    (DEV defaults to ../shared/data/dev relative to the repository; --dev or the
    DEV environment variable override it) is replayed through spanhound and
    scored against DEV/labels_pcaps.csv (columns found by their header names):
-     - a host is *flagged* when its last EVE "host" record says "infected"
+     - a host is *flagged* when its last EVE "spanhound_verdict" record says "infected"
        (the same rule as tests/regress/detect); hosts flagged at some point but
        not at the end are shown as "ever" flagged and do not count;
      - a malicious capture is OK when each labelled host is flagged; a label
@@ -171,8 +171,10 @@ def read_labels(path):
 
 # ---- EVE ------------------------------------------------------------------
 
+VERDICT = "spanhound_verdict"     # the event type (and payload key) of host verdicts
+
 def read_eve(path):
-    """The EVE "host" records of PATH, in order; HarnessError on a line that is
+    """The EVE "spanhound_verdict" records of PATH, in order; HarnessError on a line that is
     not JSON or a host record without ip/verdict."""
     recs = []
     try:
@@ -189,25 +191,25 @@ def read_eve(path):
                 raise HarnessError("EVE line %d is not JSON: %s" % (n, err))
             if not isinstance(e, dict):
                 raise HarnessError("EVE line %d is not a JSON object" % n)
-            if e.get("event_type") != "host":
+            if e.get("event_type") != VERDICT:
                 continue
-            h = e.get("host")
+            h = e.get(VERDICT)
             if not isinstance(h, dict) or "ip" not in h or "verdict" not in h:
-                raise HarnessError("EVE line %d: host record without host.ip/host.verdict" % n)
+                raise HarnessError("EVE line %d: %s record without ip/verdict" % (n, VERDICT))
             recs.append(e)
     return recs
 
 
 def host_states(records):
     """{ip: {"final": bool, "ever": bool, "evidence": [..], "score": float}} from
-    EVE records (dicts with event_type "host", in file order).  "final" is the
+    EVE records (dicts with event_type "spanhound_verdict", in file order).  "final" is the
     verdict of the last record of that IP; "evidence" the evidence of the last
     record that carried any."""
     st = {}
     for e in records:
-        if e.get("event_type") != "host":
+        if e.get("event_type") != VERDICT:
             continue
-        h = e.get("host") or {}
+        h = e.get(VERDICT) or {}
         ip = norm_ip(str(h.get("ip", ""))) or str(h.get("ip", ""))
         s = st.setdefault(ip, {"final": False, "ever": False, "evidence": [], "score": 0.0})
         infected = h.get("verdict") == "infected"

@@ -18,8 +18,8 @@ _spec.loader.exec_module(ev)
 
 def host(ip, verdict, change="current", evidence=()):
     """One EVE host record as spanhound writes it (feeds/eve.c)."""
-    return {"timestamp": "2024-01-01T00:00:00.000000+0000", "event_type": "host", "src_ip": ip,
-            "host": {"ip": ip, "mac": None, "verdict": verdict, "change": change, "score": 1.0,
+    return {"timestamp": "2024-01-01T00:00:00.000000+0000", "event_type": "spanhound_verdict", "src_ip": ip,
+            "spanhound_verdict": {"ip": ip, "mac": None, "verdict": verdict, "change": change, "score": 1.0,
                      "evidence": [dict(kind=k, confidence=c, indicator=i, explanation="x",
                                        score=c) for k, c, i in evidence]}}
 
@@ -153,7 +153,7 @@ class Eve(unittest.TestCase):
             ev.read_eve(p)
 
     def test_host_record_without_verdict_is_a_harness_error(self):
-        p = self.write('{"event_type":"host","host":{"ip":"10.0.0.5"}}\n')
+        p = self.write('{"event_type":"spanhound_verdict","spanhound_verdict":{"ip":"10.0.0.5"}}\n')
         with self.assertRaises(ev.HarnessError):
             ev.read_eve(p)
 

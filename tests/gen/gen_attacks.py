@@ -730,8 +730,8 @@ def case_resolver_blind():
         "config": 'infrastructure: { dns_resolvers = [ "%s" ]; };\n' % RESOLVER,
         "flagged": [],
         "never_flagged": [RESOLVER],
-        "records_required": [{"event_type": "resolver", "resolver.ip": RESOLVER,
-                              "resolver.status": "relaying_for_unseen_clients"}],
+        "records_required": [{"event_type": "spanhound_resolver", "spanhound_resolver.ip": RESOLVER,
+                              "spanhound_resolver.status": "relaying_for_unseen_clients"}],
     }
 
 
@@ -759,8 +759,8 @@ def case_dead_bookmarks():
                   ".com/.org/.net/.info, NXDOMAIN), then an unpopular word-like .com resolves",
         "outcome": "no host flagged, no dga_resolved evidence anywhere",
         "flagged": [],
-        "records_forbidden": [{"event_type": "host",
-                               "host.evidence": {"$any": {"kind": "dga_resolved"}}}],
+        "records_forbidden": [{"event_type": "spanhound_verdict",
+                               "spanhound_verdict.evidence": {"$any": {"kind": "dga_resolved"}}}],
     }
 
 
@@ -778,7 +778,7 @@ def case_cdn_not_c2():
         "outcome": "I flagged; no dga_resolved evidence naming cloudfront",
         "flagged": [INFECTED],
         "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "host", "host.evidence": {
+        "records_forbidden": [{"event_type": "spanhound_verdict", "spanhound_verdict.evidence": {
             "$any": {"kind": "dga_resolved", "indicator": {"$contains": "cloudfront"}}}}],
     }
 
@@ -906,12 +906,12 @@ def case_one_way_span():
     return lan, {
         "forges": "nothing: a one-way SPAN that mirrors only client->server packets (130 DNS "
                   "queries from 5 hosts and their upstream copies, TCP SYNs; no answers)",
-        "outcome": "no host flagged; a sensor_health record, status degraded, check "
+        "outcome": "no host flagged; a spanhound_health record, status degraded, check "
                    "dns_answers_unseen",
         "flagged": [],
-        "records_required": [{"event_type": "sensor_health",
-                              "sensor_health.status": "degraded",
-                              "sensor_health.reasons": {"$any": {"check": "dns_answers_unseen"}}}],
+        "records_required": [{"event_type": "spanhound_health",
+                              "spanhound_health.status": "degraded",
+                              "spanhound_health.reasons": {"$any": {"check": "dns_answers_unseen"}}}],
     }
 
 

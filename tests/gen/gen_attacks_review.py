@@ -152,7 +152,7 @@ def announced_resolver(server, browse_until, seed, t_ack, names_seed, forges,
         "config": 'infrastructure: { dhcp_servers = [ "%s" ]; };\n' % server,
         "flagged": [INFECTED],
         "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "resolver"}],
+        "records_forbidden": [{"event_type": "spanhound_resolver"}],
     }
 
 
@@ -192,7 +192,7 @@ def case_rogue_dhcp_server_earns_trust():
         "outcome": "I flagged; the rogue server never trusted",
         "flagged": [INFECTED],
         "hosts": {INFECTED: host_infected()},
-        "records_forbidden": [{"event_type": "resolver"}],
+        "records_forbidden": [{"event_type": "spanhound_resolver"}],
     }
 
 
@@ -218,8 +218,8 @@ def case_flagged_host_rebound_to_victim_mac():
                   "sends one ARP reply from its own NIC claiming X for V's MAC; a phantom then "
                   "fails on 4 of X's names",
         "outcome": "no host record other than V's ever carries V's MAC",
-        "records_forbidden": [{"event_type": "host", "host.mac": lan.mac(VICTIM),
-                               "host.ip": {"$ne": VICTIM}}],
+        "records_forbidden": [{"event_type": "spanhound_verdict", "spanhound_verdict.mac": lan.mac(VICTIM),
+                               "spanhound_verdict.ip": {"$ne": VICTIM}}],
     }
 
 
@@ -227,7 +227,7 @@ def case_dga_window_eviction_flood():
     """hosts.capacity 4096 -> dgahost keeps max(1024, cap/4) = 1024 windows
     (LRU).  Between every 4 of I's failures, 1100 phantom hosts fail once
     each (forged query + answer, word-like names): I's window is evicted,
-    its count never reaches nx_min_names; nothing in sensor_health says so."""
+    its count never reaches nx_min_names; nothing in spanhound_health says so."""
     lan = Lan()
     std_office(lan, {INFECTED: "WS-17"})
     browse(lan, list(BENIGN_HOSTS) + [INFECTED], 2.0, 300.0, 508)
@@ -246,7 +246,7 @@ def case_dga_window_eviction_flood():
     return lan, {
         "forges": "1100 phantom sources (10.41/16, random MACs) each fail one word-like name "
                   "after every 4 of I's 24 DGA failures (~13k forged packets)",
-        "outcome": "I flagged (or at least a sensor_health record saying detector state was lost)",
+        "outcome": "I flagged (or at least a spanhound_health record saying detector state was lost)",
         "config": "hosts: { capacity = 4096; };\n",
         "flagged": [INFECTED],
         "hosts": {INFECTED: host_infected()},
@@ -362,7 +362,7 @@ def case_mac_flood_unroutes_router():
         "config": "hosts: { capacity = 1024; };\n",
         "flagged": [infected],
         "hosts": {infected: host_infected(None, "routed")},
-        "records_forbidden": [{"event_type": "host", "host.mac": ROUTER_MAC}],
+        "records_forbidden": [{"event_type": "spanhound_verdict", "spanhound_verdict.mac": ROUTER_MAC}],
     }
 
 

@@ -41,7 +41,7 @@ def case_recognised_resolver_launders():
     stable client), so relay_of() accepts the unattributable forged query
     to I as a relay, and credit_relayed() credits nobody.  The forged
     queries are never answered, so the spoof shadow hears no failure:
-    no verdict, no spoofed_source record, no resolver record."""
+    no verdict, no spanhound_spoofed_source record, no spanhound_resolver record."""
     lan = Lan()
     std_office(lan, {INFECTED: "WS-17"})
     lan.on_segment(INFECTED)
@@ -153,8 +153,8 @@ def case_quiet_bot_verdict_wiped_by_one_frame():
         "outcome": "I still flagged at the end, with its own MAC (never 'expired')",
         "flagged": [INFECTED],
         "hosts": {INFECTED: host_infected(lan.mac(INFECTED), "trusted")},
-        "records_forbidden": [{"event_type": "host", "host.ip": INFECTED,
-                               "host.change": "expired"}],
+        "records_forbidden": [{"event_type": "spanhound_verdict", "spanhound_verdict.ip": INFECTED,
+                               "spanhound_verdict.change": "expired"}],
     }
 
 
@@ -166,7 +166,7 @@ def case_own_ip_victim_mac_frames_victim():
     event 'speaks for the host whose MAC it is': V.  The resolver's answers
     go to A's address (A gets them), and V is flagged with its own MAC,
     trusted.  docs/detections.md: 'A host that sends its lookups with a
-    forged source MAC is heard only as spoofed_source records.'"""
+    forged source MAC is heard only as spanhound_spoofed_source records.'"""
     lan = Lan()
     std_office(lan, {VICTIM: "CEO-LAPTOP", ATTACKER: "WS-66"})
     browse(lan, list(BENIGN_HOSTS) + [VICTIM, ATTACKER], 2.0, 300.0, 607)
@@ -208,7 +208,7 @@ def case_rogue_lease_pins_router_mac():
         "outcome": "10.9.1.13 flagged with mac_status routed and mac null (never the router's MAC)",
         "flagged": [infected],
         "hosts": {infected: host_infected(None, "routed")},
-        "records_forbidden": [{"event_type": "host", "host.mac": ROUTER_MAC}],
+        "records_forbidden": [{"event_type": "spanhound_verdict", "spanhound_verdict.mac": ROUTER_MAC}],
     }
 
 

@@ -727,7 +727,7 @@ def case_fake_sni_listed_service():
                 "has no host record",
         flagged=[INFECTED], no_evidence=[phone],
         hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon"]}},
-        records_required=[{"event_type": "host", "host": {"ip": INFECTED, "evidence": {"$any": {
+        records_required=[{"event_type": "spanhound_verdict", "spanhound_verdict": {"ip": INFECTED, "evidence": {"$any": {
             "indicator": "mtalk.google.com",
             "explanation": {"$contains": "no DNS answer seen tied it"}}}}}])
 
@@ -839,9 +839,9 @@ def case_spoofed_mac_beacon():
     return sc, dict(
         forges="I beacons over UDP to 198.51.100.77:7011 every 60 s +-5% for 15 min, from "
                "its address but a MAC that is not its established one",
-        outcome="nobody flagged; a spoofed_source record names the address and the beacon",
+        outcome="nobody flagged; a spanhound_spoofed_source record names the address and the beacon",
         flagged=[], never_flagged=all_hosts(sc),
-        records_required=[{"event_type": "spoofed_source"}])
+        records_required=[{"event_type": "spanhound_spoofed_source"}])
 
 
 def case_router_pair_answers():
@@ -883,7 +883,7 @@ def case_beacon_from_service_ports():
                 "7011",
         flagged=[INFECTED],
         hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon", "unusual_port"]}},
-        records_required=[{"event_type": "host", "host": {"ip": INFECTED, "evidence": {"$any": {
+        records_required=[{"event_type": "spanhound_verdict", "spanhound_verdict": {"ip": INFECTED, "evidence": {"$any": {
             "kind": "beacon", "indicator": "198.51.100.78:123/udp"}}}}])
 
 

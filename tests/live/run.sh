@@ -99,8 +99,8 @@ for line in open(sys.argv[2], encoding="utf-8", errors="replace"):
 got = set()
 for line in open(sys.argv[1], encoding="utf-8"):
     e = json.loads(line)
-    if e.get("event_type") == "dns" and e["dns"]["type"] == "query":
-        names = [q["rrname"] for q in e["dns"].get("queries", [])] or [e["dns"]["rrname"]]
+    if e.get("event_type") == "dns" and e["dns"]["type"] == "request":
+        names = [q["rrname"] for q in e["dns"].get("queries", [])]
         got.update(n.rstrip(".") for n in names)
 for n in sorted(want - got)[:10]:
     print("missing " + n)
@@ -120,14 +120,14 @@ $(printf '%s\n' "$diff" | sed '$d')"
     fi
 fi
 
-# the flagged host: the last EVE host record of each IP
+# the flagged host: the last EVE spanhound_verdict record of each IP
 flagged=$(/usr/bin/python3 -c '
 import json, sys
 state = {}
 for line in open(sys.argv[1], encoding="utf-8"):
     e = json.loads(line)
-    if e.get("event_type") == "host":
-        state[e["host"]["ip"]] = e["host"]["verdict"]
+    if e.get("event_type") == "spanhound_verdict":
+        state[e["spanhound_verdict"]["ip"]] = e["spanhound_verdict"]["verdict"]
 print(",".join(sorted(ip for ip, v in state.items() if v == "infected")) or "none")
 ' "$T/eve.json" 2>&1) || flagged="(reading the EVE output failed: $flagged)"
 if [ "$flagged" = "$INFECTED" ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Compare spanhound's EVE `ra` and `dhcpv6` records with tshark's fields for
+"""Compare spanhound's EVE `spanhound_ra` and `spanhound_dhcpv6` records with tshark's fields for
 the same packets.
 
 For each capture: run `spanhound -r FILE --eve -`, run `tshark -T fields` on
@@ -64,9 +64,9 @@ def run_spanhound(binary, pcap):
     for line in p.stdout.decode("utf-8", errors="strict").splitlines():
         e = json.loads(line)            # must always be valid JSON
         t = e.get("event_type")
-        if t == "ra":
+        if t == "spanhound_ra":
             ra.setdefault(us_from_eve(e["timestamp"]), []).append(e)
-        elif t == "dhcpv6":
+        elif t == "spanhound_dhcpv6":
             d6.setdefault(us_from_eve(e["timestamp"]), []).append(e)
     return p.returncode, ra, d6
 
@@ -155,7 +155,7 @@ def ra_expected(r):
 
 
 def ra_ours(e):
-    a = e["ra"]
+    a = e["spanhound_ra"]
     return {
         "src_ip": e.get("src_ip"),
         "src_mac": e.get("ether", {}).get("src_mac"),
@@ -271,7 +271,7 @@ def d6_expected(r, lla):
 
 
 def d6_ours(e):
-    d = e["dhcpv6"]
+    d = e["spanhound_dhcpv6"]
     return {
         "src_ip": e.get("src_ip"), "dest_ip": e.get("dest_ip"),
         "src_port": e.get("src_port"), "dest_port": e.get("dest_port"),

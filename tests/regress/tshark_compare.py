@@ -109,12 +109,11 @@ def ours(events):
         t = e.get("event_type")
         if t == "dns":
             d = e["dns"]
-            names = [q["rrname"] for q in d.get("queries", [])] or (
-                [d["rrname"]] if "rrname" in d else [])
-            if d["type"] == "query":
+            names = [q["rrname"] for q in d.get("queries", [])]
+            if d["type"] == "request":
                 for n in names:
                     dns_q.add(norm_name(n))
-            elif d["type"] == "answer":
+            elif d["type"] == "response":
                 rc = d.get("rcode", "")
                 for n in names:
                     dns_r.add((norm_name(n), rc))

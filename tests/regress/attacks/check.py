@@ -8,9 +8,9 @@ input is unusable (a case file with unknown keys or operators, an EVE file
 that is empty or holds a line that is not a JSON object).
 
 The verdict model (the EVE contract): the flagged set at the end of a
-replay is the set of hosts whose last `host` record has verdict
-"infected"; a host with no evidence has no `host` record at all.  Every
-`host`, `resolver` and `sensor_health` record is also checked against the
+replay is the set of hosts whose last `spanhound_verdict` record has verdict
+"infected"; a host with no evidence has no `spanhound_verdict` record at all.  Every
+`spanhound_verdict`, `spanhound_resolver` and `spanhound_health` record is also checked against the
 contract's fields and values (--no-contract skips that, for diagnosis).
 """
 import ipaddress
@@ -192,13 +192,13 @@ def contract(recs):
     for n, r in recs:
         et, bad = r["event_type"], []
         obj = r.get(et)
-        if et in ("host", "resolver", "sensor_health") and not isinstance(obj, dict):
+        if et in ("spanhound_verdict", "spanhound_resolver", "spanhound_health") and not isinstance(obj, dict):
             bad = ["lacks its '%s' object" % et]
-        elif et == "host":
+        elif et == "spanhound_verdict":
             bad = contract_host(obj)
-        elif et == "resolver":
+        elif et == "spanhound_resolver":
             bad = ["lacks %s" % k for k in RESOLVER_FIELDS if k not in obj]
-        elif et == "sensor_health":
+        elif et == "spanhound_health":
             if obj.get("status") not in ("degraded", "ok"):
                 bad.append("status %s not degraded/ok" % show(obj.get("status", ABSENT)))
             rs = obj.get("reasons")
@@ -227,8 +227,9 @@ def evaluate(case, recs, with_contract=True):
     fails = contract(recs) if with_contract else []
     hosts = {}                                   # ip -> [(line, host object)]
     for n, r in recs:
-        if r["event_type"] == "host" and isinstance(r.get("host"), dict):
-            hosts.setdefault(canon(r["host"].get("ip")), []).append((n, r["host"]))
+        if r["event_type"] == "spanhound_verdict" and isinstance(r.get("spanhound_verdict"), dict):
+            v = r["spanhound_verdict"]
+            hosts.setdefault(canon(v.get("ip")), []).append((n, v))
     flagged = sorted(ip for ip, hs in hosts.items() if hs[-1][1].get("verdict") == "infected")
 
     if "flagged" in case:

@@ -37,12 +37,12 @@ def host(ip, change, verdict="infected", mac=I_MAC, status="trusted", hostname="
          "verdict": verdict, "change": change, "score": 1.17,
          "evidence": [evidence(k) for k in kinds]}
     h.update(extra)
-    return {"timestamp": "2025-12-02T08:02:00.000000+0000", "event_type": "host", "src_ip": ip,
-            "host": h}
+    return {"timestamp": "2025-12-02T08:02:00.000000+0000", "event_type": "spanhound_verdict", "src_ip": ip,
+            "spanhound_verdict": h}
 
 
 DNS = {"timestamp": "2025-12-02T08:00:02.000000+0000", "event_type": "dns",
-       "src_ip": I, "dest_ip": RES, "dns": {"type": "query", "rrname": "github.com"}}
+       "src_ip": I, "dest_ip": RES, "dns": {"version": 3, "type": "request", "queries": [{"rrname": "github.com", "rrtype": "A"}]}}
 
 
 def run(case, eve_lines):
@@ -80,13 +80,13 @@ def main():
     good = [DNS, host(I, "infected"), host(I, "updated"), host(I, "current")]
     expect("forged_dhcp_request: a correct engine's output passes", case, good, 0)
     bad = copy.deepcopy(good)
-    bad[-1]["host"]["mac"] = V_MAC
+    bad[-1]["spanhound_verdict"]["mac"] = V_MAC
     expect("I's last record carries V's MAC", case, bad, 1, "mac: expected")
     bad = copy.deepcopy(good)
-    bad[-1]["host"]["hostname"] = "CEO-LAPTOP"
+    bad[-1]["spanhound_verdict"]["hostname"] = "CEO-LAPTOP"
     expect("I named CEO-LAPTOP", case, bad, 1, "hostname")
     bad = copy.deepcopy(good)
-    bad[-1]["host"].update(mac=None, mac_status="conflict",
+    bad[-1]["spanhound_verdict"].update(mac=None, mac_status="conflict",
                            mac_conflict={"macs": [I_MAC, V_MAC], "since": "x"})
     expect("I in conflict instead of trusted", case, bad, 1, "mac_status")
     expect("V has evidence (clean)", case,
@@ -98,18 +98,18 @@ def main():
     expect("I flagged, then cleared at the end", case,
            good + [host(I, "current", "clean")], 1, "flagged: expected")
     bad = copy.deepcopy(good)
-    bad[1]["host"]["mac_status"] = "conflict"
+    bad[1]["spanhound_verdict"]["mac_status"] = "conflict"
     expect("contract: conflict without mac_conflict, mac set", case, bad, 1, "contract:")
     bad = copy.deepcopy(good)
-    del bad[2]["host"]["mac_status"]
+    del bad[2]["spanhound_verdict"]["mac_status"]
     expect("contract: a record lacks mac_status", case, bad, 1, "lacks mac_status")
     bad = copy.deepcopy(good)
-    del bad[2]["host"]["evidence"][0]["source"]
+    del bad[2]["spanhound_verdict"]["evidence"][0]["source"]
     expect("contract: evidence lacks source", case, bad, 1, "lacks source")
     bad = copy.deepcopy(good)
-    bad[3]["host"]["verdict"] = "cleared"
+    bad[3]["spanhound_verdict"]["verdict"] = "cleared"
     expect("contract: verdict outside infected/clean", case, bad, 1, "verdict")
-    expect("malformed JSON line", case, good[:2] + ['{"event_type":"host","host":{'], 2,
+    expect("malformed JSON line", case, good[:2] + ['{"event_type":"spanhound_verdict","spanhound_verdict":{'], 2,
            "malformed JSON")
     expect("empty EVE file", case, [], 2, "empty")
     expect("a line that is not an EVE record", case, good + ["[1, 2]"], 2, "not an EVE")
@@ -130,31 +130,31 @@ def main():
     # cdn_not_c2: no dga_resolved naming cloudfront
     case = load("cdn_not_c2")
     flagged = host(I, "current", kinds=())
-    flagged["host"]["evidence"] = [evidence("dga_nxdomain"),
+    flagged["spanhound_verdict"]["evidence"] = [evidence("dga_nxdomain"),
                                    evidence("dga_resolved", "qzxkvbtrwplm.info")]
     expect("cdn_not_c2: dga_resolved for another name passes", case, [DNS, flagged], 0)
     cdn = copy.deepcopy(flagged)
-    cdn["host"]["evidence"][1]["indicator"] = "d2x7kq9w1b3c5e.cloudfront.net"
+    cdn["spanhound_verdict"]["evidence"][1]["indicator"] = "d2x7kq9w1b3c5e.cloudfront.net"
     expect("dga_resolved naming cloudfront", case, [DNS, cdn], 1, "records_forbidden")
 
     # resolver_blind and one_way_span: required records
     case = load("resolver_blind")
-    rec = {"timestamp": "t", "event_type": "resolver",
-           "resolver": {"ip": RES, "status": "relaying_for_unseen_clients", "kind": "dga_nxdomain",
+    rec = {"timestamp": "t", "event_type": "spanhound_resolver",
+           "spanhound_resolver": {"ip": RES, "status": "relaying_for_unseen_clients", "kind": "dga_nxdomain",
                         "explanation": "...", "indicator": "qzxkvbtrwplm.info"}}
     expect("resolver_blind: a resolver record passes", case, [DNS, rec], 0)
     other = copy.deepcopy(rec)
-    other["resolver"]["ip"] = "10.40.0.54"
+    other["spanhound_resolver"]["ip"] = "10.40.0.54"
     expect("resolver record for another address", case, [DNS, other], 1, "records_required")
     expect("resolver flagged instead", case,
            [DNS, rec, host(RES, "current", mac="02:16:0a:28:00:35")], 1, "never_flagged")
     case = load("one_way_span")
-    sh = {"timestamp": "t", "event_type": "sensor_health",
-          "sensor_health": {"status": "degraded",
+    sh = {"timestamp": "t", "event_type": "spanhound_health",
+          "spanhound_health": {"status": "degraded",
                             "reasons": [{"check": "dns_answers_unseen", "detail": "..."}]}}
     expect("one_way_span: a degraded sensor_health passes", case, [DNS, sh], 0)
     ok_only = copy.deepcopy(sh)
-    ok_only["sensor_health"]["status"] = "ok"
+    ok_only["spanhound_health"]["status"] = "ok"
     expect("sensor_health ok instead of degraded", case, [DNS, ok_only], 1, "records_required")
 
     # flagged_then_expired: the expired change

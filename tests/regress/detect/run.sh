@@ -3,13 +3,13 @@
 #   capture<TAB>expected<TAB>evidence kinds each flagged host must carry
 # where expected is
 #   a comma list of IPs  exactly these hosts are flagged infected at the end
-#                        (the last EVE "host" record of each IP)
+#                        (the last EVE "spanhound_verdict" record of each IP)
 #   none                 no host is flagged infected at the end (hosts may
 #                        hold evidence below the threshold)
 #   no-evidence          no host raised any evidence: the verdict table that
 #                        ends an offline replay says "0 infected, 0 more with
 #                        evidence" and "no host raised evidence", and EVE
-#                        carries no "host" record at all (neither a verdict
+#                        carries no "spanhound_verdict" record at all (neither a verdict
 #                        change nor a "current" end-of-replay record)
 # A case fails when spanhound exits non-zero, reports a sanitizer error, or
 # the expectation does not hold; a missing capture fails too.
@@ -23,7 +23,7 @@ pass=0; fail=0
 
 # verdicts EVE_FILE STDOUT_FILE: prints
 #   line 1: flagged hosts, comma list or "none"
-#   line 2: "evidence <table infected> <table more> <EVE host records> <EVE current records>"
+#   line 2: "evidence <table infected> <table more> <EVE spanhound_verdict records> <EVE current records>"
 #           (table numbers are "-" when the verdict table is missing)
 #   then "ip<TAB>kinds" for every flagged host
 verdicts() {
@@ -36,8 +36,8 @@ with open(sys.argv[1], encoding="utf-8") as f:
             e = json.loads(line)
         except ValueError as err:
             sys.exit("EVE line %d is not JSON: %s" % (n, err))
-        if e.get("event_type") == "host":
-            h = e["host"]
+        if e.get("event_type") == "spanhound_verdict":
+            h = e["spanhound_verdict"]
             records += 1
             current += h.get("change") == "current"
             state[h["ip"]] = (h["verdict"], sorted(x["kind"] for x in h.get("evidence", [])))
@@ -85,7 +85,7 @@ for exp in tests/regress/detect/*/expected.txt; do
                 elif ! grep -qx 'no host raised evidence' "$T/out"; then
                     why="verdict table lacks 'no host raised evidence'"
                 elif [ "$n_rec" != 0 ]; then
-                    why="$n_rec EVE host records ($n_cur current), flagged at the end: $first"
+                    why="$n_rec EVE spanhound_verdict records ($n_cur current), flagged at the end: $first"
                 fi;;
             *)
                 if [ "$first" != "$want" ]; then
