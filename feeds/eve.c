@@ -917,6 +917,45 @@ static const char *const change_names[VERDICT_CHANGE_MAX] = {
 static const char *const mac_sources[] = { "none", "dhcp_hint", "ethernet", "arp", "ndp", "dhcp" };
 static const char *const mac_statuses[] = { "unknown", "trusted", "routed", "conflict" };
 
+const char *eve_change_name(int change)
+{
+    return change >= 0 && change < VERDICT_CHANGE_MAX ? change_names[change] : "current";
+}
+
+const char *eve_mac_source_name(int source)
+{
+    return source >= 0 && (size_t)source < NELEM(mac_sources) ? mac_sources[source] : "none";
+}
+
+const char *eve_mac_status_name(int status)
+{
+    return status >= 0 && (size_t)status < NELEM(mac_statuses) ? mac_statuses[status] : "unknown";
+}
+
+void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
+{
+    char b[64];
+    json_arr_open(j, key);
+    for (int i = 0; i < v->nev; i++) {
+        const struct evidence *x = &v->ev[i];
+        json_obj_open(j, NULL);
+        json_cstr(j, "kind", evidence_kind_name(x->kind));
+        json_cstr(j, "source", evidence_source_name(evidence_kind_source(x->kind)));
+        json_dbl(j, "confidence", x->confidence, 3);
+        json_dbl(j, "weight", x->weight, 3);
+        json_dbl(j, "score", v->ev_value[i], 3);
+        json_cstr(j, "explanation", x->explanation);
+        if (x->indicator[0])
+            json_cstr(j, "indicator", x->indicator);
+        eve_format_time(x->first_us, b, sizeof(b));
+        json_cstr(j, "first_seen", b);
+        eve_format_time(x->last_us, b, sizeof(b));
+        json_cstr(j, "last_seen", b);
+        json_obj_close(j);
+    }
+    json_arr_close(j);
+}
+
 void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen)
 {
     if (v->mac_status != MACST_TRUSTED) {
@@ -945,10 +984,8 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         json_cstr(&j, "mac", b);
     else
         json_raw(&j, "mac", "null");
-    json_cstr(&j, "mac_source", v->mac_source < NELEM(mac_sources) ? mac_sources[v->mac_source]
-                                                                 : "none");
-    json_cstr(&j, "mac_status", v->mac_status < NELEM(mac_statuses) ? mac_statuses[v->mac_status]
-                                                                    : "unknown");
+    json_cstr(&j, "mac_source", eve_mac_source_name(v->mac_source));
+    json_cstr(&j, "mac_status", eve_mac_status_name(v->mac_status));
     if (v->mac_status == MACST_CONFLICT) {
         /* two MACs claim the IP: a NAC must act on the IP, or ask */
         json_obj_open(&j, "mac_conflict");
@@ -971,31 +1008,15 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
     else
         json_raw(&j, "hostname", "null");
     json_cstr(&j, "verdict", v->flagged ? "infected" : "clean");
-    json_cstr(&j, "change", v->change < VERDICT_CHANGE_MAX ? change_names[v->change] : "current");
+    json_cstr(&j, "change", eve_change_name(v->change));
+    if (v->change == VERDICT_RELEASED)
+        json_cstr(&j, "released_by", v->by);
     json_dbl(&j, "score", v->score, 3);
     if (v->first_flagged_us) {
         eve_format_time(v->first_flagged_us, b, sizeof(b));
         json_cstr(&j, "flagged_since", b);
     }
-    json_arr_open(&j, "evidence");
-    for (int i = 0; i < v->nev; i++) {
-        const struct evidence *x = &v->ev[i];
-        json_obj_open(&j, NULL);
-        json_cstr(&j, "kind", evidence_kind_name(x->kind));
-        json_cstr(&j, "source", evidence_source_name(evidence_kind_source(x->kind)));
-        json_dbl(&j, "confidence", x->confidence, 3);
-        json_dbl(&j, "weight", x->weight, 3);
-        json_dbl(&j, "score", v->ev_value[i], 3);
-        json_cstr(&j, "explanation", x->explanation);
-        if (x->indicator[0])
-            json_cstr(&j, "indicator", x->indicator);
-        eve_format_time(x->first_us, b, sizeof(b));
-        json_cstr(&j, "first_seen", b);
-        eve_format_time(x->last_us, b, sizeof(b));
-        json_cstr(&j, "last_seen", b);
-        json_obj_close(&j);
-    }
-    json_arr_close(&j);
+    eve_json_evidence(&j, "evidence", v);
     json_obj_close(&j);
     return eve_end_record(e, &j);
 }

@@ -55,6 +55,17 @@ int eve_write_verdict(struct eve *e, const struct verdict *v);
  * "spanhound_health" or "spanhound_learned_prefix" records (docs/eve.md). */
 int eve_write_notice(struct eve *e, const struct detect_notice *n);
 
+/* Names as EVE and the NAC feed write them: "infected"..., "dhcp"...,
+ * "trusted"... */
+const char *eve_change_name(int change);
+const char *eve_mac_source_name(int source);
+const char *eve_mac_status_name(int status);
+
+/* The verdict's evidence as a JSON array under key (NULL: a bare value):
+ * kind, source, confidence, weight, score, explanation, indicator,
+ * first_seen, last_seen; strongest first. */
+void eve_json_evidence(struct json *j, const char *key, const struct verdict *v);
+
 /* The MAC a NAC should act on, "aa:bb:.." into buf, or "" when the binding
  * is unknown, in conflict or a router's. */
 void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../capture/ring.h"
+#include "eve.h"
 #include "json.h"
 #include "rconn.h"
 
@@ -230,18 +231,13 @@ static void flog(struct redisfeed *f, const char *fmt, ...)
     fflush(f->log);
 }
 
+/* "" for 0 (never), else EVE's time format */
 static void iso_time(uint64_t ts_us, char *buf, size_t n)
 {
-    if (!ts_us) {
+    if (ts_us)
+        eve_format_time(ts_us, buf, n);
+    else if (n)
         buf[0] = 0;
-        return;
-    }
-    time_t s = (time_t)(ts_us / 1000000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    char b[32];
-    strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, n, "%s.%06u+0000", b, (unsigned)(ts_us % 1000000));
 }
 
 /* ---- records: "name\0value\0" pairs ------------------------------------ */
@@ -293,12 +289,6 @@ static const char *rec_get(const char *p, size_t len, const char *name)
     return NULL;
 }
 
-static const char *const change_names[VERDICT_CHANGE_MAX] = {
-    "infected", "updated", "cleared", "expired", "released", "current"
-};
-static const char *const mac_sources[] = { "unknown", "dhcp_hint", "ethernet", "arp", "ndp",
-                                           "dhcp" };
-static const char *const mac_statuses[] = { "unknown", "trusted", "routed", "conflict" };
 
 static void mac_txt(const uint8_t m[6], char *buf, size_t n)
 {
@@ -317,17 +307,14 @@ static int format_verdict(struct redisfeed *f, const struct verdict *v, struct r
     char b[256], reasons[REC_MAX / 2];
     struct json j;
 
-    put(&w, "event", v->change < VERDICT_CHANGE_MAX ? change_names[v->change] : "updated");
+    put(&w, "event", eve_change_name(v->change));
     addr_format(&v->ip, b, sizeof(b));
     put(&w, "ip", b);
-    if (v->mac_status == MACST_TRUSTED)
-        mac_txt(v->mac, b, sizeof(b));
-    else
-        b[0] = 0;
+    eve_verdict_mac(v, b, sizeof(b));
     put(&w, "mac", b);
-    put(&w, "mac_status", v->mac_status < 4 ? mac_statuses[v->mac_status] : "unknown");
-    put(&w, "mac_source", v->mac_status != MACST_UNKNOWN && v->mac_source < 6
-                          ? mac_sources[v->mac_source] : "unknown");
+    put(&w, "mac_status", eve_mac_status_name(v->mac_status));
+    put(&w, "mac_source", v->mac_status == MACST_UNKNOWN || !v->mac_source
+                          ? "unknown" : eve_mac_source_name(v->mac_source));
     mac_txt(v->mac, b, sizeof(b));
     put(&w, "mac_seen", b);
     if (v->mac_status == MACST_CONFLICT) {
@@ -349,24 +336,7 @@ static int format_verdict(struct redisfeed *f, const struct verdict *v, struct r
     put(&w, "ts", b);
 
     json_init(&j, reasons, sizeof(reasons));
-    json_arr_open(&j, NULL);
-    for (int i = 0; i < v->nev; i++) {
-        const struct evidence *x = &v->ev[i];
-        json_obj_open(&j, NULL);
-        json_cstr(&j, "kind", evidence_kind_name(x->kind));
-        json_cstr(&j, "source", evidence_source_name(evidence_kind_source(x->kind)));
-        json_dbl(&j, "confidence", x->confidence, 3);
-        json_dbl(&j, "score", v->ev_value[i], 3);
-        if (x->indicator[0])
-            json_cstr(&j, "indicator", x->indicator);
-        json_cstr(&j, "explanation", x->explanation);
-        iso_time(x->first_us, b, sizeof(b));
-        json_cstr(&j, "first_seen", b);
-        iso_time(x->last_us, b, sizeof(b));
-        json_cstr(&j, "last_seen", b);
-        json_obj_close(&j);
-    }
-    json_arr_close(&j);
+    eve_json_evidence(&j, NULL, v);
     put(&w, "reasons", json_finish(&j) ? reasons : "[]");
     put(&w, "top_reason", v->nev ? v->ev[0].explanation : "");
     put(&w, "sensor", f->sensor);
