@@ -285,6 +285,25 @@ def t_journal_outage(ctx):
           "next run's ids %s" % ids[n:])
 
 
+def t_next_run_delivers(ctx):
+    """a journal left by a run without Redis is delivered first by the next run, in order"""
+    port = free_port()
+    rc, _, err = ctx.run(["-r", DEMO, "--redis", "127.0.0.1:%d" % port, "--journal", ctx.path("j"),
+                          "--sensor", "s1"])
+    check(rc == 3, "first run: exit %d" % rc)
+    n = int(re.search(r"(\d+) verdict events? kept", err).group(1))
+    r = ctx.redis(port=port)
+    c = r.client()
+    rc, _, err = ctx.run(["-r", DEMO, "--redis", "127.0.0.1:%d" % port, "--journal", ctx.path("j"),
+                          "--sensor", "s1"])
+    check(rc == 0, "second run: exit %d %s" % (rc, err))
+    ev = stream(c)
+    ids = [f["id"] for _, f in ev]
+    check(ids == ["s1:%d" % (i + 1) for i in range(2 * n)], "ids %s, want s1:1..%d" % (ids, 2 * n))
+    check([f["event"] for _, f in ev[:n]] == [f["event"] for _, f in ev[n:]],
+          "the journaled run's events differ from the live run's")
+
+
 def t_replay_twice_dedup(ctx):
     """a journal delivered, then restored (crash before the state was saved): no duplicate"""
     port = free_port()
@@ -617,7 +636,8 @@ def t_end_to_end(ctx):
           "ctl release wrote %s (%s)" % (ent, p.stderr))
 
 
-TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_replay_twice_dedup,
+TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_next_run_delivers,
+         t_replay_twice_dedup,
          t_torn_journal, t_errors, t_acl_user, t_no_redis, t_two_sensors, t_allowlist,
          t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
 
