@@ -572,12 +572,14 @@ static int operator_allowed(struct detect *d, struct host *h, uint64_t now)
             return 1;
     if (!d->op_nmacs)
         return 0;
+    /* a MAC covers a host only through a trusted binding: a forger that
+     * claims an allowlisted MAC (ARP, NDP) gets a conflict, not an exemption */
     struct mac_view mv;
     host_mac_view(d->hosts, h, now, &mv);
-    static const uint8_t zero[6];
+    if (mv.status != MACST_TRUSTED)
+        return 0;
     for (int i = 0; i < d->op_nmacs; i++)
-        if ((memcmp(mv.mac, zero, 6) && !memcmp(mv.mac, d->op_macs[i], 6)) ||
-            (mv.status == MACST_CONFLICT && !memcmp(mv.other, d->op_macs[i], 6)))
+        if (!memcmp(mv.mac, d->op_macs[i], 6))
             return 1;
     return 0;
 }
@@ -623,10 +625,10 @@ static void release_one(void *ctx, struct host *h)
     if (is_shadow(h))
         return;
     if (w->mac) {
+        /* the hosts this MAC is trustworthily bound to (never a claimant) */
         struct mac_view mv;
         host_mac_view(w->d->hosts, h, w->d->now_us, &mv);
-        if (memcmp(mv.mac, w->mac, 6) &&
-            !(mv.status == MACST_CONFLICT && !memcmp(mv.other, w->mac, 6)))
+        if (mv.status != MACST_TRUSTED || memcmp(mv.mac, w->mac, 6))
             return;
     } else if (!h->flagged || !operator_allowed(w->d, h, w->d->now_us)) {
         return;

@@ -140,8 +140,9 @@ int detect_hosts(struct detect *d, struct verdict *out, int max);
 
 /* Operator control (the NAC feed's release requests and allowlist).
  *
- * detect_release: target is an IP or a MAC ("aa:bb:cc:dd:ee:ff"; every
- * host whose established or conflicting MAC it is).  Each host found
+ * detect_release: target is an IP or a MAC ("aa:bb:cc:dd:ee:ff": every
+ * host trustworthily bound to it; never a host in conflict, so a forger
+ * claiming a MAC is not released with it).  Each host found
  * loses its evidence and verdict state; a flagged one is reported as
  * VERDICT_RELEASED with `by`.  Fresh evidence may flag it again.  Returns
  * the hosts found, or -1 when target is neither an IP nor a MAC.
@@ -150,7 +151,8 @@ int detect_hosts(struct detect *d, struct verdict *out, int max);
  * at most DETECT_OPERATOR_ALLOW_MAX; invalid entries are skipped and
  * counted in the return value's complement: returns how many were
  * taken).  A listed host is never flagged; a flagged one is released at
- * once with by = "allowlist". */
+ * once with by = "allowlist".  A MAC covers only hosts whose binding to
+ * it is trusted: claiming an allowlisted MAC exempts nobody. */
 #define DETECT_OPERATOR_ALLOW_MAX 4096
 int detect_release(struct detect *d, const char *target, const char *by);
 int detect_operator_allow(struct detect *d, const char *const *targets, int n);

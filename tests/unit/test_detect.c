@@ -1067,10 +1067,119 @@ static void bad_parameters_are_reported_with_their_line(void **state)
     free(c);
 }
 
+/* ---- operator control (the NAC feed's allowlist and release) ---------- */
+
+static int count_change(const struct seen *s, const char *addr, int change)
+{
+    struct sh_addr a;
+    int n = 0;
+    addr_parse(addr, &a);
+    for (int i = 0; i < s->n; i++)
+        n += s->v[i].change == change && !memcmp(&s->v[i].ip, &a, sizeof(a));
+    return n;
+}
+
+/* The attack: an infected host claims its own IP at a MAC the operator
+ * allowlisted (a printer's), twice, to be exempt.  It must be flagged. */
+static void a_forged_claim_of_an_allowlisted_mac_exempts_nobody(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    static const uint8_t infected[6] = { 0x02, 1, 1, 1, 1, 1 }, printer[6] = { 0x02, 9, 9, 9, 9, 9 };
+    const char *allow[] = { "02:09:09:09:09:09" };
+    assert_int_equal(detect_operator_allow(d, allow, 1), 1);
+    struct sh_event ev = dhcp_ack("10.0.0.7", infected, "LAPTOP-7", 1 * S);
+    detect_event(d, &ev);
+    struct sh_event a = arp_claim("10.0.0.7", printer, printer, 2 * S);
+    detect_event(d, &a);
+    a = arp_claim("10.0.0.7", printer, printer, 4 * S);
+    detect_event(d, &a);
+    rng = 777;
+    nx_burst(d, "10.0.0.7", 30, 10 * S);
+    const struct verdict *v = last_for(&s, "10.0.0.7");
+    assert_non_null(v);
+    assert_true(v->flagged);
+    /* and releasing the printer's MAC does not release the forger */
+    assert_int_equal(detect_release(d, "02:09:09:09:09:09", "alice"), 0);
+    assert_int_equal(count_change(&s, "10.0.0.7", VERDICT_RELEASED), 0);
+    detect_destroy(d);
+    free(c);
+}
+
+/* The operator allowlists a host by its trusted MAC, or by IP: never flagged. */
+static void an_allowlisted_host_is_never_flagged(void **state)
+{
+    (void)state;
+    char err[512];
+    static const uint8_t mac7[6] = { 0x02, 1, 1, 1, 1, 7 }, mac8[6] = { 0x02, 1, 1, 1, 1, 8 };
+    const char *allow[] = { "02:01:01:01:01:07", "10.0.0.8", "not-a-target" };
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    assert_int_equal(detect_operator_allow(d, allow, 3), 2);
+    struct sh_event ev = dhcp_ack("10.0.0.7", mac7, "PC-7", 1 * S);
+    detect_event(d, &ev);
+    ev = dhcp_ack("10.0.0.8", mac8, "PC-8", 1 * S);
+    detect_event(d, &ev);
+    rng = 778;
+    uint64_t t = nx_burst(d, "10.0.0.7", 30, 10 * S);
+    nx_burst(d, "10.0.0.8", 30, t);
+    assert_int_equal(count_change(&s, "10.0.0.7", VERDICT_INFECTED), 0);
+    assert_int_equal(count_change(&s, "10.0.0.8", VERDICT_INFECTED), 0);
+    detect_destroy(d);
+    free(c);
+}
+
+/* Allowing or releasing a flagged host reports 'released' once, with who. */
+static void release_and_allow_report_released(void **state)
+{
+    (void)state;
+    char err[512];
+    static const uint8_t mac7[6] = { 0x02, 1, 1, 1, 1, 7 }, mac8[6] = { 0x02, 1, 1, 1, 1, 8 };
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    struct sh_event ev = dhcp_ack("10.0.0.7", mac7, "PC-7", 1 * S);
+    detect_event(d, &ev);
+    ev = dhcp_ack("10.0.0.8", mac8, "PC-8", 1 * S);
+    detect_event(d, &ev);
+    rng = 779;
+    uint64_t t = nx_burst(d, "10.0.0.7", 30, 10 * S);
+    t = nx_burst(d, "10.0.0.8", 30, t);
+    assert_int_equal(count_change(&s, "10.0.0.7", VERDICT_INFECTED), 1);
+    assert_int_equal(count_change(&s, "10.0.0.8", VERDICT_INFECTED), 1);
+    assert_int_equal(detect_release(d, "02:01:01:01:01:07", "alice"), 1);
+    const struct verdict *v = last_for(&s, "10.0.0.7");
+    assert_int_equal(v->change, VERDICT_RELEASED);
+    assert_string_equal(v->by, "alice");
+    assert_false(v->flagged);
+    assert_int_equal(detect_release(d, "10.0.0.7", "bob"), 1);   /* found, not flagged: */
+    assert_int_equal(count_change(&s, "10.0.0.7", VERDICT_RELEASED), 1);  /* no second report */
+    assert_int_equal(detect_release(d, "bogus", "x"), -1);
+    const char *allow[] = { "10.0.0.8" };
+    detect_operator_allow(d, allow, 1);
+    v = last_for(&s, "10.0.0.8");
+    assert_int_equal(v->change, VERDICT_RELEASED);
+    assert_string_equal(v->by, "allowlist");
+    /* fresh evidence flags the released host again, not the allowlisted one */
+    nx_burst(d, "10.0.0.7", 30, t + 3600 * S);
+    nx_burst(d, "10.0.0.8", 30, t + 3600 * S);
+    assert_int_equal(count_change(&s, "10.0.0.7", VERDICT_INFECTED), 2);
+    assert_int_equal(count_change(&s, "10.0.0.8", VERDICT_INFECTED), 1);
+    detect_destroy(d);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_nxdomain_burst_flags_the_host_with_its_mac_and_name),
+        cmocka_unit_test(a_forged_claim_of_an_allowlisted_mac_exempts_nobody),
+        cmocka_unit_test(an_allowlisted_host_is_never_flagged),
+        cmocka_unit_test(release_and_allow_report_released),
         cmocka_unit_test(a_few_failures_do_not_flag),
         cmocka_unit_test(the_name_resolving_after_failures_is_reported_as_c2),
         cmocka_unit_test(hosts_failing_on_the_same_names_share_evidence),
