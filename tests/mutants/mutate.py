@@ -40,8 +40,8 @@ muts = {
  "M28_bursts": ("capture/pipeline.c", "    if (pk.payload_wire_len)\n        burst_note(", "    if (0)\n        burst_note("),
  "M29_benignname": ("detect/beacon.c", "    if (dst->benign) {\n        b->c.benign_skips++;", "    if (0) {\n        b->c.benign_skips++;"),
  "M30_fanfail": ("detect/beacon.c", "    if (port == 0 && fail < (proto == 17 ? 0.8 : 0.5))\n        return;", "    (void)0;"),
- "M31_allowtrust": ("detect/detect.c", "    if (mv.status != MACST_TRUSTED)\n        return 0;\n    for (int i = 0; i < d->op_nmacs; i++)", "    for (int i = 0; i < d->op_nmacs; i++)"),
- "M32_releasetrust": ("detect/detect.c", "        if (mv.status != MACST_TRUSTED || memcmp(mv.mac, w->mac, 6))", "        if (memcmp(mv.mac, w->mac, 6))"),
+ "M31_allowtrust": ("detect/detect.c", "    if (mv.status != MACST_TRUSTED)\n        return 0;\n    for (int i = 0; i < d->op_nmacs; i++)", "    for (int i = 0; i < d->op_nmacs; i++)\n        if (mv.status == MACST_CONFLICT && !memcmp(mv.other, d->op_macs[i], 6))\n            return 1;\n    for (int i = 0; i < d->op_nmacs; i++)"),
+ "M32_releasetrust": ("detect/detect.c", "        if (mv.status != MACST_TRUSTED || memcmp(mv.mac, w->mac, 6))", "        if (memcmp(mv.mac, w->mac, 6) && !(mv.status == MACST_CONFLICT && !memcmp(mv.other, w->mac, 6)))"),
  "M16_blind": ("detect/detect.c", "    return (h->infra & INFRA_RESOLVER) &&\n           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)d; (void)h; (void)now; return 0;"),
 }
 if len(sys.argv) != 2:
