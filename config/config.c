@@ -147,8 +147,9 @@ static const struct cfg_row rows[] = {
         "seconds a flagged host's hash lives unless refreshed (refreshed while flagged)"),
     U32("redis.control_interval_ms", redis.control_interval_ms, 1000, 50, 600000,
         "how often the allowlist and release requests are read back"),
-    U32("redis.ring_slots", redis.ring_slots, 4096, 16, 1048576,
-        "verdict changes buffered between detection and the publisher"),
+    U32("redis.ring_slots", redis.ring_slots, 256, 16, 16384,
+        "verdict changes buffered between detection and the publisher (16 KiB each; when "
+        "full, detection writes the journal itself)"),
     STR("redis.journal", redis.journal, "/var/lib/spanhound/redis.journal",
         "on-disk journal: every verdict change is written (fsync'ed) here before Redis "
         "has it, and replayed in order when Redis returns"),

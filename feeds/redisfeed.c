@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -41,9 +42,22 @@
 
 /* ---- the scripts (docs/nac-feed.md, "Several sensors, one Redis") ---- */
 
+/* The feed owns its keys: one of the wrong type (written by hand, or by
+ * someone with the feed's credentials) is replaced, never allowed to stop
+ * a verdict half-way (Redis does not roll a failed script back). */
+#define LUA_PREP \
+"local function own(key, t)\n" \
+"  local have = redis.call('TYPE', key).ok\n" \
+"  if have ~= 'none' and have ~= t then redis.call('DEL', key) end\n" \
+"end\n" \
+"local FIELDS = {'id', 'event', 'ip', 'mac', 'mac_status', 'mac_source', 'mac_seen',\n" \
+"  'mac_conflict', 'hostname', 'score', 'flagged', 'first_seen', 'ts', 'reasons',\n" \
+"  'top_reason', 'sensor', 'by', 'resync', 'version'}\n"
+
 /* KEYS: host, infected, sensor hosts.  ARGV: ttl, sensor, ip, flagged, view. */
-#define LUA_MERGE \
+#define LUA_MERGE LUA_PREP \
 "local function merge(hkey, zkey, skey, ttl, sensor, ip, flagged, view)\n" \
+"  own(hkey, 'hash'); own(zkey, 'zset'); own(skey, 'set')\n" \
 "  local vf = 'sensor:' .. sensor\n" \
 "  if flagged == '1' then\n" \
 "    redis.call('HSET', hkey, vf, view)\n" \
@@ -53,6 +67,7 @@
 "    redis.call('SREM', skey, ip)\n" \
 "  end\n" \
 "  local all = redis.call('HGETALL', hkey)\n" \
+"  if #all > 2000 then all = {} ; redis.call('DEL', hkey) end\n" \
 "  local best, bests, sensors = nil, -1, {}\n" \
 "  for i = 1, #all, 2 do\n" \
 "    if string.sub(all[i], 1, 7) == 'sensor:' then\n" \
@@ -71,8 +86,10 @@
 "  end\n" \
 "  table.sort(sensors)\n" \
 "  local args = {'sensors', table.concat(sensors, ',')}\n" \
-"  for k, v in pairs(best) do\n" \
-"    if type(v) == 'string' then table.insert(args, k); table.insert(args, v) end\n" \
+"  for _, k in ipairs(FIELDS) do\n" \
+"    local v = best[k]\n" \
+"    if type(v) ~= 'string' then v = '' end\n" \
+"    table.insert(args, k); table.insert(args, v)\n" \
 "  end\n" \
 "  redis.call('HSET', hkey, unpack(args))\n" \
 "  redis.call('EXPIRE', hkey, ttl)\n" \
@@ -83,6 +100,11 @@
  * ARGV: ttl, sensor, ip, flagged, view, id, maxlen, now_ms, channel,
  * alert, ids_keep, then the entry's field/value pairs. */
 static const char lua_event[] = LUA_MERGE
+"local st = redis.call('TYPE', KEYS[4]).ok\n"
+"if st ~= 'none' and st ~= 'stream' then\n"
+"  return redis.error_reply('WRONGTYPE ' .. KEYS[4] .. ' is a ' .. st .. ', not the feed stream')\n"
+"end\n"
+"own(KEYS[5], 'zset')\n"
 "if redis.call('ZSCORE', KEYS[5], ARGV[6]) then return 0 end\n"
 "local f = {}\n"
 "for i = 12, #ARGV do f[#f + 1] = ARGV[i] end\n"
@@ -104,7 +126,8 @@ static const char lua_state[] = LUA_MERGE
 /* KEYS: infected, sensor hosts.  ARGV: host key prefix ("{p}:host:"),
  * sensor.  Drops set members whose hash is gone (expired: the sensor that
  * flagged them stopped refreshing) and this sensor's stale members. */
-static const char lua_sweep[] =
+static const char lua_sweep[] = LUA_PREP
+"own(KEYS[1], 'zset'); own(KEYS[2], 'set')\n"
 "local n = 0\n"
 "for _, ip in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
 "  if redis.call('EXISTS', ARGV[1] .. ip) == 0 then\n"
@@ -131,6 +154,8 @@ struct rec {                      /* a ring slot: one entry, fields only */
 struct fhost {                    /* a host this sensor flags now        */
     char ip[64];
     char *view;                   /* JSON object of its latest fields    */
+    char *fields;                 /* the same as "name\0value\0" pairs   */
+    uint32_t flen;
 };
 
 struct release_req {
@@ -153,6 +178,8 @@ struct redisfeed {
     uint64_t jsize;               /* bytes in the journal                */
     uint64_t delivered;           /* Redis has everything before this    */
     uint64_t seq;                 /* next id                             */
+    char epoch[24];               /* this journal's id space (hex)       */
+    int lockfd;                   /* flock()ed: one spanhound per journal */
     char control_id[64];          /* last operator request processed     */
     int jerror;
     struct ring *ring;
@@ -170,12 +197,14 @@ struct redisfeed {
     int connected_once;
     uint64_t next_try_ms, backoff_ms;
     uint64_t next_control_ms, next_refresh_ms, next_sweep_ms;
-    char last_err[512];
+    char last_err[512], last_soft_err[512];
     uint64_t allow_hash;
     int allow_known;
-    struct fhost *hosts;
+    struct fhost *hosts;          /* jmu: the state, as journaled        */
     int nhosts, caphosts;
     char *buf;                    /* a read buffer for journal records   */
+    atomic_ullong posted;         /* verdicts put in the ring            */
+    int other_sensor_warned;
 
     /* operator requests for the detection thread */
     pthread_mutex_t cmu;
@@ -186,7 +215,8 @@ struct redisfeed {
     int nallow, allow_changed, nallow_logged;
     char (*ctl_list)[64];         /* the detection thread's copy         */
     const char **ctl_ptrs;
-    int ready;                    /* the first connection attempt ended  */
+    int ready;                    /* wmu: the first connection attempt ended */
+    int ready_connected;
 
     /* counters */
     atomic_ullong n_verdicts, n_journaled, n_delivered, n_duplicates, n_ring_full,
@@ -366,12 +396,31 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
+/* fsync the directory holding path, so a rename in it survives a power loss */
+static void fsync_dir(const char *path)
+{
+    char dir[CFG_STR_MAX + 16];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof(dir), ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 static int save_state(struct redisfeed *f)
 {
     char tmp[CFG_STR_MAX + 16], text[256];
     snprintf(tmp, sizeof(tmp), "%s.tmp", f->spath);
-    int n = snprintf(text, sizeof(text), "seq %llu\ndelivered %llu\ncontrol %s\n",
-                     (unsigned long long)f->seq, (unsigned long long)f->delivered,
+    int n = snprintf(text, sizeof(text), "epoch %s\nseq %llu\ndelivered %llu\ncontrol %s\n",
+                     f->epoch, (unsigned long long)f->seq, (unsigned long long)f->delivered,
                      f->control_id[0] ? f->control_id : "-");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -381,7 +430,10 @@ static int save_state(struct redisfeed *f)
         return -1;
     }
     close(fd);
-    return rename(tmp, f->spath);
+    if (rename(tmp, f->spath) < 0)
+        return -1;
+    fsync_dir(f->spath);
+    return 0;
 }
 
 static void load_state(struct redisfeed *f)
@@ -393,7 +445,9 @@ static void load_state(struct redisfeed *f)
     while (fgets(line, sizeof(line), fp)) {
         unsigned long long v;
         char id[64];
-        if (sscanf(line, "seq %llu", &v) == 1)
+        if (sscanf(line, "epoch %23s", id) == 1)
+            snprintf(f->epoch, sizeof(f->epoch), "%s", id);
+        else if (sscanf(line, "seq %llu", &v) == 1)
             f->seq = v;
         else if (sscanf(line, "delivered %llu", &v) == 1)
             f->delivered = v;
@@ -425,11 +479,41 @@ static long read_rec(struct redisfeed *f, uint64_t off, uint64_t end, uint64_t *
     return len;
 }
 
-/* Open the journal, check it, cut a torn tail, recover seq. */
+/* An id is "<sensor>:<epoch>-<n>": the epoch names this journal's id space,
+ * so ids never repeat even when the state file is lost with an empty
+ * journal (a new epoch then begins).  Parses the part after the sensor. */
+static int parse_id(const char *id, char *epoch, size_t elen, unsigned long long *n)
+{
+    const char *colon = id ? strrchr(id, ':') : NULL;
+    const char *dash = colon ? strchr(colon, '-') : NULL;
+    if (!dash || (size_t)(dash - colon - 1) >= elen || dash == colon + 1)
+        return -1;
+    memcpy(epoch, colon + 1, (size_t)(dash - colon - 1));
+    epoch[dash - colon - 1] = 0;
+    char *end;
+    *n = strtoull(dash + 1, &end, 10);
+    return *end ? -1 : 0;
+}
+
+/* Open the journal (one spanhound at a time), check it, cut a torn tail,
+ * recover the id space. */
 static int journal_open(struct redisfeed *f, char *err, size_t errlen)
 {
+    char lpath[CFG_STR_MAX + 8];
     snprintf(f->jpath, sizeof(f->jpath), "%s", f->cfg.journal);
     snprintf(f->spath, sizeof(f->spath), "%s.state", f->cfg.journal);
+    snprintf(lpath, sizeof(lpath), "%s.lock", f->cfg.journal);
+    f->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (f->lockfd < 0) {
+        snprintf(err, errlen, "journal %s: %s (set redis.journal or --journal)", lpath,
+                 strerror(errno));
+        return -1;
+    }
+    if (flock(f->lockfd, LOCK_EX | LOCK_NB) < 0) {
+        snprintf(err, errlen, "journal %s is in use by another spanhound (%s is locked); "
+                 "give each one its own redis.journal", f->jpath, lpath);
+        return -1;
+    }
     f->jfd = open(f->jpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (f->jfd < 0) {
         snprintf(err, errlen, "journal %s: %s (set redis.journal or --journal)", f->jpath,
@@ -445,14 +529,17 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     load_state(f);
     if (f->delivered > f->jsize)
         f->delivered = 0;
-    /* walk it: the last good record, the highest id */
+    /* walk it: the last good record, its id space and number */
     uint64_t off = 0, next;
     long n;
     while ((n = read_rec(f, off, f->jsize, &next)) > 0) {
-        const char *id = rec_get(f->buf, (size_t)n, "id");
-        const char *colon = id ? strrchr(id, ':') : NULL;
-        if (colon) {
-            unsigned long long s = strtoull(colon + 1, NULL, 10);
+        char ep[24];
+        unsigned long long s;
+        if (parse_id(rec_get(f->buf, (size_t)n, "id"), ep, sizeof(ep), &s) == 0) {
+            if (strcmp(ep, f->epoch)) {
+                snprintf(f->epoch, sizeof(f->epoch), "%s", ep);
+                f->seq = 0;
+            }
             if (s + 1 > f->seq)
                 f->seq = s + 1;
         }
@@ -469,9 +556,101 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
         if (f->delivered > off)
             f->delivered = off;
     }
+    if (!f->epoch[0]) {
+        /* a new id space: the time it began, in microseconds (hex) */
+        struct timeval tv;
+        gettimeofday(&tv, NULL);
+        snprintf(f->epoch, sizeof(f->epoch), "%llx",
+                 (unsigned long long)tv.tv_sec * 1000000ULL + (unsigned long long)tv.tv_usec);
+        f->seq = 1;
+        if (save_state(f) < 0) {
+            snprintf(err, errlen, "journal %s: %s", f->spath, strerror(errno));
+            return -1;
+        }
+    }
     if (f->seq == 0)
         f->seq = 1;
     return 0;
+}
+
+/* ---- the publisher's view of the hosts this sensor flags (jmu) -------- */
+
+static struct fhost *fhost_find(struct redisfeed *f, const char *ip)
+{
+    for (int i = 0; i < f->nhosts; i++)
+        if (!strcmp(f->hosts[i].ip, ip))
+            return &f->hosts[i];
+    return NULL;
+}
+
+static void fhost_free(struct fhost *h)
+{
+    free(h->view);
+    free(h->fields);
+}
+
+/* The entry as one JSON object: the view kept in the host hash (reasons as
+ * a string, every value a string) or the alert (reasons as an array). */
+static const char *entry_json(const char *p, size_t len, int alert, char *out, size_t cap)
+{
+    struct json j;
+    const char *k, *v;
+    json_init(&j, out, cap);
+    json_obj_open(&j, NULL);
+    for (size_t off = 0; (off = next_pair(p, len, off, &k, &v));) {
+        if (alert && !strcmp(k, "reasons"))
+            json_raw(&j, k, v);
+        else
+            json_cstr(&j, k, v);
+    }
+    json_obj_close(&j);
+    return json_finish(&j);
+}
+
+/* The state after entry fields[0..len) (with its id), kept as journaled:
+ * even an entry dropped from a full journal updates it, so reconciliation
+ * writes the truth. */
+static void fhost_note(struct redisfeed *f, const char *fields, size_t len)
+{
+    static _Thread_local char view[REC_MAX * 2];
+    const char *ip = rec_get(fields, len, "ip");
+    const char *flagged = rec_get(fields, len, "flagged");
+    if (!ip || !flagged || strlen(ip) >= sizeof(f->hosts[0].ip))
+        return;
+    struct fhost *h = fhost_find(f, ip);
+    if (flagged[0] != '1') {
+        if (h) {
+            fhost_free(h);
+            *h = f->hosts[--f->nhosts];
+        }
+        return;
+    }
+    if (!entry_json(fields, len, 0, view, sizeof(view)))
+        return;
+    if (!h) {
+        if (f->nhosts == f->caphosts) {
+            int cap = f->caphosts ? f->caphosts * 2 : 64;
+            struct fhost *nh = realloc(f->hosts, sizeof(*nh) * (size_t)cap);
+            if (!nh)
+                return;
+            f->hosts = nh;
+            f->caphosts = cap;
+        }
+        h = &f->hosts[f->nhosts++];
+        memset(h, 0, sizeof(*h));
+        snprintf(h->ip, sizeof(h->ip), "%s", ip);
+    }
+    char *v = strdup(view), *fl = malloc(len);
+    if (!v || !fl) {
+        free(v);
+        free(fl);
+        return;
+    }
+    memcpy(fl, fields, len);
+    fhost_free(h);
+    h->view = v;
+    h->fields = fl;
+    h->flen = (uint32_t)len;
 }
 
 /* Append one entry (jmu held): give it its id, write, no fsync yet.
@@ -482,22 +661,23 @@ static int journal_append(struct redisfeed *f, const struct rec *r)
     uint64_t pending = f->jsize - f->delivered;
     const char *ev = rec_get(r->data, r->len, "event");
     int minor = ev && !strcmp(ev, "updated");
-    if (pending + r->len + 64 > (minor ? soft : 2 * soft)) {
-        unsigned long long d = atomic_fetch_add(&f->n_journal_dropped, 1);
-        if (d == 0 || !minor)
-            flog(f, "journal %s full (%llu bytes undelivered): %s event dropped%s", f->jpath,
-                 (unsigned long long)pending, ev ? ev : "?",
-                 minor ? " (the host's state is still reconciled when Redis returns)" : "");
-        return 0;
-    }
-    char hdr[REC_HDR], idrec[128];
-    int il = snprintf(idrec, sizeof(idrec), "id%c%s:%llu", 0, f->sensor,
+    char hdr[REC_HDR], idrec[160];
+    int il = snprintf(idrec, sizeof(idrec), "id%c%s:%s-%llu", 0, f->sensor, f->epoch,
                       (unsigned long long)f->seq) + 1;
     uint32_t len = (uint32_t)il + r->len;
     /* payload = id pair + the fields */
-    char payload[REC_MAX + 128];
+    char payload[REC_MAX + 160];
     memcpy(payload, idrec, (size_t)il);
     memcpy(payload + il, r->data, r->len);
+    fhost_note(f, payload, len);
+    if (pending + len + REC_HDR > (minor ? soft : 2 * soft)) {
+        unsigned long long d = atomic_fetch_add(&f->n_journal_dropped, 1);
+        if (d == 0 || !minor)
+            flog(f, "journal %s full (%llu bytes undelivered): %s event dropped (the host's "
+                 "state is still rewritten when Redis returns)", f->jpath,
+                 (unsigned long long)pending, ev ? ev : "?");
+        return 0;
+    }
     uint64_t h = fnv1a(payload, len);
     memcpy(hdr, "SHJ1", 4);
     memcpy(hdr + 4, &len, 4);
@@ -534,23 +714,69 @@ static void drain_ring_locked(struct redisfeed *f)
     }
 }
 
-/* All delivered: empty the journal (state first: a crash between the two
- * replays from 0 and the stream's id check drops the duplicates). */
+static void drain_ring(struct redisfeed *f)
+{
+    pthread_mutex_lock(&f->jmu);
+    drain_ring_locked(f);
+    pthread_mutex_unlock(&f->jmu);
+}
+
+/* Drop the delivered part (jmu held).  All delivered: empty the journal,
+ * state first (a crash between the two replays from 0, and the stream's id
+ * check drops the duplicates).  A long delivered prefix under a standing
+ * backlog: copy the rest to a new file and rename it over the journal. */
 static void journal_compact_locked(struct redisfeed *f)
 {
-    if (f->delivered < f->jsize || f->jsize == 0)
+    if (f->delivered == 0 || f->jsize == 0)
         return;
+    if (f->delivered >= f->jsize) {
+        f->delivered = 0;
+        if (save_state(f) < 0) {
+            f->delivered = f->jsize;
+            return;
+        }
+        if (ftruncate(f->jfd, 0) == 0) {
+            f->jsize = 0;
+            fsync(f->jfd);
+        } else {
+            f->delivered = f->jsize;
+        }
+        return;
+    }
+    if (f->delivered < (1u << 20) || f->delivered < f->jsize / 2)
+        return;
+    char tmp[CFG_STR_MAX + 16], buf[65536];
+    snprintf(tmp, sizeof(tmp), "%s.new", f->jpath);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    uint64_t off = f->delivered;
+    while (off < f->jsize) {
+        size_t want = f->jsize - off < sizeof(buf) ? (size_t)(f->jsize - off) : sizeof(buf);
+        ssize_t k = pread(f->jfd, buf, want, (off_t)off);
+        if (k <= 0 || write_all(fd, buf, (size_t)k) < 0) {
+            close(fd);
+            unlink(tmp);
+            return;
+        }
+        off += (uint64_t)k;
+    }
+    /* the state says "from 0" before the new file replaces the old one: a
+     * crash in between replays the old file's delivered part (skipped as
+     * duplicates), never starts in the middle of the new one */
+    uint64_t was = f->delivered;
     f->delivered = 0;
-    if (save_state(f) < 0) {
-        f->delivered = f->jsize;
+    if (fsync(fd) < 0 || save_state(f) < 0 || rename(tmp, f->jpath) < 0) {
+        f->delivered = was;
+        save_state(f);
+        close(fd);
+        unlink(tmp);
         return;
     }
-    if (ftruncate(f->jfd, 0) == 0) {
-        f->jsize = 0;
-        fsync(f->jfd);
-    } else {
-        f->delivered = f->jsize;
-    }
+    fsync_dir(f->jpath);
+    close(f->jfd);
+    f->jfd = fd;
+    f->jsize -= was;
 }
 
 /* ---- the detection thread's side --------------------------------------- */
@@ -580,7 +806,10 @@ void redisfeed_verdict(struct redisfeed *f, const struct verdict *v)
             pthread_mutex_unlock(&f->jmu);
         }
     }
+    pthread_mutex_lock(&f->wmu);
+    atomic_fetch_add(&f->posted, 1);
     pthread_cond_signal(&f->wcv);
+    pthread_mutex_unlock(&f->wmu);
 }
 
 void redisfeed_control(struct redisfeed *f, redisfeed_release_fn release,
@@ -610,64 +839,6 @@ void redisfeed_control(struct redisfeed *f, redisfeed_release_fn release,
     }
     for (int i = 0; i < nrel; i++)
         release(ctx, rel[i].target, rel[i].by);
-}
-
-/* ---- the publisher's view of its flagged hosts ------------------------- */
-
-static struct fhost *fhost_find(struct redisfeed *f, const char *ip)
-{
-    for (int i = 0; i < f->nhosts; i++)
-        if (!strcmp(f->hosts[i].ip, ip))
-            return &f->hosts[i];
-    return NULL;
-}
-
-static void fhost_set(struct redisfeed *f, const char *ip, int flagged, const char *view)
-{
-    struct fhost *h = fhost_find(f, ip);
-    if (!flagged) {
-        if (h) {
-            free(h->view);
-            *h = f->hosts[--f->nhosts];
-        }
-        return;
-    }
-    if (!h) {
-        if (f->nhosts == f->caphosts) {
-            int cap = f->caphosts ? f->caphosts * 2 : 64;
-            struct fhost *n = realloc(f->hosts, sizeof(*n) * (size_t)cap);
-            if (!n)
-                return;
-            f->hosts = n;
-            f->caphosts = cap;
-        }
-        h = &f->hosts[f->nhosts++];
-        snprintf(h->ip, sizeof(h->ip), "%s", ip);
-        h->view = NULL;
-    }
-    char *v = strdup(view);
-    if (v) {
-        free(h->view);
-        h->view = v;
-    }
-}
-
-/* The entry as one JSON object: the view kept in the host hash (reasons as
- * a string, every value a string) or the alert (reasons as an array). */
-static const char *entry_json(const char *p, size_t len, int alert, char *out, size_t cap)
-{
-    struct json j;
-    const char *k, *v;
-    json_init(&j, out, cap);
-    json_obj_open(&j, NULL);
-    for (size_t off = 0; (off = next_pair(p, len, off, &k, &v));) {
-        if (alert && !strcmp(k, "reasons"))
-            json_raw(&j, k, v);
-        else
-            json_cstr(&j, k, v);
-    }
-    json_obj_close(&j);
-    return json_finish(&j);
 }
 
 /* ---- Redis -------------------------------------------------------------- */
@@ -700,6 +871,28 @@ static redisReply *cmd(struct redisfeed *f, int argc, const char **argv)
         disconnect(f, e);
     }
     return r;
+}
+
+/* A command whose error reply must not stop the feed (operator keys
+ * anyone with the feed's credentials may have mangled): an error is logged
+ * once and *fail set to 0; a broken connection disconnects, *fail = -1. */
+static redisReply *soft_cmd(struct redisfeed *f, int argc, const char **argv, int *fail)
+{
+    char err[512];
+    redisReply *r = rconn_cmd(f->ctx, argc, argv, err, sizeof(err));
+    *fail = 0;
+    if (r)
+        return r;
+    if (f->ctx->err) {
+        char e[820];
+        snprintf(e, sizeof(e), "%s: %s", f->where, err);
+        disconnect(f, e);
+        *fail = -1;
+    } else if (strcmp(err, f->last_soft_err)) {
+        flog(f, "%s: %s (%s skipped)", f->where, err, argc > 1 ? argv[argc > 4 ? 4 : 1] : "");
+        snprintf(f->last_soft_err, sizeof(f->last_soft_err), "%s", err);
+    }
+    return NULL;
 }
 
 /* The next pipelined reply; NULL after disconnecting when the connection
@@ -742,67 +935,169 @@ static int state_args(struct redisfeed *f, const char *ip, int flagged, const ch
     return 11;
 }
 
-/* Rewrite this sensor's hosts from its own state, drop what it no longer
- * flags.  0 ok, -1 disconnected. */
+/* A copy of the hosts' views taken under jmu, for network work without it. */
+struct snap {
+    int n;
+    char (*ip)[64];
+    char **view;
+};
+
+static void snap_free(struct snap *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->view[i]);
+    free(s->ip);
+    free(s->view);
+    memset(s, 0, sizeof(*s));
+}
+
+static int snap_take(struct redisfeed *f, struct snap *s)
+{
+    memset(s, 0, sizeof(*s));
+    pthread_mutex_lock(&f->jmu);
+    int n = f->nhosts;
+    s->ip = calloc((size_t)n + 1, sizeof(*s->ip));
+    s->view = calloc((size_t)n + 1, sizeof(*s->view));
+    if (s->ip && s->view)
+        for (int i = 0; i < n; i++) {
+            memcpy(s->ip[i], f->hosts[i].ip, sizeof(s->ip[i]));
+            s->view[i] = strdup(f->hosts[i].view);
+            if (!s->view[i])
+                break;
+            s->n++;
+        }
+    pthread_mutex_unlock(&f->jmu);
+    return s->n == n ? 0 : -1;
+}
+
+/* Rewrite this sensor's hosts from its own state (as journaled), drop what
+ * it no longer flags.  A host Redis refuses (a key of the wrong type that
+ * cannot be replaced) is reported and skipped: it never holds operator
+ * control hostage.  0 ok, -1 disconnected. */
 static int reconcile(struct redisfeed *f, const char *why)
 {
     char hk[256], ttl[16];
     const char *argv[11];
-    for (int i = 0; i < f->nhosts; i++) {
-        int n = state_args(f, f->hosts[i].ip, 1, f->hosts[i].view, argv, hk, sizeof(hk),
-                           ttl, sizeof(ttl));
+    struct snap s;
+    if (snap_take(f, &s) < 0) {
+        snap_free(&s);
+        return 0;            /* out of memory: the next refresh tries again */
+    }
+    for (int i = 0; i < s.n; i++) {
+        int n = state_args(f, s.ip[i], 1, s.view[i], argv, hk, sizeof(hk), ttl, sizeof(ttl));
         redisAppendCommandArgv(f->ctx, n, argv, NULL);
     }
-    for (int i = 0; i < f->nhosts; i++) {
-        redisReply *r = get_reply(f, "reconciling host ", f->hosts[i].ip);
-        if (!r)
+    int refused = 0;
+    for (int i = 0; i < s.n; i++) {
+        redisReply *r;
+        if (redisGetReply(f->ctx, (void **)&r) != REDIS_OK || !r) {
+            char e[400];
+            snprintf(e, sizeof(e), "%s: %s", f->where,
+                     f->ctx->errstr[0] ? f->ctx->errstr : "connection lost");
+            snap_free(&s);
+            disconnect(f, e);
             return -1;
+        }
+        if (r->type == REDIS_REPLY_ERROR && !refused++)
+            flog(f, "%s: host %s: %s (skipped)", f->where, s.ip[i], r->str);
         freeReplyObject(r);
     }
     /* members of our set we no longer flag */
     const char *sm[] = { "SMEMBERS", f->k_sensor_hosts };
     redisReply *r = cmd(f, 2, sm);
-    if (!r)
+    if (!r) {
+        snap_free(&s);
         return -1;
+    }
     int removed = 0;
     for (size_t i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
         const redisReply *e = r->element[i];
-        if (e->type != REDIS_REPLY_STRING || e->len >= 64 || fhost_find(f, e->str))
+        if (e->type != REDIS_REPLY_STRING || e->len >= 64)
+            continue;
+        int mine = 0;
+        for (int k = 0; k < s.n && !mine; k++)
+            mine = !strcmp(s.ip[k], e->str);
+        if (mine)
             continue;
         int n = state_args(f, e->str, 0, NULL, argv, hk, sizeof(hk), ttl, sizeof(ttl));
-        redisReply *x = cmd(f, n, argv);
-        if (!x) {
+        redisReply *x = rconn_cmd(f->ctx, n, argv, hk, sizeof(hk));
+        if (!x && f->ctx->err) {
             freeReplyObject(r);
+            snap_free(&s);
+            disconnect(f, hk);
             return -1;
         }
-        freeReplyObject(x);
+        if (x)
+            freeReplyObject(x);
         removed++;
     }
     freeReplyObject(r);
     atomic_fetch_add(&f->n_reconciles, 1);
     if (why)
-        flog(f, "%s: state rewritten (%d flagged hosts, %d no longer flagged)", why, f->nhosts,
+        flog(f, "%s: state rewritten (%d flagged hosts, %d no longer flagged)", why, s.n,
              removed);
+    snap_free(&s);
     return 0;
+}
+
+/* Redis lost the feed's keys (FLUSHALL, a restart without persistence, a
+ * failover that lost writes): entries it had acknowledged may be gone from
+ * the stream the NAC reads.  Every host this sensor flags is announced
+ * again, as an 'updated' entry with resync=1 and a fresh id, through the
+ * journal like any other. */
+static void resync(struct redisfeed *f)
+{
+    static _Thread_local struct rec r;
+    int n = 0;
+    pthread_mutex_lock(&f->jmu);
+    int count = f->nhosts;
+    for (int i = 0; i < count && i < f->nhosts; i++) {
+        struct recw w = { r.data, sizeof(r.data), 0, 0 };
+        const char *k, *v;
+        const char *fields = f->hosts[i].fields;
+        size_t len = f->hosts[i].flen;
+        for (size_t o = 0; (o = next_pair(fields, len, o, &k, &v));) {
+            if (!strcmp(k, "id") || !strcmp(k, "resync"))
+                continue;
+            put(&w, k, !strcmp(k, "event") ? "updated" : v);
+        }
+        put(&w, "resync", "1");
+        if (w.overflow)
+            continue;
+        r.len = (uint32_t)w.len;
+        n += journal_append(f, &r) > 0;
+    }
+    if (n && fdatasync(f->jfd) < 0)
+        f->jerror = 1;
+    pthread_mutex_unlock(&f->jmu);
+    if (n)
+        flog(f, "announced %d flagged host%s again (resync)", n, n == 1 ? "" : "s");
 }
 
 static int heartbeat(struct redisfeed *f, int *lost)
 {
     char flagged[16], pending[32], ts[64];
-    snprintf(flagged, sizeof(flagged), "%d", f->nhosts);
     pthread_mutex_lock(&f->jmu);
+    snprintf(flagged, sizeof(flagged), "%d", f->nhosts);
     snprintf(pending, sizeof(pending), "%llu", (unsigned long long)(f->jsize - f->delivered));
     pthread_mutex_unlock(&f->jmu);
     iso_time(wall_ms() * 1000, ts, sizeof(ts));
-    const char *ex[] = { "EXISTS", f->k_sensor };
-    redisReply *r = cmd(f, 2, ex);
+    const char *ex[] = { "HGET", f->k_sensor, "instance" };
+    redisReply *r = cmd(f, 3, ex);
     if (!r)
         return -1;
-    *lost = r->type == REDIS_REPLY_INTEGER && r->integer == 0;
+    *lost = r->type == REDIS_REPLY_NIL;
+    if (r->type == REDIS_REPLY_STRING && strcmp(r->str, f->epoch) && !f->other_sensor_warned) {
+        /* two sensors, one name: their views of a host would overwrite each other */
+        flog(f, "another sensor named '%s' (journal id space %.24s) writes to this Redis: give "
+             "each sensor its own redis.sensor", f->sensor, r->str);
+        f->other_sensor_warned = 1;
+    }
     freeReplyObject(r);
     const char *hs[] = { "HSET", f->k_sensor, "name", f->sensor, "version", f->version,
-                         "heartbeat", ts, "flagged", flagged, "journal_pending_bytes", pending };
-    r = cmd(f, 12, hs);
+                         "heartbeat", ts, "flagged", flagged, "journal_pending_bytes", pending,
+                         "instance", f->epoch };
+    r = cmd(f, 14, hs);
     if (!r)
         return -1;
     freeReplyObject(r);
@@ -836,11 +1131,23 @@ static int load_scripts(struct redisfeed *f)
 
 /* Deliver up to BATCH journaled entries.  Returns entries delivered, 0
  * when none are left, -1 when disconnected. */
+static int sensor_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (!n || n >= 64)
+        return 0;
+    for (; *s; s++)
+        if (*s == ':' || *s == '{' || *s == '}' || (unsigned char)*s <= ' ' ||
+            (unsigned char)*s >= 0x7f)
+            return 0;
+    return 1;
+}
+
 static int deliver_batch(struct redisfeed *f)
 {
     static const char *argv[64];
     static size_t argl[64];
-    char hk[256], ttl[16], maxlen[16], nowms[24], keep[16];
+    char hk[256], shk[256], ttl[16], maxlen[16], nowms[24], keep[16];
     static char view[REC_MAX * 2], alert[REC_MAX * 2];
     uint64_t offs[BATCH + 1];
     int n = 0;
@@ -875,6 +1182,14 @@ static int deliver_batch(struct redisfeed *f)
             offs[n] = off;
             continue;
         }
+        /* the view is the sensor's that wrote the entry (a journal flushed
+         * by another name stays that sensor's) */
+        const char *sensor = rec_get(f->buf, (size_t)len, "sensor");
+        if (!sensor || !sensor_name_ok(sensor))
+            sensor = f->sensor;
+        char sfx[160];
+        snprintf(sfx, sizeof(sfx), "sensor:%s:hosts", sensor);
+        rconn_key(&f->cfg, sfx, shk, sizeof(shk));
         int a = 0;
         snprintf(hk, sizeof(hk), "%s%s", f->k_host_prefix, ip);
         argv[a++] = "EVALSHA";
@@ -882,11 +1197,11 @@ static int deliver_batch(struct redisfeed *f)
         argv[a++] = "5";
         argv[a++] = hk;
         argv[a++] = f->k_infected;
-        argv[a++] = f->k_sensor_hosts;
+        argv[a++] = shk;
         argv[a++] = f->k_events;
         argv[a++] = f->k_ids;
         argv[a++] = ttl;
-        argv[a++] = f->sensor;
+        argv[a++] = sensor;
         argv[a++] = ip;
         argv[a++] = flagged;
         argv[a++] = view;
@@ -904,8 +1219,6 @@ static int deliver_batch(struct redisfeed *f)
         for (int i = 0; i < a; i++)
             argl[i] = strlen(argv[i]);
         redisAppendCommandArgv(f->ctx, a, argv, argl);
-        /* the publisher's own view follows what it hands to Redis */
-        fhost_set(f, ip, flagged[0] == '1', view);
         off = next;
         offs[++n] = off;
     }
@@ -960,9 +1273,10 @@ static void canon_target(const char *s, char *out, size_t n)
 static int read_allowlist(struct redisfeed *f)
 {
     const char *argv[] = { "SMEMBERS", f->k_allow };
-    redisReply *r = cmd(f, 2, argv);
+    int fail;
+    redisReply *r = soft_cmd(f, 2, argv, &fail);
     if (!r)
-        return -1;
+        return fail;
     uint64_t h = 1469598103934665603ULL;
     char (*tmp)[64] = calloc(ALLOW_MAX, sizeof(*tmp));
     int n = 0, bad = 0;
@@ -1003,14 +1317,31 @@ static int read_allowlist(struct redisfeed *f)
     return 0;
 }
 
+/* An operator's name as given ("by"), reduced to what is safe in a log
+ * line and a record: letters, digits, . _ @ - (others become '?'). */
+static void clean_name(const char *by, char *out, size_t n)
+{
+    size_t k = 0;
+    for (const char *p = by ? by : ""; *p && k + 1 < n; p++) {
+        unsigned char c = (unsigned char)*p;
+        out[k++] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' || c == '-'
+                          ? c : '?');
+    }
+    out[k] = 0;
+    if (!k)
+        snprintf(out, n, "operator");
+}
+
 static int read_control(struct redisfeed *f)
 {
     if (!f->control_id[0]) {
         /* first run: start after the newest request, never replay history */
         const char *argv[] = { "XREVRANGE", f->k_control, "+", "-", "COUNT", "1" };
-        redisReply *r = cmd(f, 6, argv);
+        int fail;
+        redisReply *r = soft_cmd(f, 6, argv, &fail);
         if (!r)
-            return -1;
+            return fail;
         snprintf(f->control_id, sizeof(f->control_id), "0-0");
         if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
             r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2 &&
@@ -1023,10 +1354,19 @@ static int read_control(struct redisfeed *f)
         pthread_mutex_unlock(&f->jmu);
         return 0;
     }
-    const char *argv[] = { "XREAD", "COUNT", "100", "STREAMS", f->k_control, f->control_id };
-    redisReply *r = cmd(f, 6, argv);
+    /* no more than the queue to detection can take: the rest stays unread */
+    pthread_mutex_lock(&f->cmu);
+    int room = CONTROL_MAX - f->nrel;
+    pthread_mutex_unlock(&f->cmu);
+    if (room <= 0)
+        return 0;
+    char count[16];
+    snprintf(count, sizeof(count), "%d", room);
+    const char *argv[] = { "XREAD", "COUNT", count, "STREAMS", f->k_control, f->control_id };
+    int fail;
+    redisReply *r = soft_cmd(f, 6, argv, &fail);
     if (!r)
-        return -1;
+        return fail;
     int reread_allow = 0, got = 0;
     /* [[stream, [[id, [k, v, ...]], ...]]] */
     if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
@@ -1051,17 +1391,16 @@ static int read_control(struct redisfeed *f)
                 continue;
             }
             if (!strcmp(c, "release")) {
+                char who[32];
+                clean_name(by, who, sizeof(who));
                 pthread_mutex_lock(&f->cmu);
-                if (f->nrel < CONTROL_MAX) {
-                    canon_target(t, f->rel[f->nrel].target, sizeof(f->rel[0].target));
-                    snprintf(f->rel[f->nrel].by, sizeof(f->rel[0].by), "%s",
-                             by && by[0] ? by : "operator");
-                    f->nrel++;
-                    atomic_store_explicit(&f->control_pending, 1, memory_order_release);
-                }
+                canon_target(t, f->rel[f->nrel].target, sizeof(f->rel[0].target));
+                snprintf(f->rel[f->nrel].by, sizeof(f->rel[0].by), "%s", who);
+                f->nrel++;
+                atomic_store_explicit(&f->control_pending, 1, memory_order_release);
                 pthread_mutex_unlock(&f->cmu);
                 atomic_fetch_add(&f->n_releases, 1);
-                flog(f, "operator %s asks to release %s", by && by[0] ? by : "?", t);
+                flog(f, "operator %s asks to release %s", who, f->rel[f->nrel - 1].target);
             } else if (!strcmp(c, "allow") || !strcmp(c, "disallow")) {
                 reread_allow = 1;
             } else {
@@ -1091,6 +1430,17 @@ static int sweep(struct redisfeed *f)
     return 0;
 }
 
+static void set_ready(struct redisfeed *f, int connected)
+{
+    pthread_mutex_lock(&f->wmu);
+    if (!f->ready) {
+        f->ready = 1;
+        f->ready_connected = connected;
+        pthread_cond_broadcast(&f->wcv);
+    }
+    pthread_mutex_unlock(&f->wmu);
+}
+
 static int try_connect(struct redisfeed *f)
 {
     char err[512];
@@ -1101,17 +1451,19 @@ static int try_connect(struct redisfeed *f)
     }
     if (load_scripts(f) < 0)
         return -1;
+    /* the operator's allowlist first: detection may start now */
+    if (!f->flush_only && (read_allowlist(f) < 0 || read_control(f) < 0))
+        return -1;
+    set_ready(f, 1);
     int reconnect = f->connected_once;
     f->connected_once = 1;
     unsigned long long before = atomic_load(&f->n_delivered);
     int r;
     while ((r = deliver_batch(f)) > 0)
-        ;
+        drain_ring(f);
     if (r < 0)
         return -1;
     if (!f->flush_only && reconcile(f, NULL) < 0)
-        return -1;
-    if (!f->flush_only && (read_allowlist(f) < 0 || read_control(f) < 0))
         return -1;
     int lost;
     if (!f->flush_only && heartbeat(f, &lost) < 0)
@@ -1132,9 +1484,8 @@ static void *publisher(void *arg)
     pthread_setname_np(pthread_self(), "sh-redis");
     for (;;) {
         int stopping = atomic_load(&f->stop);
-        pthread_mutex_lock(&f->jmu);
-        drain_ring_locked(f);
-        pthread_mutex_unlock(&f->jmu);
+        unsigned long long seen = atomic_load(&f->posted);
+        drain_ring(f);
         uint64_t t = now_ms();
         if (!f->ctx && (t >= f->next_try_ms || stopping == 1)) {
             if (try_connect(f) == 0) {
@@ -1142,24 +1493,20 @@ static void *publisher(void *arg)
                 f->next_refresh_ms = t + f->cfg.host_ttl_s * 1000ULL / 3;
                 f->next_sweep_ms = t + 60000;
             }
-            if (!f->ready) {
-                pthread_mutex_lock(&f->wmu);
-                f->ready = 1;
-                pthread_cond_broadcast(&f->wcv);
-                pthread_mutex_unlock(&f->wmu);
-            }
+            set_ready(f, 0);
         }
         if (f->ctx) {
             int r;
             while ((r = deliver_batch(f)) > 0 && !atomic_load(&f->stop))
-                ;
+                drain_ring(f);
             t = now_ms();
             if (f->ctx && !f->flush_only && t >= f->next_control_ms) {
                 int lost = 0;
                 f->next_control_ms = t + f->cfg.control_interval_ms;
-                if (heartbeat(f, &lost) == 0 && lost)
-                    reconcile(f, "the feed's keys were lost (FLUSHALL or a restart without "
-                                 "persistence)");
+                if (heartbeat(f, &lost) == 0 && lost &&
+                    reconcile(f, "the feed's keys were lost (FLUSHALL, a restart without "
+                                 "persistence, a failover)") == 0)
+                    resync(f);
                 if (f->ctx)
                     read_control(f);
                 if (f->ctx)
@@ -1184,15 +1531,17 @@ static void *publisher(void *arg)
                 break;
             continue;
         }
+        /* sleep up to 100 ms unless a verdict came since the drain above
+         * (the wait clock is monotonic: wall clock steps do not stall it) */
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_nsec += 100 * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
         pthread_mutex_lock(&f->wmu);
-        if (!ring_peek(f->ring) && !atomic_load(&f->stop))
+        if (atomic_load(&f->posted) == seen && !atomic_load(&f->stop))
             pthread_cond_timedwait(&f->wcv, &f->wmu, &ts);
         pthread_mutex_unlock(&f->wmu);
     }
@@ -1229,17 +1578,18 @@ static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *vers
     f->cfg = *c;
     f->log = log ? log : stderr;
     f->jfd = -1;
+    f->lockfd = -1;
     snprintf(f->version, sizeof(f->version), "%s", version);
     if (c->sensor[0])
         snprintf(f->sensor, sizeof(f->sensor), "%s", c->sensor);
     else if (gethostname(f->sensor, sizeof(f->sensor) - 1) < 0 || !f->sensor[0])
         snprintf(f->sensor, sizeof(f->sensor), "spanhound");
-    for (const char *p = f->sensor; *p; p++)
-        if (*p == ':' || *p == '{' || *p == '}' || (unsigned char)*p <= ' ') {
-            snprintf(err, errlen, "redis.sensor '%s': no ':', braces or spaces", f->sensor);
-            free(f);
-            return NULL;
-        }
+    if (!sensor_name_ok(f->sensor)) {
+        snprintf(err, errlen, "redis.sensor '%s': printable ASCII without ':', braces or "
+                 "spaces, at most 63 characters", f->sensor);
+        free(f);
+        return NULL;
+    }
     char pw[CFG_STR_MAX];
     if (rconn_password(c, pw, sizeof(pw), err, errlen) < 0) {
         free(f);
@@ -1256,7 +1606,11 @@ static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *vers
     pthread_mutex_init(&f->jmu, NULL);
     pthread_mutex_init(&f->wmu, NULL);
     pthread_mutex_init(&f->cmu, NULL);
-    pthread_cond_init(&f->wcv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&f->wcv, &ca);
+    pthread_condattr_destroy(&ca);
     f->buf = malloc(REC_MAX + 256);
     f->allow = calloc(ALLOW_MAX, sizeof(*f->allow));
     f->ctl_list = calloc(ALLOW_MAX, sizeof(*f->ctl_list));
@@ -1303,10 +1657,15 @@ long redisfeed_stop(struct redisfeed *f)
         if (f->ring)
             drain_ring_locked(f);
         left = 0;
-        for (uint64_t off = f->delivered, next; off < f->jsize; off = next) {
+        uint64_t off = f->delivered, next;
+        for (; off < f->jsize; off = next) {
             if (read_rec(f, off, f->jsize, &next) <= 0)
                 break;
             left++;
+        }
+        if (off < f->jsize) {
+            flog(f, "journal %s: unreadable at byte %llu", f->jpath, (unsigned long long)off);
+            f->jerror = 1;
         }
         save_state(f);
         pthread_mutex_unlock(&f->jmu);
@@ -1323,10 +1682,12 @@ long redisfeed_close(struct redisfeed *f)
     long left = redisfeed_stop(f);
     if (f->jfd >= 0)
         close(f->jfd);
+    if (f->lockfd >= 0)
+        close(f->lockfd);
     if (f->ctx)
         redisFree(f->ctx);
     for (int i = 0; i < f->nhosts; i++)
-        free(f->hosts[i].view);
+        fhost_free(&f->hosts[i]);
     free(f->hosts);
     ring_destroy(f->ring);
     free(f->buf);
@@ -1364,8 +1725,9 @@ int redisfeed_wait_ready(struct redisfeed *f)
     pthread_mutex_lock(&f->wmu);
     while (!f->ready)
         pthread_cond_wait(&f->wcv, &f->wmu);
+    int c = f->ready_connected;
     pthread_mutex_unlock(&f->wmu);
-    return f->ctx != NULL;
+    return c;
 }
 
 const char *redisfeed_journal_path(const struct redisfeed *f)

@@ -142,6 +142,18 @@ def eve_changes(path):
     return out
 
 
+def seqs(ids, sensor="s1"):
+    """the sequence numbers of ids "<sensor>:<epoch>-<n>", checking they share one id space"""
+    out, epochs = [], set()
+    for i in ids:
+        m = re.match(r"^(.+):([0-9a-f]+)-(\d+)$", i)
+        check(m and m.group(1) == sensor, "id %r is not %s:<epoch>-<n>" % (i, sensor))
+        epochs.add(m.group(2))
+        out.append(int(m.group(3)))
+    check(len(epochs) <= 1, "ids from several id spaces: %s" % ids)
+    return out
+
+
 def stream(c):
     return [(i, f) for i, f in c.xrange(P + ":events")]
 
@@ -204,7 +216,7 @@ def t_replay_flags_and_group(ctx):
         check(f["sensor"] == "s1", "sensor %r" % f["sensor"])
     ids = [f["id"] for _, f in entries]
     check(len(set(ids)) == len(ids), "duplicate ids %s" % ids)
-    check(ids == ["s1:%d" % (i + 1) for i in range(len(ids))], "ids not s1:1..n: %s" % ids)
+    check(seqs(ids) == list(range(1, len(ids) + 1)), "ids not s1:<epoch>-1..n: %s" % ids)
     inf = [f for _, f in entries if f["event"] == "infected"]
     check(len(inf) == 1 and inf[0]["ip"] == INFECTED, "infected entries: %s" % inf)
     check(inf[0]["mac"] == INFECTED_MAC and inf[0]["mac_status"] == "trusted",
@@ -269,7 +281,7 @@ def t_journal_outage(ctx):
                           ctx.path("j"), "--sensor", "s1"])
     check(rc == 0 and "delivered" in err, "flush: exit %d %s" % (rc, err))
     ids = [f["id"] for _, f in stream(c)]
-    check(ids == ["s1:%d" % (i + 1) for i in range(n)], "delivered ids %s, want s1:1..%d" % (ids, n))
+    check(seqs(ids) == list(range(1, n + 1)), "delivered ids %s, want 1..%d" % (ids, n))
     # a crash after delivery but before the state was saved: replayed, not duplicated
     with open(ctx.path("j.state")) as fp:
         st = fp.read()
@@ -281,8 +293,7 @@ def t_journal_outage(ctx):
     rc, _, err = ctx.run(["-r", DEMO, "--redis", "127.0.0.1:%d" % port, "--journal",
                           ctx.path("j"), "--sensor", "s1"])
     ids = [f["id"] for _, f in stream(c)]
-    check(rc == 0 and ids[n] == "s1:%d" % (n + 1) and len(ids) == 2 * n,
-          "next run's ids %s" % ids[n:])
+    check(rc == 0 and seqs(ids) == list(range(1, 2 * n + 1)), "next run's ids %s" % ids[n:])
 
 
 def t_next_run_delivers(ctx):
@@ -299,9 +310,60 @@ def t_next_run_delivers(ctx):
     check(rc == 0, "second run: exit %d %s" % (rc, err))
     ev = stream(c)
     ids = [f["id"] for _, f in ev]
-    check(ids == ["s1:%d" % (i + 1) for i in range(2 * n)], "ids %s, want s1:1..%d" % (ids, 2 * n))
+    check(seqs(ids) == list(range(1, 2 * n + 1)), "ids %s, want 1..%d" % (ids, 2 * n))
     check([f["event"] for _, f in ev[:n]] == [f["event"] for _, f in ev[n:]],
           "the journaled run's events differ from the live run's")
+
+
+def t_state_lost(ctx):
+    """the journal's state file lost: a new id space, nothing skipped as a duplicate"""
+    r = ctx.redis()
+    c = r.client()
+    rc, _, err = ctx.run(["-r", DEMO] + feed_args(ctx, r))
+    n = c.xlen(P + ":events")
+    check(rc == 0 and n > 0, "first run: %d %s" % (rc, err))
+    os.unlink(ctx.path("journal.state"))
+    rc, out, err = ctx.run(["-r", DEMO, "--stats"] + feed_args(ctx, r))
+    check(rc == 0 and c.xlen(P + ":events") == 2 * n, "after the state was lost: %d entries, "
+          "want %d (%s)" % (c.xlen(P + ":events"), 2 * n, re.findall(r"redis.dup.*", err)))
+    ids = [f["id"] for _, f in stream(c)]
+    check(len(set(ids)) == len(ids), "ids repeat: %s" % ids)
+
+
+def t_journal_locked(ctx):
+    """two spanhound on one journal: the second refuses, with a clear message"""
+    r = ctx.redis()
+    p = ctx.spawn(["-r", DEMO, "--pace", "20"] + feed_args(ctx, r))
+    c = r.client()
+    check(wait_for(lambda: c.exists(P + ":sensor:s1"), 20), "first instance never connected")
+    rc, _, err = ctx.run(["--flush-journal"] + feed_args(ctx, r))
+    check(rc == 1 and "in use by another spanhound" in err, "flush beside a live one: %d %s"
+          % (rc, err))
+    rc, _, err = ctx.run(["-r", DEMO] + feed_args(ctx, r))
+    check(rc == 1 and "in use by another spanhound" in err, "second replay: %d %s" % (rc, err))
+    p.wait(120)
+    check(p.returncode == 0, "first instance: exit %d" % p.returncode)
+
+
+def t_hostile_keys(ctx):
+    """keys of the wrong type in the feed's namespace never stop verdicts or operator control"""
+    r = ctx.redis()
+    c = r.client()
+    c.set(P + ":host:" + INFECTED, "x")
+    c.set(P + ":infected", "x")
+    c.set(P + ":allow", "x")
+    c.hset(P + ":sensor:s1:hosts", "a", "b")
+    p = ctx.spawn(["-r", DEMO, "--pace", "20"] + feed_args(ctx, r))
+    check(wait_for(lambda: _try(lambda: c.zscore(P + ":infected", INFECTED)), 60),
+          "never flagged with hostile keys")
+    check(c.hget(P + ":host:" + INFECTED, "mac") == INFECTED_MAC, "host hash not rewritten")
+    c.xadd(P + ":control", {"cmd": "release", "target": INFECTED, "by": "alice"})
+    rel = wait_for(lambda: [f for _, f in stream(c) if f["event"] == "released"], 10)
+    check(rel, "release not processed with a hostile allowlist key")
+    p.wait(120)
+    err = p.stderr.read()
+    check(p.returncode == 0 and "WRONGTYPE" in err, "exit %d, the bad key not reported: %s"
+          % (p.returncode, err[-500:]))
 
 
 def t_replay_twice_dedup(ctx):
@@ -352,8 +414,14 @@ def t_flushall_heals(ctx):
     t0 = time.time()
     back = wait_for(lambda: c.zscore(P + ":infected", INFECTED) and
                     c.hget(P + ":host:" + INFECTED, "mac") == INFECTED_MAC, 10)
+    took = time.time() - t0
     check(back, "state not back 10 s after FLUSHALL")
-    print("        state back %.1f s after FLUSHALL" % (time.time() - t0))
+    print("        state back %.1f s after FLUSHALL" % took)
+    check(took < 3.0, "state back only %.1f s after FLUSHALL (control interval 1 s)" % took)
+    # the stream lost the infected entry: the host is announced again
+    rs = wait_for(lambda: [f for _, f in stream(c) if f.get("resync") == "1"], 5)
+    check(rs and rs[0]["ip"] == INFECTED and rs[0]["event"] == "updated" and
+          rs[0]["mac"] == INFECTED_MAC, "no resync entry after FLUSHALL: %s" % stream(c))
     p.wait(120)
     check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr.read()))
 
@@ -376,7 +444,7 @@ def t_kill_midway(ctx):
     c = r.client()
     ids = [f["id"] for _, f in stream(c)]
     n = len(eve_changes(eve))
-    check(ids == ["s1:%d" % (i + 1) for i in range(n)], "ids %s, want s1:1..%d" % (ids, n))
+    check(seqs(ids) == list(range(1, n + 1)), "ids %s, want 1..%d" % (ids, n))
     check("verdicts are kept in the journal" in err and "reconnected" in err,
           "no outage/reconnect messages: %s" % err)
 
@@ -435,11 +503,37 @@ def t_acl_user(ctx):
     check(c.zscore(P + ":infected", INFECTED), "no state written")
     c2 = redis.Redis(host="127.0.0.1", port=r.port, username="spanhound-sensor",
                      password="s3cret", decode_responses=True)
-    try:
-        c2.execute_command("FLUSHALL")
-        raise Fail("the sensor's ACL user may FLUSHALL")
-    except redis.exceptions.NoPermissionError:
-        pass
+    for what, fn in (("FLUSHALL", lambda: c2.execute_command("FLUSHALL")),
+                     ("SADD the allowlist", lambda: c2.sadd(P + ":allow", INFECTED)),
+                     ("XADD a release", lambda: c2.xadd(P + ":control", {"cmd": "release"}))):
+        try:
+            fn()
+            raise Fail("the sensor's ACL user may %s" % what)
+        except redis.exceptions.NoPermissionError:
+            pass
+    # the operators' and the NAC's lines: what each may and may not do
+    for user in ("ops", "nac"):
+        m = re.search(r"ACL SETUSER %s ([^\n`]+)" % user, doc)
+        check(m, "docs/nac-feed.md has no 'ACL SETUSER %s' line" % user)
+        c.execute_command("ACL", "SETUSER", user, *m.group(1).replace("<password>", "pw").split())
+    ops = redis.Redis(host="127.0.0.1", port=r.port, username="ops", password="pw",
+                      decode_responses=True)
+    ops.xadd(P + ":control", {"cmd": "release", "target": INFECTED, "by": "alice"})
+    ops.sadd(P + ":allow", "10.1.2.3")
+    check(ops.zscore(P + ":infected", INFECTED), "ops cannot read the feed")
+    nac = redis.Redis(host="127.0.0.1", port=r.port, username="nac", password="pw",
+                      decode_responses=True)
+    nac.xgroup_create(P + ":events", "nac", id="0")
+    got = nac.xreadgroup("nac", "n1", {P + ":events": ">"})
+    check(got and nac.xack(P + ":events", "nac", got[0][1][0][0]) == 1, "nac cannot consume")
+    for who, cl in (("ops", ops), ("nac", nac)):
+        for what, fn in (("forge a stream entry", lambda: cl.xadd(P + ":events", {"event": "x"})),
+                         ("FLUSHALL", lambda: cl.execute_command("FLUSHALL"))):
+            try:
+                fn()
+                raise Fail("%s may %s" % (who, what))
+            except redis.exceptions.NoPermissionError:
+                pass
 
 
 def t_allowlist(ctx):
@@ -470,8 +564,8 @@ def t_allowlist(ctx):
           "no released-by-allowlist event: %s" % rel)
     check(wait_for(lambda: not c.exists(P + ":host:" + INFECTED), 5), "host hash still there")
     p.wait(120)
-    later = [f for _, f in stream(c) if f["event"] == "infected" and int(f["id"].split(":")[1])
-             > int(rel[0]["id"].split(":")[1])]
+    later = [f for _, f in stream(c) if f["event"] == "infected" and seqs([f["id"]])[0]
+             > seqs([rel[0]["id"]])[0]]
     check(not later, "flagged again while allowlisted: %s" % later)
 
 
@@ -480,20 +574,29 @@ def t_release(ctx):
     r = ctx.redis()
     c = r.client()
     c.xadd(P + ":control", {"cmd": "release", "target": INFECTED, "by": "old-request"})
-    p = ctx.spawn(["-r", DEMO, "--pace", "20"] + feed_args(ctx, r))
+    p = ctx.spawn(["-r", DEMO, "--pace", "20", "--stats"] + feed_args(ctx, r))
     check(wait_for(lambda: c.zscore(P + ":infected", INFECTED), 60), "never flagged")
-    check(not [f for _, f in stream(c) if f["event"] == "released"],
-          "a request older than the sensor's first run was replayed")
     c.xadd(P + ":control", {"cmd": "release", "target": INFECTED_MAC, "by": "alice"})
     c.xadd(P + ":control", {"cmd": "release", "target": "not-an-ip", "by": "mallory"})
     rel = wait_for(lambda: [f for _, f in stream(c) if f["event"] == "released"], 10)
     check(rel and rel[0]["by"] == "alice" and rel[0]["ip"] == INFECTED and
           rel[0]["flagged"] == "0", "released entry: %s" % rel)
-    check(wait_for(lambda: not c.zscore(P + ":infected", INFECTED), 5), "still in the infected set")
     p.wait(120)
+    # the state follows the stream: gone after 'released', unless fresh evidence (the bot
+    # goes on) flagged the host again afterwards
+    after = [f for _, f in stream(c) if f["event"] == "infected" and
+             seqs([f["id"]])[0] > seqs([rel[0]["id"]])[0]]
+    check(bool(c.zscore(P + ":infected", INFECTED)) == bool(after),
+          "infected set %s, flagged again after the release: %s"
+          % (c.zscore(P + ":infected", INFECTED), [f["id"] for f in after]))
     err = p.stderr.read()
     check(p.returncode == 0, "exit %d: %s" % (p.returncode, err))
     check("ignored" in err, "the invalid request was not reported: %s" % err)
+    # only alice's request was taken: the one older than the sensor was not replayed
+    check(re.search(r"redis.release_requests +1\n", err), "release requests taken: %s"
+          % re.findall(r"redis.release_requests.*", err))
+    check(re.search(r"redis.control_invalid +1\n", err), "invalid requests: %s"
+          % re.findall(r"redis.control_invalid.*", err))
 
 
 def t_two_sensors(ctx):
@@ -637,7 +740,7 @@ def t_end_to_end(ctx):
 
 
 TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_next_run_delivers,
-         t_replay_twice_dedup,
+         t_replay_twice_dedup, t_state_lost, t_journal_locked, t_hostile_keys,
          t_torn_journal, t_errors, t_acl_user, t_no_redis, t_two_sensors, t_allowlist,
          t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
 
