@@ -35,7 +35,8 @@
  *
  * Memory: the state embeds the pending event and the two message buffers
  * (about 28 KiB, see tls_state_size()); nothing is allocated, no pointer
- * is stored.  MD5 and SHA-1 contexts live on the stack during a parse.
+ * is stored.  MD5, SHA-1 and SHA-256 contexts live on the stack during a
+ * parse, and so does the JA4 sort array (TLS_CH_MAX / 2 values, 16 KiB).
  *
  * Limits
  *  - A ClientHello longer than TLS_CH_MAX or a ServerHello longer than
