@@ -184,6 +184,9 @@ struct ev_tls {
     struct ev_str alpn_server;   /* the protocol the server selected      */
     char     ja3_hash[33];       /* hex MD5, "" when no ClientHello       */
     char     ja3s_hash[33];
+    char     ja4[37];            /* FoxIO JA4 of the ClientHello (TCP):
+                                    "t13d1516h2_8daaf6152771_e5627efa2ab1",
+                                    "" when none was parsed whole         */
     struct ev_str ja3;           /* the JA3 string hashed                 */
     struct ev_str ja3s;
     /* leaf certificate (TLS <= 1.2: sent in clear) */

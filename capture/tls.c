@@ -35,7 +35,8 @@
  *
  * Memory: the state embeds the pending event and the two message buffers
  * (about 28 KiB, see tls_state_size()); nothing is allocated, no pointer
- * is stored.  MD5 and SHA-1 contexts live on the stack during a parse.
+ * is stored.  MD5, SHA-1 and SHA-256 contexts live on the stack during a
+ * parse, and so does the JA4 sort array (TLS_CH_MAX / 2 values, 16 KiB).
  *
  * Limits
  *  - A ClientHello longer than TLS_CH_MAX or a ServerHello longer than
@@ -55,6 +56,7 @@
 #include <string.h>
 
 #include <nettle/md5.h>
+#include <nettle/sha2.h>
 
 #include "rd.h"
 #include "x509.h"
@@ -74,7 +76,7 @@ enum {
 /* ExtensionType (IANA TLS registry) */
 enum {
     EXT_SERVER_NAME = 0, EXT_SUPPORTED_GROUPS = 10, EXT_EC_POINT_FORMATS = 11,
-    EXT_ALPN = 16, EXT_SUPPORTED_VERSIONS = 43
+    EXT_SIGNATURE_ALGORITHMS = 13, EXT_ALPN = 16, EXT_SUPPORTED_VERSIONS = 43
 };
 
 enum body_mode { M_SKIP = 0, M_CH, M_SH, M_CERT };
@@ -191,6 +193,252 @@ static void ja3_finish(struct ja3 *j, struct sh_event *ev, char hash[33],
     *str = ev_put(ev, j->s, j->n, 0);
 }
 
+/* ---- JA4 (FoxIO-LLC/ja4 technical_details/JA4.md) -------------------- */
+
+static const char hexd[] = "0123456789abcdef";
+
+/* Sift a[i] down the max-heap a[0..n). */
+static void sift_u16(uint16_t *a, size_t i, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && a[c + 1] > a[c])
+            c++;
+        if (a[i] >= a[c])
+            return;
+        uint16_t t = a[i];
+        a[i] = a[c];
+        a[c] = t;
+        i = c;
+    }
+}
+
+/* In-place heapsort, ascending: no allocation (glibc's qsort may
+ * malloc) and O(n log n) on a hostile list of thousands of values. */
+static void sort_u16(uint16_t *a, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_u16(a, i, n);
+    for (size_t end = n; end > 1; end--) {
+        uint16_t t = a[0];
+        a[0] = a[end - 1];
+        a[end - 1] = t;
+        sift_u16(a, 0, end - 1);
+    }
+}
+
+/* v as 4 lowercase hex digits, preceded by ',' unless *first. */
+static void sha_hex4(struct sha256_ctx *c, uint16_t v, int *first)
+{
+    char t[5];
+    size_t k = 0;
+    if (!*first)
+        t[k++] = ',';
+    *first = 0;
+    t[k++] = hexd[v >> 12];
+    t[k++] = hexd[(v >> 8) & 15];
+    t[k++] = hexd[(v >> 4) & 15];
+    t[k++] = hexd[v & 15];
+    sha256_update(c, k, (const uint8_t *)t);
+}
+
+/* The first 12 hex digits of the digest into out (not terminated). */
+static void sha_12(struct sha256_ctx *c, char *out)
+{
+    uint8_t dg[SHA256_DIGEST_SIZE];
+    sha256_digest(c, sizeof dg, dg);
+    for (size_t i = 0; i < 6; i++) {
+        out[2 * i] = hexd[dg[i] >> 4];
+        out[2 * i + 1] = hexd[dg[i] & 15];
+    }
+}
+
+/* JA4.md "TLS and DTLS Version" */
+static const char *ja4_version(uint16_t v)
+{
+    switch (v) {
+    case 0x0304: return "13";
+    case 0x0303: return "12";
+    case 0x0302: return "11";
+    case 0x0301: return "10";
+    case 0x0300: return "s3";
+    case 0x0002: return "s2";
+    case 0xfeff: return "d1";
+    case 0xfefd: return "d2";
+    case 0xfefc: return "d3";
+    default:     return "00";
+    }
+}
+
+static int is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 'a' && c <= 'z');
+}
+
+/* JA4.md "ALPN Extension Value": the first and last characters of the
+ * first protocol name, "00" when there is none or it is empty; when the
+ * first or last byte is not ASCII alphanumeric, the first and last hex
+ * digits of the name instead (0x30 0xAB -> "3b").  GREASE names (RFC
+ * 8701 2: {0x?A,0x?A}) are ignored like GREASE anywhere.  b is the
+ * extension_data; reads stop at its end. */
+static void ja4_alpn(struct rd b, char out[2])
+{
+    uint16_t list_len = rd_be16(&b);
+    struct rd l = rd_sub(&b, list_len);
+
+    out[0] = out[1] = '0';
+    while (rd_left(&l) > 0) {
+        uint8_t k = rd_u8(&l);
+        const uint8_t *name = rd_bytes(&l, k);
+        if (!name)
+            return;
+        if (k == 2 && is_grease((uint16_t)((name[0] << 8) | name[1])))
+            continue;
+        if (k == 0)
+            return;
+        uint8_t a = name[0], z = name[k - 1];
+        if (is_alnum(a) && is_alnum(z)) {
+            out[0] = (char)a;
+            out[1] = (char)z;
+        } else {
+            out[0] = hexd[a >> 4];
+            out[1] = hexd[z & 15];
+        }
+        return;
+    }
+}
+
+/* JA4 of a ClientHello whose cipher_suites (cs) and extensions (ex)
+ * blocks were framed whole, over TCP ("t"), into out (TLS_JA4_LEN + 1).
+ * The values to sort are kept in a fixed array: 2-byte ciphers and
+ * 4-byte-or-more extensions out of a body of at most TLS_CH_MAX bytes
+ * fit in TLS_CH_MAX / 2 entries; a longer body (a direct caller) that
+ * overflows it leaves out empty. */
+static void ja4_client(struct rd cs, struct rd ex, uint16_t legacy_version,
+                       char out[TLS_JA4_LEN + 1])
+{
+    uint16_t v[TLS_CH_MAX / 2];
+    size_t nc = 0, ne = 0, n_ext = 0;
+    int sni = 0, seen_sv = 0, seen_alpn = 0, seen_sig = 0, have_sv = 0, first;
+    uint16_t version = legacy_version, best = 0;
+    char alpn[2] = { '0', '0' };
+    struct rd e, sig = rd_init(NULL, 0);
+    struct sha256_ctx c;
+    char b[12], h[12];
+
+    out[0] = '\0';
+    while (rd_left(&cs) > 0) {
+        uint16_t x = rd_be16(&cs);
+        if (is_grease(x))
+            continue;
+        if (nc == sizeof v / sizeof v[0])
+            return;
+        v[nc++] = x;
+    }
+    e = ex;
+    while (rd_left(&e) > 0) {
+        uint16_t type = rd_be16(&e);
+        uint16_t elen = rd_be16(&e);
+        struct rd body = rd_sub(&e, elen);
+        if (e.err || is_grease(type))
+            continue;
+        n_ext++;
+        if (type == EXT_SERVER_NAME) {
+            sni = 1;
+            continue;               /* counted, not hashed */
+        }
+        if (type == EXT_ALPN) {
+            if (!seen_alpn++)
+                ja4_alpn(body, alpn);
+            continue;               /* counted, not hashed */
+        }
+        if (type == EXT_SUPPORTED_VERSIONS && !seen_sv++) {
+            /* RFC 8446 4.2.1: ProtocolVersion versions<2..254> */
+            uint8_t vl = rd_u8(&body);
+            struct rd l = rd_sub(&body, vl);
+            while (rd_has(&l, 2)) {
+                uint16_t x = rd_be16(&l);
+                if (is_grease(x))
+                    continue;
+                if (!have_sv || x > best)
+                    best = x;
+                have_sv = 1;
+            }
+        } else if (type == EXT_SIGNATURE_ALGORITHMS && !seen_sig++) {
+            /* RFC 8446 4.2.3: SignatureScheme
+             * supported_signature_algorithms<2..2^16-2> */
+            uint16_t sl = rd_be16(&body);
+            sig = rd_sub(&body, sl);
+            if (body.err)
+                sig = rd_init(NULL, 0);
+        }
+        if (nc + ne == sizeof v / sizeof v[0])
+            return;
+        v[nc + ne++] = type;
+    }
+    /* supported_versions holds only GREASE (or nothing readable): the
+     * spec has no highest value, use the legacy version as without it */
+    if (have_sv)
+        version = best;
+
+    sort_u16(v, nc);
+    sort_u16(v + nc, ne);
+    if (nc == 0) {
+        memset(b, '0', sizeof b);
+    } else {
+        sha256_init(&c);
+        first = 1;
+        for (size_t i = 0; i < nc; i++)
+            sha_hex4(&c, v[i], &first);
+        sha_12(&c, b);
+    }
+    if (ne == 0) {
+        /* no extensions but SNI and ALPN, hence no signature algorithms */
+        memset(h, '0', sizeof h);
+    } else {
+        sha256_init(&c);
+        first = 1;
+        for (size_t i = 0; i < ne; i++)
+            sha_hex4(&c, v[nc + i], &first);
+        first = 1;
+        while (rd_has(&sig, 2)) {
+            uint16_t x = rd_be16(&sig);
+            if (is_grease(x))
+                continue;
+            if (first)      /* "_" only before a non-empty list */
+                sha256_update(&c, 1, (const uint8_t *)"_");
+            sha_hex4(&c, x, &first);
+        }
+        sha_12(&c, h);
+    }
+    if (nc > 99)
+        nc = 99;
+    if (n_ext > 99)
+        n_ext = 99;
+    const char *ver = ja4_version(version);
+    char *o = out;
+    *o++ = 't';
+    *o++ = ver[0];
+    *o++ = ver[1];
+    *o++ = sni ? 'd' : 'i';
+    *o++ = (char)('0' + nc / 10);
+    *o++ = (char)('0' + nc % 10);
+    *o++ = (char)('0' + n_ext / 10);
+    *o++ = (char)('0' + n_ext % 10);
+    *o++ = alpn[0];
+    *o++ = alpn[1];
+    *o++ = '_';
+    memcpy(o, b, sizeof b);
+    o += sizeof b;
+    *o++ = '_';
+    memcpy(o, h, sizeof h);
+    o += sizeof h;
+    *o = '\0';
+}
+
 /* ---- extensions ---------------------------------------------------- */
 
 /* server_name (RFC 6066 3):
@@ -292,7 +540,7 @@ int tls_parse_client_hello(const uint8_t *p, size_t len, struct sh_event *ev)
 {
     struct ev_tls *t = &ev->u.tls;
     struct rd r = rd_init(p, len);
-    struct rd cs, ex = rd_init(NULL, 0), e;
+    struct rd cs, cs_all, ex = rd_init(NULL, 0), e;
     struct ja3 j;
     int bad = 0, first, seen_sni = 0, seen_alpn = 0, n_groups = 0, n_pf = 0;
     char num[16];
@@ -314,6 +562,7 @@ int tls_parse_client_hello(const uint8_t *p, size_t len, struct sh_event *ev)
     rd_skip(&r, cm_len);
     if (r.err || cs_len % 2 != 0)           /* CipherSuite is 2 bytes */
         goto fail;
+    cs_all = cs;
     if (cs_len == 0)                        /* cipher_suites<2..2^16-2> */
         bad = 1;
     if (cm_len == 0)                        /* compression_methods<1..> */
@@ -416,6 +665,9 @@ int tls_parse_client_hello(const uint8_t *p, size_t len, struct sh_event *ev)
     if (n_pf == 0)
         ja3_add(&j, ",", 1);
     ja3_finish(&j, ev, t->ja3_hash, &t->ja3);
+
+    /* pass 3: JA4 */
+    ja4_client(cs_all, ex, ver, t->ja4);
 
     if (bad) {
         ev->flags |= EVF_MALFORMED;

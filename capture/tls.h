@@ -1,5 +1,5 @@
 /*
- * tls.h -- the TLS handshake parser: ClientHello (SNI, ALPN, JA3),
+ * tls.h -- the TLS handshake parser: ClientHello (SNI, ALPN, JA3, JA4),
  * ServerHello (version, cipher, ALPN, JA3S) and, for TLS <= 1.2, the
  * leaf certificate (via x509.h), as one EV_TLS event per connection.
  *
@@ -35,6 +35,7 @@
 #define TLS_SNI_MAX      255    /* RFC 6066 3 HostName as a DNS name      */
 #define TLS_ALPN_MAX     256    /* client ALPN list text                  */
 #define TLS_JA3_MAX      1024   /* JA3/JA3S text kept (hash covers all)   */
+#define TLS_JA4_LEN      36     /* "t13d1516h2_8daaf6152771_e5627efa2ab1" */
 
 /* Stream state for one TCP connection, both directions. */
 struct tls_state;
@@ -97,8 +98,10 @@ int tls_probe(const uint8_t *p, size_t len);
  * client_version, sni (first host_name entry), alpn (protocols joined
  * with ','), ja3 / ja3_hash (as tshark's tls.handshake.ja3_full / ja3:
  * GREASE (RFC 8701) removed from ciphers, extensions and groups, not
- * from point formats).  The JA3 is set only when the message is
- * structurally complete.  Borrows p; copies into ev's arena.
+ * from point formats), ja4 (FoxIO's JA4 as for TLS over TCP, see
+ * technical_details/JA4.md of FoxIO-LLC/ja4; QUIC's is not computed).
+ * JA3 and JA4 are set only when the message is structurally complete.
+ * Borrows p; copies into ev's arena.
  * Returns 0, or -1 on a fault (ev keeps what was parsed, EVF_MALFORMED
  * set). */
 int tls_parse_client_hello(const uint8_t *p, size_t len, struct sh_event *ev);

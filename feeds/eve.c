@@ -481,6 +481,8 @@ static void tls_obj(struct json *j, const struct sh_event *ev, int extended)
         put_s(j, "string", ev, t->ja3s);
         json_obj_close(j);
     }
+    if (t->ja4[0])
+        json_cstr(j, "ja4", t->ja4);
     list_field(j, "client_alpns", ev, t->alpn);
     if (t->alpn_server.len) {
         json_arr_open(j, "server_alpns");

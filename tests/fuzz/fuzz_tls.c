@@ -12,6 +12,10 @@
  * Invariants (__builtin_trap on violation): every string of the event
  * lies inside the arena, is NUL-terminated and holds no NUL; hashes are
  * empty or 32 lowercase hex digits; a JA3 text implies its hash; the
+ * JA4 is empty or 36 characters of its shape (t, version, d/i, two
+ * 2-digit counts, two alphanumeric ALPN characters, _, 12 hex, _,
+ * 12 hex) and
+ * implies a JA3 hash; the
  * fingerprint is absent or 59 characters; the SNI is at most 255 bytes;
  * a connection emits at most one event, of type EV_TLS, for direction 0
  * or 1, and the counters agree with what was emitted.
@@ -48,6 +52,35 @@ static void check_hash(const char *h)
             __builtin_trap();
 }
 
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static void check_ja4(const struct ev_tls *t)
+{
+    const char *j = t->ja4;
+    size_t n = strnlen(j, sizeof t->ja4);
+
+    if (n == 0)
+        return;
+    if (n != TLS_JA4_LEN || !t->ja3_hash[0])
+        __builtin_trap();
+    if (j[0] != 't' || (j[3] != 'd' && j[3] != 'i') || j[10] != '_' ||
+        j[23] != '_')
+        __builtin_trap();
+    for (int i = 4; i < 8; i++)
+        if (j[i] < '0' || j[i] > '9')
+            __builtin_trap();
+    for (int i = 8; i < 10; i++)    /* ALPN: characters or hex digits */
+        if (!is_hex(j[i]) && !(j[i] >= 'A' && j[i] <= 'Z') &&
+            !(j[i] >= 'g' && j[i] <= 'z'))
+            __builtin_trap();
+    for (int i = 11; i < 36; i++)
+        if (i != 23 && !is_hex(j[i]))
+            __builtin_trap();
+}
+
 static void check_event(const struct sh_event *ev)
 {
     const struct ev_tls *t = &ev->u.tls;
@@ -66,6 +99,7 @@ static void check_event(const struct sh_event *ev)
     check_str(ev, t->san);
     check_hash(t->ja3_hash);
     check_hash(t->ja3s_hash);
+    check_ja4(t);
     if (t->ja3.len && strlen(t->ja3_hash) != 32)
         __builtin_trap();
     if (t->ja3s.len && strlen(t->ja3s_hash) != 32)

@@ -7,6 +7,9 @@
 #     host+URI, TLS SNI/JA3/JA3S and QUIC SNI agree with tshark's
 #     (tests/regress/tshark_compare.py); skipped, and counted so, without tshark;
 #     RA and DHCPv6 fields likewise (tests/regress/ipv6_compare.py)
+#  2c. JA4: every ClientHello of FoxIO's captures (pcaps/tls/foxio-*) has
+#     the tls.ja4 FoxIO's expected outputs give (pcaps/tls/foxio-ja4-expected.txt,
+#     tests/regress/ja4_compare.py); needs no tshark
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
@@ -107,7 +110,7 @@ record decode $pass $fail 0
 # *-beyond-tshark.pcap: streams tshark itself cannot reassemble (a segment
 # the capture lost); they are checked against expected.txt only, and counted
 # here as skipped
-caps=(pcaps/dns/* pcaps/http/* pcaps/tls/* pcaps/benign/* pcaps/demo/*.pcap
+caps=(pcaps/dns/* pcaps/http/* pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/benign/* pcaps/demo/*.pcap
       tests/regress/detect/*/*.pcap)
 beyond=()
 for f in pcaps/decode/*.pcap; do
@@ -140,6 +143,14 @@ else
     if [ $rc -eq 0 ]; then record ipv6 1 0 0
     else echo "  FAIL  RA/DHCPv6 agreement (exit $rc)"; record ipv6 0 1 0 "ipv6_compare.py exit $rc"; fi
 fi
+
+# ---- 2c. JA4 against FoxIO's expected outputs -------------------------------
+out=$(/usr/bin/python3 tests/regress/ja4_compare.py --spanhound "$BIN" \
+      pcaps/tls/foxio-ja4-expected.txt 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/  /'
+helper_result ja4_compare.py "$out" $rc "ja4 agreement"
+record ja4 "$hp" "$hf" "$hs" "$hnote"
 
 # ---- 3. detections ----------------------------------------------------------
 if [ -x tests/regress/detect/run.sh ]; then

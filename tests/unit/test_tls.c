@@ -9,6 +9,17 @@
  * on the same packets, and the certificate fields openssl x509's.
  * Synthetic ClientHellos (GREASE, empty lists, no extensions...) had
  * their JA3 checked against tshark on a pcap holding the same bytes.
+ *
+ * JA4: the expected values are FoxIO's, never spanhound's: the worked
+ * example of technical_details/JA4.md in FoxIO-LLC/ja4 (commit
+ * 0e54bc8371de34df94a35f2442c05bda2e8b2034: the ClientHello of its
+ * JA4_ro line, "t13d1516h2_8daaf6152771_e5627efa2ab1", and without
+ * signature algorithms "..._6d807ffa2a79"), the ALPN examples of the same
+ * section, the spec's 000000000000 rule, and the ClientHello of FoxIO's
+ * pcap/tls12.pcap with its expected JA4 from
+ * python/test/testdata/tls12.pcap.json.  Where a test varies a field the
+ * spec defines without a published hash (version, counts, SNI), it
+ * checks that field and the parts left unchanged.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -408,6 +419,55 @@ static const uint8_t sh_resumed_fb[] = {
     0x03, 0x03, 0x00, 0x01, 0x01,
 };
 
+/* ClientHello record of FoxIO-LLC/ja4 pcap/tls12.pcap frame 1 (Firefox,
+ * TLS 1.3 capable) (517 bytes); python/test/testdata/tls12.pcap.json:
+ * JA4.1 "t13d1715h2_5b57614c22b0_3d5424432f57" */
+static const uint8_t ch_foxio_tls12[] = {
+    0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, 0xec,
+    0xb2, 0x69, 0x1a, 0xdd, 0xb2, 0xbf, 0x6c, 0x59, 0x9c, 0x7a, 0xaa, 0xe2,
+    0x3d, 0xe5, 0xf4, 0x25, 0x61, 0xcc, 0x04, 0xeb, 0x41, 0x02, 0x9a, 0xcc,
+    0x6f, 0xc0, 0x50, 0xa1, 0x6a, 0xc1, 0xd2, 0x20, 0x46, 0xf8, 0x61, 0x7b,
+    0x58, 0x0a, 0xc9, 0x35, 0x8e, 0x2a, 0xa4, 0x4e, 0x30, 0x6d, 0x52, 0x46,
+    0x6b, 0xcc, 0x98, 0x9c, 0x87, 0xc8, 0xca, 0x64, 0x30, 0x9f, 0x5f, 0xaf,
+    0x50, 0xba, 0x7b, 0x4d, 0x00, 0x22, 0x13, 0x01, 0x13, 0x03, 0x13, 0x02,
+    0xc0, 0x2b, 0xc0, 0x2f, 0xcc, 0xa9, 0xcc, 0xa8, 0xc0, 0x2c, 0xc0, 0x30,
+    0xc0, 0x0a, 0xc0, 0x09, 0xc0, 0x13, 0xc0, 0x14, 0x00, 0x9c, 0x00, 0x9d,
+    0x00, 0x2f, 0x00, 0x35, 0x01, 0x00, 0x01, 0x91, 0x00, 0x00, 0x00, 0x21,
+    0x00, 0x1f, 0x00, 0x00, 0x1c, 0x63, 0x6f, 0x6e, 0x74, 0x69, 0x6c, 0x65,
+    0x2e, 0x73, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x73, 0x2e, 0x6d, 0x6f,
+    0x7a, 0x69, 0x6c, 0x6c, 0x61, 0x2e, 0x63, 0x6f, 0x6d, 0x00, 0x17, 0x00,
+    0x00, 0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x0a, 0x00, 0x0e, 0x00, 0x0c,
+    0x00, 0x1d, 0x00, 0x17, 0x00, 0x18, 0x00, 0x19, 0x01, 0x00, 0x01, 0x01,
+    0x00, 0x0b, 0x00, 0x02, 0x01, 0x00, 0x00, 0x23, 0x00, 0x00, 0x00, 0x10,
+    0x00, 0x0e, 0x00, 0x0c, 0x02, 0x68, 0x32, 0x08, 0x68, 0x74, 0x74, 0x70,
+    0x2f, 0x31, 0x2e, 0x31, 0x00, 0x05, 0x00, 0x05, 0x01, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x22, 0x00, 0x0a, 0x00, 0x08, 0x04, 0x03, 0x05, 0x03, 0x06,
+    0x03, 0x02, 0x03, 0x00, 0x33, 0x00, 0x6b, 0x00, 0x69, 0x00, 0x1d, 0x00,
+    0x20, 0x89, 0x09, 0x85, 0x8f, 0xbe, 0xb6, 0xed, 0x2f, 0x12, 0x48, 0xba,
+    0x5b, 0x9e, 0x29, 0x78, 0xbe, 0xad, 0x0e, 0x84, 0x01, 0x10, 0x19, 0x2c,
+    0x61, 0xda, 0xed, 0x00, 0x96, 0x79, 0x8b, 0x18, 0x44, 0x00, 0x17, 0x00,
+    0x41, 0x04, 0x4d, 0x18, 0x3d, 0x91, 0xf5, 0xee, 0xd3, 0x57, 0x91, 0xfa,
+    0x98, 0x24, 0x64, 0xe3, 0xb0, 0x21, 0x4a, 0xaa, 0x5f, 0x5d, 0x1b, 0x78,
+    0x61, 0x6d, 0x9b, 0x9f, 0xbe, 0xbc, 0x22, 0xd1, 0x1f, 0x53, 0x5b, 0x2f,
+    0x94, 0xc6, 0x86, 0x14, 0x31, 0x36, 0xaa, 0x79, 0x5e, 0x6e, 0x5a, 0x87,
+    0x5d, 0x6c, 0x08, 0x06, 0x4a, 0xd5, 0xb7, 0x6d, 0x44, 0xca, 0xad, 0x76,
+    0x6e, 0x24, 0x83, 0x01, 0x27, 0x48, 0x00, 0x2b, 0x00, 0x05, 0x04, 0x03,
+    0x04, 0x03, 0x03, 0x00, 0x0d, 0x00, 0x18, 0x00, 0x16, 0x04, 0x03, 0x05,
+    0x03, 0x06, 0x03, 0x08, 0x04, 0x08, 0x05, 0x08, 0x06, 0x04, 0x01, 0x05,
+    0x01, 0x06, 0x01, 0x02, 0x03, 0x02, 0x01, 0x00, 0x2d, 0x00, 0x02, 0x01,
+    0x01, 0x00, 0x1c, 0x00, 0x02, 0x40, 0x01, 0x00, 0x15, 0x00, 0x7a, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00,
+};
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -1033,6 +1093,351 @@ static void ja3_longer_than_its_cap_is_cut_but_hashed_whole(void **st)
 }
 
 /* ---- ServerHello ---------------------------------------------------- */
+
+/* ---- JA4 ------------------------------------------------------------ */
+
+#define JA4(ev) ((ev)->u.tls.ja4)
+
+static void ext_alpn(struct mb *m, const uint8_t *list, size_t n)
+{
+    mb_u16(m, 16);
+    mb_u16(m, (unsigned)(n + 2));
+    mb_u16(m, (unsigned)n);
+    mb_put(m, list, n);
+}
+
+static void ext_u16_list(struct mb *m, unsigned type, int len_bytes,
+                         const uint16_t *v, size_t n)
+{
+    mb_u16(m, type);
+    mb_u16(m, (unsigned)(2 * n + (size_t)len_bytes));
+    if (len_bytes == 1)
+        mb_u8(m, (unsigned)(2 * n));
+    else
+        mb_u16(m, (unsigned)(2 * n));
+    for (size_t i = 0; i < n; i++)
+        mb_u16(m, v[i]);
+}
+
+/* JA4.md's example: the ciphers and extensions of its JA4_ro line in that
+ * order, signature algorithms 0403,0804,0401,0503,0805,0501,0806,0601. */
+static const uint16_t spec_cs[] = {
+    0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,
+    0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035
+};
+static const uint16_t spec_sig[] = {
+    0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601
+};
+static const uint8_t alpn_h2_h11[] = { 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+
+struct spec_opts {
+    const uint8_t *alpn;    /* ALPN protocol_name_list; NULL: h2,http/1.1 */
+    size_t alpn_n;
+    int no_alpn, no_sni, no_sv, grease;
+    size_t nsig;            /* signature algorithms kept (8 = all)       */
+    const uint16_t *sv;     /* supported_versions; NULL: {0304, 0303}    */
+    size_t nsv;
+    uint16_t legacy;        /* 0: 0x0303                                 */
+};
+
+/* The example hello's extensions in its order: 001b,0000,0033,0010,4469,
+ * 0017,002d,000d,0005,0023,0012,002b,ff01,000b,000a,0015; with grease,
+ * GREASE values are added to the ciphers, extensions, versions and
+ * signature algorithms, which JA4 must ignore. */
+static size_t spec_hello(struct mb *m, const struct spec_opts *o)
+{
+    static struct mb e;
+    static const uint16_t sv_default[] = { 0x0304, 0x0303 };
+    static const uint16_t groups[] = { 29, 23, 24 };
+    static const uint8_t pf[] = { 0 };
+    static const uint8_t two[] = { 0, 2 };
+    static const uint8_t one[] = { 1 };
+    uint16_t cs[64], sig[16], sv[16];
+    size_t ncs = 0, nsig = 0, nsv = 0;
+
+    if (o->grease)
+        cs[ncs++] = 0x1a1a;
+    for (size_t i = 0; i < 15; i++)
+        cs[ncs++] = spec_cs[i];
+    if (o->grease)
+        cs[ncs++] = 0xfafa;
+    for (size_t i = 0; i < o->nsig; i++) {
+        if (o->grease && i == 2)
+            sig[nsig++] = 0x5a5a;
+        sig[nsig++] = spec_sig[i];
+    }
+    if (o->grease)
+        sv[nsv++] = 0x7a7a;
+    for (size_t i = 0; i < (o->sv ? o->nsv : 2); i++)
+        sv[nsv++] = o->sv ? o->sv[i] : sv_default[i];
+
+    e.n = 0;
+    if (o->grease)
+        ext(&e, 0x2a2a, NULL, 0);
+    ext(&e, 0x001b, two, 2);
+    if (!o->no_sni)
+        ext_sni(&e, 0, "example.com", 11);
+    ext(&e, 0x0033, NULL, 0);
+    if (!o->no_alpn) {
+        if (o->alpn)
+            ext_alpn(&e, o->alpn, o->alpn_n);
+        else
+            ext_alpn(&e, alpn_h2_h11, sizeof alpn_h2_h11);
+    }
+    ext(&e, 0x4469, NULL, 0);
+    ext(&e, 0x0017, NULL, 0);
+    ext(&e, 0x002d, one, 1);
+    ext_u16_list(&e, 0x000d, 2, sig, nsig);
+    ext(&e, 0x0005, NULL, 0);
+    ext(&e, 0x0023, NULL, 0);
+    ext(&e, 0x0012, NULL, 0);
+    if (!o->no_sv)
+        ext_u16_list(&e, 0x002b, 1, sv, nsv);
+    ext(&e, 0xff01, pf, 1);
+    ext_pf(&e, pf, 1);
+    ext_groups(&e, groups, 3);
+    ext(&e, 0x0015, NULL, 0);
+    if (o->grease)
+        ext(&e, 0xdada, one, 1);
+    build_ch(m, cs, ncs, e.b, e.n, 1);
+    if (o->legacy) {
+        m->b[0] = (uint8_t)(o->legacy >> 8);
+        m->b[1] = (uint8_t)o->legacy;
+    }
+    return m->n;
+}
+
+static const char *spec_ja4(const struct spec_opts *o)
+{
+    static struct mb m;
+    struct sh_event *ev = fresh_event();
+    spec_hello(&m, o);
+    uint8_t *b = dup_bytes(m.b, m.n);
+    tls_parse_client_hello(b, m.n, ev);
+    test_free(b);
+    return JA4(ev);
+}
+
+static void ja4_of_the_spec_example(void **st)
+{
+    (void)st;
+    struct spec_opts o = { .nsig = 8 };
+    assert_string_equal(spec_ja4(&o), "t13d1516h2_8daaf6152771_e5627efa2ab1");
+}
+
+static void ja4_ignores_grease_everywhere(void **st)
+{
+    (void)st;
+    struct spec_opts o = { .nsig = 8, .grease = 1 };
+    assert_string_equal(spec_ja4(&o), "t13d1516h2_8daaf6152771_e5627efa2ab1");
+}
+
+static void ja4_without_signature_algorithms_hashes_no_underscore(void **st)
+{
+    (void)st;
+    /* JA4.md: "0005,...,4469,ff01 = 6d807ffa2a79" (000d with an empty list) */
+    struct spec_opts o = { .nsig = 0 };
+    assert_string_equal(spec_ja4(&o), "t13d1516h2_8daaf6152771_6d807ffa2a79");
+}
+
+static void ja4_alpn_follows_the_spec_examples(void **st)
+{
+    (void)st;
+    /* JA4.md "ALPN Extension Value"; the second name never matters */
+    static const struct { uint8_t n; uint8_t b[8]; const char *want; } c[] = {
+        { 2, { 'h', '2' }, "h2" },
+        { 8, { 'h', 't', 't', 'p', '/', '1', '.', '1' }, "h1" },
+        { 1, { 'a' }, "aa" },           /* one character: first and last */
+        { 1, { 0xab }, "ab" },
+        { 1, { 0x20 }, "20" },
+        { 2, { 0xab, 0xcd }, "ad" },
+        { 2, { 0x20, 0x61 }, "21" },
+        { 2, { 0x30, 0xab }, "3b" },
+        { 2, { 0x61, 0x20 }, "60" },
+        { 4, { 0x30, 0x31, 0xab, 0xcd }, "3d" },
+        { 4, { 0x30, 0xab, 0xcd, 0x31 }, "01" },
+        { 0, { 0 }, "00" },             /* the first value is empty */
+    };
+    char want[64];
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        uint8_t list[16];
+        size_t n = 0;
+        list[n++] = c[i].n;
+        memcpy(list + n, c[i].b, c[i].n);
+        n += c[i].n;
+        list[n++] = 2; list[n++] = 'h'; list[n++] = '2';
+        struct spec_opts o = { .nsig = 8, .alpn = list, .alpn_n = n };
+        snprintf(want, sizeof want, "t13d1516%s_8daaf6152771_e5627efa2ab1", c[i].want);
+        assert_string_equal(spec_ja4(&o), want);
+    }
+}
+
+static void ja4_without_alpn_is_00_and_one_extension_fewer(void **st)
+{
+    (void)st;
+    struct spec_opts o = { .nsig = 8, .no_alpn = 1 };
+    /* ALPN is counted, not hashed: b and c are the example's */
+    assert_string_equal(spec_ja4(&o), "t13d151500_8daaf6152771_e5627efa2ab1");
+}
+
+static void ja4_without_sni_is_i_and_one_extension_fewer(void **st)
+{
+    (void)st;
+    struct spec_opts o = { .nsig = 8, .no_sni = 1 };
+    assert_string_equal(spec_ja4(&o), "t13i1515h2_8daaf6152771_e5627efa2ab1");
+}
+
+static void ja4_version_is_the_highest_supported_else_the_legacy(void **st)
+{
+    (void)st;
+    static const uint16_t v3[] = { 0x0302, 0x0304, 0x0303 };
+    static const uint16_t v1[] = { 0x0303 };
+    static const struct { uint16_t legacy; int no_sv; const uint16_t *sv;
+                          size_t nsv; const char *want; } c[] = {
+        { 0x0303, 0, v3, 3, "t13d1516" },   /* highest, not first */
+        { 0x0301, 0, v1, 1, "t12d1516" },   /* supported_versions wins */
+        { 0x0303, 1, NULL, 0, "t12d1515" }, /* no extension: legacy */
+        { 0x0302, 1, NULL, 0, "t11d1515" },
+        { 0x0301, 1, NULL, 0, "t10d1515" },
+        { 0x0300, 1, NULL, 0, "ts3d1515" },
+        { 0x0002, 1, NULL, 0, "ts2d1515" },
+        { 0xfeff, 1, NULL, 0, "td1d1515" },
+        { 0xfefd, 1, NULL, 0, "td2d1515" },
+        { 0xfefc, 1, NULL, 0, "td3d1515" },
+        { 0x0305, 1, NULL, 0, "t00d1515" }, /* unknown */
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        struct spec_opts o = { .nsig = 8, .legacy = c[i].legacy,
+                               .no_sv = c[i].no_sv, .sv = c[i].sv, .nsv = c[i].nsv };
+        const char *j = spec_ja4(&o);
+        assert_int_equal(strlen(j), 36);
+        assert_memory_equal(j, c[i].want, 8);
+        assert_memory_equal(j + 8, "h2_8daaf6152771_", 16);
+    }
+}
+
+static void ja4_with_no_ciphers_and_only_sni_and_alpn_is_zeros(void **st)
+{
+    (void)st;
+    /* JA4.md: no ciphers -> JA4_b 000000000000; no extensions left once
+     * SNI and ALPN are removed -> JA4_c 000000000000 */
+    static struct mb m, e;
+    struct sh_event *ev = fresh_event();
+    e.n = 0;
+    ext_sni(&e, 0, "example.com", 11);
+    ext_alpn(&e, alpn_h2_h11, sizeof alpn_h2_h11);
+    build_ch(&m, NULL, 0, e.b, e.n, 1);
+    tls_parse_client_hello(m.b, m.n, ev);
+    assert_string_equal(JA4(ev), "t12d0002h2_000000000000_000000000000");
+}
+
+static void ja4_without_extensions_block(void **st)
+{
+    (void)st;
+    static struct mb m;
+    struct sh_event *ev = fresh_event();
+    build_ch(&m, spec_cs, 15, NULL, 0, 0);
+    assert_int_equal(tls_parse_client_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4(ev), "t12i150000_8daaf6152771_000000000000");
+}
+
+static void ja4_counts_stop_at_99_and_order_does_not_matter(void **st)
+{
+    (void)st;
+    static struct mb m, e;
+    static uint16_t cs[7800];
+    char first[40];
+    struct sh_event *ev;
+
+    /* 7800 ciphers and 150 extensions (a body within TLS_CH_MAX), in
+     * ascending, descending and interleaved order: the sorted lists,
+     * hence the fingerprint, are the same */
+    e.n = 0;
+    for (unsigned i = 0; i < 150; i++)
+        ext(&e, 0x0100 + i, NULL, 0);
+    for (int order = 0; order < 3; order++) {
+        for (unsigned i = 0; i < 7800; i++) {
+            unsigned k = order == 0 ? i : order == 1 ? 7799 - i
+                       : (i % 2 ? i / 2 : 7799 - i / 2);
+            cs[i] = (uint16_t)(0x2000 + k / 2);     /* duplicates too */
+        }
+        build_ch(&m, cs, 7800, e.b, e.n, 1);
+        assert_true(m.n <= TLS_CH_MAX);
+        ev = fresh_event();
+        tls_parse_client_hello(m.b, m.n, ev);
+        assert_int_equal(strlen(JA4(ev)), 36);
+        assert_memory_equal(JA4(ev), "t12i999900_", 11);
+        if (order == 0)
+            strcpy(first, JA4(ev));
+        else
+            assert_string_equal(JA4(ev), first);
+    }
+}
+
+static void ja4_of_more_values_than_a_kept_hello_holds_is_empty(void **st)
+{
+    (void)st;
+    /* a direct caller's body beyond TLS_CH_MAX: 30000 ciphers do not fit
+     * the fixed sort array; no JA4 rather than a wrong one */
+    static struct mb m;
+    static uint16_t cs[30000];
+    for (unsigned i = 0; i < 30000; i++)
+        cs[i] = (uint16_t)(i + 1);
+    build_ch(&m, cs, 30000, NULL, 0, 0);
+    uint8_t *b = dup_bytes(m.b, m.n);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_client_hello(b, m.n, ev), 0);
+    assert_string_equal(JA4(ev), "");
+    assert_string_not_equal(ev->u.tls.ja3_hash, "");
+    test_free(b);
+}
+
+static void ja4_of_foxio_tls12_pcap_client_hello(void **st)
+{
+    (void)st;
+    size_t n;
+    uint8_t *b = hs_body(ch_foxio_tls12, &n);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_client_hello(b, n, ev), 0);
+    assert_string_equal(JA4(ev), "t13d1715h2_5b57614c22b0_3d5424432f57");
+    assert_string_equal(S(ev, sni), "contile.services.mozilla.com");
+    test_free(b);
+
+    /* every truncation: no JA4, as no JA3, except the cut right after
+     * the compression methods, a valid hello without extensions: the
+     * same ciphers (FoxIO's JA4_b), legacy version 1.2, no SNI, no
+     * extensions (JA4.md: JA4_c 000000000000) */
+    size_t full;
+    uint8_t *whole = hs_body(ch_foxio_tls12, &full);
+    size_t sid = whole[34];
+    size_t cs = ((size_t)whole[35 + sid] << 8) | whole[36 + sid];
+    size_t no_ext = 38 + sid + cs + whole[37 + sid + cs];
+    for (size_t k = 0; k < full; k++) {
+        uint8_t *t = dup_bytes(whole, k);
+        ev = fresh_event();
+        int r = tls_parse_client_hello(t, k, ev);
+        if (k == no_ext) {
+            assert_int_equal(r, 0);
+            assert_string_equal(JA4(ev), "t12i170000_5b57614c22b0_000000000000");
+        } else {
+            assert_int_equal(r, -1);
+            assert_string_equal(JA4(ev), "");
+        }
+        test_free(t);
+    }
+    test_free(whole);
+}
+
+static void ja4_reaches_the_event_through_the_stream(void **st)
+{
+    (void)st;
+    struct tls_state *s = new_state();
+    tls_feed(s, DIR_TOSERVER, ch_foxio_tls12, sizeof ch_foxio_tls12, 1, &g_sink);
+    tls_close(s, 2, &g_sink);
+    assert_int_equal(g_cap.n, 1);
+    assert_string_equal(g_cap.ev[0].u.tls.ja4, "t13d1715h2_5b57614c22b0_3d5424432f57");
+    test_free(s);
+}
 
 static void server_hello_tls13_reports_the_supported_version(void **st)
 {
@@ -1984,6 +2389,19 @@ int main(void)
         cmocka_unit_test(alpn_with_an_empty_name_is_malformed),
         cmocka_unit_test(alpn_list_longer_than_its_cap_is_cut_and_flagged),
         cmocka_unit_test(ja3_longer_than_its_cap_is_cut_but_hashed_whole),
+        cmocka_unit_test(ja4_of_the_spec_example),
+        cmocka_unit_test(ja4_ignores_grease_everywhere),
+        cmocka_unit_test(ja4_without_signature_algorithms_hashes_no_underscore),
+        cmocka_unit_test(ja4_alpn_follows_the_spec_examples),
+        cmocka_unit_test(ja4_without_alpn_is_00_and_one_extension_fewer),
+        cmocka_unit_test(ja4_without_sni_is_i_and_one_extension_fewer),
+        cmocka_unit_test(ja4_version_is_the_highest_supported_else_the_legacy),
+        cmocka_unit_test(ja4_with_no_ciphers_and_only_sni_and_alpn_is_zeros),
+        cmocka_unit_test(ja4_without_extensions_block),
+        cmocka_unit_test(ja4_counts_stop_at_99_and_order_does_not_matter),
+        cmocka_unit_test(ja4_of_more_values_than_a_kept_hello_holds_is_empty),
+        cmocka_unit_test(ja4_of_foxio_tls12_pcap_client_hello),
+        cmocka_unit_test(ja4_reaches_the_event_through_the_stream),
         cmocka_unit_test(server_hello_tls13_reports_the_supported_version),
         cmocka_unit_test(server_hello_tls12_with_alpn_matches_tshark),
         cmocka_unit_test(hello_retry_request_is_recognised),

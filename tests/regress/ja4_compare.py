@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Compare spanhound's tls.ja4 with FoxIO's expected JA4 outputs.
+
+EXPECTED is a tab-separated file (pcaps/tls/foxio-ja4-expected.txt):
+  capture  src  sport  dst  dport  ja4  note
+with captures named relative to the file's directory.  Every capture it
+names is replayed with `spanhound -r FILE --eve -`; each expected row must
+match the tls.ja4 of the one `tls` record of that connection (client ->
+server), and every `tls` record of those captures that carries a ja4 must
+have a row (a ClientHello FoxIO did not list, or listed differently, is a
+failure), and so must every foxio-*.pcap/.pcapng next to EXPECTED.  One
+result per ClientHello.
+
+Usage: ja4_compare.py [--spanhound BIN] EXPECTED
+Prints "ja4 agreement: P passed, F failed"; exit status 0 when all agree.
+"""
+import argparse
+import collections
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_compare import HarnessError, run_spanhound  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spanhound", default="build/spanhound")
+    ap.add_argument("expected")
+    args = ap.parse_args()
+
+    rows = collections.OrderedDict()
+    base = os.path.dirname(os.path.abspath(args.expected))
+    with open(args.expected, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < 6:
+                print("%s:%d: malformed row" % (args.expected, n))
+                print("ja4 agreement: 0 passed, 1 failed")
+                return 1
+            cap, src, sport, dst, dport, ja4 = fields[:6]
+            rows.setdefault(cap, {})[(src, int(sport), dst, int(dport))] = ja4
+
+    passed = failed = 0
+    # every foxio-* capture next to the file is listed
+    for cap in sorted(os.listdir(base)):
+        if cap.startswith("foxio-") and cap.endswith((".pcap", ".pcapng")) and cap not in rows:
+            failed += 1
+            print("  FAIL  %s has no row in %s" % (cap, args.expected))
+    for cap, want in rows.items():
+        try:
+            events = run_spanhound(args.spanhound, os.path.join(base, cap), None)
+        except (HarnessError, OSError) as e:
+            print("  FAIL  %s: %s" % (cap, e))
+            failed += len(want)
+            continue
+        got = collections.defaultdict(list)
+        for e in events:
+            if e.get("event_type") == "tls" and "ja4" in e.get("tls", {}):
+                got[(e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])].append(
+                    e["tls"]["ja4"])
+        for key, ja4 in want.items():
+            have = got.pop(key, [])
+            if have == [ja4]:
+                passed += 1
+            else:
+                failed += 1
+                print("  FAIL  %s %s:%d -> %s:%d: expected %s, spanhound %s"
+                      % ((cap,) + key + (ja4, have or "no tls.ja4")))
+        for key, have in sorted(got.items()):
+            failed += len(have)
+            print("  FAIL  %s %s:%d -> %s:%d: tls.ja4 %s not in the expected file"
+                  % ((cap,) + key + (have,)))
+    print("ja4 agreement: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
