@@ -140,6 +140,7 @@ struct core {
     redisContext *ctx;
     char key[160], group[128], consumer[256];
     int from_start, once;
+    int group_lost;               /* NOGROUP seen: recreate at the first entry */
     long backoff_max;
     unsigned long acked, skipped, failed;
 };
@@ -170,12 +171,16 @@ static int connect_redis(struct core *c)
         nac_log("error", "redis: %s", err);
         return -1;
     }
-    const char *argv[] = { "XGROUP", "CREATE", c->key, c->group, c->from_start ? "0" : "$",
+    /* a group that vanished (FLUSHALL, the stream deleted) comes back at the
+     * first entry: what the sensors wrote meanwhile is not skipped */
+    int start = c->from_start || c->group_lost;
+    const char *argv[] = { "XGROUP", "CREATE", c->key, c->group, start ? "0" : "$",
                            "MKSTREAM" };
     redisReply *r = rconn_cmd(c->ctx, 6, argv, err, sizeof(err));
     if (r) {
         nac_log("info", "created consumer group '%s' on %s at %s", c->group, c->key,
-                c->from_start ? "the first entry" : "the end of the stream");
+                start ? "the first entry" : "the end of the stream");
+        c->group_lost = 0;
         freeReplyObject(r);
     } else if (c->ctx->err || !strstr(err, "BUSYGROUP")) {
         nac_log("error", "redis %s: %s", where, err);
@@ -285,8 +290,10 @@ static int read_batch(struct core *c, const char *from, int block, char *last, s
                           : rconn_cmd(c->ctx, 9, argv_nb, err, sizeof(err));
     if (!r) {
         nac_log("error", "redis: %s", err);
-        if (strstr(err, "NOGROUP"))      /* the group (or the stream) was deleted */
+        if (strstr(err, "NOGROUP")) {    /* the group (or the stream) was deleted */
+            c->group_lost = 1;
             disconnect(c);
+        }
         return -1;
     }
     int n = 0, rc = 0;
