@@ -208,6 +208,8 @@ update-golden:
 	$(GEN_PY) tests/gen/gen_detect.py "$$T/detect" >>"$$T/log" 2>&1 && \
 	echo "  GEN     pcaps/demo/office-dga.pcap (tests/gen/gen_demo.py)" && \
 	mkdir -p "$$T/demo" && $(GEN_PY) tests/gen/gen_demo.py "$$T/demo/office-dga.pcap" >>"$$T/log" 2>&1 && \
+	echo "  GEN     pcaps/feed/*.pcap (tests/gen/gen_feed.py)" && \
+	$(GEN_PY) tests/gen/gen_feed.py "$$T/feed" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/attacks/*/ (tests/gen/gen_attacks.py)" && \
 	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/behaviour/*/ (tests/gen/gen_behaviour.py)" && \
@@ -217,6 +219,7 @@ update-golden:
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
 	cp "$$T"/detect/dns_tunnel/*.pcap tests/regress/detect/dns_tunnel/ && \
 	cp "$$T"/demo/office-dga.pcap pcaps/demo/ && \
+	mkdir -p pcaps/feed && cp "$$T"/feed/*.pcap pcaps/feed/ && \
 	for c in "$$T"/attacks/*/; do d=tests/regress/attacks/"$$(basename "$$c")"; \
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
 	cp "$$T"/attacks/README.md tests/regress/attacks/ && \
@@ -224,7 +227,7 @@ update-golden:
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
 	cp "$$T"/behaviour/README.md tests/regress/behaviour/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
-	git status --short -- pcaps/decode pcaps/demo tests/regress/detect tests/regress/attacks \
+	git status --short -- pcaps/decode pcaps/demo pcaps/feed tests/regress/detect tests/regress/attacks \
 	  tests/regress/behaviour 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the

@@ -82,7 +82,8 @@ def resolve(net, t, client, name, answers, rcode=0):
     net.dns(t - 0.001, client, RESOLVER, name, LAN, rcode=rcode, answers=answers, rtt=0.025)
 
 
-def main(path):
+def main(path, extra=None):
+    """the demo capture; extra(net), when given, adds frames (gen_feed.py)"""
     net = Net(T0)
     # DHCP leases (names and MACs for the verdicts), the resolver's ARP
     for i, (ip, host) in enumerate(sorted(HOSTS.items())):
@@ -115,6 +116,8 @@ def main(path):
     net.tls(t + 0.1, INFECTED, C2_IP, c2, LAN)
     for j in range(1, 4):
         net.tls(t + 30.0 * j, INFECTED, C2_IP, c2, LAN)
+    if extra:
+        extra(net)
     net.write(path)
 
 

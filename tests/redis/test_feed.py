@@ -569,6 +569,35 @@ def t_allowlist(ctx):
     check(not later, "flagged again while allowlisted: %s" % later)
 
 
+def t_allow_forged_claim(ctx):
+    """the bot claims an allowlisted printer's MAC (tests/gen/gen_feed.py): still flagged, not released"""
+    import gen_feed
+    pcap = os.path.join(ROOT, "pcaps", "feed", "allow-forged-claim.pcap")
+    r = ctx.redis()
+    c = r.client()
+    c.sadd(P + ":allow", mac_of(gen_feed.ALLOWED))
+    rc, _, err = ctx.run(["-r", pcap] + feed_args(ctx, r))
+    check(rc == 0, "exit %d: %s" % (rc, err))
+    ev = [f for _, f in stream(c)]
+    check([f["ip"] for f in ev if f["event"] == "infected"] == [INFECTED],
+          "infected entries %s" % [(f["event"], f["ip"]) for f in ev])
+    check(not [f for f in ev if f["event"] == "released"], "the forger was released: %s"
+          % [f for f in ev if f["event"] == "released"])
+    check(all(f["mac"] != mac_of(gen_feed.ALLOWED) for f in ev), "the forged MAC to act on")
+    check(c.zscore(P + ":infected", INFECTED), "the bot left the infected set")
+    # the claim is seen: the binding is in conflict, so no MAC to act on
+    last = c.hgetall(P + ":host:" + INFECTED)
+    check(last.get("mac_status") == "conflict" and last.get("mac") == "" and
+          mac_of(gen_feed.ALLOWED) in last.get("mac_conflict", ""), "host state %s" % last)
+    # without the forgery, allowlisting the bot's own (trusted) MAC does exempt it
+    r2 = ctx.redis("r2")
+    c2 = r2.client()
+    c2.sadd(P + ":allow", INFECTED_MAC)
+    rc, _, err = ctx.run(["-r", DEMO] + feed_args(ctx, r2, journal="j2"))
+    check(rc == 0 and not [f for _, f in stream(c2) if f["ip"] == INFECTED],
+          "the bot's own allowlisted MAC did not exempt it")
+
+
 def t_release(ctx):
     """a release request resets the host: 'released' by the operator, state removed"""
     r = ctx.redis()
@@ -742,7 +771,7 @@ def t_end_to_end(ctx):
 TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_next_run_delivers,
          t_replay_twice_dedup, t_state_lost, t_journal_locked, t_hostile_keys,
          t_torn_journal, t_errors, t_acl_user, t_no_redis, t_two_sensors, t_allowlist,
-         t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
+         t_allow_forged_claim, t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
 
 
 def main():
