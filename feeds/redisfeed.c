@@ -169,7 +169,8 @@ struct redisfeed {
     FILE *log;
     char sensor[64];
     char k_events[160], k_ids[160], k_infected[160], k_alerts[160], k_allow[160],
-         k_control[160], k_sensor[224], k_sensor_hosts[240], k_host_prefix[160];
+         k_control[160], k_sensor[224], k_sensor_hosts[240], k_host_prefix[160],
+         k_marker[240];
 
     /* journal (jmu guards it, the ring's consumer side and seq) */
     pthread_mutex_t jmu;
@@ -205,6 +206,9 @@ struct redisfeed {
     char *buf;                    /* a read buffer for journal records   */
     atomic_ullong posted;         /* verdicts put in the ring            */
     int other_sensor_warned;
+    int connected_before;         /* a first connection happened         */
+    uint64_t last_resync_ms;
+    uint64_t next_compact_ms;     /* after a failed compaction           */
 
     /* operator requests for the detection thread */
     pthread_mutex_t cmu;
@@ -669,8 +673,11 @@ static int journal_append(struct redisfeed *f, const struct rec *r)
     char payload[REC_MAX + 160];
     memcpy(payload, idrec, (size_t)il);
     memcpy(payload + il, r->data, r->len);
-    fhost_note(f, payload, len);
+    /* a re-announcement (resync) changes no state */
+    if (!rec_get(r->data, r->len, "resync"))
+        fhost_note(f, payload, len);
     if (pending + len + REC_HDR > (minor ? soft : 2 * soft)) {
+        f->seq++;                 /* its id is never given to another entry */
         unsigned long long d = atomic_fetch_add(&f->n_journal_dropped, 1);
         if (d == 0 || !minor)
             flog(f, "journal %s full (%llu bytes undelivered): %s event dropped (the host's "
@@ -721,10 +728,9 @@ static void drain_ring(struct redisfeed *f)
     pthread_mutex_unlock(&f->jmu);
 }
 
-/* Drop the delivered part (jmu held).  All delivered: empty the journal,
- * state first (a crash between the two replays from 0, and the stream's id
- * check drops the duplicates).  A long delivered prefix under a standing
- * backlog: copy the rest to a new file and rename it over the journal. */
+/* All delivered (jmu held): empty the journal, state first (a crash
+ * between the two replays from 0, and the stream's id check drops the
+ * duplicates). */
 static void journal_compact_locked(struct redisfeed *f)
 {
     if (f->delivered == 0 || f->jsize == 0)
@@ -743,40 +749,61 @@ static void journal_compact_locked(struct redisfeed *f)
         }
         return;
     }
-    if (f->delivered < (1u << 20) || f->delivered < f->jsize / 2)
-        return;
-    char tmp[CFG_STR_MAX + 16], buf[65536];
-    snprintf(tmp, sizeof(tmp), "%s.new", f->jpath);
-    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return;
-    uint64_t off = f->delivered;
-    while (off < f->jsize) {
-        size_t want = f->jsize - off < sizeof(buf) ? (size_t)(f->jsize - off) : sizeof(buf);
-        ssize_t k = pread(f->jfd, buf, want, (off_t)off);
-        if (k <= 0 || write_all(fd, buf, (size_t)k) < 0) {
-            close(fd);
-            unlink(tmp);
-            return;
-        }
+}
+
+static int copy_range(int from_fd, int to_fd, uint64_t off, uint64_t end)
+{
+    char buf[65536];
+    while (off < end) {
+        size_t want = end - off < sizeof(buf) ? (size_t)(end - off) : sizeof(buf);
+        ssize_t k = pread(from_fd, buf, want, (off_t)off);
+        if (k <= 0 || write_all(to_fd, buf, (size_t)k) < 0)
+            return -1;
         off += (uint64_t)k;
     }
+    return 0;
+}
+
+/* A long delivered prefix under a standing backlog: copy the rest to a new
+ * file and rename it over the journal (publisher thread only: it alone
+ * moves the delivered mark and swaps the file).  The bulk is copied and
+ * synced without jmu, so detection's overflow path never waits on it; only
+ * the entries appended meanwhile are copied under jmu. */
+static void journal_rewrite(struct redisfeed *f)
+{
+    pthread_mutex_lock(&f->jmu);
+    uint64_t from = f->delivered, upto = f->jsize;
+    pthread_mutex_unlock(&f->jmu);
+    if (from < (1u << 20) || from < upto / 2 || from >= upto || now_ms() < f->next_compact_ms)
+        return;
+    char tmp[CFG_STR_MAX + 16];
+    snprintf(tmp, sizeof(tmp), "%s.new", f->jpath);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || copy_range(f->jfd, fd, from, upto) < 0 || fdatasync(fd) < 0)
+        goto fail;
+    pthread_mutex_lock(&f->jmu);
     /* the state says "from 0" before the new file replaces the old one: a
      * crash in between replays the old file's delivered part (skipped as
      * duplicates), never starts in the middle of the new one */
-    uint64_t was = f->delivered;
     f->delivered = 0;
-    if (fsync(fd) < 0 || save_state(f) < 0 || rename(tmp, f->jpath) < 0) {
-        f->delivered = was;
+    if (copy_range(f->jfd, fd, upto, f->jsize) < 0 || fdatasync(fd) < 0 || save_state(f) < 0 ||
+        rename(tmp, f->jpath) < 0) {
+        f->delivered = from;
         save_state(f);
-        close(fd);
-        unlink(tmp);
-        return;
+        pthread_mutex_unlock(&f->jmu);
+        goto fail;
     }
     fsync_dir(f->jpath);
     close(f->jfd);
     f->jfd = fd;
-    f->jsize -= was;
+    f->jsize -= from;
+    pthread_mutex_unlock(&f->jmu);
+    return;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    f->next_compact_ms = now_ms() + 60000;   /* a full disk is not hammered */
 }
 
 /* ---- the detection thread's side --------------------------------------- */
@@ -1049,6 +1076,12 @@ static void resync(struct redisfeed *f)
 {
     static _Thread_local struct rec r;
     int n = 0;
+    /* at most once a minute: a key someone deletes in a loop must not
+     * flood the stream */
+    uint64_t t = now_ms();
+    if (f->last_resync_ms && t < f->last_resync_ms + 60000)
+        return;
+    f->last_resync_ms = t;
     pthread_mutex_lock(&f->jmu);
     int count = f->nhosts;
     for (int i = 0; i < count && i < f->nhosts; i++) {
@@ -1082,18 +1115,30 @@ static int heartbeat(struct redisfeed *f, int *lost)
     snprintf(pending, sizeof(pending), "%llu", (unsigned long long)(f->jsize - f->delivered));
     pthread_mutex_unlock(&f->jmu);
     iso_time(wall_ms() * 1000, ts, sizeof(ts));
+    int fail;
     const char *ex[] = { "HGET", f->k_sensor, "instance" };
-    redisReply *r = cmd(f, 3, ex);
-    if (!r)
+    redisReply *r = soft_cmd(f, 3, ex, &fail);
+    if (!r && fail)
         return -1;
-    *lost = r->type == REDIS_REPLY_NIL;
-    if (r->type == REDIS_REPLY_STRING && strcmp(r->str, f->epoch) && !f->other_sensor_warned) {
+    if (r && r->type == REDIS_REPLY_STRING && strcmp(r->str, f->epoch) &&
+        !f->other_sensor_warned) {
         /* two sensors, one name: their views of a host would overwrite each other */
         flog(f, "another sensor named '%s' (journal id space %.24s) writes to this Redis: give "
              "each sensor its own redis.sensor", f->sensor, r->str);
         f->other_sensor_warned = 1;
     }
-    freeReplyObject(r);
+    if (r)
+        freeReplyObject(r);
+    /* Redis lost the feed's keys when the marker (no TTL: only a flush, a
+     * restart without persistence or a failover that lost writes remove
+     * it) is gone; SET NX answers nil while it is still there */
+    const char *mk[] = { "SET", f->k_marker, f->epoch, "NX" };
+    r = soft_cmd(f, 4, mk, &fail);
+    if (!r && fail)
+        return -1;
+    *lost = r && r->type == REDIS_REPLY_STATUS;
+    if (r)
+        freeReplyObject(r);
     const char *hs[] = { "HSET", f->k_sensor, "name", f->sensor, "version", f->version,
                          "heartbeat", ts, "flagged", flagged, "journal_pending_bytes", pending,
                          "instance", f->epoch };
@@ -1244,6 +1289,7 @@ out:
     }
     journal_compact_locked(f);
     pthread_mutex_unlock(&f->jmu);
+    journal_rewrite(f);
     return f->ctx ? (n ? n : 1) : -1;
 }
 
@@ -1468,6 +1514,10 @@ static int try_connect(struct redisfeed *f)
     int lost;
     if (!f->flush_only && heartbeat(f, &lost) < 0)
         return -1;
+    /* a reconnect to a Redis that lost the keys (restart, failover) */
+    if (!f->flush_only && lost && f->connected_before)
+        resync(f);
+    f->connected_before = 1;
     f->last_err[0] = 0;
     f->backoff_ms = 0;
     atomic_fetch_add(&f->n_reconnects, (unsigned long long)reconnect);
@@ -1565,6 +1615,8 @@ static void make_keys(struct redisfeed *f)
     rconn_key(c, sfx, f->k_sensor, sizeof(f->k_sensor));
     snprintf(sfx, sizeof(sfx), "sensor:%s:hosts", f->sensor);
     rconn_key(c, sfx, f->k_sensor_hosts, sizeof(f->k_sensor_hosts));
+    snprintf(sfx, sizeof(sfx), "sensor:%s:alive", f->sensor);
+    rconn_key(c, sfx, f->k_marker, sizeof(f->k_marker));
 }
 
 static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *version, FILE *log,

@@ -140,7 +140,8 @@ struct core {
     redisContext *ctx;
     char key[160], group[128], consumer[256];
     int from_start, once;
-    int group_lost;               /* NOGROUP seen: recreate at the first entry */
+    int group_lost;               /* connected before: a group recreated now
+                                     starts at the first entry */
     long backoff_max;
     unsigned long acked, skipped, failed;
 };
@@ -180,13 +181,16 @@ static int connect_redis(struct core *c)
     if (r) {
         nac_log("info", "created consumer group '%s' on %s at %s", c->group, c->key,
                 start ? "the first entry" : "the end of the stream");
-        c->group_lost = 0;
         freeReplyObject(r);
     } else if (c->ctx->err || !strstr(err, "BUSYGROUP")) {
         nac_log("error", "redis %s: %s", where, err);
         disconnect(c);
         return -1;
     }
+    /* from now on a missing group (FLUSHALL, a Redis restart without
+     * persistence: seen as NOGROUP or as a lost connection) comes back at
+     * the first entry, whatever sensors wrote while the bridge reconnected */
+    c->group_lost = 1;
     if (nac_verbose)
         nac_log("info", "connected to redis %s, group '%s', consumer '%s'", where, c->group,
                 c->consumer);
@@ -290,10 +294,8 @@ static int read_batch(struct core *c, const char *from, int block, char *last, s
                           : rconn_cmd(c->ctx, 9, argv_nb, err, sizeof(err));
     if (!r) {
         nac_log("error", "redis: %s", err);
-        if (strstr(err, "NOGROUP")) {    /* the group (or the stream) was deleted */
-            c->group_lost = 1;
+        if (strstr(err, "NOGROUP"))      /* the group (or the stream) was deleted */
             disconnect(c);
-        }
         return -1;
     }
     int n = 0, rc = 0;

@@ -106,7 +106,15 @@ class Ctx:
     def run(self, args, timeout=120):
         p = subprocess.run([self.bin] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, timeout=timeout)
+        sanitizer_check(p.stderr)
         return p.returncode, p.stdout, p.stderr
+
+    def finish(self, p, timeout=120):
+        """wait for a spawned run; its exit status and stderr"""
+        p.wait(timeout)
+        err = p.stderr.read()
+        sanitizer_check(err)
+        return p.returncode, err
 
     def spawn(self, args):
         p = subprocess.Popen([self.bin] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -170,6 +178,13 @@ def wait_for(pred, timeout=20.0, step=0.1):
 
 class Fail(Exception):
     pass
+
+
+def sanitizer_check(err):
+    for mark in ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer"):
+        if mark in err:
+            raise Fail("sanitizer report: %s" % err[err.index(mark) - 200 if err.index(mark) > 200
+                                                   else 0:][:800])
 
 
 def check(cond, msg):
@@ -330,6 +345,59 @@ def t_state_lost(ctx):
     check(len(set(ids)) == len(ids), "ids repeat: %s" % ids)
 
 
+def t_state_lost_backlog(ctx):
+    """state file lost with a journal still waiting: the next ids follow the journal's"""
+    port = free_port()
+    rc, _, err = ctx.run(["-r", DEMO, "--redis", "127.0.0.1:%d" % port, "--journal",
+                          ctx.path("j"), "--sensor", "s1"])
+    n = int(re.search(r"(\d+) verdict events? kept", err).group(1))
+    os.unlink(ctx.path("j.state"))
+    rc, _, err = ctx.run(["-r", DEMO, "--redis", "127.0.0.1:%d" % port, "--journal",
+                          ctx.path("j"), "--sensor", "s1"])
+    check(rc == 3 and "%d verdict events kept" % (2 * n) in err, "second run: %d %s" % (rc, err))
+    r = ctx.redis(port=port)
+    rc, _, err = ctx.run(["--flush-journal", "--redis", "127.0.0.1:%d" % port, "--journal",
+                          ctx.path("j"), "--sensor", "s1"])
+    ids = [f["id"] for _, f in stream(r.client())]
+    check(rc == 0 and seqs(ids) == list(range(1, 2 * n + 1)), "delivered %s, want 1..%d"
+          % (ids, 2 * n))
+
+
+def t_many_releases(ctx):
+    """150 release requests at once: every one is read, none dropped past the queue"""
+    r = ctx.redis()
+    c = r.client()
+    p = ctx.spawn(["-r", DEMO, "--pace", "20", "--stats"] + feed_args(ctx, r))
+    check(wait_for(lambda: c.exists(P + ":sensor:s1"), 20), "never connected")
+    for i in range(150):
+        c.xadd(P + ":control", {"cmd": "release", "target": "10.99.%d.%d" % (i // 200, i % 200),
+                                "by": "bulk"})
+    rc, err = ctx.finish(p)
+    check(rc == 0, "exit %d: %s" % (rc, err[-300:]))
+    check(re.search(r"redis.release_requests +150\n", err), "requests taken: %s"
+          % re.findall(r"redis.release_requests.*", err))
+    check(err.count("released 10.99.") == 150, "%d requests reached detection"
+          % err.count("released 10.99."))
+
+
+def t_restart_resync(ctx):
+    """Redis restarted empty under a live sensor: state back and the host announced again"""
+    port = free_port()
+    r = ctx.redis(port=port)
+    c = r.client()
+    p = ctx.spawn(["-r", DEMO, "--pace", "20"] + feed_args(ctx, r))
+    check(wait_for(lambda: c.zscore(P + ":infected", INFECTED), 60), "never flagged")
+    r.kill(signal.SIGKILL)
+    r.start()
+    c = r.client()
+    rs = wait_for(lambda: [f for _, f in stream(c) if f.get("resync") == "1"], 15)
+    check(rs and rs[0]["ip"] == INFECTED, "no resync entry after the restart: %s" % stream(c))
+    check(c.zscore(P + ":infected", INFECTED), "state not back")
+    rc, err = ctx.finish(p)
+    check(rc == 0, "exit %d: %s" % (rc, err[-300:]))
+    check(len([f for _, f in stream(c) if f.get("resync") == "1"]) == 1, "resync repeated")
+
+
 def t_journal_locked(ctx):
     """two spanhound on one journal: the second refuses, with a clear message"""
     r = ctx.redis()
@@ -341,8 +409,8 @@ def t_journal_locked(ctx):
           % (rc, err))
     rc, _, err = ctx.run(["-r", DEMO] + feed_args(ctx, r))
     check(rc == 1 and "in use by another spanhound" in err, "second replay: %d %s" % (rc, err))
-    p.wait(120)
-    check(p.returncode == 0, "first instance: exit %d" % p.returncode)
+    rc, err = ctx.finish(p)
+    check(rc == 0, "first instance: exit %d %s" % (rc, err))
 
 
 def t_hostile_keys(ctx):
@@ -360,10 +428,9 @@ def t_hostile_keys(ctx):
     c.xadd(P + ":control", {"cmd": "release", "target": INFECTED, "by": "alice"})
     rel = wait_for(lambda: [f for _, f in stream(c) if f["event"] == "released"], 10)
     check(rel, "release not processed with a hostile allowlist key")
-    p.wait(120)
-    err = p.stderr.read()
-    check(p.returncode == 0 and "WRONGTYPE" in err, "exit %d, the bad key not reported: %s"
-          % (p.returncode, err[-500:]))
+    rc, err = ctx.finish(p)
+    check(rc == 0 and "WRONGTYPE" in err, "exit %d, the bad key not reported: %s"
+          % (rc, err[-500:]))
 
 
 def t_replay_twice_dedup(ctx):
@@ -422,8 +489,8 @@ def t_flushall_heals(ctx):
     rs = wait_for(lambda: [f for _, f in stream(c) if f.get("resync") == "1"], 5)
     check(rs and rs[0]["ip"] == INFECTED and rs[0]["event"] == "updated" and
           rs[0]["mac"] == INFECTED_MAC, "no resync entry after FLUSHALL: %s" % stream(c))
-    p.wait(120)
-    check(p.returncode == 0, "exit %d: %s" % (p.returncode, p.stderr.read()))
+    rc, err = ctx.finish(p)
+    check(rc == 0, "exit %d: %s" % (rc, err))
 
 
 def t_kill_midway(ctx):
@@ -438,9 +505,8 @@ def t_kill_midway(ctx):
     r.kill(signal.SIGKILL)
     time.sleep(3)
     r.start()
-    p.wait(120)
-    err = p.stderr.read()
-    check(p.returncode == 0, "exit %d: %s" % (p.returncode, err))
+    rc, err = ctx.finish(p)
+    check(rc == 0, "exit %d: %s" % (rc, err))
     c = r.client()
     ids = [f["id"] for _, f in stream(c)]
     n = len(eve_changes(eve))
@@ -563,7 +629,8 @@ def t_allowlist(ctx):
     check(rel and rel[0]["by"] == "allowlist" and rel[0]["ip"] == INFECTED,
           "no released-by-allowlist event: %s" % rel)
     check(wait_for(lambda: not c.exists(P + ":host:" + INFECTED), 5), "host hash still there")
-    p.wait(120)
+    rc, err = ctx.finish(p)
+    check(rc == 0, "exit %d: %s" % (rc, err))
     later = [f for _, f in stream(c) if f["event"] == "infected" and seqs([f["id"]])[0]
              > seqs([rel[0]["id"]])[0]]
     check(not later, "flagged again while allowlisted: %s" % later)
@@ -610,7 +677,7 @@ def t_release(ctx):
     rel = wait_for(lambda: [f for _, f in stream(c) if f["event"] == "released"], 10)
     check(rel and rel[0]["by"] == "alice" and rel[0]["ip"] == INFECTED and
           rel[0]["flagged"] == "0", "released entry: %s" % rel)
-    p.wait(120)
+    rc, err = ctx.finish(p)
     # the state follows the stream: gone after 'released', unless fresh evidence (the bot
     # goes on) flagged the host again afterwards
     after = [f for _, f in stream(c) if f["event"] == "infected" and
@@ -618,8 +685,7 @@ def t_release(ctx):
     check(bool(c.zscore(P + ":infected", INFECTED)) == bool(after),
           "infected set %s, flagged again after the release: %s"
           % (c.zscore(P + ":infected", INFECTED), [f["id"] for f in after]))
-    err = p.stderr.read()
-    check(p.returncode == 0, "exit %d: %s" % (p.returncode, err))
+    check(rc == 0, "exit %d: %s" % (rc, err))
     check("ignored" in err, "the invalid request was not reported: %s" % err)
     # only alice's request was taken: the one older than the sensor was not replayed
     check(re.search(r"redis.release_requests +1\n", err), "release requests taken: %s"
@@ -769,7 +835,8 @@ def t_end_to_end(ctx):
 
 
 TESTS = [t_replay_flags_and_group, t_pubsub, t_journal_outage, t_next_run_delivers,
-         t_replay_twice_dedup, t_state_lost, t_journal_locked, t_hostile_keys,
+         t_replay_twice_dedup, t_state_lost, t_state_lost_backlog, t_journal_locked,
+         t_hostile_keys, t_many_releases, t_restart_resync,
          t_torn_journal, t_errors, t_acl_user, t_no_redis, t_two_sensors, t_allowlist,
          t_allow_forged_claim, t_release, t_flushall_heals, t_kill_midway, t_sentinel, t_end_to_end]
 
