@@ -514,6 +514,10 @@ static int parse_alpn(struct rd *b, struct sh_event *ev, struct ev_str *out,
             cut = 1;
         }
         memcpy(buf + n, name, k);
+        /* ',' separates the names: one inside a name must not make two */
+        for (size_t i = n; i < n + k; i++)
+            if (buf[i] == ',')
+                buf[i] = '?';
         n += k;
     }
     if (server && count != 1)

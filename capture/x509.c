@@ -514,7 +514,10 @@ static int san_format(struct tbuf *b, const uint8_t *p, size_t n)
         if (!first)
             tb_add(b, ",", 1);
         first = 0;
-        tb_add(b, gn.v, gn.len);
+        /* ',' separates the names: one inside a name (never a valid DNS
+         * name) must not make two */
+        for (size_t i = 0; i < gn.len; i++)
+            tb_add(b, gn.v[i] == ',' ? "?" : (const char *)gn.v + i, 1);
     }
     return 0;
 }

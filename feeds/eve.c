@@ -84,10 +84,14 @@ void eve_get_stats(const struct eve *e, struct eve_stats *s)
 
 void eve_format_time(uint64_t ts_us, char *buf, size_t buflen)
 {
-    time_t t = (time_t)(ts_us / 1000000);
+    /* a four-digit year, as EVE's pattern wants: a forged pcapng time past
+     * 9999-12-31 is written as that day's last second */
+    const uint64_t max_s = 253402300799ULL;
+    time_t t = (time_t)(ts_us / 1000000 > max_s ? max_s : ts_us / 1000000);
     struct tm tm;
-    gmtime_r(&t, &tm);
     char d[32];
+    if (!gmtime_r(&t, &tm))
+        memset(&tm, 0, sizeof(tm));
     strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(buf, buflen, "%s.%06u+0000", d, (unsigned)(ts_us % 1000000));
 }
@@ -151,7 +155,9 @@ static void community_id_field(struct json *j, const struct sh_event *ev)
 
     if (!ev->src.family || ev->src.family != ev->dst.family)
         return;
-    if (ev->proto == 6 || ev->proto == 17 || ev->proto == 132)
+    if (ev->proto == 132)
+        return;            /* SCTP ports are not decoded: no id rather than a wrong one */
+    if (ev->proto == 6 || ev->proto == 17)
         rc = community_id_v1(&ev->src, &ev->dst, ev->proto, 1, ev->sport, ev->dport, 0,
                              id, sizeof id);
     else if ((ev->proto == 1 || ev->proto == 58) && ev->type == EV_FLOW)

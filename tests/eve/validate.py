@@ -99,6 +99,23 @@ def replay(binary, cap, extended, tmp):
     return recs, None
 
 
+# fields added for Suricata compatibility: each must occur in some record
+WATCHED = ("community_id", "ip_v", "pkt_src", "tls.ja4", "tls.subjectaltname",
+           "dns.authorities", "dns.version", "spanhound_verdict.evidence")
+
+
+EXTENDED_ONLY = ("flow.end_reason", "dhcp.param_codes")
+
+
+def has_field(rec, dotted):
+    cur = rec
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return False
+        cur = cur[part]
+    return True
+
+
 def record_errors(validator, rec):
     """Schema errors of one record (a list of strings, empty when valid)."""
     if not isinstance(rec, dict) or not isinstance(rec.get("event_type"), str):
@@ -160,6 +177,7 @@ def main():
     per_type = collections.OrderedDict()   # et -> [records, valid]
     first_errs = collections.defaultdict(list)
     passed = failed = 0
+    seen_fields = set()
     with tempfile.TemporaryDirectory() as tmp, \
             concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
         futs = [(c, pool.submit(replay, a.bin, c, a.extended, tmp)) for c in caps]
@@ -171,7 +189,13 @@ def main():
                 print("  FAIL  %s: spanhound %s" % (rel, err))
                 continue
             bad = 0
+            if not recs:
+                # every capture yields records (flows at least): none means a broken writer
+                failed += 1
+                print("  FAIL  %s: no EVE record written" % rel)
+                continue
             for rec in recs:
+                seen_fields.update(k for k in WATCHED + EXTENDED_ONLY if has_field(rec, k))
                 et = rec.get("event_type") if isinstance(rec, dict) else None
                 et = et if isinstance(et, str) else "(none)"
                 c = per_type.setdefault(et, [0, 0])
@@ -188,6 +212,14 @@ def main():
                 print("  FAIL  %s: %d of %d records invalid" % (rel, bad, len(recs)))
             else:
                 passed += 1
+
+    # the fields this suite exists for must occur somewhere in the bundled captures
+    # and eve.extended really adds its fields
+    watched = WATCHED + (EXTENDED_ONLY if a.extended else ())
+    for k in watched:
+        if k not in seen_fields:
+            failed += 1
+            print("  FAIL  no record carries %s" % k)
 
     total = sum(c[0] for c in per_type.values())
     valid = sum(c[1] for c in per_type.values())

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "feeds/community_id.h"
+#include "feeds/eve.h"
 
 struct vec {
     uint16_t seed;
@@ -120,6 +121,21 @@ static void test_readme_tcp(void **state)
     assert_string_equal(y, x);
 }
 
+/* EVE's time pattern wants a four-digit year: a forged pcapng time far in
+ * the future is written as the last second of 9999 (hand-computed:
+ * 253402300799 s is 9999-12-31T23:59:59 UTC). */
+static void eve_time_keeps_four_digit_years(void **state)
+{
+    (void)state;
+    char b[64];
+    eve_format_time(1764583200000000ULL + 123456, b, sizeof b);
+    assert_string_equal(b, "2025-12-01T10:00:00.123456+0000");
+    eve_format_time(600000000000ULL * 1000000ULL + 7, b, sizeof b);
+    assert_string_equal(b, "9999-12-31T23:59:59.000007+0000");
+    eve_format_time(UINT64_MAX, b, sizeof b);
+    assert_memory_equal(b, "9999-12-31T23:59:59.", 20);
+}
+
 static void test_rejects(void **state)
 {
     struct sh_addr a = addr("1.2.3.4"), b = addr("::1"), none;
@@ -137,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_readme_tcp),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(eve_time_keeps_four_digit_years),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

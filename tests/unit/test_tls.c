@@ -1052,6 +1052,23 @@ static void alpn_with_an_empty_name_is_malformed(void **st)
     assert_string_equal(S(ev, alpn), "h2,");
 }
 
+/* A ',' inside a name must not become a second entry of client_alpns. */
+static void a_comma_inside_an_alpn_name_makes_no_extra_entry(void **st)
+{
+    (void)st;
+    static struct mb m, e;
+    static const uint16_t cs[] = { 0x1301 };
+    static const uint8_t alpn[] = { 0x00, 0x0e, 0x0b, 'h', '2', ',', 'h', 't', 't', 'p', '/', '1',
+                                    '.', '1', 0x01, 'x' };
+    struct sh_event *ev = fresh_event();
+
+    e.n = 0;
+    ext(&e, 16, alpn, sizeof alpn);
+    build_ch(&m, cs, 1, e.b, e.n, 1);
+    assert_int_equal(tls_parse_client_hello(m.b, m.n, ev), 0);
+    assert_string_equal(S(ev, alpn), "h2?http/1.1,x");
+}
+
 static void alpn_list_longer_than_its_cap_is_cut_and_flagged(void **st)
 {
     (void)st;
@@ -2387,6 +2404,7 @@ int main(void)
         cmocka_unit_test(sni_of_256_bytes_is_cut_to_255_and_flagged),
         cmocka_unit_test(sni_list_length_past_the_extension_is_malformed),
         cmocka_unit_test(alpn_with_an_empty_name_is_malformed),
+        cmocka_unit_test(a_comma_inside_an_alpn_name_makes_no_extra_entry),
         cmocka_unit_test(alpn_list_longer_than_its_cap_is_cut_and_flagged),
         cmocka_unit_test(ja3_longer_than_its_cap_is_cut_but_hashed_whole),
         cmocka_unit_test(ja4_of_the_spec_example),
