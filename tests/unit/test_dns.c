@@ -726,6 +726,30 @@ static void test_nxdomain_with_soa_in_authority_real(void **st)
     assert_int_equal(d->nan, 0);
     assert_int_equal(d->anomalies, 0);
     assert_int_equal(EV.flags, 0);
+    /* the authority's root SOA, decoded by hand from the bytes above:
+     * TTL 0x0000b3f1, a.root-servers.net, nstld.verisign-grs.com, serial
+     * 0x7848b534, refresh 0x708, retry 0x384, expire 0x93a80, minimum 0x15180 */
+    assert_int_equal(d->soa.present, 1);
+    assert_int_equal(d->soa.name.len, 0);
+    assert_string_equal(ev_s(&EV, d->soa.mname), "a.root-servers.net");
+    assert_string_equal(ev_s(&EV, d->soa.rname), "nstld.verisign-grs.com");
+    assert_int_equal(d->soa.ttl, 46065);
+    assert_int_equal(d->soa.serial, 2018030900u);
+    assert_int_equal(d->soa.refresh, 1800);
+    assert_int_equal(d->soa.retry, 900);
+    assert_int_equal(d->soa.expire, 604800);
+    assert_int_equal(d->soa.minimum, 86400);
+}
+
+/* Every cut of that answer inside its SOA drops the SOA (never a partial one). */
+static void test_truncated_soa_is_dropped(void **st)
+{
+    (void)st;
+    for (size_t n = 30; n < sizeof real_slips_nxdomain_local; n++) {
+        memset(&EV, 0, sizeof(EV));
+        parse(real_slips_nxdomain_local, n);
+        assert_int_equal(EV.u.dns.soa.present, 0);
+    }
 }
 
 static void test_soa_answer_with_authority_and_additional_real(void **st)
@@ -2142,6 +2166,7 @@ int main(void)
         cmocka_unit_test(test_response_with_cname_chain_a_and_aaaa),
         cmocka_unit_test(test_aaaa_text_follows_rfc5952),
         cmocka_unit_test(test_nxdomain_with_soa_in_authority_real),
+        cmocka_unit_test(test_truncated_soa_is_dropped),
         cmocka_unit_test(test_soa_answer_with_authority_and_additional_real),
         cmocka_unit_test(test_cname_chain_with_nine_a_records_real),
         cmocka_unit_test(test_aaaa_answers_real),
