@@ -104,7 +104,7 @@ WATCHED = ("community_id", "ip_v", "pkt_src", "tls.ja4", "tls.subjectaltname",
            "dns.authorities", "dns.version", "spanhound_verdict.evidence")
 
 
-EXTENDED_ONLY = ("flow.end_reason", "dhcp.param_codes")
+EXTENDED_ONLY = ("flow.end_reason", "flow.payload_toserver", "dns.rtt_us")
 
 
 def has_field(rec, dotted):
