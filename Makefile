@@ -142,16 +142,17 @@ fuzz-replay:
 	NOT_BUILT="$$nb" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run_fuzz_replay.sh $(FUZZ_HARNESS)
 
-# libFuzzer builds (clang): instrumented copies of the library
+# libFuzzer builds (clang): instrumented copies of the library, with their
+# header dependencies (-MMD: a changed event layout rebuilds every object)
 FUZZ_CFLAGS := -I. $(STD) -Wall -Wextra $(DEFS) $(PKG_CFLAGS) -g -O1 \
-               -fsanitize=fuzzer-no-link,address,undefined
+               -fsanitize=fuzzer-no-link,address,undefined -MMD -MP
 build/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC:%.c=build/fuzzobj/%.o)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LIBS)
+	$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $^ -o $@ $(LIBS)
 
 fuzz: deps $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
 	@tests/run_fuzz.sh $(FUZZ_SECONDS) $(filter-out build/fuzz/replay_main,$(FUZZ_BIN))
@@ -273,6 +274,7 @@ clean:
 -include $(UNIT_SRC:tests/unit/%.c=build/asan/tests/unit/%.d)
 -include $(FUZZ_SRC:tests/fuzz/%.c=build/asan/tests/fuzz/%.d)
 -include build/obj/appliance/main.d build/asan/appliance/main.d
+-include $(LIB_SRC:%.c=build/fuzzobj/%.d)
 
 # ---- spanhoundctl: the operator's tool for the Redis feed -------------
 # (docs/nac-feed.md, section "spanhoundctl"); jansson for this binary only.

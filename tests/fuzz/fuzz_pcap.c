@@ -3,9 +3,11 @@
  * is opened as a pcap/pcapng file from memory (fmemopen +
  * pcap_fopen_offline), every packet goes through decode, flows, nDPI and
  * every parser; every event is checked (strings inside the arena,
- * NUL-terminated, counts within bounds) and then handed to the detection
- * engine, so hostile names reach the DGA scorer, the tunnel detector and
- * the host table too.
+ * NUL-terminated, counts within bounds), written as EVE (Suricata's shape
+ * and, every other input, eve.extended) and handed to the detection
+ * engine, whose verdicts and notices are written as EVE too: hostile
+ * names reach the DGA scorer, the tunnel detector, the host table and
+ * every EVE writer (JSON escaping, Community ID, JA4, SOA).
  */
 #define _GNU_SOURCE
 #include <pcap/pcap.h>
@@ -17,8 +19,10 @@
 #include "../../capture/pipeline.h"
 #include "../../config/config.h"
 #include "../../detect/detect.h"
+#include "../../feeds/eve.h"
 
 static struct detect *det;
+static struct eve *eve;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,6 +49,11 @@ static void check(void *ctx, const struct sh_event *ev)
             check_str(ev, ev->u.dns.an[i].name);
             check_str(ev, ev->u.dns.an[i].data);
         }
+        if (ev->u.dns.soa.present) {
+            check_str(ev, ev->u.dns.soa.name);
+            check_str(ev, ev->u.dns.soa.mname);
+            check_str(ev, ev->u.dns.soa.rname);
+        }
         break;
     case EV_HTTP:
         check_str(ev, ev->u.http.uri);
@@ -55,6 +64,8 @@ static void check(void *ctx, const struct sh_event *ev)
         check_str(ev, ev->u.tls.sni);
         check_str(ev, ev->u.tls.subject);
         check_str(ev, ev->u.tls.ja3);
+        if (memchr(ev->u.tls.ja4, 0, sizeof(ev->u.tls.ja4)) == NULL)
+            __builtin_trap();
         break;
     case EV_DHCP:
         check_str(ev, ev->u.dhcp.hostname);
@@ -64,8 +75,21 @@ static void check(void *ctx, const struct sh_event *ev)
         check_str(ev, ev->u.flow.risks);
         break;
     }
+    eve_write_event(eve, ev);
     if (det)
         detect_event(det, ev);
+}
+
+static void on_verdict(void *ctx, const struct verdict *v)
+{
+    (void)ctx;
+    eve_write_verdict(eve, v);
+}
+
+static void on_notice(void *ctx, const struct detect_notice *n)
+{
+    (void)ctx;
+    eve_write_notice(eve, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -82,7 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         c.dns_pending = 16;
         c.arp_capacity = 16;
         pl = pipeline_create(&c, check, NULL, err, sizeof(err));
-        if (!pl)
+        eve = eve_open("/dev/null", 1, 1, err, sizeof(err));
+        if (!pl || !eve)
             __builtin_trap();
         static struct sh_config cfg;
         config_defaults(&cfg);
@@ -90,10 +115,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (dd)
             snprintf(cfg.data_dir, sizeof(cfg.data_dir), "%s", dd);
         cfg.host_capacity = 64;
-        det = detect_create(&cfg, NULL, NULL, err, sizeof(err));
+        det = detect_create(&cfg, on_verdict, NULL, err, sizeof(err));
         if (!det)
             __builtin_trap();
+        detect_on_notice(det, on_notice, NULL);
     }
+    eve_set_extended(eve, (int)(size & 1));
     if (size == 0)
         return 0;
     FILE *fp = fmemopen((void *)data, size, "rb");
