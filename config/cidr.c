@@ -152,3 +152,20 @@ void cidr_format(const struct cidr *c, char *buf, size_t buflen)
     addr_format(&a, tmp, sizeof(tmp));
     snprintf(buf, buflen, "%s/%u", tmp, c->bits);
 }
+
+int mac_parse(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    char tail;
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+               &tail) != 6 || strlen(s) != 17)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return 0;
+}
+
+void mac_format(const uint8_t m[6], char *buf, size_t buflen)
+{
+    snprintf(buf, buflen, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}

@@ -47,4 +47,9 @@ void cidr_format(const struct cidr *c, char *buf, size_t buflen);
 void addr_format(const struct sh_addr *a, char *buf, size_t buflen);
 int addr_parse(const char *s, struct sh_addr *out);
 
+/* MACs as "aa:bb:cc:dd:ee:ff": mac_parse takes exactly that form (either
+ * case; 0, or -1), mac_format writes it in lower case. */
+int mac_parse(const char *s, uint8_t mac[6]);
+void mac_format(const uint8_t mac[6], char *buf, size_t buflen);
+
 #endif /* SH_CIDR_H */

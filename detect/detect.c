@@ -553,18 +553,6 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
 
 /* ---- operator control ---------------------------------------------- */
 
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-    unsigned b[6];
-    char tail;
-    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-               &tail) != 6 || strlen(s) != 17)
-        return -1;
-    for (int i = 0; i < 6; i++)
-        mac[i] = (uint8_t)b[i];
-    return 0;
-}
-
 static int operator_allowed(struct detect *d, struct host *h, uint64_t now)
 {
     for (int i = 0; i < d->op_nips; i++)
@@ -648,7 +636,7 @@ int detect_release(struct detect *d, const char *target, const char *by)
         release_host(d, h, by);
         return 1;
     }
-    if (parse_mac(target, mac) < 0)
+    if (mac_parse(target, mac) < 0)
         return -1;
     static const uint8_t zero[6];
     if (!memcmp(mac, zero, 6))
@@ -675,7 +663,7 @@ int detect_operator_allow(struct detect *d, const char *const *targets, int n)
                 d->op_ips[d->op_nips++] = a;
                 taken++;
             }
-        } else if (parse_mac(targets[i], d->op_macs[d->op_nmacs]) == 0) {
+        } else if (mac_parse(targets[i], d->op_macs[d->op_nmacs]) == 0) {
             if (d->op_nmacs < DETECT_OPERATOR_ALLOW_MAX - 1) {
                 d->op_nmacs++;
                 taken++;

@@ -131,12 +131,6 @@ static const char *proto_name(uint8_t p, char *buf, size_t n)
     }
 }
 
-static void mac_str(const uint8_t m[6], char *buf, size_t n)
-{
-    snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x",
-             m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static void put_s(struct json *j, const char *key, const struct sh_event *ev,
                   struct ev_str s)
 {
@@ -211,9 +205,9 @@ static void header(struct json *j, char *buf, size_t cap, const char *event_type
         community_id_field(j, ev);
     if (ev->has_mac) {
         json_obj_open(j, "ether");
-        mac_str(ev->src_mac, tmp, sizeof(tmp));
+        mac_format(ev->src_mac, tmp, sizeof(tmp));
         json_cstr(j, "src_mac", tmp);
-        mac_str(ev->dst_mac, tmp, sizeof(tmp));
+        mac_format(ev->dst_mac, tmp, sizeof(tmp));
         json_cstr(j, "dest_mac", tmp);
         json_obj_close(j);
     }
@@ -572,7 +566,7 @@ static void dhcp_obj(struct json *j, const struct sh_event *ev, int extended)
     json_obj_open(j, "dhcp");
     json_cstr(j, "type", d->op == 2 ? "reply" : "request");
     json_u64(j, "id", d->xid);
-    mac_str(d->client_mac, b, sizeof(b));
+    mac_format(d->client_mac, b, sizeof(b));
     json_cstr(j, "client_mac", b);
     if (d->assigned_ip.family) {
         addr_format(&d->assigned_ip, b, sizeof(b));
@@ -623,11 +617,11 @@ static void arp_obj(struct json *j, const struct sh_event *ev)
         json_cstr(j, "opcode", a->op == 1 ? "request" : a->op == 2 ? "reply" : "other");
     addr_format(&a->ip, b, sizeof(b));
     json_cstr(j, "ip", b);
-    mac_str(a->mac, b, sizeof(b));
+    mac_format(a->mac, b, sizeof(b));
     json_cstr(j, "mac", b);
     json_bool(j, "changed", a->changed);
     if (a->changed) {
-        mac_str(a->old_mac, b, sizeof(b));
+        mac_format(a->old_mac, b, sizeof(b));
         json_cstr(j, "previous_mac", b);
     }
     if (ev->flags & EVF_TRUNCATED)
@@ -700,7 +694,7 @@ static void ra_obj(struct json *j, const struct sh_event *ev)
     json_bool(j, "other", (r->flags & 0x40) != 0);
     json_u64(j, "router_lifetime", r->router_lifetime_s);
     if (r->has_router_mac) {
-        mac_str(r->router_mac, b, sizeof(b));
+        mac_format(r->router_mac, b, sizeof(b));
         json_cstr(j, "router_mac", b);
     }
     if (r->mtu)
@@ -728,7 +722,7 @@ static void dhcp6_obj(struct json *j, const struct sh_event *ev)
     put_s(j, "client_duid", ev, d->client_duid);
     put_s(j, "server_duid", ev, d->server_duid);
     if (d->has_client_mac) {
-        mac_str(d->client_mac, b, sizeof(b));
+        mac_format(d->client_mac, b, sizeof(b));
         json_cstr(j, "client_mac", b);
     }
     if (d->naddr) {
@@ -971,7 +965,7 @@ void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen)
             buf[0] = '\0';
         return;
     }
-    mac_str(v->mac, buf, buflen);
+    mac_format(v->mac, buf, buflen);
 }
 
 int eve_write_verdict(struct eve *e, const struct verdict *v)
@@ -998,9 +992,9 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         /* two MACs claim the IP: a NAC must act on the IP, or ask */
         json_obj_open(&j, "mac_conflict");
         json_arr_open(&j, "macs");
-        mac_str(v->mac, b, sizeof(b));
+        mac_format(v->mac, b, sizeof(b));
         json_cstr(&j, NULL, b);
-        mac_str(v->mac_other, b, sizeof(b));
+        mac_format(v->mac_other, b, sizeof(b));
         json_cstr(&j, NULL, b);
         json_arr_close(&j);
         eve_format_time(v->mac_since_us, b, sizeof(b));
@@ -1008,7 +1002,7 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         json_obj_close(&j);
     } else if (v->mac_status == MACST_ROUTED) {
         /* a router's MAC: act on the IP, never on this MAC */
-        mac_str(v->mac, b, sizeof(b));
+        mac_format(v->mac, b, sizeof(b));
         json_cstr(&j, "router_mac", b);
     }
     if (v->hostname[0])

@@ -331,7 +331,7 @@ static void mac_txt(const uint8_t m[6], char *buf, size_t n)
         buf[0] = 0;
         return;
     }
-    snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    mac_format(m, buf, n);
 }
 
 /* The stream entry of a verdict change (without its id). */
@@ -1296,24 +1296,21 @@ out:
 static int is_target(const char *s)
 {
     struct sh_addr a;
-    unsigned b[6];
-    char tail;
-    return addr_parse(s, &a) == 0 ||
-           (strlen(s) == 17 && sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-                                      &b[4], &b[5], &tail) == 6);
+    uint8_t m[6];
+    return addr_parse(s, &a) == 0 || mac_parse(s, m) == 0;
 }
 
+/* A valid target (is_target) as the feed writes it. */
 static void canon_target(const char *s, char *out, size_t n)
 {
     struct sh_addr a;
-    if (addr_parse(s, &a) == 0) {
+    uint8_t m[6];
+    if (addr_parse(s, &a) == 0)
         addr_format(&a, out, n);
-        return;
-    }
-    snprintf(out, n, "%s", s);
-    for (char *p = out; *p; p++)
-        if (*p >= 'A' && *p <= 'F')
-            *p = (char)(*p + 32);
+    else if (mac_parse(s, m) == 0)
+        mac_format(m, out, n);
+    else
+        snprintf(out, n, "%s", s);
 }
 
 static int read_allowlist(struct redisfeed *f)
