@@ -814,7 +814,8 @@ static int host_has_mac(const redisReply *h, const char *mac)
 
 /* The flagged hosts a target names: the IP's own hash (found while the
  * hash or the zset member exists), or every host with that MAC.
- * Returns 0 (with *n possibly 0) or an exit code. */
+ * Returns 0 (with *n possibly 0) or an exit code (then nothing is left
+ * for the caller to free). */
 static int find_hosts(struct ctl *c, int kind, const char *target, struct host **out,
                       size_t *n, redisReply **zs)
 {
@@ -823,8 +824,12 @@ static int find_hosts(struct ctl *c, int kind, const char *target, struct host *
         struct host *all;
         size_t na, m = 0;
         int rc = fetch_hosts(c, &all, &na, zs);
-        if (rc)
+        if (rc) {
+            if (*zs)
+                freeReplyObject(*zs);
+            *zs = NULL;
             return rc;
+        }
         for (size_t i = 0; i < na; i++) {
             if (all[i].hash && host_has_mac(all[i].hash, target))
                 all[m++] = all[i];
@@ -869,11 +874,8 @@ static int cmd_show(struct ctl *c, int kind, const char *target)
     size_t n;
     redisReply *zs;
     int rc = find_hosts(c, kind, target, &h, &n, &zs);
-    if (rc) {
-        if (zs)
-            freeReplyObject(zs);
+    if (rc)
         return rc;
-    }
     if (!n) {
         hosts_free(h, 0);
         if (zs)
@@ -1119,11 +1121,8 @@ static int cmd_control(struct ctl *c, const char *cmd, int kind, const char *tar
         size_t n;
         redisReply *zs;
         int rc = find_hosts(c, kind, target, &h, &n, &zs);
-        if (rc) {
-            if (zs)
-                freeReplyObject(zs);
+        if (rc)
             return rc;
-        }
         size_t cap = 1;
         for (size_t i = 0; i < n; i++) {
             const char *s = field(h[i].hash, "sensors");
