@@ -170,7 +170,8 @@ struct ev_http {
 /* ---- TLS / QUIC --------------------------------------------------- */
 
 struct ev_tls {
-    uint8_t  quic;               /* from a QUIC Initial (nDPI), SNI only  */
+    uint8_t  quic;               /* from QUIC Initial packets             */
+    uint32_t quic_version;       /* QUIC: the long header's version        */
     uint8_t  has_client_hello;
     uint8_t  has_server_hello;
     uint8_t  has_cert;
@@ -187,6 +188,10 @@ struct ev_tls {
     char     ja4[37];            /* FoxIO JA4 of the ClientHello (TCP):
                                     "t13d1516h2_8daaf6152771_e5627efa2ab1",
                                     "" when none was parsed whole         */
+    char     ja4s[26];           /* FoxIO JA4S of the ServerHello:
+                                    "t130200_1301_234ea6891581", "" none  */
+    char     ja4x[40];           /* FoxIO JA4X of the leaf certificate:
+                                    "a373a9f83c6b_2bab15409345_7bf9a7bf7029" */
     struct ev_str ja3;           /* the JA3 string hashed                 */
     struct ev_str ja3s;
     /* leaf certificate (TLS <= 1.2: sent in clear) */
@@ -194,6 +199,7 @@ struct ev_tls {
     struct ev_str issuer;
     struct ev_str serial;        /* "0A:1B:..."                           */
     struct ev_str fingerprint;   /* SHA-1 of the DER, "aa:bb:..."         */
+    struct ev_str fingerprint_sha256; /* SHA-256 of the DER, lower hex, no ':' */
     struct ev_str san;           /* dNSName SANs, comma separated         */
     int64_t  notbefore;          /* Unix seconds                          */
     int64_t  notafter;

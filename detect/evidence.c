@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *evidence_kind_name(int kind)
 {
@@ -18,6 +19,13 @@ const char *evidence_kind_name(int kind)
     case EVK_UNUSUAL_PORT: return "unusual_port";
     case EVK_FANOUT_EXTERNAL: return "fanout_external";
     case EVK_FANOUT_INTERNAL: return "fanout_internal";
+    case EVK_IOC_MATCH: return "ioc_match";
+    case EVK_IOC_FINGERPRINT: return "ioc_fingerprint";
+    case EVK_TLS_TELL: return "tls_tell";
+    case EVK_HTTP_TELL: return "http_tell";
+    case EVK_NAME_TELL: return "name_tell";
+    case EVK_EXFIL: return "exfil";
+    case EVK_SHARED_C2: return "shared_c2";
     default: return "unknown";
     }
 }
@@ -34,6 +42,13 @@ int evidence_kind_source(int kind)
     case EVK_UNUSUAL_PORT: return SRC_DESTINATION;
     case EVK_FANOUT_EXTERNAL:
     case EVK_FANOUT_INTERNAL: return SRC_CONTACTS;
+    case EVK_IOC_MATCH: return SRC_REPUTATION;
+    case EVK_IOC_FINGERPRINT: return SRC_FINGERPRINT;
+    case EVK_TLS_TELL: return SRC_TLS;
+    case EVK_HTTP_TELL: return SRC_HTTP;
+    case EVK_NAME_TELL: return SRC_NAMES;
+    case EVK_EXFIL: return SRC_EXFIL;
+    case EVK_SHARED_C2: return SRC_SPREAD;
     default: return SRC_MAX;
     }
 }
@@ -47,8 +62,34 @@ const char *evidence_source_name(int source)
     case SRC_FLOW_TIMING: return "flow_timing";
     case SRC_DESTINATION: return "destination";
     case SRC_CONTACTS: return "contacts";
+    case SRC_REPUTATION: return "reputation";
+    case SRC_FINGERPRINT: return "fingerprint";
+    case SRC_TLS: return "tls";
+    case SRC_HTTP: return "http";
+    case SRC_NAMES: return "names";
+    case SRC_EXFIL: return "exfil";
+    case SRC_SPREAD: return "spread";
     default: return "unknown";
     }
+}
+
+static const char *const ioc_names[IOC_TYPE_MAX] = {
+    [IOC_NONE] = "", [IOC_IP] = "ip", [IOC_DOMAIN] = "domain", [IOC_URL] = "url",
+    [IOC_JA3] = "ja3", [IOC_JA4] = "ja4", [IOC_JA3S] = "ja3s", [IOC_JA4S] = "ja4s",
+    [IOC_CERT_SHA1] = "cert_sha1", [IOC_CERT_SHA256] = "cert_sha256",
+};
+
+const char *ioc_type_name(int type)
+{
+    return type > 0 && type < IOC_TYPE_MAX ? ioc_names[type] : "";
+}
+
+int ioc_type_from_name(const char *name)
+{
+    for (int i = 1; i < IOC_TYPE_MAX; i++)
+        if (strcmp(name, ioc_names[i]) == 0)
+            return i;
+    return -1;
 }
 
 const char *evidence_duration_text(double s, char *buf, size_t len)

@@ -37,6 +37,24 @@ enum evidence_kind {
     EVK_UNUSUAL_PORT,      /* small messages on an unusual port (keyed)     */
     EVK_FANOUT_EXTERNAL,   /* many external addresses on one port (keyed)   */
     EVK_FANOUT_INTERNAL,   /* many internal hosts on one port (keyed)       */
+    EVK_IOC_MATCH,         /* a threat-intel feed names a name, address, URL
+                              or certificate the host used (keyed)         */
+    EVK_IOC_FINGERPRINT,   /* a feed lists the host's TLS/QUIC client
+                              fingerprint (JA3/JA4; keyed); never convicts
+                              alone: browsers share them                   */
+    EVK_TLS_TELL,          /* a TLS handshake as tools and malware make them:
+                              self-signed/expired/mismatched certificate of a
+                              rare server, no SNI to a bare IP, default
+                              subjects, rare fingerprint (keyed)           */
+    EVK_HTTP_TELL,         /* HTTP as tools and malware make it: IP-literal
+                              Host, random POSTs, executable downloads, tool
+                              user agents, missing Host (keyed)            */
+    EVK_NAME_TELL,         /* names malware uses: dynamic DNS, IP-check
+                              services, new rare domains (keyed)           */
+    EVK_EXFIL,             /* a workstation sending mail, FTP uploads or large
+                              uploads to an external destination (keyed)   */
+    EVK_SHARED_C2,         /* contact with an indicator behind another host's
+                              conviction (keyed)                           */
     EVK_MAX
 };
 
@@ -50,10 +68,37 @@ enum evidence_source {
     SRC_FLOW_TIMING,       /* when the host talks to a destination, how long */
     SRC_DESTINATION,       /* where it talks: port and protocol            */
     SRC_CONTACTS,          /* how many others it reaches                   */
+    SRC_REPUTATION,        /* what threat intelligence says of a destination */
+    SRC_FINGERPRINT,       /* the host's own TLS client fingerprint        */
+    SRC_TLS,               /* what the TLS handshake and certificate show   */
+    SRC_HTTP,              /* what the HTTP requests show                   */
+    SRC_NAMES,             /* what kind of names the host looks up          */
+    SRC_EXFIL,             /* what the host uploads, and how                */
+    SRC_SPREAD,            /* another convicted host's indicators           */
     SRC_MAX
 };
 
+/* The external indicator an evidence is about, in canonical form, so it
+ * can be matched, spread to other hosts and exported (enum ioc_type):
+ * addresses as inet_ntop text, names lower case without the trailing dot,
+ * URLs as "http://host/path?query" (no port when 80), JA3/JA3S as lower
+ * hex MD5, JA4 as FoxIO text, certificate hashes as lower hex without ':'. */
+enum ioc_type {
+    IOC_NONE = 0,
+    IOC_IP,                /* an address (feeds may give CIDRs)            */
+    IOC_DOMAIN,            /* a name; a feed's entry matches subdomains    */
+    IOC_URL,
+    IOC_JA3,               /* client fingerprints ...                      */
+    IOC_JA4,
+    IOC_JA3S,              /* ... and server ones                          */
+    IOC_JA4S,
+    IOC_CERT_SHA1,
+    IOC_CERT_SHA256,
+    IOC_TYPE_MAX
+};
+
 #define EVIDENCE_INDICATOR_MAX 128
+#define EVIDENCE_IOC_MAX 256
 #define EVIDENCE_EXPLANATION_MAX 320
 
 struct evidence {
@@ -66,6 +111,8 @@ struct evidence {
     uint32_t count;          /* times confirmed                       */
     char     indicator[EVIDENCE_INDICATOR_MAX];
     char     explanation[EVIDENCE_EXPLANATION_MAX];
+    uint8_t  ioc_type;       /* enum ioc_type; IOC_NONE: not about one   */
+    char     ioc[EVIDENCE_IOC_MAX]; /* canonical value (see enum ioc_type) */
 };
 
 /* x limited to [0, 1]: confidences and the ramps that make them. */
@@ -75,6 +122,11 @@ static inline double clamp01(double x)
 }
 
 const char *evidence_kind_name(int kind);
+
+/* "ip", "domain", "url", "ja3", "ja4", "ja3s", "ja4s", "cert_sha1",
+ * "cert_sha256" ("" for IOC_NONE), and back (-1 when unknown). */
+const char *ioc_type_name(int type);
+int ioc_type_from_name(const char *name);
 
 /* The data source of a kind, and its name ("dns_failures", ...). */
 int evidence_kind_source(int kind);

@@ -949,6 +949,10 @@ void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
         json_cstr(j, "explanation", x->explanation);
         if (x->indicator[0])
             json_cstr(j, "indicator", x->indicator);
+        if (x->ioc_type != IOC_NONE && x->ioc[0]) {
+            json_cstr(j, "ioc_type", ioc_type_name(x->ioc_type));
+            json_cstr(j, "ioc", x->ioc);
+        }
         eve_format_time(x->first_us, b, sizeof(b));
         json_cstr(j, "first_seen", b);
         eve_format_time(x->last_us, b, sizeof(b));
