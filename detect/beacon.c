@@ -301,8 +301,8 @@ static void prevalence_text(int hosts, char *buf, size_t len)
 /* Raise or refresh evidence (kind, dst) on h when conf beats what it holds
  * (or refreshes it); returns 1 when h's evidence changed. */
 static int raise(struct beacon *b, struct host_table *ht, struct host *h, int kind,
-                 const char *indicator, double weight, double conf, uint64_t t_us,
-                 const char *expl, struct host_touched *touched)
+                 const struct beacon_dest *dst, const char *indicator, double weight,
+                 double conf, uint64_t t_us, const char *expl, struct host_touched *touched)
 {
     struct evidence *e = host_evidence_keyed(ht, h, kind, indicator, weight * conf);
     if (!e)
@@ -320,6 +320,10 @@ static int raise(struct beacon *b, struct host_table *ht, struct host *h, int ki
         e->last_us = t_us;
     e->count++;
     snprintf(e->explanation, sizeof(e->explanation), "%s", expl);
+    if (dst && dst->ioc[0]) {
+        e->ioc_type = dst->named ? IOC_DOMAIN : IOC_IP;
+        snprintf(e->ioc, sizeof(e->ioc), "%s", dst->ioc);
+    }
     host_touched_add(touched, ht, h);
     return 1;
 }
@@ -405,7 +409,7 @@ static void judge_series(struct beacon *b, struct host_table *ht, struct host *h
              d->claimed_benign ? "; the name is a listed or popular service, but no DNS "
                                  "answer seen tied it to this address" : "");
     follow(b, ht, h, d, s, series, conf, touched);
-    if (raise(b, ht, h, EVK_BEACON, d->text, v[P_BEACON_WEIGHT], conf, s->t_us[s->n - 1], expl,
+    if (raise(b, ht, h, EVK_BEACON, d, d->text, v[P_BEACON_WEIGHT], conf, s->t_us[s->n - 1], expl,
               touched))
         s->raised = 1;
 }
@@ -471,7 +475,7 @@ void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
                      "rhythm; %s", dst->text, dst->app && dst->app[0] ? " " : "",
                      dst->app && dst->app[0] ? dst->app : "", span,
                      (unsigned long long)f->payload_toserver, f->bursts_toserver, prev);
-            raise(b, ht, h, EVK_LONG_SESSION, dst->text, v[P_LONG_SESSION_WEIGHT], conf,
+            raise(b, ht, h, EVK_LONG_SESSION, dst, dst->text, v[P_LONG_SESSION_WEIGHT], conf,
                   f->end_us, expl, touched);
         }
         return;
@@ -489,7 +493,7 @@ void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
                  dst->text, dst->app && dst->app[0] ? " " : "",
                  dst->app && dst->app[0] ? dst->app : "", span, st.period, 100 * st.jitter,
                  st.size, s->total, prev);
-        raise(b, ht, h, EVK_LONG_SESSION, dst->text, v[P_LONG_SESSION_WEIGHT], conf, f->end_us,
+        raise(b, ht, h, EVK_LONG_SESSION, dst, dst->text, v[P_LONG_SESSION_WEIGHT], conf, f->end_us,
               expl, touched);
     }
 
@@ -502,7 +506,7 @@ void beacon_flow(struct beacon *b, struct host_table *ht, struct host *h,
                  "%s on unusual port %u/%s to %s: %u messages, median %.0f B; %s",
                  dst->plain ? "no known application protocol" : dst->app,
                  dst->port, dst->proto == 17 ? "udp" : "tcp", dst->text, s->total, st.size, prev);
-        raise(b, ht, h, EVK_UNUSUAL_PORT, dst->text, v[P_ODD_PORT_WEIGHT], conf, f->end_us,
+        raise(b, ht, h, EVK_UNUSUAL_PORT, dst, dst->text, v[P_ODD_PORT_WEIGHT], conf, f->end_us,
               expl, touched);
     }
 }
@@ -599,6 +603,6 @@ static void contact_one(struct beacon *b, struct host_table *ht, struct host *h,
              "or reset; ~%.0f %s blocks)",
              n, internal ? "internal" : "external", ind, span, f->attempts, 100 * fail, blocks,
              a->family == 4 ? "/24" : "/48");
-    raise(b, ht, h, internal ? EVK_FANOUT_INTERNAL : EVK_FANOUT_EXTERNAL, ind,
+    raise(b, ht, h, internal ? EVK_FANOUT_INTERNAL : EVK_FANOUT_EXTERNAL, NULL, ind,
           v[P_FANOUT_WEIGHT], conf, now, expl, touched);
 }

@@ -76,6 +76,8 @@ int beacon_stats(const double *t, const double *size, int n, struct beacon_stats
 /* The destination of an observation, described by the engine. */
 struct beacon_dest {
     char     text[BEACON_DEST_MAX];  /* the indicator: name, or ip:port/proto */
+    char     ioc[BEACON_DEST_MAX];   /* external only: the name lower case, or
+                                        the address (evidence.h ioc), else "" */
     uint8_t  named;              /* text is a DNS name (SNI, HTTP Host)    */
     uint8_t  external;           /* the server is outside home_net         */
     uint8_t  benign;             /* listed service, popular, allowlisted:

@@ -24,6 +24,7 @@
  */
 #include "detect.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1849,6 +1850,14 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
     if (by_name) {
         o->named = 1;
         snprintf(o->text, sizeof(o->text), "%s", name);
+        if (o->external) {
+            size_t i = 0;
+            for (; name[i] && i + 1 < sizeof(o->ioc); i++)
+                o->ioc[i] = (char)tolower((unsigned char)name[i]);
+            o->ioc[i] = '\0';
+            if (i && o->ioc[i - 1] == '.')
+                o->ioc[i - 1] = '\0';
+        }
         /* a name is what the client says (SNI, Host): a listed or popular
          * one counts only toward an address a trusted answer gave it */
         if (!o->benign && benign_name(d, name)) {
@@ -1861,6 +1870,8 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
         addr_format(&ev->dst, ip, sizeof(ip));
         snprintf(o->text, sizeof(o->text), ev->dst.family == 6 ? "[%s]:%u/%s" : "%s:%u/%s", ip,
                  ev->dport, ev->proto == 17 ? "udp" : "tcp");
+        if (o->external)
+            snprintf(o->ioc, sizeof(o->ioc), "%s", ip);
         /* an address trusted answers gave only benign names */
         o->benign |= answer_benign(d, &ev->dst);
     }

@@ -605,6 +605,8 @@ void dgahost_resolved(struct dgahost *g, struct host_table *ht, struct host *h,
     e->weight = p->v[P_RESOLVED_WEIGHT];
     e->confidence = conf;
     snprintf(e->indicator, sizeof(e->indicator), "%s", v->parts.regdomain);
+    e->ioc_type = IOC_DOMAIN;
+    snprintf(e->ioc, sizeof(e->ioc), "%s", v->parts.regdomain);
     if (lexical)
         snprintf(e->explanation, sizeof(e->explanation),
                  "'%s' (DGA score %.2f) resolved%s%s after %d failed algorithmic lookups: "

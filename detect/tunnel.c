@@ -322,6 +322,8 @@ static int raise_evidence(struct host_table *ht, struct host *h, const struct zs
     e->weight = p->v[P_TUNNEL_WEIGHT];
     e->confidence = v->conf;
     snprintf(e->indicator, sizeof(e->indicator), "%s", z->zone);
+    e->ioc_type = IOC_DOMAIN;
+    snprintf(e->ioc, sizeof(e->ioc), "%s", z->zone);
     char mix[64] = "", span[32];
     double rare = v->w.uniq ? (double)v->w.rare / v->w.uniq : 0;
     if (v->w.rare)
