@@ -44,6 +44,7 @@
 #include "binding.h"
 #include "dga.h"
 #include "evidence.h"
+#include "intel.h"
 #include "params.h"
 
 enum verdict_change {
@@ -156,6 +157,12 @@ int detect_hosts(struct detect *d, struct verdict *out, int max);
 #define DETECT_OPERATOR_ALLOW_MAX 4096
 int detect_release(struct detect *d, const char *target, const char *by);
 int detect_operator_allow(struct detect *d, const char *const *targets, int n);
+
+/* Threat intelligence (intel.h): the feed lookup (fn NULL: none), and
+ * the indicators learnt from convicted hosts, in learning order; returns
+ * how many were listed. */
+void detect_set_intel(struct detect *d, intel_lookup_fn fn, void *ctx);
+int detect_learned_iocs(struct detect *d, intel_learned_fn fn, void *ctx);
 
 const struct detect_params *detect_get_params(const struct detect *d);
 const struct dga_model *detect_dga(const struct detect *d);
