@@ -15,7 +15,7 @@
 VERSION     := 0.1.0
 CC          ?= gcc
 CLANG       ?= clang
-PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis
+PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis libmaxminddb
 DATADIR     ?= $(CURDIR)/detect/data
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
@@ -35,7 +35,8 @@ DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
-        redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema
+        redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema \
+        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))

@@ -19,7 +19,7 @@
 #define SH_DATADIR "/usr/share/spanhound"
 #endif
 
-enum cfg_type { T_U32, T_BOOL, T_STR, T_CIDRS, T_PORTS, T_NAMES };
+enum cfg_type { T_U32, T_BOOL, T_STR, T_CIDRS, T_PORTS, T_NAMES, T_ASN_WEIGHTS, T_CC_WEIGHTS };
 
 struct cfg_row {
     const char *path;
@@ -157,6 +157,19 @@ static const struct cfg_row rows[] = {
         "journal bound, MiB: past it undelivered 'updated' changes are dropped (the state is "
         "still reconciled), past twice it every change (counted and logged)"),
 
+    STR("geoip.country_db", geoip.country_db, "",
+        "MaxMind country database (GeoLite2-Country.mmdb, or a City one) whose country "
+        "codes evidence about external addresses carries ('' = none; docs/geoip.md)"),
+    STR("geoip.asn_db", geoip.asn_db, "",
+        "MaxMind ASN database (GeoLite2-ASN.mmdb) whose AS number and organisation "
+        "evidence about external addresses carries ('' = none)"),
+    LIST("geoip.asn_weights", T_ASN_WEIGHTS, geoip.asn_weights, "",
+         "multipliers on the weight of evidence about an address of an AS, as \"AS64500=1.5\" "
+         "(0 < m <= 10; with a country weight too, both apply)"),
+    LIST("geoip.country_weights", T_CC_WEIGHTS, geoip.country_weights, "",
+         "multipliers on the weight of evidence about an address of a country, as \"NL=0.5\" "
+         "(ISO 3166-1 alpha-2; 0 < m <= 10)"),
+
     U32("hosts.capacity", host_capacity, 65536, 1, 16777216,
         "internal hosts tracked; the least recently seen is evicted"),
     U32("hosts.idle_timeout", host_idle_s, 86400, 60, 31536000,
@@ -203,6 +216,10 @@ static void set_list_default(struct sh_config *c, const struct cfg_row *r)
     }
     case T_NAMES:
         ((struct cfg_names *)dst)->n = 0;
+        break;
+    case T_ASN_WEIGHTS:
+    case T_CC_WEIGHTS:
+        ((struct cfg_geo_weights *)dst)->n = 0;
         break;
     default:
         break;
@@ -291,6 +308,96 @@ static int get_number(struct loader *L, const config_setting_t *s,
     }
 }
 
+/* "AS64500=1.5" / "64500 = 1.5" (asn) or "NL=0.5" (country): key and
+ * multiplier; 0 ok, -1 with a message in msg. */
+int config_geo_weight_parse(const char *v, int asn, struct cfg_geo_weight *out,
+                            char *msg, size_t msglen)
+{
+    const char *eq = strchr(v, '=');
+    char key[32];
+    memset(out, 0, sizeof(*out));
+    if (!eq || (size_t)(eq - v) >= sizeof(key)) {
+        snprintf(msg, msglen, "'%s' is not %s=multiplier", v, asn ? "AS<number>" : "<country>");
+        return -1;
+    }
+    /* the key without surrounding blanks */
+    const char *k = v, *ke = eq;
+    while (k < ke && (*k == ' ' || *k == '\t'))
+        k++;
+    while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+        ke--;
+    snprintf(key, sizeof(key), "%.*s", (int)(ke - k), k);
+    char *end;
+    const char *w = eq + 1;
+    while (*w == ' ' || *w == '\t')
+        w++;
+    double m = strtod(w, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == w || *end || !(m > 0) || m > 10) {
+        snprintf(msg, msglen, "'%s': the multiplier must be a number in (0, 10]", v);
+        return -1;
+    }
+    out->w = m;
+    if (asn) {
+        const char *d = key;
+        if ((d[0] == 'A' || d[0] == 'a') && (d[1] == 'S' || d[1] == 's'))
+            d += 2;
+        if (!*d || strlen(d) > 10) {
+            snprintf(msg, msglen, "'%s' is not AS<number>=multiplier", v);
+            return -1;
+        }
+        uint64_t x = 0;
+        for (; *d; d++) {
+            if (*d < '0' || *d > '9') {
+                snprintf(msg, msglen, "'%s' is not AS<number>=multiplier", v);
+                return -1;
+            }
+            x = x * 10 + (uint64_t)(*d - '0');
+        }
+        if (x == 0 || x > UINT32_MAX) {
+            snprintf(msg, msglen, "'%s': AS numbers are 1..4294967295", v);
+            return -1;
+        }
+        out->asn = (uint32_t)x;
+        return 0;
+    }
+    if (strlen(key) != 2 || !((key[0] | 0x20) >= 'a' && (key[0] | 0x20) <= 'z') ||
+        !((key[1] | 0x20) >= 'a' && (key[1] | 0x20) <= 'z')) {
+        snprintf(msg, msglen, "'%s' is not <ISO 3166 two-letter country code>=multiplier", v);
+        return -1;
+    }
+    out->cc[0] = (char)(key[0] & ~0x20);
+    out->cc[1] = (char)(key[1] & ~0x20);
+    out->cc[2] = '\0';
+    return 0;
+}
+
+static int load_geo_weights(struct loader *L, const config_setting_t *s,
+                            const struct cfg_row *r, struct cfg_geo_weights *set, int n)
+{
+    int asn = r->type == T_ASN_WEIGHTS;
+    set->n = 0;
+    if (n > CFG_GEO_WEIGHTS_MAX)
+        return fail(L, s, "'%s': at most %d entries", r->path, CFG_GEO_WEIGHTS_MAX);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *v = config_setting_get_string(e);
+        struct cfg_geo_weight gw;
+        char msg[256];
+        if (!v)
+            return fail(L, e, "'%s': entries must be strings like \"%s\"", r->path,
+                        asn ? "AS64500=1.5" : "NL=0.5");
+        if (config_geo_weight_parse(v, asn, &gw, msg, sizeof(msg)) < 0)
+            return fail(L, e, "'%s': %s", r->path, msg);
+        for (int k = 0; k < set->n; k++)
+            if (asn ? set->v[k].asn == gw.asn : strcmp(set->v[k].cc, gw.cc) == 0)
+                return fail(L, e, "'%s': '%s' is listed twice", r->path, v);
+        set->v[set->n++] = gw;
+    }
+    return 0;
+}
+
 static int load_list(struct loader *L, const config_setting_t *s,
                      const struct cfg_row *r)
 {
@@ -335,6 +442,8 @@ static int load_list(struct loader *L, const config_setting_t *s,
         L->c->pipe.n_dns_ports = n;
         return 0;
     }
+    if (r->type == T_ASN_WEIGHTS || r->type == T_CC_WEIGHTS)
+        return load_geo_weights(L, s, r, dst, n);
     /* T_NAMES */
     struct cfg_names *names = dst;
     names->n = 0;
@@ -521,6 +630,19 @@ static void print_value(const struct sh_config *c, const struct cfg_row *r, FILE
         for (int i = 0; i < c->pipe.n_dns_ports; i++)
             fprintf(fp, "%s%u", i ? ", " : " ", ports[i]);
         fprintf(fp, "%s]", c->pipe.n_dns_ports ? " " : "");
+        break;
+    }
+    case T_ASN_WEIGHTS:
+    case T_CC_WEIGHTS: {
+        const struct cfg_geo_weights *gw = src;
+        fputc('[', fp);
+        for (int i = 0; i < gw->n; i++) {
+            if (r->type == T_ASN_WEIGHTS)
+                fprintf(fp, "%s\"AS%u=%g\"", i ? ", " : " ", gw->v[i].asn, gw->v[i].w);
+            else
+                fprintf(fp, "%s\"%s=%g\"", i ? ", " : " ", gw->v[i].cc, gw->v[i].w);
+        }
+        fprintf(fp, "%s]", gw->n ? " " : "");
         break;
     }
     case T_NAMES: {

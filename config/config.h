@@ -35,6 +35,25 @@ struct cfg_names {               /* list of DNS names / patterns      */
     char v[CFG_NAMES_MAX][CFG_STR_MAX];
 };
 
+/* GeoIP weights: "AS64500=1.5" or "NL=0.8" (docs/geoip.md) */
+#define CFG_GEO_WEIGHTS_MAX 256
+struct cfg_geo_weight {
+    uint32_t asn;                /* asn_weights                       */
+    char cc[3];                  /* country_weights: ISO 3166-1 alpha-2 */
+    double w;                    /* multiplier, (0, 10]               */
+};
+struct cfg_geo_weights {
+    int n;
+    struct cfg_geo_weight v[CFG_GEO_WEIGHTS_MAX];
+};
+
+/* Optional MaxMind databases (detect/geo.h): "" = not used. */
+struct cfg_geoip {
+    char country_db[CFG_STR_MAX];
+    char asn_db[CFG_STR_MAX];
+    struct cfg_geo_weights asn_weights, country_weights;
+};
+
 struct cfg_param {               /* one "detect.<name> = value" line   */
     char name[64];
     double value;
@@ -97,11 +116,17 @@ struct sh_config {
     struct cidr_set sensor_addrs;
     struct cidr_set allow_nets;
     struct cfg_names allow_names;
+    struct cfg_geoip geoip;
     char data_dir[CFG_STR_MAX];
     char popularity_list[CFG_STR_MAX];   /* "" = data_dir/popular.txt */
     int n_params;
     struct cfg_param params[CFG_PARAMS_MAX];
 };
+
+/* One geoip weight entry ("AS64500=1.5" when asn, else "NL=0.5"); 0 ok,
+ * -1 with the reason in msg. */
+int config_geo_weight_parse(const char *v, int asn, struct cfg_geo_weight *out,
+                            char *msg, size_t msglen);
 
 /* Fill every field with its built-in default. */
 void config_defaults(struct sh_config *c);
