@@ -652,6 +652,7 @@ int main(int argc, char **argv)
         goto out;
     }
     detect_on_notice(a->detect, on_notice, a);
+    fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
     if (a->cfg.redis.enabled) {
         a->feed = redisfeed_open(&a->cfg.redis, SPANHOUND_VERSION, a->log, err, sizeof(err));
         if (!a->feed) {

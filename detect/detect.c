@@ -34,6 +34,7 @@
 #include "beacon.h"
 #include "dgahost.h"
 #include "domain.h"
+#include "geo.h"
 #include "host.h"
 #include "lru.h"
 #include "services.h"
@@ -142,6 +143,8 @@ struct detect {
     struct lru_map *udp_heard;      /* (server, client) -> last datagram back */
     struct lru_map *answers;        /* address -> names paired answers gave it */
     struct services *services;
+    struct geo *geo;                /* GeoIP/ASN context (geo.h), or off   */
+    char geo_note[2 * CFG_STR_MAX + 512]; /* its one log line             */
     struct dhcp_server servers[DHCP_SERVERS];
     int nservers;
     struct learned learned[LEARNED_MAX];
@@ -294,6 +297,11 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->services = services_load(path, NULL, err, errlen);
     if (!d->services)
         goto fail;
+    d->geo = geo_open(&cfg->geoip, d->geo_note, sizeof(d->geo_note));
+    if (!d->geo) {
+        snprintf(err, errlen, "%s", d->geo_note);
+        goto fail;
+    }
     return d;
 fail:
     detect_destroy(d);
@@ -313,6 +321,7 @@ void detect_destroy(struct detect *d)
     lru_destroy(d->answers);
     beacon_destroy(d->beh);
     services_free(d->services);
+    geo_close(d->geo);
     tunnel_destroy(d->tun);
     dgahost_destroy(d->dgah);
     host_table_destroy(d->hosts);
@@ -520,7 +529,8 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     const struct evidence *best = NULL;
     for (int k = 0; k < HOST_EV_MAX; k++) {
         const struct evidence *e = host_evidence_at(d->hosts, shadow, k);
-        if (e && e->active && (!best || e->confidence * e->weight > best->confidence * best->weight))
+        if (e && e->active &&
+            (!best || e->confidence * evidence_weight(e) > best->confidence * evidence_weight(best)))
             best = e;
     }
     if (!best)
@@ -677,6 +687,79 @@ int detect_operator_allow(struct detect *d, const char *const *targets, int n)
     return taken;
 }
 
+/* ---- GeoIP/ASN context (geo.h) ---------------------------------------- */
+
+/* Looks up the address an evidence is about (ioc_type IOC_IP) and keeps
+ * its AS and country and the configured weight multiplier in the
+ * evidence; evidence about anything else loses them.  Called when a
+ * detector has (re)raised evidence of the host: the address may be new. */
+static void geo_refresh(struct detect *d, struct evidence *e)
+{
+    struct geo_info gi;
+    if (e->ioc_type != IOC_IP || !e->ioc[0] || geo_lookup_text(d->geo, e->ioc, &gi) < 0) {
+        e->geo_asn = 0;
+        e->geo_cc[0] = '\0';
+        e->geo_org[0] = '\0';
+        e->geo_factor = 0;
+        return;
+    }
+    e->geo_asn = gi.asn;
+    memcpy(e->geo_cc, gi.cc, sizeof(e->geo_cc));
+    snprintf(e->geo_org, sizeof(e->geo_org), "%s", gi.as_org);
+    e->geo_factor = geo_factor(d->geo, &gi);   /* assigned, never compounded */
+}
+
+/* The explanation ends with " [AS64500 Example Transit, NL]" exactly once:
+ * a detector that raises again rewrites the explanation (the suffix goes
+ * with it and is added again); rescoring an unchanged one adds nothing.
+ * The suffix is shortened (organisation cut, then dropped) rather than
+ * cutting the detector's own words. */
+static void geo_explain(struct evidence *e)
+{
+    struct geo_info gi;
+    char sfx[EVIDENCE_EXPLANATION_MAX];
+    size_t len = strnlen(e->explanation, sizeof(e->explanation) - 1);
+    if (!e->geo_asn && !e->geo_cc[0]) {
+        e->geo_len = 0;
+        return;
+    }
+    memset(&gi, 0, sizeof(gi));
+    gi.asn = e->geo_asn;
+    memcpy(gi.cc, e->geo_cc, sizeof(gi.cc));
+    snprintf(gi.as_org, sizeof(gi.as_org), "%s", e->geo_org);
+    if (e->geo_len && e->geo_len <= len) {
+        size_t base = len - e->geo_len;
+        size_t n = geo_suffix(&gi, sfx, sizeof(sfx), sizeof(e->explanation) - 1 - base);
+        if (n == e->geo_len && memcmp(e->explanation + base, sfx, n) == 0)
+            return;                       /* already there                */
+    }
+    size_t n = geo_suffix(&gi, sfx, sizeof(sfx), sizeof(e->explanation) - 1 - len);
+    memcpy(e->explanation + len, sfx, n + 1);
+    e->geo_len = (uint16_t)n;
+}
+
+/* Every active evidence of h about an address: context looked up when
+ * `fresh` (a detector just raised evidence of h) or never done, and the
+ * explanation's suffix in place. */
+static void geo_annotate(struct detect *d, struct host *h, int fresh)
+{
+    if (!geo_enabled(d->geo))
+        return;
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        struct evidence *e = host_evidence_slot(d->hosts, h, k);
+        if (!e || !e->active)
+            continue;
+        if (fresh || (e->ioc_type == IOC_IP && e->geo_factor == 0))
+            geo_refresh(d, e);
+        geo_explain(e);
+    }
+}
+
+const char *detect_geo_note(const struct detect *d)
+{
+    return d->geo_note;
+}
+
 /* Recompute h's score at now and report a verdict change. */
 static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
@@ -685,6 +768,7 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
     double score = 0, maxconf = 0;
     unsigned kind_mask = 0, src_mask = 0;
 
+    geo_annotate(d, h, new_evidence);
     for (int k = 0; k < HOST_EV_MAX; k++) {
         const struct evidence *e = host_evidence_at(d->hosts, h, k);
         if (!e || !e->active)
@@ -2300,6 +2384,13 @@ void detect_print_stats(const struct detect *d, FILE *fp)
         snprintf(nm, sizeof(nm), "detect.raised.%s", evidence_kind_name(k));
         P(nm, bc.raised[k]);
     }
+    struct geo_stats geo;
+    geo_get_stats(d->geo, &geo);
+    P("detect.geoip_enabled", geo_enabled(d->geo));
+    P("detect.geoip_lookups", geo.lookups);
+    P("detect.geoip_found", geo.found);
+    P("detect.geoip_misses", geo.misses);
+    P("detect.geoip_errors", geo.errors);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

@@ -170,6 +170,10 @@ double detect_dga_threshold(const struct detect *d);
 
 void detect_print_stats(const struct detect *d, FILE *fp);
 
+/* The GeoIP/ASN line for the log (geo.h): the databases in use, or why
+ * GeoIP is off ("geoip: off: no database configured ..."). */
+const char *detect_geo_note(const struct detect *d);
+
 /* Validate the config's detect parameters without building an engine (for
  * --print-config); prints them into fp when fp is not NULL. */
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,

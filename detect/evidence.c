@@ -115,7 +115,7 @@ double evidence_value(const struct evidence *e, uint64_t now_us, double half_lif
 {
     if (!e->active)
         return 0;
-    return e->weight * e->confidence * evidence_decay(now_us, e->last_us, half_life_s);
+    return evidence_weight(e) * e->confidence * evidence_decay(now_us, e->last_us, half_life_s);
 }
 
 int evidence_verdict(int flagged, double score, double max_confidence, int sources,

@@ -100,20 +100,37 @@ enum ioc_type {
 #define EVIDENCE_INDICATOR_MAX 128
 #define EVIDENCE_IOC_MAX 256
 #define EVIDENCE_EXPLANATION_MAX 320
+#define EVIDENCE_GEO_ORG_MAX 64
 
 struct evidence {
     uint8_t  kind;
     uint8_t  active;
     uint64_t first_us;       /* first raised                         */
     uint64_t last_us;        /* last confirmed (decay runs from here) */
-    double   weight;
+    double   weight;         /* as the detector set it; evidence_weight() counts */
     double   confidence;     /* 0..1                                  */
     uint32_t count;          /* times confirmed                       */
     char     indicator[EVIDENCE_INDICATOR_MAX];
     char     explanation[EVIDENCE_EXPLANATION_MAX];
     uint8_t  ioc_type;       /* enum ioc_type; IOC_NONE: not about one   */
     char     ioc[EVIDENCE_IOC_MAX]; /* canonical value (see enum ioc_type) */
+    /* GeoIP/ASN context of an IOC_IP indicator (detect/geo.h), filled by
+     * the engine when it scores the evidence, never by a detector:      */
+    uint32_t geo_asn;        /* 0: not known                          */
+    char     geo_cc[3];      /* ISO 3166-1 alpha-2; "" not known      */
+    char     geo_org[EVIDENCE_GEO_ORG_MAX]; /* AS organisation        */
+    double   geo_factor;     /* configured weight multiplier; 0 = not
+                                looked up (counts as 1)                */
+    uint16_t geo_len;        /* length of the " [AS.., CC]" the engine
+                                appended to the explanation (0: none)  */
 };
+
+/* The weight the evidence counts with: the detector's weight times the
+ * configured GeoIP/ASN multiplier (geoip.asn_weights / country_weights). */
+static inline double evidence_weight(const struct evidence *e)
+{
+    return e->geo_factor > 0 ? e->weight * e->geo_factor : e->weight;
+}
 
 /* x limited to [0, 1]: confidences and the ramps that make them. */
 static inline double clamp01(double x)

@@ -859,7 +859,7 @@ void host_evidence_release(struct host_table *t, struct host *h, int kind)
 
 static double strength(const struct evidence *e)
 {
-    return e->active ? e->weight * e->confidence : 0;
+    return e->active ? evidence_weight(e) * e->confidence : 0;
 }
 
 /* h's slot i gets a fresh evidence from the pool (NULL when the pool is
@@ -950,6 +950,13 @@ const struct evidence *host_evidence_const(const struct host_table *t,
 
 const struct evidence *host_evidence_at(const struct host_table *t, const struct host *h,
                                         int i)
+{
+    if (i < 0 || i >= HOST_EV_MAX || h->ev[i] == HOST_NONE)
+        return NULL;
+    return &t->ev[h->ev[i]];
+}
+
+struct evidence *host_evidence_slot(struct host_table *t, struct host *h, int i)
 {
     if (i < 0 || i >= HOST_EV_MAX || h->ev[i] == HOST_NONE)
         return NULL;

@@ -251,6 +251,8 @@ struct evidence *host_evidence_keyed(struct host_table *t, struct host *h, int k
 const struct evidence *host_evidence_const(const struct host_table *t,
                                            const struct host *h, int kind);
 /* h's evidence slot i (0 <= i < HOST_EV_MAX), NULL when empty. */
+/* The same, writable (the engine's own annotations: GeoIP context). */
+struct evidence *host_evidence_slot(struct host_table *t, struct host *h, int i);
 const struct evidence *host_evidence_at(const struct host_table *t, const struct host *h,
                                         int i);
 /* Give h's evidence of kind (all of them), or of slot i, back to the pool. */

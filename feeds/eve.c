@@ -944,7 +944,7 @@ void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
         json_cstr(j, "kind", evidence_kind_name(x->kind));
         json_cstr(j, "source", evidence_source_name(evidence_kind_source(x->kind)));
         json_dbl(j, "confidence", x->confidence, 3);
-        json_dbl(j, "weight", x->weight, 3);
+        json_dbl(j, "weight", evidence_weight(x), 3);
         json_dbl(j, "score", v->ev_value[i], 3);
         json_cstr(j, "explanation", x->explanation);
         if (x->indicator[0])
@@ -953,6 +953,16 @@ void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
             json_cstr(j, "ioc_type", ioc_type_name(x->ioc_type));
             json_cstr(j, "ioc", x->ioc);
         }
+        /* GeoIP/ASN context of an address (docs/geoip.md) */
+        if (x->geo_cc[0])
+            json_cstr(j, "country", x->geo_cc);
+        if (x->geo_asn) {
+            json_u64(j, "asn", x->geo_asn);
+            if (x->geo_org[0])
+                json_cstr(j, "as_org", x->geo_org);
+        }
+        if (x->geo_factor > 0 && x->geo_factor != 1)
+            json_dbl(j, "geo_weight_factor", x->geo_factor, 3);
         eve_format_time(x->first_us, b, sizeof(b));
         json_cstr(j, "first_seen", b);
         eve_format_time(x->last_us, b, sizeof(b));
