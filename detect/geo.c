@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { DB_COUNTRY = 0, DB_ASN, DB_N };
@@ -33,6 +34,11 @@ static const char *const db_what[DB_N] = { "country", "ASN" };
 /* One database: 0 opened, -1 not (why in reason). */
 static int open_db(MMDB_s *db, const char *path, char *reason, size_t len)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+        snprintf(reason, len, "the file is empty (an interrupted download?)");
+        return -1;
+    }
     int rc = MMDB_open(path, MMDB_MODE_MMAP, db);
     if (rc == MMDB_SUCCESS)
         return 0;

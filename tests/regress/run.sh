@@ -13,6 +13,7 @@
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
+#  6. geo: tests/geo/run.sh (GeoIP/ASN context on test MaxMind DB files)
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -181,6 +182,18 @@ for part in attacks behaviour; do
         echo "  note  tests/regress/$part/ has no run.sh: not run"
     fi
 done
+
+# ---- 6. GeoIP/ASN context (tests/geo/run.sh: test MaxMind DB files built
+# on the spot, mmdblookup as the oracle) ---------------------------------------
+if [ -x tests/geo/run.sh ]; then
+    out=$(tests/geo/run.sh "$BIN" 2>&1); rc=$?
+    printf '%s\n' "$out" | sed 's/^/  /'
+    helper_result geo/run.sh "$out" $rc geo
+    record geo "$hp" "$hf" "$hs" "$hnote"
+else
+    echo "  FAIL  tests/geo/run.sh is missing or not executable"
+    record geo 0 1 0 "tests/geo/run.sh missing or not executable"
+fi
 
 echo "regression tests: $tp passed, $tf failed, $ts skipped"
 [ "$tf" -eq 0 ]

@@ -259,7 +259,7 @@ static void bad_files_are_reported_and_skipped(void **state)
     write_file(tree, buf, n);
 
     const char *bad[] = { missing, empty, garbage, half };
-    const char *why[] = { "No such file", "", "", "" };
+    const char *why[] = { "No such file", "the file is empty", "invalid metadata", "" };
     for (int k = 0; k < 4; k++) {
         struct cfg_geoip c;
         char note[1024];
