@@ -45,6 +45,7 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_dump_stats;
+static volatile sig_atomic_t g_reload;
 
 struct app {
     struct sh_config cfg;
@@ -96,6 +97,7 @@ static void usage(FILE *fp)
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
 "  --summary            print a human summary at the end\n"
 "  --stats              print counters at the end (and on SIGUSR1 when live)\n"
+"                       (SIGHUP re-opens the GeoIP databases: docs/geoip.md)\n"
 "  -v                   more messages\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
@@ -108,6 +110,8 @@ static void on_signal(int sig)
 {
     if (sig == SIGUSR1)
         g_dump_stats = 1;
+    else if (sig == SIGHUP)
+        g_reload = 1;
     else
         g_stop = 1;
 }
@@ -261,6 +265,11 @@ static int consume(struct app *a)
         if (g_dump_stats) {
             g_dump_stats = 0;
             print_stats(a, a->log);
+        }
+        if (g_reload) {
+            g_reload = 0;
+            if (a->detect)
+                fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
         ev = ring_peek_timeout(a->ring, 100000, &closed);
@@ -672,6 +681,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (a->verbose)

@@ -760,6 +760,12 @@ const char *detect_geo_note(const struct detect *d)
     return d->geo_note;
 }
 
+const char *detect_geo_reload(struct detect *d)
+{
+    geo_reload(d->geo, &d->cfg.geoip, d->geo_note, sizeof(d->geo_note));
+    return d->geo_note;
+}
+
 /* Recompute h's score at now and report a verdict change. */
 static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
@@ -2391,6 +2397,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.geoip_found", geo.found);
     P("detect.geoip_misses", geo.misses);
     P("detect.geoip_errors", geo.errors);
+    P("detect.geoip_reloads", geo.reloads);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

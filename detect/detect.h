@@ -174,6 +174,12 @@ void detect_print_stats(const struct detect *d, FILE *fp);
  * GeoIP is off ("geoip: off: no database configured ..."). */
 const char *detect_geo_note(const struct detect *d);
 
+/* Opens the configured GeoIP databases again (SIGHUP: geoipupdate replaced
+ * them); one that no longer opens leaves the one in use.  Evidence already
+ * annotated keeps its context until a detector raises it again.  Returns
+ * the line for the log. */
+const char *detect_geo_reload(struct detect *d);
+
 /* Validate the config's detect parameters without building an engine (for
  * --print-config); prints them into fp when fp is not NULL. */
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,

@@ -99,6 +99,46 @@ struct geo *geo_open(const struct cfg_geoip *cfg, char *note, size_t notelen)
     return g;
 }
 
+int geo_reload(struct geo *g, const struct cfg_geoip *cfg, char *note, size_t notelen)
+{
+    const char *path[DB_N] = { cfg->country_db, cfg->asn_db };
+    char part[DB_N][CFG_STR_MAX + 200];
+    int changed = 0;
+    if (!g) {
+        snprintf(note, notelen, "geoip: off");
+        return 0;
+    }
+    for (int i = 0; i < DB_N; i++) {
+        char why[160], desc[96];
+        MMDB_s fresh;
+        if (!path[i][0]) {
+            snprintf(part[i], sizeof(part[i]), "no %s database configured", db_what[i]);
+            continue;
+        }
+        if (open_db(&fresh, path[i], why, sizeof(why)) < 0) {
+            snprintf(part[i], sizeof(part[i]), "%s database %s cannot be opened: %s%s",
+                     db_what[i], path[i], why,
+                     g->open[i] ? ": the one read before is kept" : "");
+            continue;
+        }
+        if (g->open[i])
+            MMDB_close(&g->db[i]);
+        g->db[i] = fresh;
+        g->open[i] = 1;
+        changed++;
+        describe(&g->db[i], desc, sizeof(desc));
+        snprintf(part[i], sizeof(part[i]), "%s from %s (%s)", db_what[i], path[i], desc);
+    }
+    if (!path[0][0] && !path[1][0])
+        snprintf(note, notelen, "geoip: off: no database configured (geoip.country_db, "
+                 "geoip.asn_db; docs/geoip.md)");
+    else
+        snprintf(note, notelen, "geoip: reloaded: %s%s; %s", geo_enabled(g) ? "" : "off: ",
+                 part[0], part[1]);
+    g->st.reloads++;
+    return changed;
+}
+
 void geo_close(struct geo *g)
 {
     if (!g)

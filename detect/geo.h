@@ -8,7 +8,8 @@
  * autonomous system (number and organisation).  Each database is opened
  * once, memory-mapped, at creation; one that is not configured or cannot be
  * opened is simply not used -- geo_open() says so in ONE line (which file,
- * why) and never fails for it.  docs/geoip.md.
+ * why) and never fails for it.  geo_reload() opens them again (SIGHUP,
+ * after geoipupdate), keeping a database that no longer opens.  docs/geoip.md.
  *
  * The config may weight ASNs and countries (geoip.asn_weights,
  * geoip.country_weights): geo_factor() is the multiplier an address's
@@ -41,6 +42,7 @@ struct geo_stats {
     uint64_t found;               /* ... with a country or an ASN       */
     uint64_t misses;              /* ... in neither database            */
     uint64_t errors;              /* a database could not be read there */
+    uint64_t reloads;             /* geo_reload() calls                 */
 };
 
 struct geo;
@@ -50,6 +52,12 @@ struct geo;
  * Weights are copied. */
 struct geo *geo_open(const struct cfg_geoip *cfg, char *note, size_t notelen);
 void geo_close(struct geo *g);                  /* NULL is a no-op */
+
+/* Opens the configured files again (geoipupdate replaced them): a file
+ * that opens replaces the one in use, one that does not leaves the one in
+ * use (if any) in place.  note: one line, as geo_open's.  Returns how many
+ * files were (re)opened. */
+int geo_reload(struct geo *g, const struct cfg_geoip *cfg, char *note, size_t notelen);
 
 /* Is at least one database open? */
 int geo_enabled(const struct geo *g);

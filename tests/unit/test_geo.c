@@ -385,6 +385,51 @@ static void suffix_fits_the_room(void **state)
     }
 }
 
+/* geoipupdate replaced a file: a reload takes the new one; a file that no
+ * longer opens leaves the one in use. */
+static void reload_takes_new_files_keeps_old_on_error(void **state)
+{
+    (void)state;
+    struct cfg_geoip c;
+    char note[1024], cmd[512], path[160];
+    struct geo_info gi;
+    unsigned char buf[65536];
+    memset(&c, 0, sizeof(c));
+    snprintf(path, sizeof(path), "%s/swap.mmdb", dir);
+    /* first the ASN file under the country name: no country */
+    size_t n = read_file(asn_db, buf, sizeof(buf));
+    write_file(path, buf, n);
+    snprintf(c.country_db, sizeof(c.country_db), "%s", path);
+    struct geo *g = geo_open(&c, note, sizeof(note));
+    assert_true(geo_enabled(g));
+    assert_int_equal(geo_lookup_text(g, "198.51.100.70", &gi), 0);
+    /* replaced the way geoipupdate does it (a new file renamed over) */
+    n = read_file(country_db, buf, sizeof(buf));
+    char tmp[170];
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
+    write_file(tmp, buf, n);
+    snprintf(cmd, sizeof(cmd), "mv '%s' '%s'", tmp, path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(geo_reload(g, &c, note, sizeof(note)), 1);
+    assert_non_null(strstr(note, "geoip: reloaded: country from"));
+    assert_int_equal(geo_lookup_text(g, "198.51.100.70", &gi), 1);
+    assert_string_equal(gi.cc, "FR");
+    /* now a broken download: the file in use stays */
+    write_file(tmp, "", 0);
+    snprintf(cmd, sizeof(cmd), "mv '%s' '%s'", tmp, path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(geo_reload(g, &c, note, sizeof(note)), 0);
+    assert_non_null(strstr(note, "cannot be opened"));
+    assert_non_null(strstr(note, "the one read before is kept"));
+    assert_true(geo_enabled(g));
+    assert_int_equal(geo_lookup_text(g, "198.51.100.70", &gi), 1);
+    assert_string_equal(gi.cc, "FR");
+    struct geo_stats st;
+    geo_get_stats(g, &st);
+    assert_int_equal(st.reloads, 2);
+    geo_close(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +439,7 @@ int main(void)
         cmocka_unit_test(bad_files_are_reported_and_skipped),
         cmocka_unit_test(weights_multiply_once),
         cmocka_unit_test(suffix_fits_the_room),
+        cmocka_unit_test(reload_takes_new_files_keeps_old_on_error),
     };
     return cmocka_run_group_tests(tests, make_dbs, remove_dbs);
 }
