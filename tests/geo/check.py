@@ -18,6 +18,8 @@ configurations and compares the EVE verdicts:
             which and why, exit 0, the same verdicts as base
   dga       a capture whose evidence is about names (pcaps/demo/office-dga):
             no geo fields even with the databases
+  sighup    a paced replay: SIGHUP after a broken file replaced the ASN
+            database keeps the one in use; after a good one, takes it
 
 The expected geo values come from `mmdblookup` on the same files, the
 expected weights from the base run.  Prints "geo: P passed, F failed".
@@ -202,6 +204,54 @@ p, dga = run("dga", DBS % (COUNTRY, ASN, ""), DGA)
 check(p.returncode == 0 and len(dga) > 0 and
       not any("country" in e or "asn" in e or " [AS" in e["explanation"] for _, e in evidence(dga)),
       "dga: evidence about names carries no geo (%d verdicts)" % len(dga))
+
+# ---- SIGHUP: the databases opened again ---------------------------------------
+import shutil
+import signal
+import time
+
+
+def wait_lines(path, n, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        with open(path) as f:
+            gl = geo_lines(f.read())
+        if len(gl) >= n:
+            return gl
+        time.sleep(0.05)
+    with open(path) as f:
+        return geo_lines(f.read())
+
+
+live_asn = os.path.join(W, "live-asn.mmdb")
+shutil.copy(ASN, live_asn)
+conf = os.path.join(W, "hup.conf")
+with open(conf, "w") as f:
+    f.write(DBS % (COUNTRY, live_asn, ""))
+err = os.path.join(W, "hup.err")
+with open(err, "w") as ef:
+    proc = subprocess.Popen([BIN, "-r", CAP, "--pace", "1", "-c", conf], stdout=subprocess.DEVNULL,
+                            stderr=ef)
+    gl = wait_lines(err, 1)
+    time.sleep(0.3)                                    # past the signal handlers
+    open(live_asn + ".new", "wb").close()              # a broken download renamed over
+    os.replace(live_asn + ".new", live_asn)
+    proc.send_signal(signal.SIGHUP)
+    gl = wait_lines(err, 2)
+    shutil.copy(ASN, live_asn + ".new")
+    os.replace(live_asn + ".new", live_asn)
+    proc.send_signal(signal.SIGHUP)
+    gl = wait_lines(err, 3)
+    proc.send_signal(signal.SIGINT)
+    try:
+        rc = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = -1
+check(rc == 0 and len(gl) == 3 and "ASN from" in gl[0] and
+      "cannot be opened" in gl[1] and "the one read before is kept" in gl[1] and
+      "geoip: reloaded:" in gl[2] and "ASN from" in gl[2],
+      "sighup: a broken file keeps the database in use, a good one is taken (%r, exit %s)" % (gl, rc))
 
 print("geo: %d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
