@@ -15,7 +15,7 @@
 VERSION     := 0.1.0
 CC          ?= gcc
 CLANG       ?= clang
-PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis
+PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis jansson
 DATADIR     ?= $(CURDIR)/detect/data
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
