@@ -648,7 +648,13 @@ static int path_type(const char *path, size_t n)
 static int pstring(struct pat *p, struct stix_comp *c)
 {
     if (p->i >= p->n || p->s[p->i] != '\'') {
-        p->unsupported = 1;                    /* a number, b'..', h'..', t'..' */
+        char ch = p->i < p->n ? p->s[p->i] : 0;
+        if ((ch >= '0' && ch <= '9') || ch == '-' || ch == '(' ||
+            ((ch == 'b' || ch == 'h' || ch == 't') && p->i + 1 < p->n &&
+             p->s[p->i + 1] == '\'') || pword(p, "true") || pword(p, "false"))
+            p->unsupported = 1;                /* a number, b'..', h'..', t'..', a set */
+        else
+            p->err = "expected a string";
         return -1;
     }
     p->i++;
