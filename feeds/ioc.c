@@ -789,9 +789,19 @@ static void log_loaded(FILE *log, const struct feed *f)
 
 /* ---- the manager ---------------------------------------------------- */
 
+/* what a feed's file looked like when it was last read or tried */
+struct fileid {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
 struct ioc_manager {
     int n;
     struct ioc_feed_def defs[IOC_FEEDS_MAX];
+    struct fileid seen[IOC_FEEDS_MAX];   /* written by the builder only */
     FILE *log;
     struct hkey key;
     int64_t now_s;
@@ -830,14 +840,32 @@ static int64_t mgr_now(const struct ioc_manager *m)
     return m->now_s ? m->now_s : (int64_t)time(NULL);
 }
 
-static int file_changed(const struct feed *f)
+static void file_id(const char *path, struct fileid *id)
 {
     struct stat st;
-    if (stat(f->def.path, &st) < 0)
-        return 1;                    /* gone: a reload reports it */
-    return !f->loaded || st.st_dev != f->dev || st.st_ino != f->ino ||
-           st.st_size != f->size || st.st_mtim.tv_sec != f->mtime.tv_sec ||
-           st.st_mtim.tv_nsec != f->mtime.tv_nsec;
+    memset(id, 0, sizeof(*id));
+    if (stat(path, &st) < 0)
+        return;
+    id->exists = 1;
+    id->dev = st.st_dev;
+    id->ino = st.st_ino;
+    id->size = st.st_size;
+    id->mtime = st.st_mtim;
+}
+
+/* Did feed i's file change since it was last read or tried?  A file that
+ * stays missing or unreadable is tried again only when it changes (or on
+ * a forced reload), not at every check. */
+static int file_changed(const struct ioc_manager *m, int i)
+{
+    struct fileid now;
+    const struct fileid *was = &m->seen[i];
+    file_id(m->defs[i].path, &now);
+    if (now.exists != was->exists)
+        return 1;
+    return now.exists && (now.dev != was->dev || now.ino != was->ino || now.size != was->size ||
+                          now.mtime.tv_sec != was->mtime.tv_sec ||
+                          now.mtime.tv_nsec != was->mtime.tv_nsec);
 }
 
 /* A new set from `base` (may be NULL): feeds re-read when force or changed;
@@ -854,13 +882,20 @@ static struct ioc_db *build(struct ioc_manager *m, const struct ioc_db *base, in
     for (int i = 0; i < m->n; i++) {
         struct feed *old = base && i < base->n ? base->f[i] : NULL;
         struct feed *f = NULL;
-        if (old && !force && !file_changed(old)) {
+        if (old && !force && !file_changed(m, i)) {
             atomic_fetch_add(&old->refs, 1);
             db->f[db->n++] = old;
             continue;
         }
+        file_id(m->defs[i].path, &m->seen[i]);
         f = feed_load(&m->defs[i], &m->key, mgr_now(m), m->log, err, sizeof(err));
         if (f) {
+            struct fileid *id = &m->seen[i];      /* what was actually read */
+            id->exists = 1;
+            id->dev = f->dev;
+            id->ino = f->ino;
+            id->size = f->size;
+            id->mtime = f->mtime;
             log_loaded(m->log, f);
         } else {
             (*unreadable)++;
@@ -927,7 +962,7 @@ static int any_changed(struct ioc_manager *m)
     if (!m->cur)
         return 1;
     for (int i = 0; i < m->cur->n; i++)
-        if (file_changed(m->cur->f[i]))
+        if (file_changed(m, i))
             return 1;
     return 0;
 }
