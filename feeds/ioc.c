@@ -669,24 +669,17 @@ static char *slurp(const char *path, size_t *len, struct stat *st)
     return buf;
 }
 
-/* Loads def's file into a new feed; NULL when it cannot be read (err). */
-static struct feed *feed_load(const struct ioc_feed_def *def, const struct hkey *key,
-                              int64_t now_s, FILE *log, char *err, size_t errlen)
+/* Parses buf[0..len) as def's format into a new feed; NULL on a JSON
+ * error or out of memory (err). */
+static struct feed *feed_parse(const struct ioc_feed_def *def, const struct hkey *key,
+                               const char *buf, size_t len, int64_t now_s, FILE *log,
+                               char *err, size_t errlen)
 {
-    struct stat st;
-    size_t len = 0;
-    double t0 = now_mono();
-    char *buf = slurp(def->path, &len, &st);
-    if (!buf) {
-        snprintf(err, errlen, "cannot read %s (%s)", def->path, strerror(errno));
-        return NULL;
-    }
     struct feed *f = calloc(1, sizeof(*f));
     if (!f || store_init(&f->st) < 0) {
         if (f)
             store_free(&f->st);
         free(f);
-        free(buf);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
@@ -700,7 +693,6 @@ static struct feed *feed_load(const struct ioc_feed_def *def, const struct hkey 
         if (ioc_parse_stix(buf, len, now_s, sink, &L, &c, def->path, log, err, errlen) < 0) {
             store_free(&f->st);
             free(f);
-            free(buf);
             return NULL;
         }
         f->stats.skipped = c.malformed;
@@ -729,7 +721,6 @@ static struct feed *feed_load(const struct ioc_feed_def *def, const struct hkey 
             fprintf(log, "spanhound: %s: %d more malformed lines not shown\n", def->path,
                     warned - WARN_MAX);
     }
-    free(buf);
     if (L.oom) {
         store_free(&f->st);
         free(f);
@@ -738,13 +729,58 @@ static struct feed *feed_load(const struct ioc_feed_def *def, const struct hkey 
     }
     store_shrink(&f->st);
     f->loaded = 1;
+    f->stats.bytes = store_bytes(&f->st);
+    return f;
+}
+
+/* Loads def's file into a new feed; NULL when it cannot be read (err). */
+static struct feed *feed_load(const struct ioc_feed_def *def, const struct hkey *key,
+                              int64_t now_s, FILE *log, char *err, size_t errlen)
+{
+    struct stat st;
+    size_t len = 0;
+    double t0 = now_mono();
+    char *buf = slurp(def->path, &len, &st);
+    if (!buf) {
+        snprintf(err, errlen, "cannot read %s (%s)", def->path, strerror(errno));
+        return NULL;
+    }
+    struct feed *f = feed_parse(def, key, buf, len, now_s, log, err, errlen);
+    free(buf);
+    if (!f)
+        return NULL;
     f->dev = st.st_dev;
     f->ino = st.st_ino;
     f->size = st.st_size;
     f->mtime = st.st_mtim;
-    f->stats.bytes = store_bytes(&f->st);
     f->stats.load_s = now_mono() - t0;
     return f;
+}
+
+struct ioc_db *ioc_db_from_buffer(const struct ioc_feed_def *def, const char *buf, size_t len,
+                                  int64_t now_s, FILE *log, struct ioc_feed_stats *st)
+{
+    char err[256];
+    struct ioc_db *db = calloc(1, sizeof(*db));
+    if (!db)
+        return NULL;
+    hk_init(&db->key);
+    struct feed *f = feed_parse(def, &db->key, buf, len, now_s, log, err, sizeof(err));
+    if (!f) {
+        if (log)
+            fprintf(log, "spanhound: %s\n", err);
+        free(db);
+        return NULL;
+    }
+    if (st)
+        *st = f->stats;
+    db->f[db->n++] = f;
+    return db;
+}
+
+void ioc_db_free(struct ioc_db *db)
+{
+    db_free(db);
 }
 
 static struct feed *feed_empty(const struct ioc_feed_def *def)

@@ -133,6 +133,13 @@ struct ioc_db;                  /* a set of loaded feeds (immutable)       */
 int ioc_lookup(void *db, int type, const char *value, size_t len,
                const struct sh_addr *ip, struct intel_hit *out, int max);
 
+/* One feed parsed from memory (tests, fuzzing, tools): a set of its own;
+ * NULL when the content is not the format at all (STIX: not JSON) or out
+ * of memory.  st (may be NULL) receives its numbers. */
+struct ioc_db *ioc_db_from_buffer(const struct ioc_feed_def *def, const char *buf, size_t len,
+                                  int64_t now_s, FILE *log, struct ioc_feed_stats *st);
+void ioc_db_free(struct ioc_db *db);                     /* NULL: no-op */
+
 /* Owns the configured feeds, their loaded versions and reloads. */
 struct ioc_manager;
 
