@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -1076,6 +1077,7 @@ int ioc_manager_swap(struct ioc_manager *m, ioc_install_fn install, void *ctx)
         install(ctx, db);
     db_free(m->cur);
     m->cur = db;
+    malloc_trim(0);     /* give the old set's pages back (glibc keeps them otherwise) */
     return 1;
 }
 
