@@ -8,6 +8,7 @@
 #   make demo    deps + build + replay the bundled capture, print the verdicts
 #   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
+#   make bench-ioc  the threat-intelligence store at 1M entries (part of make bench)
 #   make mutants every trust rule removed in turn must make some test fail
 #   make update-golden   regenerate the generated captures and the expectations
 #                their generators write (tests/gen/*.py), never from spanhound
@@ -15,7 +16,7 @@
 VERSION     := 0.1.0
 CC          ?= gcc
 CLANG       ?= clang
-PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis libmaxminddb
+PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis libmaxminddb jansson
 DATADIR     ?= $(CURDIR)/detect/data
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
@@ -264,6 +265,15 @@ mutants: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh build/spanhound
+	@$(MAKE) --no-print-directory bench-ioc
+
+# the feed store at 1M entries: load time, memory, lookups/s (docs/performance.md)
+.PHONY: bench-ioc
+build/ioc_bench: build/obj/tests/bench/ioc_bench.o build/libspanhound.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+bench-ioc: build/ioc_bench
+	@mkdir -p build/bench && build/ioc_bench build/bench/ioc
 
 clean:
 	rm -rf build

@@ -35,6 +35,8 @@
 #include "../detect/dga.h"
 #include "../detect/params.h"
 #include "../feeds/eve.h"
+#include "../feeds/export.h"
+#include "../feeds/ioc.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
 #include "summary.h"
@@ -45,7 +47,8 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_dump_stats;
-static volatile sig_atomic_t g_reload;
+static volatile sig_atomic_t g_reload;       /* SIGHUP: re-read the feeds   */
+static volatile sig_atomic_t g_export;       /* SIGUSR2: --export-iocs now  */
 
 struct app {
     struct sh_config cfg;
@@ -56,6 +59,9 @@ struct app {
     struct detect *detect;
     struct summary *summary;
     struct redisfeed *feed;
+    struct ioc_manager *intel;    /* threat-intelligence feeds (NULL: none) */
+    uint64_t intel_check_us;      /* next look at the feed files (monotonic) */
+    const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
     uint64_t pace_ts0, pace_wall0;
     int live;
@@ -95,6 +101,9 @@ static void usage(FILE *fp)
 "  --sensor NAME        this sensor's name in the feed (redis.sensor)\n"
 "  --flush-journal      deliver the journal an earlier run left (Redis was down) and exit\n"
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
+"  --export-iocs FILE   write the indicators learnt from convicted hosts as a STIX 2.1\n"
+"                       bundle FILE and plain lists FILE.<type>.txt at the end (and on\n"
+"                       SIGUSR2 when live); SIGHUP re-reads the feeds (docs/feeds.md)\n"
 "  --summary            print a human summary at the end\n"
 "  --stats              print counters at the end (and on SIGUSR1 when live)\n"
 "                       (SIGHUP re-opens the GeoIP databases: docs/geoip.md)\n"
@@ -112,6 +121,8 @@ static void on_signal(int sig)
         g_dump_stats = 1;
     else if (sig == SIGHUP)
         g_reload = 1;
+    else if (sig == SIGUSR2)
+        g_export = 1;
     else
         g_stop = 1;
 }
@@ -230,6 +241,7 @@ static void print_stats(struct app *a, FILE *fp)
         detect_print_stats(a->detect, fp);
     if (a->feed)
         redisfeed_print_stats(a->feed, fp);
+    ioc_manager_print_stats(a->intel, fp);
     fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full",
             (unsigned long long)atomic_load(&a->ring_dropped));
     if (a->eve) {
@@ -255,6 +267,105 @@ static void op_allow(void *ctx, const char *const *targets, int n)
     detect_operator_allow(a->detect, targets, n);
 }
 
+/* ---- threat intelligence: feeds in, learnt indicators out ---------- */
+
+static void intel_install(void *ctx, struct ioc_db *db)
+{
+    struct app *a = ctx;
+    detect_set_intel(a->detect, ioc_lookup, db);
+}
+
+/* Loads the configured feeds and hands the lookup to the engine. */
+static int intel_start(struct app *a)
+{
+    struct ioc_feed_def defs[CFG_FEEDS_MAX];
+    int n = a->cfg.feeds.n;
+    if (n == 0)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        const struct cfg_feed *f = &a->cfg.feeds.v[i];
+        memset(&defs[i], 0, sizeof(defs[i]));
+        snprintf(defs[i].name, sizeof(defs[i].name), "%s", f->name);
+        snprintf(defs[i].path, sizeof(defs[i].path), "%s", f->path);
+        defs[i].format = ioc_format_from_name(f->format);
+        defs[i].type = f->type[0] ? ioc_type_from_name(f->type) : IOC_NONE;
+        defs[i].weight = f->weight;
+        defs[i].confidence = f->confidence;
+        if (defs[i].format < 0 || defs[i].type < 0) {
+            fprintf(a->log, "spanhound: %s:%d: feed '%s': unknown format or type\n",
+                    a->cfg.source, f->line, f->name);
+            return -1;
+        }
+    }
+    a->intel = ioc_manager_create(defs, n, a->log);
+    if (!a->intel) {
+        fprintf(a->log, "spanhound: feeds: out of memory\n");
+        return -1;
+    }
+    ioc_manager_load(a->intel);      /* an unreadable feed is logged and stays empty */
+    intel_install(a, ioc_manager_db(a->intel));
+    a->intel_check_us = mono_us() + (uint64_t)a->cfg.feeds_check_interval * 1000000;
+    return 0;
+}
+
+/* Between two events: start a reload on SIGHUP or when a feed file
+ * changed, and install a rebuilt set once it is ready (the lookup keeps
+ * answering from the old one meanwhile; host state is untouched). */
+static void intel_poll(struct app *a, int hup)
+{
+    if (!a->intel)
+        return;
+    if (hup) {
+        fprintf(a->log, "spanhound: SIGHUP: re-reading %d feed%s\n", a->cfg.feeds.n,
+                a->cfg.feeds.n == 1 ? "" : "s");
+        ioc_manager_reload_start(a->intel, 1);
+    } else if (a->cfg.feeds_check_interval) {
+        uint64_t now = mono_us();
+        if (now >= a->intel_check_us) {
+            a->intel_check_us = now + (uint64_t)a->cfg.feeds_check_interval * 1000000;
+            ioc_manager_reload_start(a->intel, 0);
+        }
+    }
+    ioc_manager_swap(a->intel, intel_install, a);
+}
+
+struct learnt_buf {
+    struct learned_ioc *v;
+    int n, cap;
+};
+
+static void collect_learnt(void *ctx, const struct learned_ioc *l)
+{
+    struct learnt_buf *b = ctx;
+    if (b->n == b->cap) {
+        int cap = b->cap ? b->cap * 2 : 256;
+        struct learned_ioc *v = realloc(b->v, (size_t)cap * sizeof(*v));
+        if (!v)
+            return;
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *l;
+}
+
+/* --export-iocs: what the engine learnt, as STIX 2.1 and plain lists */
+static int export_iocs(struct app *a)
+{
+    struct learnt_buf b = { NULL, 0, 0 };
+    char err[512];
+    if (!a->export_path || !a->detect)
+        return 0;
+    detect_learned_iocs(a->detect, collect_learnt, &b);
+    int rc = ioc_export(a->export_path, b.v, b.n, err, sizeof(err));
+    if (rc < 0)
+        fprintf(a->log, "spanhound: --export-iocs: %s\n", err);
+    else
+        fprintf(a->log, "spanhound: exported %d learnt indicator%s to %s\n", b.n,
+                b.n == 1 ? "" : "s", a->export_path);
+    free(b.v);
+    return rc;
+}
+
 static int consume(struct app *a)
 {
     const struct sh_event *ev;
@@ -266,12 +377,18 @@ static int consume(struct app *a)
             g_dump_stats = 0;
             print_stats(a, a->log);
         }
-        if (g_reload) {
+        int hup = g_reload != 0;   /* SIGHUP: the GeoIP databases and the feeds */
+        if (hup) {
             g_reload = 0;
             if (a->detect)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
+        intel_poll(a, hup);
+        if (g_export) {
+            g_export = 0;
+            export_iocs(a);
+        }
         ev = ring_peek_timeout(a->ring, 100000, &closed);
         if (!ev) {
             if (closed)
@@ -300,7 +417,7 @@ static int consume(struct app *a)
 enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
     OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
-    OPT_FLUSH_JOURNAL, OPT_PACE,
+    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -466,6 +583,7 @@ int main(int argc, char **argv)
         { "sensor", required_argument, NULL, OPT_SENSOR },
         { "flush-journal", no_argument, NULL, OPT_FLUSH_JOURNAL },
         { "pace", required_argument, NULL, OPT_PACE },
+        { "export-iocs", required_argument, NULL, OPT_EXPORT_IOCS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -507,6 +625,7 @@ int main(int argc, char **argv)
         case OPT_JOURNAL: journal = optarg; break;
         case OPT_SENSOR: sensor = optarg; break;
         case OPT_FLUSH_JOURNAL: flush_journal = 1; break;
+        case OPT_EXPORT_IOCS: a->export_path = optarg; break;
         case OPT_PACE: {
             char *end;
             a->pace = strtod(optarg, &end);
@@ -662,6 +781,10 @@ int main(int argc, char **argv)
     }
     detect_on_notice(a->detect, on_notice, a);
     fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
+    if (intel_start(a) < 0) {
+        status = 1;
+        goto out;
+    }
     if (a->cfg.redis.enabled) {
         a->feed = redisfeed_open(&a->cfg.redis, SPANHOUND_VERSION, a->log, err, sizeof(err));
         if (!a->feed) {
@@ -682,6 +805,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (a->verbose)
@@ -700,6 +824,8 @@ int main(int argc, char **argv)
     pthread_join(th, NULL);
     status |= a->source_status;
     detect_finish(a->detect);
+    if (export_iocs(a) < 0)
+        status = 1;
     if (!a->live)
         write_current(a);
     if (a->feed) {
@@ -725,6 +851,7 @@ int main(int argc, char **argv)
 
 out:
     redisfeed_close(a->feed);
+    ioc_manager_destroy(a->intel);
     eve_close(a->eve);
     detect_destroy(a->detect);
     summary_destroy(a->summary);

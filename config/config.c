@@ -19,7 +19,8 @@
 #define SH_DATADIR "/usr/share/spanhound"
 #endif
 
-enum cfg_type { T_U32, T_BOOL, T_STR, T_CIDRS, T_PORTS, T_NAMES, T_ASN_WEIGHTS, T_CC_WEIGHTS };
+enum cfg_type { T_U32, T_BOOL, T_STR, T_CIDRS, T_PORTS, T_NAMES, T_ASN_WEIGHTS, T_CC_WEIGHTS,
+                T_FEEDS };
 
 struct cfg_row {
     const char *path;
@@ -169,6 +170,14 @@ static const struct cfg_row rows[] = {
     LIST("geoip.country_weights", T_CC_WEIGHTS, geoip.country_weights, "",
          "multipliers on the weight of evidence about an address of a country, as \"NL=0.5\" "
          "(ISO 3166-1 alpha-2; 0 < m <= 10)"),
+    LIST("feeds", T_FEEDS, feeds, "",
+         "threat-intelligence feeds (docs/feeds.md): ( { name = \"c2\"; path = \"/etc/spanhound/"
+         "feeds/c2.txt\"; format = \"plain\"; type = \"domain\"; weight = 2.0; confidence = "
+         "0.6; }, ... ); format: plain (type: ip, domain, url, ja3, ja4, ja3s, ja4s, cert_sha1, "
+         "cert_sha256), abusech_ja3, abusech_sslbl, feodo, urlhaus, stix; reloaded on SIGHUP"),
+    U32("feeds_check_interval", feeds_check_interval, 60, 0, 86400,
+        "seconds between checks of the feed files for changes (reloaded when one changed); "
+        "0 = only on SIGHUP"),
 
     U32("hosts.capacity", host_capacity, 65536, 1, 16777216,
         "internal hosts tracked; the least recently seen is evicted"),
@@ -220,6 +229,9 @@ static void set_list_default(struct sh_config *c, const struct cfg_row *r)
     case T_ASN_WEIGHTS:
     case T_CC_WEIGHTS:
         ((struct cfg_geo_weights *)dst)->n = 0;
+        break;
+    case T_FEEDS:
+        ((struct cfg_feeds *)dst)->n = 0;
         break;
     default:
         break;
@@ -398,6 +410,111 @@ static int load_geo_weights(struct loader *L, const config_setting_t *s,
     return 0;
 }
 
+static const char *const feed_formats[] = {
+    "plain", "abusech_ja3", "abusech_sslbl", "feodo", "urlhaus", "stix",
+};
+static const char *const feed_types[] = {
+    "ip", "domain", "url", "ja3", "ja4", "ja3s", "ja4s", "cert_sha1", "cert_sha256",
+};
+
+static int in_list(const char *v, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int feed_string(struct loader *L, const config_setting_t *e, const char *key,
+                       char *dst, size_t size)
+{
+    const char *v = config_setting_get_string(e);
+    if (config_setting_type(e) != CONFIG_TYPE_STRING || !v || !*v)
+        return fail(L, e, "feeds: '%s' must be a non-empty string", key);
+    if (strlen(v) >= size)
+        return fail(L, e, "feeds: '%s' is longer than %zu characters", key, size - 1);
+    snprintf(dst, size, "%s", v);
+    return 0;
+}
+
+/* feeds = ( { name = ...; path = ...; format = ...; ... }, ... ); */
+static int load_feeds(struct loader *L, const config_setting_t *s, struct cfg_feeds *fs)
+{
+    int n = config_setting_length(s);
+    fs->n = 0;
+    if (n > CFG_FEEDS_MAX)
+        return fail(L, s, "feeds: at most %d feeds", CFG_FEEDS_MAX);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *g = config_setting_get_elem(s, (unsigned)i);
+        struct cfg_feed *f = &fs->v[fs->n];
+        memset(f, 0, sizeof(*f));
+        f->weight = CFG_FEED_WEIGHT;
+        f->confidence = CFG_FEED_CONFIDENCE;
+        f->line = (int)config_setting_source_line(g);
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+            return fail(L, g, "feeds: each feed is a group { name = ...; path = ...; format = ...; }");
+        int m = config_setting_length(g);
+        for (int k = 0; k < m; k++) {
+            const config_setting_t *e = config_setting_get_elem(g, (unsigned)k);
+            const char *key = config_setting_name(e);
+            double v;
+            if (!key)
+                return fail(L, e, "feeds: unnamed setting");
+            if (strcmp(key, "name") == 0) {
+                if (feed_string(L, e, key, f->name, sizeof(f->name)) < 0)
+                    return -1;
+                for (const char *c = f->name; *c; c++)
+                    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                          (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
+                        return fail(L, e, "feeds: name '%s': letters, digits, '-', '_' and "
+                                    "'.' only", f->name);
+            } else if (strcmp(key, "path") == 0) {
+                if (feed_string(L, e, key, f->path, sizeof(f->path)) < 0)
+                    return -1;
+            } else if (strcmp(key, "format") == 0) {
+                if (feed_string(L, e, key, f->format, sizeof(f->format)) < 0)
+                    return -1;
+                if (!in_list(f->format, feed_formats, sizeof(feed_formats) / sizeof(*feed_formats)))
+                    return fail(L, e, "feeds: unknown format '%s' (plain, abusech_ja3, "
+                                "abusech_sslbl, feodo, urlhaus, stix)", f->format);
+            } else if (strcmp(key, "type") == 0) {
+                if (feed_string(L, e, key, f->type, sizeof(f->type)) < 0)
+                    return -1;
+                if (!in_list(f->type, feed_types, sizeof(feed_types) / sizeof(*feed_types)))
+                    return fail(L, e, "feeds: unknown type '%s' (ip, domain, url, ja3, ja4, "
+                                "ja3s, ja4s, cert_sha1, cert_sha256)", f->type);
+            } else if (strcmp(key, "weight") == 0) {
+                if (get_number(L, e, "feeds: weight", &v) < 0)
+                    return -1;
+                if (!(v >= 0 && v <= 100))
+                    return fail(L, e, "feeds: weight = %g is out of range [0, 100]", v);
+                f->weight = v;
+            } else if (strcmp(key, "confidence") == 0) {
+                if (get_number(L, e, "feeds: confidence", &v) < 0)
+                    return -1;
+                if (!(v >= 0 && v <= 1))
+                    return fail(L, e, "feeds: confidence = %g is out of range [0, 1]", v);
+                f->confidence = v;
+            } else {
+                return fail(L, e, "feeds: unknown setting '%s' (name, path, format, type, "
+                            "weight, confidence)", key);
+            }
+        }
+        if (!f->name[0] || !f->path[0] || !f->format[0])
+            return fail(L, g, "feeds: a feed needs name, path and format");
+        if (strcmp(f->format, "plain") == 0 && !f->type[0])
+            return fail(L, g, "feeds: feed '%s': format plain needs a type", f->name);
+        if (strcmp(f->format, "plain") != 0 && f->type[0])
+            return fail(L, g, "feeds: feed '%s': type is only for format plain (%s says "
+                        "what it holds)", f->name, f->format);
+        for (int k = 0; k < fs->n; k++)
+            if (strcmp(fs->v[k].name, f->name) == 0)
+                return fail(L, g, "feeds: two feeds named '%s'", f->name);
+        fs->n++;
+    }
+    return 0;
+}
+
 static int load_list(struct loader *L, const config_setting_t *s,
                      const struct cfg_row *r)
 {
@@ -409,6 +526,11 @@ static int load_list(struct loader *L, const config_setting_t *s,
         return fail(L, s, "'%s' must be a list, e.g. [ \"...\", \"...\" ]", r->path);
     n = config_setting_length(s);
 
+    if (r->type == T_FEEDS) {
+        if (t != CONFIG_TYPE_LIST)
+            return fail(L, s, "'%s' must be a list of groups: ( { name = ...; }, ... )", r->path);
+        return load_feeds(L, s, dst);
+    }
     if (r->type == T_CIDRS) {
         struct cidr_set *set = dst;
         set->n = 0;
@@ -643,6 +765,29 @@ static void print_value(const struct sh_config *c, const struct cfg_row *r, FILE
                 fprintf(fp, "%s\"%s=%g\"", i ? ", " : " ", gw->v[i].cc, gw->v[i].w);
         }
         fprintf(fp, "%s]", gw->n ? " " : "");
+        break;
+    }
+    case T_FEEDS: {
+        const struct cfg_feeds *fs = src;
+        fputc('(', fp);
+        for (int i = 0; i < fs->n; i++) {
+            const struct cfg_feed *f = &fs->v[i];
+            fprintf(fp, "%s\n  { name = \"%s\"; path = \"", i ? "," : "", f->name);
+            for (const char *p = f->path; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    fputc('\\', fp);
+                fputc(*p, fp);
+            }
+            fprintf(fp, "\"; format = \"%s\";", f->format);
+            if (f->type[0])
+                fprintf(fp, " type = \"%s\";", f->type);
+            char w[32], cf[32];
+            snprintf(w, sizeof(w), "%.10g", f->weight);
+            snprintf(cf, sizeof(cf), "%.10g", f->confidence);
+            fprintf(fp, " weight = %s%s; confidence = %s%s; }", w, strpbrk(w, ".e") ? "" : ".0",
+                    cf, strpbrk(cf, ".e") ? "" : ".0");
+        }
+        fprintf(fp, "%s)", fs->n ? "\n" : " ");
         break;
     }
     case T_NAMES: {

@@ -26,6 +26,8 @@
 #include "../capture/pipeline.h"
 
 #define CFG_STR_MAX 256
+#define CFG_FEED_WEIGHT 2.0          /* a feed's defaults (docs/feeds.md) */
+#define CFG_FEED_CONFIDENCE 0.6
 #define CFG_NAMES_MAX 512
 #define CFG_PARAMS_MAX 128
 #define CFG_PORTS_MAX PIPELINE_MAX_PORTS
@@ -52,6 +54,22 @@ struct cfg_geoip {
     char country_db[CFG_STR_MAX];
     char asn_db[CFG_STR_MAX];
     struct cfg_geo_weights asn_weights, country_weights;
+};
+
+/* One threat-intelligence feed (feeds/ioc.h, docs/feeds.md). */
+#define CFG_FEEDS_MAX 32
+struct cfg_feed {
+    char name[32];
+    char path[CFG_STR_MAX];
+    char format[16];             /* plain, abusech_ja3, abusech_sslbl, feodo, urlhaus, stix */
+    char type[16];               /* format plain: ip, domain, url, ja3, ... */
+    double weight, confidence;
+    int line;
+};
+
+struct cfg_feeds {
+    int n;
+    struct cfg_feed v[CFG_FEEDS_MAX];
 };
 
 struct cfg_param {               /* one "detect.<name> = value" line   */
@@ -107,6 +125,10 @@ struct sh_config {
     int eve_extended;
     int log_syslog;
     struct sh_redis_cfg redis;
+
+    /* threat intelligence */
+    struct cfg_feeds feeds;
+    uint32_t feeds_check_interval;   /* seconds; 0 = only on SIGHUP */
 
     /* hosts and detection */
     uint32_t host_capacity;

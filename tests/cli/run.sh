@@ -151,6 +151,61 @@ expect "-f 'udp' runs" 0 "" -- "$BIN" -r pcaps/http/caldera-ragdoll-http-beacon.
 if [ -f "$T/bpf2.json" ] && ! grep -q '"event_type":"http"' "$T/bpf2.json"; then ok "-f non-matching filter drops the packets"
 else bad "-f non-matching filter drops the packets"; fi
 
+# ---- threat-intelligence feeds (docs/feeds.md) -------------------------
+printf '\nfeeds = ( { name = "x"; path = "/f"; format = "plain"; } );\n' > "$T/feedbad.conf"
+expect "feed without a type: file:line, exit 2" 2 "feedbad.conf:2: feeds: feed 'x': format plain needs a type" \
+    -- "$BIN" -c "$T/feedbad.conf" -r "$PCAP"
+printf 'c2.example\nnot a domain!\n198.51.100.7\n' > "$T/doms.txt"
+printf 'feeds = ( { name = "doms"; path = "%s"; format = "plain"; type = "domain"; },\n  { name = "gone"; path = "%s/none.txt"; format = "feodo"; } );\n' \
+    "$T/doms.txt" "$T" > "$T/feeds.conf"
+expect "feeds load; a bad line and a missing file do not stop the run" 0 \
+    "feed doms: loaded .*: 2 entries \(ip 1, domain 1\), 1 skipped" \
+    -- "$ASAN" -c "$T/feeds.conf" -r "$PCAP" --stats
+grep -q "doms.txt:2: warning: " "$T/err" && ok "a malformed feed line is reported as file:line" \
+    || bad "a malformed feed line is reported as file:line" "$(grep doms "$T/err" | head -3)"
+grep -q "feed gone: cannot read .*empty until it can be read" "$T/err" && ok "an unreadable feed is logged" \
+    || bad "an unreadable feed is logged" "$(grep gone "$T/err" | head -2)"
+grep -Eq "^intel.feed.doms.entries +2$" "$T/err" && ok "--stats prints the feed counters" \
+    || bad "--stats prints the feed counters" "$(grep intel "$T/err" | head -3)"
+expect "--export-iocs writes a bundle and lists" 0 "exported 0 learnt indicators" \
+    -- "$ASAN" -r "$PCAP" --export-iocs "$T/learnt.json"
+if [ -s "$T/learnt.json" ] && [ -f "$T/learnt.json.domain.txt" ] && [ -f "$T/learnt.json.cert_sha256.txt" ] &&
+   python3 tests/stix/validate.py "$T/learnt.json" >/dev/null 2>&1; then
+    ok "--export-iocs output is a valid STIX 2.1 bundle"
+else
+    bad "--export-iocs output is a valid STIX 2.1 bundle" "$(python3 tests/stix/validate.py "$T/learnt.json" 2>&1 | head -3)"
+fi
+expect "--export-iocs into a missing directory fails" 1 "export-iocs: .*No such file" \
+    -- "$BIN" -r "$PCAP" --export-iocs "$T/no/dir/x.json"
+# reload while running: SIGHUP re-reads every feed; a changed file is
+# picked up by itself (feeds_check_interval); an unreadable one is kept
+printf 'feeds = ( { name = "doms"; path = "%s"; format = "plain"; type = "domain"; } );\nfeeds_check_interval = 1;\n' \
+    "$T/doms.txt" > "$T/reload.conf"
+"$ASAN" -c "$T/reload.conf" -r pcaps/http/caldera-ragdoll-http-beacon.pcap --pace 60 \
+    >/dev/null 2>"$T/reload.err" &
+pid=$!
+for i in $(seq 100); do grep -q "feed doms: loaded" "$T/reload.err" && break; sleep 0.1; done
+sleep 0.5
+printf 'a.example\nb.example\nc.example\n' > "$T/doms.txt"
+sleep 2.5
+kill -HUP $pid 2>/dev/null
+sleep 1.5
+rm -f "$T/doms.txt"
+kill -HUP $pid 2>/dev/null
+sleep 1.5
+kill -TERM $pid 2>/dev/null
+wait $pid; rc=$?
+if [ $rc -eq 0 ] && grep -q "feed doms: loaded .*: 2 entries" "$T/reload.err" &&
+   grep -q "feed doms: loaded .*: 3 entries" "$T/reload.err" &&
+   grep -q "SIGHUP: re-reading 1 feed" "$T/reload.err" &&
+   [ "$(grep -c "feed doms: cannot read .*keeping the previous version (3 entries)" "$T/reload.err")" -eq 1 ] &&
+   ! grep -q Sanitizer "$T/reload.err"; then
+    ok "feeds reload on change and SIGHUP; an unreadable feed keeps its previous version"
+else
+    bad "feeds reload on change and SIGHUP; an unreadable feed keeps its previous version" \
+        "exit $rc: $(grep -E 'feed|SIGHUP|Sanitizer' "$T/reload.err" | head -6 | tr '\n' '|')"
+fi
+
 echo "cli tests: $pass passed, $fail failed, 0 skipped"
 mkdir -p build && echo "cli $pass $fail 0" >> build/test-results.txt
 [ "$fail" -eq 0 ]

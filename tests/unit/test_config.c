@@ -145,6 +145,59 @@ static void errors_carry_the_line_number(void **state)
     expect_error("detect: { x = \"str\"; };\n", "must be a number");
 }
 
+static void feeds_list_is_read(void **state)
+{
+    (void)state;
+    struct sh_config *c = malloc(sizeof(*c));
+    char err[512];
+    config_defaults(c);
+    assert_int_equal(c->feeds.n, 0);
+    assert_int_equal(c->feeds_check_interval, 60);
+    char *p = write_tmp("feeds = (\n"
+                        "  { name = \"sslbl-ja3\"; path = \"/f/ja3.csv\"; format = \"abusech_ja3\";"
+                        " weight = 3; confidence = 0.5; },\n"
+                        "  { name = \"c2\"; path = \"/f/c2.txt\"; format = \"plain\";"
+                        " type = \"domain\"; }\n);\nfeeds_check_interval = 0;\n");
+    assert_int_equal(config_load(c, p, err, sizeof(err)), 0);
+    unlink(p);
+    assert_int_equal(c->feeds.n, 2);
+    assert_string_equal(c->feeds.v[0].name, "sslbl-ja3");
+    assert_string_equal(c->feeds.v[0].format, "abusech_ja3");
+    assert_string_equal(c->feeds.v[0].type, "");
+    assert_true(c->feeds.v[0].weight == 3.0 && c->feeds.v[0].confidence == 0.5);
+    assert_int_equal(c->feeds.v[0].line, 2);
+    assert_string_equal(c->feeds.v[1].path, "/f/c2.txt");
+    assert_string_equal(c->feeds.v[1].type, "domain");
+    assert_true(c->feeds.v[1].weight == CFG_FEED_WEIGHT);
+    assert_true(c->feeds.v[1].confidence == CFG_FEED_CONFIDENCE);
+    assert_int_equal(c->feeds_check_interval, 0);
+    free(c);
+}
+
+static void feeds_errors_carry_the_line_number(void **state)
+{
+    (void)state;
+    expect_error("\nfeeds = ( { name = \"a\"; path = \"x\"; format = \"csv\"; } );\n",
+                 ":2: feeds: unknown format 'csv'");
+    expect_error("feeds = (\n { name = \"a\"; path = \"x\"; format = \"plain\"; } );\n",
+                 ":2: feeds: feed 'a': format plain needs a type");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"stix\"; type = \"ip\"; } );\n",
+                 "type is only for format plain");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"plain\"; type = \"ipv4\"; } );\n",
+                 "unknown type 'ipv4'");
+    expect_error("feeds = ( { name = \"a\"; format = \"stix\"; } );\n", "needs name, path and format");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"stix\";\n weight = -1; } );\n",
+                 ":2: feeds: weight = -1 is out of range");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"stix\"; confidence = \"hi\"; } );\n",
+                 "must be a number");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"stix\"; },\n"
+                 " { name = \"a\"; path = \"y\"; format = \"stix\"; } );\n", ":2: feeds: two feeds named 'a'");
+    expect_error("feeds = ( { name = \"a\"; path = \"x\"; format = \"stix\"; url = \"x\"; } );\n",
+                 "unknown setting 'url'");
+    expect_error("feeds = [ \"x\" ];\n", "must be a list of groups");
+    expect_error("feeds_check_interval = 100000;\n", "out of range");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +207,8 @@ int main(void)
         cmocka_unit_test(defaults_are_the_documented_ones),
         cmocka_unit_test(a_valid_file_overrides_defaults),
         cmocka_unit_test(errors_carry_the_line_number),
+        cmocka_unit_test(feeds_list_is_read),
+        cmocka_unit_test(feeds_errors_carry_the_line_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
