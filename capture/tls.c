@@ -439,6 +439,67 @@ static void ja4_client(struct rd cs, struct rd ex, uint16_t legacy_version,
     *o = '\0';
 }
 
+/* JA4S (FoxIO-LLC/ja4 technical_details/JA4S.md) of a ServerHello whose
+ * extensions block (ex, possibly empty) was framed whole, into out
+ * (TLS_JA4S_LEN + 1), always with protocol 't' (a QUIC caller overwrites
+ * out[0]):
+ *   t, version (the supported_versions selection, else legacy_version;
+ *   JA4's two characters), number of extensions (2 digits, capped at 99),
+ *   ALPN chosen (JA4's rule, "00" without one), '_', the cipher suite in
+ *   4 hex digits, '_', the first 12 hex digits of SHA-256 of the
+ *   extension types as 4 hex digits joined by ',' in the order sent, or
+ *   "000000000000" when there is none.
+ * Unlike JA4, nothing is sorted and GREASE is not removed: a server does
+ * not shuffle, and FoxIO's reference outputs count and hash every type
+ * (python/ja4.py to_ja4s: "include grease values"). */
+static void ja4_server(struct rd ex, uint16_t version, uint16_t cipher,
+                       char out[TLS_JA4S_LEN + 1])
+{
+    size_t n_ext = 0;
+    int first = 1, seen_alpn = 0;
+    char alpn[2] = { '0', '0' }, h[12];
+    struct sha256_ctx c;
+
+    sha256_init(&c);
+    while (rd_left(&ex) > 0) {
+        uint16_t type = rd_be16(&ex);
+        uint16_t elen = rd_be16(&ex);
+        struct rd body = rd_sub(&ex, elen);
+        if (ex.err) {
+            out[0] = '\0';
+            return;
+        }
+        n_ext++;
+        sha_hex4(&c, type, &first);
+        if (type == EXT_ALPN && !seen_alpn++)
+            ja4_alpn(body, alpn);
+    }
+    if (n_ext == 0)
+        memset(h, '0', sizeof h);
+    else
+        sha_12(&c, h);
+    if (n_ext > 99)
+        n_ext = 99;
+    const char *ver = ja4_version(version);
+    char *o = out;
+    *o++ = 't';
+    *o++ = ver[0];
+    *o++ = ver[1];
+    *o++ = (char)('0' + n_ext / 10);
+    *o++ = (char)('0' + n_ext % 10);
+    *o++ = alpn[0];
+    *o++ = alpn[1];
+    *o++ = '_';
+    *o++ = hexd[cipher >> 12];
+    *o++ = hexd[(cipher >> 8) & 15];
+    *o++ = hexd[(cipher >> 4) & 15];
+    *o++ = hexd[cipher & 15];
+    *o++ = '_';
+    memcpy(o, h, sizeof h);
+    o += sizeof h;
+    *o = '\0';
+}
+
 /* ---- extensions ---------------------------------------------------- */
 
 /* server_name (RFC 6066 3):
@@ -701,7 +762,7 @@ int tls_is_hello_retry(const uint8_t *p, size_t len)
  * supported_versions (RFC 8446 4.2.1) holds the selected version: it
  * overrides legacy_version (0x0303 in TLS 1.3).
  * JA3S = "SSLVersion,Cipher,Extensions" with the legacy_version, GREASE
- * extension types removed (tshark 4.0). */
+ * extension types removed (tshark 4.0); JA4S see ja4_server(). */
 int tls_parse_server_hello(const uint8_t *p, size_t len, struct sh_event *ev)
 {
     struct ev_tls *t = &ev->u.tls;
@@ -767,6 +828,7 @@ int tls_parse_server_hello(const uint8_t *p, size_t len, struct sh_event *ev)
             ja3_num(&j, type, &first);
     }
     ja3_finish(&j, ev, t->ja3s_hash, &t->ja3s);
+    ja4_server(ex, t->version, cipher, t->ja4s);
 
     if (bad) {
         ev->flags |= EVF_MALFORMED;
@@ -1015,6 +1077,7 @@ static void msg_end(struct tls_state *s, int dir, uint64_t ts,
             t->version = 0;
             t->cipher = 0;
             t->ja3s_hash[0] = '\0';
+            t->ja4s[0] = '\0';
             memset(&t->ja3s, 0, sizeof t->ja3s);
             memset(&t->alpn_server, 0, sizeof t->alpn_server);
         }

@@ -36,6 +36,7 @@
 #define TLS_ALPN_MAX     256    /* client ALPN list text                  */
 #define TLS_JA3_MAX      1024   /* JA3/JA3S text kept (hash covers all)   */
 #define TLS_JA4_LEN      36     /* "t13d1516h2_8daaf6152771_e5627efa2ab1" */
+#define TLS_JA4S_LEN     25     /* "t130200_1301_234ea6891581"             */
 
 /* Stream state for one TCP connection, both directions. */
 struct tls_state;
@@ -109,7 +110,10 @@ int tls_parse_client_hello(const uint8_t *p, size_t len, struct sh_event *ev);
 /* Parse a ServerHello body (RFC 5246 7.4.1.3, RFC 8446 4.1.3) into
  * ev->u.tls: has_server_hello, version (supported_versions aware),
  * cipher, alpn_server, ja3s / ja3s_hash (as tshark's
- * tls.handshake.ja3s_full / ja3s).  Same ownership and return as above. */
+ * tls.handshake.ja3s_full / ja3s), ja4s (FoxIO's JA4S, technical_details/
+ * JA4S.md of FoxIO-LLC/ja4, always with protocol 't': a QUIC caller sets
+ * ja4s[0] = 'q' itself).  JA3S and JA4S are set only when the extensions
+ * block is framed whole.  Same ownership and return as above. */
 int tls_parse_server_hello(const uint8_t *p, size_t len, struct sh_event *ev);
 
 /* 1 if a ServerHello body is a HelloRetryRequest (its random is the

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include <nettle/sha1.h>
+#include <nettle/sha2.h>
 
 #include "rd.h"
 
@@ -522,11 +523,119 @@ static int san_format(struct tbuf *b, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* ---- JA4X (FoxIO-LLC/ja4 technical_details/JA4X.md) -------------------- */
+
+/* One JA4X part: the OIDs' content octets, each as lowercase hex, joined
+ * by ',', hashed with SHA-256; the first 12 hex digits go to out (not
+ * terminated), "000000000000" when there is no OID. */
+struct ja4x_part {
+    struct sha256_ctx c;
+    size_t n;
+};
+
+static void ja4x_begin(struct ja4x_part *h)
+{
+    sha256_init(&h->c);
+    h->n = 0;
+}
+
+static void ja4x_oid(struct ja4x_part *h, const struct der *oid)
+{
+    static const char hx[] = "0123456789abcdef";
+    char t[64];
+    size_t k = 0;
+
+    if (h->n++)
+        sha256_update(&h->c, 1, (const uint8_t *)",");
+    for (size_t i = 0; i < oid->len; i++) {
+        t[k++] = hx[oid->v[i] >> 4];
+        t[k++] = hx[oid->v[i] & 15];
+        if (k == sizeof t) {
+            sha256_update(&h->c, k, (const uint8_t *)t);
+            k = 0;
+        }
+    }
+    sha256_update(&h->c, k, (const uint8_t *)t);
+}
+
+static void ja4x_end(struct ja4x_part *h, char out[12])
+{
+    static const char hx[] = "0123456789abcdef";
+    uint8_t dg[SHA256_DIGEST_SIZE];
+
+    if (h->n == 0) {
+        memset(out, '0', 12);
+        return;
+    }
+    sha256_digest(&h->c, sizeof dg, dg);
+    for (size_t i = 0; i < 6; i++) {
+        out[2 * i] = hx[dg[i] >> 4];
+        out[2 * i + 1] = hx[dg[i] & 15];
+    }
+}
+
+/* The attribute types of a Name's value (RDNSequence, as dn_format walks
+ * it): every AttributeTypeAndValue's OID, RDN after RDN, in certificate
+ * order (the attributes of a multi-valued RDN in their encoded order).
+ * Returns 0, or -1 when the structure is malformed. */
+static int ja4x_name(const uint8_t *p, size_t n, char out[12])
+{
+    struct rd r = rd_init(p, n);
+    struct ja4x_part h;
+
+    ja4x_begin(&h);
+    while (rd_left(&r) > 0) {
+        struct der set;
+        if (der_expect(&r, &set, T_SET) < 0)
+            return -1;
+        struct rd rs = rd_init(set.v, set.len);
+        while (rd_left(&rs) > 0) {
+            struct der atv, oid;
+            if (der_expect(&rs, &atv, T_SEQUENCE) < 0)
+                return -1;
+            struct rd ra = rd_init(atv.v, atv.len);
+            if (der_expect(&ra, &oid, T_OID) < 0)
+                return -1;
+            ja4x_oid(&h, &oid);
+        }
+    }
+    ja4x_end(&h, out);
+    return 0;
+}
+
+/* The extnIDs of an [3] value (Extensions ::= SEQUENCE OF Extension, as
+ * walk_exts checked it) in certificate order; no [3]: none. */
+static int ja4x_exts(const uint8_t *p, size_t n, char out[12])
+{
+    struct rd r = rd_init(p, n);
+    struct ja4x_part h;
+    struct der seq;
+
+    ja4x_begin(&h);
+    if (p) {
+        if (der_expect(&r, &seq, T_SEQUENCE) < 0)
+            return -1;
+        struct rd rs = rd_init(seq.v, seq.len);
+        while (rd_left(&rs) > 0) {
+            struct der ext, oid;
+            if (der_expect(&rs, &ext, T_SEQUENCE) < 0)
+                return -1;
+            struct rd re = rd_init(ext.v, ext.len);
+            if (der_expect(&re, &oid, T_OID) < 0)
+                return -1;
+            ja4x_oid(&h, &oid);
+        }
+    }
+    ja4x_end(&h, out);
+    return 0;
+}
+
 /* ---- the certificate ---------------------------------------------------- */
 
 /* What the walk found; each span borrows the input. */
 struct found {
     struct der serial, issuer, subject;
+    const uint8_t *exts; size_t exts_len; /* [3]'s value (Extensions) */
     int has_serial, has_issuer, has_subject, has_times;
     int64_t nb, na;
     struct exts x;
@@ -593,6 +702,8 @@ static int walk_cert(const uint8_t *der, size_t len, struct found *f)
             return -1;
         if (walk_exts(t.v, t.len, &f->x) < 0)
             return -1;
+        f->exts = t.v;
+        f->exts_len = t.len;
         if (rd_left(&rt) != 0)           /* [3] is the last field */
             return -1;
     }
@@ -634,7 +745,21 @@ int x509_parse(const uint8_t *der, size_t len, struct sh_event *ev)
             fp[3 * i + 2] = ':';
         }
         tls->fingerprint = ev_put(ev, fp, sizeof fp - 1, 0);
+
+        struct sha256_ctx c2;
+        uint8_t d2[SHA256_DIGEST_SIZE];
+        char f2[SHA256_DIGEST_SIZE * 2];
+        sha256_init(&c2);
+        if (len)
+            sha256_update(&c2, len, der);
+        sha256_digest(&c2, sizeof d2, d2);
+        for (size_t i = 0; i < sizeof d2; i++) {
+            f2[2 * i] = hx[d2[i] >> 4];
+            f2[2 * i + 1] = hx[d2[i] & 15];
+        }
+        tls->fingerprint_sha256 = ev_put(ev, f2, sizeof f2, 0);
     }
+    tls->ja4x[0] = '\0';
 
     if (walk_cert(der, len, &f) < 0)
         bad = 1;
@@ -692,6 +817,21 @@ int x509_parse(const uint8_t *der, size_t len, struct sh_event *ev)
             (f.x.aki_len != f.x.ski_len ||
              (f.x.aki_len && memcmp(f.x.aki, f.x.ski, f.x.aki_len) != 0)))
             tls->self_signed = 0;
+    }
+    /* JA4X: only of a certificate read whole, whose parts are known */
+    if (!bad) {
+        char a[12], b2[12], c3[12];
+        if (ja4x_name(f.issuer.v, f.issuer.len, a) == 0 &&
+            ja4x_name(f.subject.v, f.subject.len, b2) == 0 &&
+            ja4x_exts(f.exts, f.exts_len, c3) == 0) {
+            char *o = tls->ja4x;
+            memcpy(o, a, 12);
+            o[12] = '_';
+            memcpy(o + 13, b2, 12);
+            o[25] = '_';
+            memcpy(o + 26, c3, 12);
+            o[38] = '\0';
+        }
     }
     if (bad) {
         ev->flags |= EVF_MALFORMED;

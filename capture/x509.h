@@ -25,6 +25,14 @@
  *   fingerprint  SHA-1 of all len bytes, "aa:bb:..." lowercase (computed
  *                first and always, even when the DER is malformed, so an
  *                IOC lookup by fingerprint still works);
+ *   fingerprint_sha256  SHA-256 of all len bytes, 64 lowercase hex digits
+ *                without ':' (always, like fingerprint);
+ *   ja4x         FoxIO's JA4X (FoxIO-LLC/ja4 technical_details/JA4X.md):
+ *                issuer attribute-type OIDs, subject attribute-type OIDs,
+ *                extension OIDs, each list in certificate order as the hex
+ *                of the OID content octets joined by ',', SHA-256, first
+ *                12 hex digits ("000000000000" for an empty list), the
+ *                three joined by '_'; set only when the return is 0;
  *   serial       INTEGER content octets as "0A:1B:..." uppercase;
  *   subject, issuer  "C=US, O=Example, CN=example.com": RDNs in
  *                certificate order joined by ", ", the attributes of a

@@ -499,6 +499,13 @@ static void tls_obj(struct json *j, const struct sh_event *ev, int extended)
             snprintf(b, sizeof(b), "0x%04x", t->cipher);
             json_cstr(j, "cipher", b);
         }
+        /* not in Suricata 8.0.6's tls object: FoxIO's JA4S and JA4X,
+         * and the leaf's SHA-256 (Suricata's "fingerprint" is SHA-1) */
+        if (t->ja4s[0])
+            json_cstr(j, "ja4s", t->ja4s);
+        if (t->ja4x[0])
+            json_cstr(j, "ja4x", t->ja4x);
+        put_s(j, "fingerprint_sha256", ev, t->fingerprint_sha256);
     }
     json_obj_close(j);
 }

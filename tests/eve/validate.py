@@ -104,7 +104,8 @@ WATCHED = ("community_id", "ip_v", "pkt_src", "tls.ja4", "tls.subjectaltname",
            "dns.authorities", "dns.version", "spanhound_verdict.evidence")
 
 
-EXTENDED_ONLY = ("flow.end_reason", "flow.payload_toserver", "dns.rtt_us")
+EXTENDED_ONLY = ("flow.end_reason", "flow.payload_toserver", "dns.rtt_us",
+                 "tls.ja4s", "tls.ja4x", "tls.fingerprint_sha256")
 
 
 def has_field(rec, dotted):

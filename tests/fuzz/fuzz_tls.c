@@ -15,8 +15,10 @@
  * JA4 is empty or 36 characters of its shape (t, version, d/i, two
  * 2-digit counts, two alphanumeric ALPN characters, _, 12 hex, _,
  * 12 hex) and
- * implies a JA3 hash; the
- * fingerprint is absent or 59 characters; the SNI is at most 255 bytes;
+ * implies a JA3 hash; the JA4S is empty or 25 characters of its shape
+ * and implies a JA3S hash; the JA4X is empty or 38 characters (3 x 12
+ * hex joined by '_') and implies has_cert; the
+ * fingerprint is absent or 59 characters, the SHA-256 one absent or 64; the SNI is at most 255 bytes;
  * a connection emits at most one event, of type EV_TLS, for direction 0
  * or 1, and the counters agree with what was emitted.
  * The stream state is malloc'ed per input so that ASan sees its bounds.
@@ -81,6 +83,46 @@ static void check_ja4(const struct ev_tls *t)
             __builtin_trap();
 }
 
+/* JA4S: empty, or "tVVNNAA_CCCC_hhhhhhhhhhhh" (TLS_JA4S_LEN) with a JA3S:
+ * both come from the same whole extensions block */
+static void check_ja4s(const struct ev_tls *t)
+{
+    const char *j = t->ja4s;
+    size_t n = strnlen(j, sizeof t->ja4s);
+
+    if (n == 0)
+        return;
+    if (n != TLS_JA4S_LEN || !t->ja3s_hash[0] || !t->has_server_hello)
+        __builtin_trap();
+    if (j[0] != 't' || j[7] != '_' || j[12] != '_')
+        __builtin_trap();
+    for (int i = 3; i < 5; i++)
+        if (j[i] < '0' || j[i] > '9')
+            __builtin_trap();
+    for (int i = 5; i < 7; i++)     /* ALPN: characters or hex digits */
+        if (!is_hex(j[i]) && !(j[i] >= 'A' && j[i] <= 'Z') &&
+            !(j[i] >= 'g' && j[i] <= 'z'))
+            __builtin_trap();
+    for (int i = 8; i < TLS_JA4S_LEN; i++)
+        if (i != 12 && !is_hex(j[i]))
+            __builtin_trap();
+}
+
+/* JA4X: empty, or three 12-hex parts joined by '_', only with a cert */
+static void check_ja4x(const struct ev_tls *t)
+{
+    const char *j = t->ja4x;
+    size_t n = strnlen(j, sizeof t->ja4x);
+
+    if (n == 0)
+        return;
+    if (n != 38 || !t->has_cert)
+        __builtin_trap();
+    for (size_t i = 0; i < 38; i++)
+        if (i == 12 || i == 25 ? j[i] != '_' : !is_hex(j[i]))
+            __builtin_trap();
+}
+
 static void check_event(const struct sh_event *ev)
 {
     const struct ev_tls *t = &ev->u.tls;
@@ -100,6 +142,11 @@ static void check_event(const struct sh_event *ev)
     check_hash(t->ja3_hash);
     check_hash(t->ja3s_hash);
     check_ja4(t);
+    check_ja4s(t);
+    check_ja4x(t);
+    check_str(ev, t->fingerprint_sha256);
+    if (t->fingerprint_sha256.len != 0 && t->fingerprint_sha256.len != 64)
+        __builtin_trap();
     if (t->ja3.len && strlen(t->ja3_hash) != 32)
         __builtin_trap();
     if (t->ja3s.len && strlen(t->ja3s_hash) != 32)

@@ -5,7 +5,9 @@
  * ASan sees a read past its end) into a fresh event, and again into an
  * event whose arena is almost full (the truncation paths).
  * Invariants (__builtin_trap on violation): has_cert is set; the
- * fingerprint is 59 characters "xx:" lowercase hex; every string lies in
+ * fingerprint is 59 characters "xx:" lowercase hex, the SHA-256 one 64
+ * lowercase hex; the JA4X is set exactly when the return is 0, as three
+ * 12-hex parts joined by '_'; every string lies in
  * the arena, NUL-terminated, with no NUL inside; the return is 0 or -1
  * and -1 comes with EVF_MALFORMED; a well-formed certificate has a
  * serial and notbefore/notafter within years 0..9999.
@@ -47,6 +49,7 @@ static void check(const struct sh_event *ev, int r, int full_arena)
     check_str(ev, t->issuer);
     check_str(ev, t->serial);
     check_str(ev, t->fingerprint);
+    check_str(ev, t->fingerprint_sha256);
     check_str(ev, t->san);
     if (t->subject.len > X509_DN_MAX || t->issuer.len > X509_DN_MAX ||
         t->san.len > X509_SAN_MAX || t->serial.len > 3 * X509_SERIAL_MAX - 1)
@@ -63,6 +66,24 @@ static void check(const struct sh_event *ev, int r, int full_arena)
         }
         if (r == 0 && t->serial.len == 0)
             __builtin_trap();
+        const char *f2 = ev_s(ev, t->fingerprint_sha256);
+        if (t->fingerprint_sha256.len != 64)
+            __builtin_trap();
+        for (size_t i = 0; i < 64; i++)
+            if (!((f2[i] >= '0' && f2[i] <= '9') || (f2[i] >= 'a' && f2[i] <= 'f')))
+                __builtin_trap();
+    }
+    /* JA4X: exactly for a well-formed certificate, 3 x 12 hex by '_' */
+    {
+        size_t n = strnlen(t->ja4x, sizeof t->ja4x);
+        if ((r == 0) != (n == 38) || (n != 0 && n != 38))
+            __builtin_trap();
+        for (size_t i = 0; i < n; i++) {
+            char c = t->ja4x[i];
+            if (i == 12 || i == 25 ? c != '_' :
+                !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                __builtin_trap();
+        }
     }
     if (r == 0) {
         /* 0000-01-01 .. 9999-12-31T23:59:59 */

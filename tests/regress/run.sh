@@ -10,6 +10,12 @@
 #  2c. JA4: every ClientHello of FoxIO's captures (pcaps/tls/foxio-*) has
 #     the tls.ja4 FoxIO's expected outputs give (pcaps/tls/foxio-ja4-expected.txt,
 #     tests/regress/ja4_compare.py); needs no tshark
+#  2d. JA4S/JA4X: every ServerHello and leaf certificate of those captures has
+#     the tls.ja4s / tls.ja4x (eve.extended) FoxIO's expected outputs give
+#     (pcaps/tls/foxio-ja4s-ja4x-expected.txt, tests/regress/ja4sx_compare.py)
+#  2e. certificates: the leaf's tls.fingerprint_sha256 and tls.fingerprint
+#     equal openssl's fingerprints of the DER tshark extracts
+#     (tests/regress/cert_compare.py); skipped without tshark or openssl
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
@@ -152,6 +158,27 @@ rc=$?
 printf '%s\n' "$out" | sed 's/^/  /'
 helper_result ja4_compare.py "$out" $rc "ja4 agreement"
 record ja4 "$hp" "$hf" "$hs" "$hnote"
+
+# ---- 2d. JA4S and JA4X against FoxIO's expected outputs ---------------------
+out=$(/usr/bin/python3 tests/regress/ja4sx_compare.py --spanhound "$BIN" \
+      pcaps/tls/foxio-ja4s-ja4x-expected.txt 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/  /'
+helper_result ja4sx_compare.py "$out" $rc "ja4s/ja4x agreement"
+record ja4sx "$hp" "$hf" "$hs" "$hnote"
+
+# ---- 2e. leaf certificate SHA-256 / SHA-1 against openssl --------------------
+if ! command -v tshark >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then
+    echo "  skip  certificate agreement: tshark or openssl is not installed"
+    record certs 0 0 1 "tshark or openssl not installed"
+else
+    out=$(/usr/bin/python3 tests/regress/cert_compare.py --quiet --spanhound "$BIN" \
+          pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/benign/* pcaps/demo/*.pcap 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed 's/^/  /'
+    helper_result cert_compare.py "$out" $rc "certificate agreement"
+    record certs "$hp" "$hf" "$hs" "$hnote"
+fi
 
 # ---- 3. detections ----------------------------------------------------------
 if [ -x tests/regress/detect/run.sh ]; then

@@ -5,7 +5,9 @@ For each capture: run `spanhound -r FILE --eve -`, run tshark on the same file,
 and compare the sets of
   - DNS query names (queries), and (name, rcode) of responses
   - HTTP (host, uri) of requests
-  - TLS ClientHello (SNI, JA3 hash), ServerHello JA3S hash
+  - TLS ClientHello (SNI, JA3 hash), ServerHello JA3S hash; only the first
+    ClientHello of each TCP connection, as spanhound reports (capture/tls.h:
+    the client's second hello after a HelloRetryRequest is not reported)
   - QUIC Initial SNI (ours comes from nDPI)
 tshark decides by itself which connections carry DNS, HTTP and TLS: its port
 tables and its heuristic dissectors (TLS and HTTP on any TCP port).  The only
@@ -147,7 +149,7 @@ FIELDS = ["frame.protocols",
           "dns.flags.response", "dns.qry.name", "dns.flags.rcode",
           "tls.handshake.type", "tls.handshake.extensions_server_name",
           "tls.handshake.ja3", "tls.handshake.ja3s",
-          "http.request", "http.host", "http.request.uri"]
+          "http.request", "http.host", "http.request.uri", "tcp.stream"]
 
 
 def theirs(pcap, ports):
@@ -160,8 +162,9 @@ def theirs(pcap, ports):
     #   http.request && tcp | quic && tls.handshake.type==1
     rows = tshark_fields(pcap, "dns || tls.handshake.type==1 || tls.handshake.type==2 || "
                          "http.request", FIELDS, dec)
+    hello_streams = set()   # TCP connections whose first ClientHello was taken
     for (protos, resp, names, rcode, hstype, snis, ja3s_c, ja3s_s,
-         httpreq, hosts, uris) in rows:
+         httpreq, hosts, uris, stream) in rows:
         layers = protos.split(":")
         types = hstype.split(SEP) if hstype else []
         if "dns" in layers:
@@ -181,9 +184,10 @@ def theirs(pcap, ports):
                     rc = RCODES.get(int(rc), rc) if rc.isdigit() else rc
                     for n in qn:
                         dns_r.add((n, rc))
-        if "tcp" in layers and "1" in types:
-            for s, j in zip(snis.split(SEP) if snis else [""] * len(ja3s_c.split(SEP)),
-                            ja3s_c.split(SEP)):
+        if "tcp" in layers and "1" in types and stream not in hello_streams:
+            hello_streams.add(stream)
+            for s, j in list(zip(snis.split(SEP) if snis else [""] * len(ja3s_c.split(SEP)),
+                                 ja3s_c.split(SEP)))[:1]:
                 if j:
                     ja3.add(j)
                     sni.add(norm_name(s))

@@ -1535,6 +1535,180 @@ static void server_hello_without_extensions_and_with_grease(void **st)
     assert_int_equal(ev->u.tls.version, 0x0304);
 }
 
+/* ---- JA4S ----------------------------------------------------------- */
+/* Expected values: FoxIO-LLC/ja4 technical_details/JA4S.md (commit
+ * be85ab6, removed from the tree by b6f3ff4) and FoxIO's expected
+ * outputs (python/test/testdata/<capture>.json "JA4S" / "JA4S_r"); hashes not
+ * given there are SHA-256 of the raw text computed by hand (Python
+ * hashlib), e.g. sha256("ff01,0010")[:12] = 87b1562aab70. */
+
+/* ServerHello body: legacy_version 0x0303, random, empty session id,
+ * cipher, null compression, then (if with_ext) the extensions block. */
+static void build_sh(struct mb *m, uint16_t cipher, const uint8_t *exts,
+                     size_t exts_len, int with_ext)
+{
+    m->n = 0;
+    mb_u16(m, 0x0303);
+    for (int i = 0; i < 32; i++)
+        mb_u8(m, 0x33);
+    mb_u8(m, 0);
+    mb_u16(m, cipher);
+    mb_u8(m, 0);
+    if (with_ext) {
+        mb_u16(m, (unsigned)exts_len);
+        mb_put(m, exts, exts_len);
+    }
+}
+
+#define JA4S(ev) ((ev)->u.tls.ja4s)
+
+static void ja4s_of_the_spec_example(void **st)
+{
+    (void)st;
+    static struct mb e, m;
+    /* JA4S.md: "extensions are: 0005,0017,ff01,0000", cipher c030, no
+     * supported_versions -> "t120400_c030_4e8089b08790" */
+    e.n = 0;
+    ext(&e, 0x0005, NULL, 0);
+    ext(&e, 0x0017, NULL, 0);
+    ext(&e, 0xff01, (const uint8_t *)"\0", 1);
+    ext(&e, 0x0000, NULL, 0);
+    build_sh(&m, 0xc030, e.b, e.n, 1);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t120400_c030_4e8089b08790");
+}
+
+static void ja4s_hashes_extensions_in_the_order_sent(void **st)
+{
+    (void)st;
+    static struct mb e, m;
+    /* FoxIO badcurveball.pcap: JA4S_r "t1205h1_c02b_0000,ff01,000b,0023,0010",
+     * JA4S "t1205h1_c02b_845f7282a956"; the same types in another order
+     * hash differently (nothing is sorted) */
+    static const uint8_t alpn_h1[] = { 0, 9, 8, 'h', 't', 't', 'p', '/', '1', '.', '1' };
+    static const uint8_t pf[] = { 1, 0 };
+    e.n = 0;
+    ext(&e, 0x0000, NULL, 0);
+    ext(&e, 0xff01, (const uint8_t *)"\0", 1);
+    ext(&e, 0x000b, pf, sizeof pf);
+    ext(&e, 0x0023, NULL, 0);
+    ext(&e, 0x0010, alpn_h1, sizeof alpn_h1);
+    build_sh(&m, 0xc02b, e.b, e.n, 1);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t1205h1_c02b_845f7282a956");
+
+    e.n = 0;
+    ext(&e, 0xff01, (const uint8_t *)"\0", 1);
+    ext(&e, 0x0000, NULL, 0);
+    ext(&e, 0x000b, pf, sizeof pf);
+    ext(&e, 0x0023, NULL, 0);
+    ext(&e, 0x0010, alpn_h1, sizeof alpn_h1);
+    build_sh(&m, 0xc02b, e.b, e.n, 1);
+    ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    /* sha256("ff01,0000,000b,0023,0010")[:12] */
+    assert_string_equal(JA4S(ev), "t1205h1_c02b_4527d988f689");
+}
+
+static void ja4s_tls13_takes_the_version_from_supported_versions(void **st)
+{
+    (void)st;
+    size_t n;
+    uint8_t *b = hs_body(sh_tls13, &n);
+    struct sh_event *ev = fresh_event();
+    /* extensions key_share, supported_versions = 0x0304: FoxIO's
+     * "t130200_1301_0033,002b" -> 234ea6891581, here with cipher 1302 */
+    assert_int_equal(tls_parse_server_hello(b, n, ev), 0);
+    assert_string_equal(JA4S(ev), "t130200_1302_234ea6891581");
+    test_free(b);
+}
+
+static void ja4s_alpn_of_the_server_choice(void **st)
+{
+    (void)st;
+    size_t n;
+    uint8_t *b = hs_body(sh_resumed_fb, &n);
+    struct sh_event *ev = fresh_event();
+    /* renegotiation_info, ALPN "h2": sha256("ff01,0010")[:12] */
+    assert_int_equal(tls_parse_server_hello(b, n, ev), 0);
+    assert_string_equal(JA4S(ev), "t1202h2_c02b_87b1562aab70");
+    test_free(b);
+
+    /* JA4.md's ALPN rule: a name whose first or last byte is not
+     * alphanumeric gives the first and last hex digits (0xba 0xad -> bd) */
+    static struct mb e, m;
+    static const uint8_t alpn_bad[] = { 0, 3, 2, 0xba, 0xad };
+    e.n = 0;
+    ext(&e, 0x0010, alpn_bad, sizeof alpn_bad);
+    build_sh(&m, 0x1301, e.b, e.n, 1);
+    ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    /* sha256("0010")[:12] */
+    assert_string_equal(JA4S(ev), "t1201bd_1301_0b08e3dcc50f");
+}
+
+static void ja4s_without_extensions_is_zeros(void **st)
+{
+    (void)st;
+    static struct mb m;
+    struct sh_event *ev = fresh_event();
+    build_sh(&m, 0xc02f, NULL, 0, 0);
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t120000_c02f_000000000000");
+    ev = fresh_event();
+    build_sh(&m, 0xc02f, NULL, 0, 1);      /* an empty block: the same */
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t120000_c02f_000000000000");
+}
+
+static void ja4s_counts_and_hashes_grease(void **st)
+{
+    (void)st;
+    static struct mb e, m;
+    static const uint8_t sv13[] = { 0x03, 0x04 };
+    /* FoxIO's implementation keeps GREASE in JA4S ("include grease
+     * values"): 4a4a counted and hashed, sha256("4a4a,002b")[:12] */
+    e.n = 0;
+    ext(&e, 0x4a4a, NULL, 0);
+    ext(&e, 0x002b, sv13, sizeof sv13);
+    build_sh(&m, 0x1301, e.b, e.n, 1);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t130200_1301_621f8b9870ac");
+}
+
+static void ja4s_extension_count_stops_at_99(void **st)
+{
+    (void)st;
+    static struct mb e, m;
+    /* 120 empty extensions 0x1000..0x1077: count "99", all 120 hashed */
+    e.n = 0;
+    for (unsigned i = 0; i < 120; i++)
+        ext(&e, 0x1000 + i, NULL, 0);
+    build_sh(&m, 0x009c, e.b, e.n, 1);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), 0);
+    assert_string_equal(JA4S(ev), "t129900_009c_3ec5f12e055a");
+}
+
+static void ja4s_of_a_badly_framed_extension_block_is_empty(void **st)
+{
+    (void)st;
+    static struct mb e, m;
+    e.n = 0;
+    ext(&e, 0xff01, (const uint8_t *)"\0", 1);
+    mb_u16(&e, 0x0010);
+    mb_u16(&e, 40);                         /* runs past the block */
+    mb_u8(&e, 0);
+    build_sh(&m, 0xc02f, e.b, e.n, 1);
+    struct sh_event *ev = fresh_event();
+    assert_int_equal(tls_parse_server_hello(m.b, m.n, ev), -1);
+    assert_string_equal(JA4S(ev), "");
+    assert_string_equal(ev->u.tls.ja3s_hash, "");
+}
+
 static void every_truncation_of_a_server_hello_is_handled(void **st)
 {
     (void)st;
@@ -1923,6 +2097,8 @@ static void hello_retry_then_ccs_then_server_hello_reports_the_server_hello(void
     assert_int_equal(ev->u.tls.cipher, 0x1302);
     assert_string_equal(ev->u.tls.ja3s_hash, "907bf3ecef1c987c889946b737b43de8");
     assert_string_equal(ev_s(ev, ev->u.tls.ja3s), "771,4866,51-43");
+    /* the HRR's JA4S (extensions 002b,0033) is replaced too */
+    assert_string_equal(ev->u.tls.ja4s, "t130200_1302_234ea6891581");
     assert_string_equal(ev->u.tls.ja3_hash, "b32309a26951912be7dba376398abc3b");
     test_free(s);
 }
@@ -2424,6 +2600,14 @@ int main(void)
         cmocka_unit_test(server_hello_tls12_with_alpn_matches_tshark),
         cmocka_unit_test(hello_retry_request_is_recognised),
         cmocka_unit_test(server_hello_without_extensions_and_with_grease),
+        cmocka_unit_test(ja4s_of_the_spec_example),
+        cmocka_unit_test(ja4s_hashes_extensions_in_the_order_sent),
+        cmocka_unit_test(ja4s_tls13_takes_the_version_from_supported_versions),
+        cmocka_unit_test(ja4s_alpn_of_the_server_choice),
+        cmocka_unit_test(ja4s_without_extensions_is_zeros),
+        cmocka_unit_test(ja4s_counts_and_hashes_grease),
+        cmocka_unit_test(ja4s_extension_count_stops_at_99),
+        cmocka_unit_test(ja4s_of_a_badly_framed_extension_block_is_empty),
         cmocka_unit_test(every_truncation_of_a_server_hello_is_handled),
         cmocka_unit_test(server_alpn_with_two_names_is_malformed),
         cmocka_unit_test(full_tls12_flight_gives_one_event_with_the_self_signed_leaf),

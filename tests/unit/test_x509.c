@@ -352,6 +352,11 @@ static void d_name(struct dw *d, const struct atv *a, size_t n)
     d_end(d);
 }
 
+struct oidref {
+    const uint8_t *oid;
+    size_t len;
+};
+
 struct spec {
     const uint8_t *serial; size_t serial_len;
     const struct atv *issuer; size_t n_issuer;
@@ -362,6 +367,8 @@ struct spec {
     int san_extra;                         /* add an iPAddress and an rfc822Name */
     const uint8_t *ski; size_t ski_len;
     const uint8_t *aki; size_t aki_len;
+    const struct oidref *exts; size_t n_exts; /* more extensions, first,
+                                                 each with an empty value */
 };
 
 static const uint8_t serial_1[] = { 0x01 };
@@ -412,9 +419,15 @@ static size_t make_cert(struct dw *d, const struct spec *sp)
     d_end(d);
     d_prim(d, 0x03, key, sizeof key);
     d_end(d);
-    if (sp->n_dns || sp->san_extra || sp->ski || sp->aki) {
+    if (sp->n_dns || sp->san_extra || sp->ski || sp->aki || sp->n_exts) {
         d_begin(d, 0xa3);
         d_begin(d, 0x30);
+        for (size_t i = 0; i < sp->n_exts; i++) {
+            d_begin(d, 0x30);
+            d_prim(d, 0x06, sp->exts[i].oid, sp->exts[i].len);
+            d_prim(d, 0x04, NULL, 0);
+            d_end(d);
+        }
         if (sp->ski) {
             static const uint8_t oid[] = { 0x55, 0x1d, 0x0e };
             d_begin(d, 0x30);
@@ -500,6 +513,13 @@ static void sxn_self_signed_certificate_matches_openssl(void **st)
     assert_int_equal(ev->u.tls.notafter, 253402300799);  /* Dec 31 23:59:59 9999 */
     assert_int_equal(ev->u.tls.san.len, 0);
     assert_int_equal(ev->u.tls.self_signed, 1);          /* SKI only, no AKI */
+    /* openssl x509 -fingerprint -sha256, without the ':' */
+    assert_string_equal(S(ev, fingerprint_sha256),
+        "5a7560fc653242aad52b67ac37a52cbb695ed52814ed07f2219bb1904e3d8a38");
+    /* issuer, subject CN (550403); extensions SKI, basicConstraints
+     * (551d0e,551d13): FoxIO's JA4X for AsyncRAT/Quasar/BitRAT
+     * (technical_details/JA4X.png) */
+    assert_string_equal(ev->u.tls.ja4x, "7022c563de38_7022c563de38_0147df7a0c11");
     assert_int_equal(ev->flags, 0);
     test_free(b);
 }
@@ -520,6 +540,13 @@ static void google_leaf_matches_openssl(void **st)
     assert_int_equal(ev->u.tls.notafter, 1629690724);    /* Aug 23 03:52:04 2021 */
     assert_string_equal(S(ev, san), "www.google.com");
     assert_int_equal(ev->u.tls.self_signed, 0);
+    assert_string_equal(S(ev, fingerprint_sha256),
+        "7c4cb8ef8d84a20171b3ee521b2be4d973b5fcf9cfbd1786e5581c7fed14da47");
+    /* issuer C,O,CN = FoxIO's a373a9f83c6b; extensions, by hand
+     * (python3-cryptography's OIDs, DER-encoded, hashed with hashlib):
+     * 551d0f,551d25,551d13,551d0e,551d23,2b06010505070101,551d11,551d20,
+     * 551d1f,2b06010401d679020402 */
+    assert_string_equal(ev->u.tls.ja4x, "a373a9f83c6b_7022c563de38_2e3757343cb0");
     assert_int_equal(ev->flags, 0);
     test_free(b);
 }
@@ -534,6 +561,8 @@ static void every_truncation_of_a_certificate_is_malformed_but_fingerprinted(voi
         assert_true(ev->flags & EVF_MALFORMED);
         assert_int_equal(ev->u.tls.has_cert, 1);
         assert_int_equal(ev->u.tls.fingerprint.len, 59);
+        assert_int_equal(ev->u.tls.fingerprint_sha256.len, 64);
+        assert_string_equal(ev->u.tls.ja4x, "");   /* only of a whole cert */
         test_free(b);
     }
 }
@@ -546,6 +575,9 @@ static void zero_length_input_is_malformed_with_the_empty_sha1(void **st)
     assert_int_equal(x509_parse(NULL, 0, ev), -1);
     assert_string_equal(S(ev, fingerprint),
         "da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09");
+    assert_string_equal(S(ev, fingerprint_sha256),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(ev->u.tls.ja4x, "");
     assert_int_equal(ev->u.tls.subject.len, 0);
 }
 
@@ -561,6 +593,61 @@ static void trailing_bytes_after_the_certificate_are_malformed_fields_kept(void 
     assert_string_equal(S(ev, subject), "CN=SXN Server CA");
     assert_int_equal(ev->u.tls.self_signed, 1);
     test_free(b);
+}
+
+/* ---- JA4X (FoxIO-LLC/ja4 technical_details/JA4X.md) ------------------ */
+
+static const uint8_t OID_ST[] = { 0x55, 0x04, 0x08 };
+static const uint8_t OID_KU[] = { 0x55, 0x1d, 0x0f };
+static const uint8_t OID_EKU[] = { 0x55, 0x1d, 0x25 };
+
+static void ja4x_of_the_spec_example(void **st)
+{
+    (void)st;
+    /* JA4X.md: Issuer = Subject = 550403,550406,550408,55040a =
+     * 96a6439c8f5c; Extensions = 551d0f,551d25,551d11 = aae71e8db6d7 */
+    static const struct atv name[] = {
+        ATV(OID_CN, 0x0c, "a"), ATV(OID_C, 0x13, "US"),
+        ATV(OID_ST, 0x0c, "b"), ATV(OID_O, 0x0c, "c"),
+    };
+    static const struct oidref exts[] = {
+        { OID_KU, sizeof OID_KU }, { OID_EKU, sizeof OID_EKU },
+    };
+    static const char *const dns[] = { "a.example" };
+    struct sh_event *ev = fresh_event();
+    struct spec sp = { .issuer = name, .n_issuer = 4, .subject = name,
+                       .n_subject = 4, .exts = exts, .n_exts = 2,
+                       .dns = dns, .n_dns = 1 };
+
+    assert_int_equal(parse_spec(&sp, ev), 0);
+    assert_string_equal(ev->u.tls.ja4x, "96a6439c8f5c_96a6439c8f5c_aae71e8db6d7");
+}
+
+static void ja4x_of_an_empty_issuer_and_no_extensions_is_zeros(void **st)
+{
+    (void)st;
+    /* FoxIO's Sliver JA4X starts 000000000000_: an empty issuer Name */
+    static const struct atv none[1] = { ATV(OID_CN, 0x0c, "x") };
+    struct sh_event *ev = fresh_event();
+    struct spec sp = { .issuer = none, .n_issuer = 0 };
+
+    assert_int_equal(parse_spec(&sp, ev), 0);
+    assert_string_equal(S(ev, issuer), "");
+    assert_string_equal(ev->u.tls.ja4x, "000000000000_7022c563de38_000000000000");
+}
+
+static void ja4x_keeps_the_extension_order(void **st)
+{
+    (void)st;
+    /* SKI, AKI, SAN as make_cert writes them: sha256("551d0e,551d23,551d11") */
+    static const uint8_t kid[] = { 1, 2, 3 };
+    static const char *const dns[] = { "a.example" };
+    struct sh_event *ev = fresh_event();
+    struct spec sp = { .ski = kid, .ski_len = 3, .aki = kid, .aki_len = 3,
+                       .dns = dns, .n_dns = 1 };
+
+    assert_int_equal(parse_spec(&sp, ev), 0);
+    assert_string_equal(ev->u.tls.ja4x, "7022c563de38_7022c563de38_9f20a96fc812");
 }
 
 /* ---- DER framing ---------------------------------------------------- */
@@ -801,6 +888,11 @@ static void multi_valued_rdn_unknown_oid_email_and_dc_are_formatted(void **st)
         "DC=com, DC=example, CN=a + OU=b, emailAddress=x@y.z, 1.2.3.4.5=v, "
         "2.999.1=#0102");
     assert_int_equal(ev->u.tls.self_signed, 0);
+    /* JA4X subject: every attribute type in order, the multi-valued RDN's
+     * two included: sha256("0992268993f22c640119,0992268993f22c640119,
+     * 550403,55040b,2a864886f70d010901,2a030405,883701")[:12] (hashlib);
+     * issuer CN: sha256("550403"); no extensions: zeros */
+    assert_string_equal(ev->u.tls.ja4x, "7022c563de38_b5ac78411954_000000000000");
 }
 
 static void non_utf8_bytes_in_cn_are_copied_raw_and_nul_becomes_question_mark(void **st)
@@ -1006,6 +1098,9 @@ int main(void)
         cmocka_unit_test(generalized_time_is_read),
         cmocka_unit_test(bad_times_are_malformed_and_leave_validity_zero),
         cmocka_unit_test(civil_to_unix_known_values),
+        cmocka_unit_test(ja4x_of_the_spec_example),
+        cmocka_unit_test(ja4x_of_an_empty_issuer_and_no_extensions_is_zeros),
+        cmocka_unit_test(ja4x_keeps_the_extension_order),
         cmocka_unit_test(multi_valued_rdn_unknown_oid_email_and_dc_are_formatted),
         cmocka_unit_test(non_utf8_bytes_in_cn_are_copied_raw_and_nul_becomes_question_mark),
         cmocka_unit_test(bmpstring_and_universalstring_become_utf8),
