@@ -161,6 +161,12 @@ int quic_parse_long(const uint8_t *p, size_t len, struct quic_long *h)
     h->pkt_len = i + (size_t)v;
     return 0;
 unknown:
+    /* CIDs of other versions may be longer: not kept (lengths 0), so that
+     * dcid_len/scid_len never exceed their arrays */
+    if (h->dcid_len > QUIC_CID_MAX)
+        h->dcid_len = 0;
+    if (h->scid_len > QUIC_CID_MAX)
+        h->scid_len = 0;
     h->type = -1;
     h->pkt_len = len;
     return 0;
@@ -214,7 +220,7 @@ int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
 /* ---- packet protection (RFC 9001 5.3, 5.4) -------------------------- */
 
 /* RFC 9000 A.3 */
-static uint64_t decode_pn(int64_t largest, uint64_t truncated, unsigned nbits)
+uint64_t quic_decode_pn(int64_t largest, uint64_t truncated, unsigned nbits)
 {
     uint64_t expected = (uint64_t)(largest + 1);
     uint64_t win = (uint64_t)1 << nbits, hwin = win / 2, mask = win - 1;
@@ -257,7 +263,7 @@ long quic_decrypt(const uint8_t *p, const struct quic_long *h,
     clen = h->pkt_len - hlen - 16;
     if (clen > outcap)
         return -1;
-    *pn = decode_pn(largest_pn, trunc, (unsigned)(pn_len * 8));
+    *pn = quic_decode_pn(largest_pn, trunc, (unsigned)(pn_len * 8));
     memcpy(nonce, k->iv, 12);
     for (int i = 0; i < 8; i++)
         nonce[11 - i] ^= (uint8_t)(*pn >> (8 * i));
@@ -554,7 +560,7 @@ void quic_feed(struct quic_state *s, int dir, const uint8_t *p, size_t len,
 {
     struct quic_long h;
     size_t off = 0;
-    int server_hello_before = s->d[DIR_TOCLIENT].complete;
+    int opened = 0;
 
     if (s->done || (dir != DIR_TOSERVER && dir != DIR_TOCLIENT))
         return;
@@ -571,18 +577,21 @@ void quic_feed(struct quic_state *s, int dir, const uint8_t *p, size_t len,
         if (h.type < 0)
             break;                          /* another version: not ours */
         if (h.type == QPT_INITIAL)
-            initial(s, dir, p + off, &h, sink);
+            opened |= initial(s, dir, p + off, &h, sink);
         else if (h.type == QPT_RETRY && dir == DIR_TOCLIENT)
             s->retry = 1;
         off += h.pkt_len;
     }
 
+    /* the server's datagrams without an Initial we could open count
+     * towards giving up on its ServerHello (ACK-only Initials do not: a
+     * server may acknowledge several times before its ServerHello) */
     struct quic_dir *c = &s->d[DIR_TOSERVER], *sv = &s->d[DIR_TOCLIENT];
-    if (c->complete && dir == DIR_TOCLIENT && !sv->complete)
+    if (c->complete && dir == DIR_TOCLIENT && !sv->complete && !opened)
         s->server_dgrams++;
     if (c->complete && sv->complete)
         emit(s, dir, ts_us, sink);
-    else if (c->complete && !server_hello_before &&
+    else if (c->complete &&
              (s->server_dgrams >= QUIC_SERVER_WAIT || s->short_seen || sv->stopped))
         emit(s, dir, ts_us, sink);
 }

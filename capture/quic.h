@@ -20,8 +20,9 @@
  * Emission (one event per connection):
  *   - when the ServerHello (server's Initial CRYPTO data) is complete and
  *     so is the ClientHello;
- *   - when the ClientHello is complete but no ServerHello came with the
- *     server's first QUIC_SERVER_WAIT datagrams, or the client already
+ *   - when the ClientHello is complete but QUIC_SERVER_WAIT server
+ *     datagrams came without an Initial that opens and no ServerHello
+ *     (ACK-only Initials do not count), or the client already
  *     sends 1-RTT (short header) packets: the server's Initial was lost,
  *     or protected under keys we do not have (e.g. a Retry we missed);
  *   - at quic_close() (flow end) with whatever was seen: a ClientHello,
@@ -77,7 +78,9 @@ struct quic_long {
 int quic_version_known(uint32_t version);
 
 /* Parse the long header at p.  Returns 0 with h filled (h->type -1 for an
- * unknown version, whose pkt_len is then the rest of the datagram), or -1
+ * unknown version, whose pkt_len is then the rest of the datagram and
+ * whose CIDs are kept only when at most 20 bytes, else their length is
+ * 0), or -1
  * when p is not a well-formed long header (short header, CID over 20
  * bytes, a length past len, Version Negotiation). */
 int quic_parse_long(const uint8_t *p, size_t len, struct quic_long *h);
@@ -98,6 +101,10 @@ int quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len,
 long quic_decrypt(const uint8_t *p, const struct quic_long *h,
                   const struct quic_keys *k, int64_t largest_pn,
                   uint8_t *out, size_t outcap, uint64_t *pn);
+
+/* RFC 9000 A.3: the full packet number of a truncated one of nbits bits
+ * (8, 16, 24, 32) given the largest decrypted so far (-1: none). */
+uint64_t quic_decode_pn(int64_t largest, uint64_t truncated, unsigned nbits);
 
 /* Walk the frames of a decrypted Initial: PADDING, PING and ACK are
  * skipped, every CRYPTO frame is handed to fn(ctx, offset, data, n).

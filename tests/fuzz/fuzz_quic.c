@@ -94,12 +94,16 @@ static size_t protect(uint32_t v, int server, uint64_t pn, const uint8_t *f,
     struct quic_keys k;
     struct gcm_aes128_ctx g;
     struct aes128_ctx a;
-    uint8_t nonce[12], mask[16];
+    uint8_t nonce[12], mask[16], pt[1400];
     size_t h = 0;
 
+    if (fl > sizeof pt)
+        return 0;
+    memset(pt, 0, sizeof pt);        /* PADDING after the fuzzer's frames */
+    memcpy(pt, f, fl);
     if (fl < 16)
         fl = 16;                     /* room for the header protection sample */
-    if (fl > 1400 || cap < fl + 64)
+    if (cap < fl + 64)
         return 0;
     out[h++] = (uint8_t)((v == QUIC_V2 ? 0xd0 : 0xc0) | 3);
     out[h++] = (uint8_t)(v >> 24);
@@ -131,8 +135,7 @@ static size_t protect(uint32_t v, int server, uint64_t pn, const uint8_t *f,
     gcm_aes128_set_key(&g, k.key);
     gcm_aes128_set_iv(&g, 12, nonce);
     gcm_aes128_update(&g, h, out);
-    memset(out + h, 0, fl);          /* PADDING past the fuzzer's bytes */
-    gcm_aes128_encrypt(&g, fl, out + h, f);
+    gcm_aes128_encrypt(&g, fl, out + h, pt);
     gcm_aes128_digest(&g, 16, out + h + fl);
     aes128_set_encrypt_key(&a, k.hp);
     aes128_encrypt(&a, 16, mask, out + pn_off + 4);
