@@ -359,6 +359,8 @@ struct quic_state {
     uint32_t version;                 /* the client's Initial version      */
     uint32_t server_version;          /* the version server_keys belong to */
     uint32_t server_dgrams;           /* server datagrams after the CH     */
+    uint32_t client_dgrams;           /* client datagrams after the CH     */
+    uint32_t fails;                   /* client Initials that did not open */
     struct quic_keys ck, sk;
     struct quic_dir d[2];
     char     fallback[TLS_SNI_MAX + 1];
@@ -537,6 +539,8 @@ static int initial(struct quic_state *s, int dir, const uint8_t *p,
     }
     if (n < 0) {
         sink->stats->quic_decrypt_failed++;
+        if (dir == DIR_TOSERVER)
+            s->fails++;
         return 0;
     }
     sink->stats->quic_initials++;
@@ -589,11 +593,16 @@ void quic_feed(struct quic_state *s, int dir, const uint8_t *p, size_t len,
     struct quic_dir *c = &s->d[DIR_TOSERVER], *sv = &s->d[DIR_TOCLIENT];
     if (c->complete && dir == DIR_TOCLIENT && !sv->complete && !opened)
         s->server_dgrams++;
+    if (c->complete && dir == DIR_TOSERVER && !sv->complete)
+        s->client_dgrams++;
     if (c->complete && sv->complete)
         emit(s, dir, ts_us, sink);
     else if (c->complete &&
-             (s->server_dgrams >= QUIC_SERVER_WAIT || s->short_seen || sv->stopped))
+             (s->server_dgrams >= QUIC_SERVER_WAIT || s->short_seen || sv->stopped ||
+              s->client_dgrams > QUIC_CLIENT_WAIT))
         emit(s, dir, ts_us, sink);
+    else if (!c->any && !sv->any && s->fails >= QUIC_GIVE_UP && !s->has_fallback)
+        s->done = 1;       /* nothing opens: give the state back, say nothing */
 }
 
 void quic_close(struct quic_state *s, uint64_t ts_us, const struct app_sink *sink)

@@ -22,12 +22,16 @@
  *     so is the ClientHello;
  *   - when the ClientHello is complete but QUIC_SERVER_WAIT server
  *     datagrams came without an Initial that opens and no ServerHello
- *     (ACK-only Initials do not count), or the client already
- *     sends 1-RTT (short header) packets: the server's Initial was lost,
- *     or protected under keys we do not have (e.g. a Retry we missed);
+ *     (ACK-only Initials do not count), or QUIC_CLIENT_WAIT client
+ *     datagrams followed the ClientHello (an unanswered client), or the
+ *     client already sends 1-RTT (short header) packets: the server's
+ *     Initial was lost, or protected under keys we do not have (e.g. a
+ *     Retry we missed);
  *   - at quic_close() (flow end) with whatever was seen: a ClientHello,
  *     a ServerHello, or only the SNI nDPI read (quic_set_fallback_sni,
  *     for connections whose Initial we could not decrypt).
+ * A connection none of whose first QUIC_GIVE_UP client Initials opens is
+ * given up silently (quic_done() becomes 1), unless nDPI named it.
  *
  * Counters (sink->stats): quic_initials (Initial packets decrypted),
  * quic_decrypt_failed, quic_clienthellos, quic_serverhellos,
@@ -53,6 +57,8 @@
 #define QUIC_SH_MAX        8192      /* server CRYPTO bytes kept          */
 #define QUIC_PKT_MAX       16384     /* largest Initial decrypted         */
 #define QUIC_SERVER_WAIT   4         /* server datagrams awaited for a SH */
+#define QUIC_CLIENT_WAIT   8         /* client datagrams after its CH, idem */
+#define QUIC_GIVE_UP       4         /* client Initials failing: give up  */
 
 /* Long-header packet types, version independent */
 enum { QPT_INITIAL = 0, QPT_0RTT, QPT_HANDSHAKE, QPT_RETRY };

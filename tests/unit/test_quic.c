@@ -830,6 +830,42 @@ static void no_server_hello_emits_after_the_wait(void **st)
     check_rfc_event(&g_cap.ev[0], QUIC_V1);
     test_free(s);
 
+    /* an unanswered client: its retransmissions end the wait */
+    s = new_state();
+    feed_hex(s, DIR_TOSERVER, v1_client_pkt, 1);
+    for (int i = 0; i < QUIC_CLIENT_WAIT - 1; i++)
+        feed_hex(s, DIR_TOSERVER, v1_client_pkt, 2);
+    assert_int_equal(g_cap.n, 0);
+    feed_hex(s, DIR_TOSERVER, v1_client_pkt, 3);
+    assert_int_equal(g_cap.n, 1);
+    check_rfc_event(&g_cap.ev[0], QUIC_V1);
+    test_free(s);
+
+    /* ACK-only server Initials do not count towards the wait */
+    s = new_state();
+    feed_hex(s, DIR_TOSERVER, v1_client_pkt, 1);
+    {
+        static const uint8_t ack[] = { 0x02, 0x00, 0x00, 0x00, 0x00 };
+        uint8_t hdr[64], out[256], fr[64] = { 0 };
+        struct quic_keys k;
+        size_t hl = unhex("c1000000010008f067a5502a4262b50040750001", hdr, sizeof hdr);
+        memcpy(fr, ack, sizeof ack);
+        hdr[hl - 4] = 0x40;                      /* Length: 2 + 48 + 16 = 66 */
+        hdr[hl - 3] = 66;
+        assert_int_equal(quic_initial_keys(QUIC_V1, rfc_dcid, 8, 1, &k), 0);
+        for (int i = 0; i < QUIC_SERVER_WAIT + 2; i++) {
+            hdr[hl - 1] = (uint8_t)i;
+            size_t n = protect(hdr, hl, 2, fr, 48, &k, (uint64_t)i, out);
+            quic_feed(s, DIR_TOCLIENT, out, n, 2, &g_sink);
+        }
+        assert_int_equal(g_stats.quic_initials, 1 + QUIC_SERVER_WAIT + 2);
+        assert_int_equal(g_cap.n, 0);
+    }
+    feed_hex(s, DIR_TOCLIENT, v1_server_pkt, 3);  /* then the ServerHello */
+    assert_int_equal(g_cap.n, 1);
+    assert_int_equal(g_cap.ev[0].u.tls.has_server_hello, 1);
+    test_free(s);
+
     /* the client's first 1-RTT packet ends the wait too */
     s = new_state();
     feed_hex(s, DIR_TOSERVER, v1_client_pkt, 1);
@@ -855,6 +891,20 @@ static void undecryptable_connection_reports_ndpis_name_at_close(void **st)
     s = new_state();
     p = heap(v1_client_pkt, &n);
     p[n - 1] ^= 1;
+    quic_feed(s, DIR_TOSERVER, p, n, 1, &g_sink);
+    test_free(p);
+    /* more Initials that do not open: the state gives up, silently */
+    p = heap(v1_client_pkt, &n);
+    p[n - 1] ^= 1;
+    for (int i = 1; i < QUIC_GIVE_UP; i++) {
+        assert_int_equal(quic_done(s), 0);
+        quic_feed(s, DIR_TOSERVER, p, n, 1, &g_sink);
+    }
+    assert_int_equal(quic_done(s), 1);
+    quic_close(s, 2, &g_sink);
+    assert_int_equal(g_cap.n, 0);
+    test_free(s);
+    s = new_state();
     quic_feed(s, DIR_TOSERVER, p, n, 1, &g_sink);
     test_free(p);
     quic_set_fallback_sni(s, "www.example.org");
