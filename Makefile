@@ -37,7 +37,7 @@ DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
         redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema \
-        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl
+        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
@@ -216,7 +216,9 @@ update-golden:
 	echo "  GEN     tests/regress/attacks/*/ (tests/gen/gen_attacks.py)" && \
 	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/behaviour/*/ (tests/gen/gen_behaviour.py)" && \
-	$(GEN_PY) tests/gen/gen_behaviour.py "$$T/behaviour" >>"$$T/log" 2>&1 || \
+	$(GEN_PY) tests/gen/gen_behaviour.py "$$T/behaviour" >>"$$T/log" 2>&1 && \
+	echo "  GEN     pcaps/quic/gen-quic-versions.pcap + gen-quic-expected.txt (tests/gen/gen_quic.py)" && \
+	$(GEN_PY) tests/gen/gen_quic.py "$$T/quic" >>"$$T/log" 2>&1 || \
 	  { tail -20 "$$T/log"; echo "make update-golden: a generator failed; nothing was changed"; exit 1; }; \
 	cp "$$T"/decode/* pcaps/decode/ && \
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
@@ -228,9 +230,10 @@ update-golden:
 	cp "$$T"/attacks/README.md tests/regress/attacks/ && \
 	for c in "$$T"/behaviour/*/; do d=tests/regress/behaviour/"$$(basename "$$c")"; \
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
-	cp "$$T"/behaviour/README.md tests/regress/behaviour/ || { echo "make update-golden: copy failed"; exit 1; }; \
+	cp "$$T"/behaviour/README.md tests/regress/behaviour/ && \
+	cp "$$T"/quic/gen-quic-* pcaps/quic/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
-	git status --short -- pcaps/decode pcaps/demo pcaps/feed tests/regress/detect tests/regress/attacks \
+	git status --short -- pcaps/decode pcaps/demo pcaps/feed pcaps/quic tests/regress/detect tests/regress/attacks \
 	  tests/regress/behaviour 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the

@@ -1,7 +1,7 @@
 /*
  * app.h -- the contract between the capture pipeline and the
- * application-layer parsers (dns.c, http.c, tls.c, dhcp.c, dhcp6.c, arp.c,
- * ra.c).
+ * application-layer parsers (dns.c, http.c, tls.c, quic.c, dhcp.c, dhcp6.c,
+ * arp.c, ra.c).
  *
  * Stream parsers (HTTP, TLS, DNS over TCP) are state machines fed the
  * in-order bytes of one direction of one TCP connection, in any split:
@@ -45,6 +45,10 @@ struct app_stats {
     uint64_t ra_prefixes_dropped;          /* usable prefixes beyond
                                               EV_PREFIX_MAX               */
     uint64_t dhcp6_parsed, dhcp6_malformed;
+    /* QUIC (quic.h) */
+    uint64_t quic_initials, quic_decrypt_failed, quic_clienthellos;
+    uint64_t quic_serverhellos, quic_reassembly_overflow, quic_malformed;
+    uint64_t quic_unknown_version, quic_events, quic_ndpi_sni;
 };
 
 /* Called by a parser when an event is complete.  `dir` is the direction

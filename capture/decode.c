@@ -87,6 +87,8 @@ int decode_linktype_supported(int dlt)
     switch (dlt) {
     case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
     case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_NULL: case DLT_LOOP:
+    case 9:   /* DLT_PPP */
+    case 50:  /* LINKTYPE_PPP_HDLC */
 #if defined(DLT_RAW) && DLT_RAW != 12
     case 12:
 #endif
@@ -287,6 +289,32 @@ int decode_packet(int dlt, const uint8_t *frame, size_t caplen,
         p += 4;
         len -= 4;
         if (af != 2 && af != 24 && af != 28 && af != 30 && af != 10)
+            return DEC_SKIP_NON_IP;
+        next = N_IP;
+        break;
+    }
+    case 9:
+    case 50: {
+        /* PPP (RFC 1661 2), optionally with the HDLC-like address and
+         * control bytes ff 03 (RFC 1662 3.1) and a compressed (1-byte,
+         * odd) protocol field; IPv4 0x0021, IPv6 0x0057 */
+        if (len >= 2 && p[0] == 0xff && p[1] == 0x03) {
+            p += 2;
+            len -= 2;
+        }
+        uint16_t proto;
+        if (len >= 1 && (p[0] & 1)) {
+            proto = p[0];
+            p += 1;
+            len -= 1;
+        } else if (len >= 2) {
+            proto = be16_at(p);
+            p += 2;
+            len -= 2;
+        } else {
+            return DEC_ERR_L2_TRUNCATED;
+        }
+        if (proto != 0x0021 && proto != 0x0057)
             return DEC_SKIP_NON_IP;
         next = N_IP;
         break;

@@ -88,6 +88,7 @@ struct flow {
     uint8_t  seq_valid[2];
     uint8_t  has_mac;
     uint8_t  tls_parsed;      /* our TLS parser took the connection   */
+    uint8_t  quic_emitted;    /* our QUIC parser's EV_TLS is out      */
     uint8_t  cmac[6], smac[6];/* client and server MAC, fixed by the
                                  first frame (see l2_foreign)          */
     uint16_t app_master, app_proto;

@@ -39,6 +39,7 @@
 #include "dpi.h"
 #include "http.h"
 #include "pool.h"
+#include "quic.h"
 #include "ra.h"
 #include "tls.h"
 
@@ -47,6 +48,7 @@ enum app_kind {
     APP_DNS_TCP,
     APP_TLS,
     APP_HTTP,
+    APP_QUIC,         /* UDP: QUIC Initial decryption (quic.h)        */
     APP_DONE,         /* finished or not inspectable: do not probe    */
 };
 
@@ -84,7 +86,7 @@ struct pipeline {
     struct pipeline_cfg cfg;
     struct flow_table *ft;
     struct dpi *dpi;
-    struct pool *http_pool, *tls_pool, *dns_pool, *ooo_pool;
+    struct pool *http_pool, *tls_pool, *dns_pool, *ooo_pool, *quic_pool;
     struct arp_table *arp;
     struct dnspair *dnsp;
     pipeline_out_fn out;
@@ -186,6 +188,8 @@ static void app_emit(void *ctx, int dir, struct sh_event *ev)
         dns_event_out(pl, ev);
         return;
     }
+    if (ev->type == EV_TLS && ev->u.tls.quic)
+        f->quic_emitted = 1;
     if (ev->type == EV_TLS && f->dpi_state == 4 && pl->dpi) {
         struct dpi_result r;
         struct sh_addr srv;
@@ -204,6 +208,7 @@ static struct pool *kind_pool(struct pipeline *pl, int kind)
     case APP_DNS_TCP: return pl->dns_pool;
     case APP_TLS: return pl->tls_pool;
     case APP_HTTP: return pl->http_pool;
+    case APP_QUIC: return pl->quic_pool;
     default: return NULL;
     }
 }
@@ -221,6 +226,7 @@ static int attach(struct pipeline *pl, struct flow *f, int kind)
     case APP_DNS_TCP: dns_tcp_init(s); break;
     case APP_TLS: tls_init(s); break;
     case APP_HTTP: http_init(s); break;
+    case APP_QUIC: quic_init(s); break;
     }
     f->app_kind = (uint8_t)kind;
     f->app_slot = slot;
@@ -240,6 +246,7 @@ static void detach(struct pipeline *pl, struct flow *f, int next_kind)
         switch (f->app_kind) {
         case APP_TLS: tls_close(s, pl->now_us, &pl->sink); break;
         case APP_HTTP: http_close(s, pl->now_us, &pl->sink); break;
+        case APP_QUIC: quic_close(s, pl->now_us, &pl->sink); break;
         default: break;
         }
         pl->cur = saved;
@@ -591,8 +598,13 @@ static void dpi_done(struct pipeline *pl, struct flow *f,
     f->category = r->category;
     f->risk = r->risk;
     f->dpi_guessed = r->guessed;
-    if (r->quic && r->host[0]) {
-        /* QUIC SNI comes from nDPI (it decrypts the Initial packet) */
+    if (r->quic && r->host[0] && !f->quic_emitted && f->app_kind == APP_QUIC &&
+        f->app_slot != FLOW_NONE) {
+        /* our QUIC parser has the connection: nDPI's name is its fallback */
+        quic_set_fallback_sni(pool_at(pl->quic_pool, f->app_slot), r->host);
+    } else if (r->quic && r->host[0] && !f->quic_emitted) {
+        /* a QUIC flow our parser could not take (gQUIC, another version):
+         * the SNI nDPI read */
         struct sh_event *ev = &pl->ev;
         ev_reset(ev, EV_TLS);
         header_from_flow(ev, f);
@@ -817,8 +829,41 @@ static void arp_obs_out(struct pipeline *pl, struct arp_obs *o, int n,
     }
 }
 
-static void udp_app(struct pipeline *pl, struct flow *f, const struct pkt *pk,
-                    uint64_t ts)
+/* QUIC on any UDP port: a client Initial of a known version attaches the
+ * parser (the first MAX_PROBES client datagrams are probed); every
+ * datagram of the flow then goes to it until its event is out. */
+static void udp_quic(struct pipeline *pl, struct flow *f, int dir,
+                     const struct pkt *pk, uint64_t ts)
+{
+    if (f->app_kind == APP_NONE) {
+        if (dir != DIR_TOSERVER)
+            return;
+        int pr = quic_probe(pk->payload, pk->payload_len);
+        if (pr == 2) {
+            pl->app.quic_unknown_version++;
+            f->app_kind = APP_DONE;
+            return;
+        }
+        if (pr != 1) {
+            if (++f->app_probes >= MAX_PROBES)
+                f->app_kind = APP_DONE;
+            return;
+        }
+        if (attach(pl, f, APP_QUIC) < 0)
+            return;              /* pool empty (counted): later datagrams retry */
+    }
+    if (f->app_kind != APP_QUIC || f->app_slot == FLOW_NONE)
+        return;
+    void *s = pool_at(pl->quic_pool, f->app_slot);
+    pl->cur = f;
+    quic_feed(s, dir, pk->payload, pk->payload_len, ts, &pl->sink);
+    if (quic_done(s))
+        detach(pl, f, APP_DONE);
+    pl->cur = NULL;
+}
+
+static void udp_app(struct pipeline *pl, struct flow *f, int dir,
+                    const struct pkt *pk, uint64_t ts)
 {
     struct sh_event *ev = &pl->ev;
     if (!pk->payload_len)
@@ -866,7 +911,10 @@ static void udp_app(struct pipeline *pl, struct flow *f, const struct pkt *pk,
         } else {
             pl->app.dhcp6_malformed++;
         }
+        return;
     }
+    if (pk->payload_len == pk->payload_wire_len)   /* not cut by the snaplen */
+        udp_quic(pl, f, dir, pk, ts);
 }
 
 /* A Router Advertisement (the caller checked type 134, hop limit 255):
@@ -1024,7 +1072,7 @@ void pipeline_packet(struct pipeline *pl, int dlt, uint64_t ts,
         break;
     case 17:
         if (!pk.first_frag)
-            udp_app(pl, f, &pk, ts);
+            udp_app(pl, f, dir, &pk, ts);
         break;
     case 58:
         /* NDP is only valid with hop limit 255 (RFC 4861 7.1.1): anything
@@ -1125,6 +1173,9 @@ struct pipeline *pipeline_create(const struct pipeline_cfg *cfg,
     pl->ooo_pool = pool_create(cfg->reorder_flows, sizeof(struct ooo_slot), err, errlen);
     if (!pl->ooo_pool)
         goto fail;
+    pl->quic_pool = pool_create(cfg->quic_states, quic_state_size(), err, errlen);
+    if (!pl->quic_pool)
+        goto fail;
     pl->dnsp = dnspair_create(cfg->dns_pending, err, errlen);
     if (!pl->dnsp)
         goto fail;
@@ -1149,6 +1200,7 @@ void pipeline_destroy(struct pipeline *pl)
     pool_destroy(pl->tls_pool);
     pool_destroy(pl->dns_pool);
     pool_destroy(pl->ooo_pool);
+    pool_destroy(pl->quic_pool);
     dnspair_destroy(pl->dnsp);
     arp_table_destroy(pl->arp);
     free(pl);
@@ -1244,6 +1296,15 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr(fp, "tls.gaps", pl->app.tls_gaps);
     pr(fp, "tls.certificates", pl->app.tls_certs);
     pr(fp, "tls.certificates_malformed", pl->app.tls_cert_malformed);
+    pr(fp, "quic.initials", pl->app.quic_initials);
+    pr(fp, "quic.decrypt_failed", pl->app.quic_decrypt_failed);
+    pr(fp, "quic.clienthellos", pl->app.quic_clienthellos);
+    pr(fp, "quic.serverhellos", pl->app.quic_serverhellos);
+    pr(fp, "quic.reassembly_overflow", pl->app.quic_reassembly_overflow);
+    pr(fp, "quic.malformed", pl->app.quic_malformed);
+    pr(fp, "quic.unknown_version", pl->app.quic_unknown_version);
+    pr(fp, "quic.events", pl->app.quic_events);
+    pr(fp, "quic.ndpi_sni_only", pl->app.quic_ndpi_sni);
     pr(fp, "dhcp.parsed", pl->app.dhcp_parsed);
     pr(fp, "dhcp.malformed", pl->app.dhcp_malformed);
     pr(fp, "arp.parsed", pl->app.arp_parsed);
@@ -1266,6 +1327,7 @@ void pipeline_print_stats(const struct pipeline *pl, FILE *fp)
     pr_pool(fp, "parser.tls_states", pl->tls_pool);
     pr_pool(fp, "parser.dns_tcp_states", pl->dns_pool);
     pr_pool(fp, "tcp.reorder_flows", pl->ooo_pool);
+    pr_pool(fp, "parser.quic_states", pl->quic_pool);
 
     static const char *const evn[EV_TYPE_MAX] = {
         "none", "dns", "http", "tls", "dhcp", "arp", "flow", "ra", "dhcp6"

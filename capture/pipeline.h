@@ -37,6 +37,7 @@ struct pipeline_cfg {
     int      dpi_extra;          /* follow nDPI's extra dissection       */
     int      dpi_tls_parser;     /* TLS named from our parser's SNI      */
     uint32_t http_states, tls_states, dns_tcp_states; /* parser pools    */
+    uint32_t quic_states;        /* QUIC connections decoded at once     */
     uint32_t reorder_flows;      /* flows holding out-of-order segments  */
     uint32_t dns_pending;        /* queries awaiting an answer           */
     uint32_t dns_timeout_ms;     /* after which a query is "unanswered"  */

@@ -45,7 +45,8 @@
  *  - A leaf certificate longer than TLS_CERT_MAX is skipped
  *    (tls_cert_malformed, EVF_TRUNCATED), the event has no cert fields.
  *  - TLS 1.3 certificates are encrypted: never seen.  DTLS and SSLv2
- *    are not parsed; QUIC's TLS is nDPI's.
+ *    are not parsed; QUIC's hellos come here from quic.c (Initial
+ *    packets decrypted there, the hello parsers called directly).
  *  - Framing faults are not resynchronised: the direction stops.
  *  - The SNI is the first host_name entry (RFC 6066 3); tshark's
  *    extensions_server_name lists entries of every name type.

@@ -100,7 +100,8 @@ int tls_probe(const uint8_t *p, size_t len);
  * with ','), ja3 / ja3_hash (as tshark's tls.handshake.ja3_full / ja3:
  * GREASE (RFC 8701) removed from ciphers, extensions and groups, not
  * from point formats), ja4 (FoxIO's JA4 as for TLS over TCP, see
- * technical_details/JA4.md of FoxIO-LLC/ja4; QUIC's is not computed).
+ * technical_details/JA4.md of FoxIO-LLC/ja4; quic.c, which calls this
+ * for QUIC ClientHellos, turns its first character into 'q').
  * JA3 and JA4 are set only when the message is structurally complete.
  * Borrows p; copies into ev's arena.
  * Returns 0, or -1 on a fault (ev keeps what was parsed, EVF_MALFORMED

@@ -96,6 +96,8 @@ static const struct cfg_row rows[] = {
         "HTTP transactions parsed at the same time"),
     U32("parsers.tls_states", pipe.tls_states, 4096, 1, 16777216,
         "TLS handshakes parsed at the same time"),
+    U32("parsers.quic_states", pipe.quic_states, 1024, 1, 16777216,
+        "QUIC handshakes (Initial packets) decoded at the same time (36 KiB each)"),
     U32("parsers.dns_tcp_states", pipe.dns_tcp_states, 1024, 1, 16777216,
         "DNS-over-TCP connections parsed at the same time"),
     U32("parsers.reorder_flows", pipe.reorder_flows, 1024, 1, 16777216,

@@ -18,6 +18,7 @@
 #include "../capture/dhcp.h"
 #include "../capture/dhcp6.h"
 #include "../capture/dns.h"
+#include "../capture/quic.h"
 #include "../config/cidr.h"
 #include "community_id.h"
 
@@ -450,9 +451,41 @@ static void tls_obj(struct json *j, const struct sh_event *ev, int extended)
     char b[16];
 
     if (t->quic) {
-        /* Suricata 8's quic object; nDPI gives spanhound the SNI only */
+        /* Suricata 8's quic object (capture/quic.c decrypts the Initial
+         * packets; an event with the SNI only is nDPI's) */
         json_obj_open(j, "quic");
+        if (t->quic_version)
+            json_cstr(j, "version", quic_version_str(t->quic_version, b, sizeof(b)));
         put_s(j, "sni", ev, t->sni);
+        if (t->ja3_hash[0]) {
+            json_obj_open(j, "ja3");
+            json_cstr(j, "hash", t->ja3_hash);
+            put_s(j, "string", ev, t->ja3);
+            json_obj_close(j);
+        }
+        if (t->ja3s_hash[0]) {
+            json_obj_open(j, "ja3s");
+            json_cstr(j, "hash", t->ja3s_hash);
+            put_s(j, "string", ev, t->ja3s);
+            json_obj_close(j);
+        }
+        if (t->ja4[0])
+            json_cstr(j, "ja4", t->ja4);
+        if (extended) {
+            /* not in Suricata's quic record */
+            if (t->ja4s[0])
+                json_cstr(j, "ja4s", t->ja4s);
+            list_field(j, "client_alpns", ev, t->alpn);
+            if (t->alpn_server.len) {
+                json_arr_open(j, "server_alpns");
+                json_str(j, NULL, ev_s(ev, t->alpn_server), t->alpn_server.len);
+                json_arr_close(j);
+            }
+            if (t->has_server_hello) {
+                snprintf(b, sizeof(b), "0x%04x", t->cipher);
+                json_cstr(j, "cipher", b);
+            }
+        }
         json_obj_close(j);
         return;
     }

@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""Compare spanhound's tls.ja4 with FoxIO's expected JA4 outputs.
+"""Compare spanhound's tls.ja4 and quic.ja4 with FoxIO's expected JA4 outputs.
 
 EXPECTED is a tab-separated file (pcaps/tls/foxio-ja4-expected.txt):
   capture  src  sport  dst  dport  ja4  note
 with captures named relative to the file's directory.  Every capture it
 names is replayed with `spanhound -r FILE --eve -`; each expected row must
-match the tls.ja4 of the one `tls` record of that connection (client ->
-server), and every `tls` record of those captures that carries a ja4 must
-have a row (a ClientHello FoxIO did not list, or listed differently, is a
+match the ja4 of the one `tls` or `quic` record of that connection
+(client -> server; QUIC fingerprints start with "q"), and every such record
+of those captures that carries a ja4 must have a row (a ClientHello FoxIO did not list, or listed differently, is a
 failure), and so must every foxio-*.pcap/.pcapng next to EXPECTED.  One
 result per ClientHello.
 
@@ -59,9 +59,10 @@ def main():
             continue
         got = collections.defaultdict(list)
         for e in events:
-            if e.get("event_type") == "tls" and "ja4" in e.get("tls", {}):
+            t = e.get("event_type")
+            if t in ("tls", "quic") and "ja4" in e.get(t, {}):
                 got[(e["src_ip"], e["src_port"], e["dest_ip"], e["dest_port"])].append(
-                    e["tls"]["ja4"])
+                    e[t]["ja4"])
         for key, ja4 in want.items():
             have = got.pop(key, [])
             if have == [ja4]:
@@ -69,10 +70,10 @@ def main():
             else:
                 failed += 1
                 print("  FAIL  %s %s:%d -> %s:%d: expected %s, spanhound %s"
-                      % ((cap,) + key + (ja4, have or "no tls.ja4")))
+                      % ((cap,) + key + (ja4, have or "no ja4")))
         for key, have in sorted(got.items()):
             failed += len(have)
-            print("  FAIL  %s %s:%d -> %s:%d: tls.ja4 %s not in the expected file"
+            print("  FAIL  %s %s:%d -> %s:%d: ja4 %s not in the expected file"
                   % ((cap,) + key + (have,)))
     print("ja4 agreement: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0

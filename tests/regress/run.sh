@@ -4,7 +4,7 @@
 #     HTTP transactions listed in pcaps/decode/expected.txt (written by
 #     tests/gen/gen_decode.py together with the captures)
 #  2. metadata: on every bundled capture, spanhound's DNS names/rcodes, HTTP
-#     host+URI, TLS SNI/JA3/JA3S and QUIC SNI agree with tshark's
+#     host+URI, TLS SNI/JA3/JA3S and QUIC SNI/JA3/JA3S agree with tshark's
 #     (tests/regress/tshark_compare.py); skipped, and counted so, without tshark;
 #     RA and DHCPv6 fields likewise (tests/regress/ipv6_compare.py)
 #  2c. JA4: every ClientHello of FoxIO's captures (pcaps/tls/foxio-*) has
@@ -16,6 +16,10 @@
 #  2e. certificates: the leaf's tls.fingerprint_sha256 and tls.fingerprint
 #     equal openssl's fingerprints of the DER tshark extracts
 #     (tests/regress/cert_compare.py); skipped without tshark or openssl
+#     tests/regress/ja4_compare.py, TLS over TCP and QUIC); needs no tshark
+#  2f. QUIC versions: the QUIC records of pcaps/quic/gen-quic-versions.pcap
+#     (draft-29, v2, Retry, split and coalesced Initials, negatives) are
+#     what tests/gen/gen_quic.py built (tests/regress/quic_compare.py)
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
@@ -117,7 +121,8 @@ record decode $pass $fail 0
 # *-beyond-tshark.pcap: streams tshark itself cannot reassemble (a segment
 # the capture lost); they are checked against expected.txt only, and counted
 # here as skipped
-caps=(pcaps/dns/* pcaps/http/* pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/benign/* pcaps/demo/*.pcap
+caps=(pcaps/dns/* pcaps/http/* pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/quic/*.pcap pcaps/quic/*.pcapng
+      pcaps/benign/* pcaps/demo/*.pcap
       tests/regress/detect/*/*.pcap)
 beyond=()
 for f in pcaps/decode/*.pcap; do
@@ -179,6 +184,13 @@ else
     helper_result cert_compare.py "$out" $rc "certificate agreement"
     record certs "$hp" "$hf" "$hs" "$hnote"
 fi
+# ---- 2f. QUIC versions and corner cases against the generator ---------------
+out=$(/usr/bin/python3 tests/regress/quic_compare.py --spanhound "$BIN" \
+      pcaps/quic/gen-quic-expected.txt 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/  /'
+helper_result quic_compare.py "$out" $rc "quic agreement"
+record quic "$hp" "$hf" "$hs" "$hnote"
 
 # ---- 3. detections ----------------------------------------------------------
 if [ -x tests/regress/detect/run.sh ]; then

@@ -8,7 +8,13 @@ and compare the sets of
   - TLS ClientHello (SNI, JA3 hash), ServerHello JA3S hash; only the first
     ClientHello of each TCP connection, as spanhound reports (capture/tls.h:
     the client's second hello after a HelloRetryRequest is not reported)
-  - QUIC Initial SNI (ours comes from nDPI)
+  - QUIC ClientHello (SNI, JA3 hash) and ServerHello JA3S hash, from the
+    decrypted Initial packets (tshark's tls.handshake.* fields under the quic
+    layer); QUIC names nDPI alone gave (gQUIC) are checked as SNIs only
+The UDP server ports of spanhound's QUIC records other than 443 are given to
+tshark as `-d udp.port==P,quic` (tshark recognises QUIC on 443 and by
+heuristics only): tshark still decides from the packets whether they are QUIC
+and decrypts them itself.
 tshark decides by itself which connections carry DNS, HTTP and TLS: its port
 tables and its heuristic dissectors (TLS and HTTP on any TCP port).  The only
 decode-as options given are those a deployment configures in spanhound: the
@@ -106,7 +112,7 @@ def tshark_fields(pcap, display_filter, fields, decode_as=()):
 
 def ours(events):
     dns_q, dns_r, http, sni, ja3, ja3s = set(), set(), set(), set(), set(), set()
-    quic = set()
+    quic, quic_ja3, quic_ja3s = set(), set(), set()
     for e in events:
         t = e.get("event_type")
         if t == "dns":
@@ -123,8 +129,13 @@ def ours(events):
             h = e["http"]
             http.add((norm_name(h.get("hostname", "")), norm_name(h.get("url", ""))))
         elif t == "quic":
-            if e["quic"].get("sni"):
-                quic.add(norm_name(e["quic"]["sni"]))
+            q = e["quic"]
+            if q.get("sni"):
+                quic.add(norm_name(q["sni"]))
+            if "ja3" in q:
+                quic_ja3.add((norm_name(q.get("sni", "")), q["ja3"]["hash"]))
+            if "ja3s" in q:
+                quic_ja3s.add(q["ja3s"]["hash"])
         elif t == "tls":
             s = e["tls"]
             if "ja3" in s:
@@ -133,7 +144,13 @@ def ours(events):
             if "ja3s" in s:
                 ja3s.add(s["ja3s"]["hash"])
     return dict(dns_q=dns_q, dns_r=dns_r, http=http, sni=sni, ja3=ja3, ja3s=ja3s,
-                quic=quic)
+                quic=quic, quic_ja3=quic_ja3, quic_ja3s=quic_ja3s)
+
+
+def quic_ports(events):
+    """UDP server ports other than 443 of spanhound's QUIC records."""
+    return sorted({e["dest_port"] for e in events
+                   if e.get("event_type") == "quic" and e.get("dest_port") not in (None, 443)})
 
 
 RCODES = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP",
@@ -152,11 +169,13 @@ FIELDS = ["frame.protocols",
           "http.request", "http.host", "http.request.uri", "tcp.stream"]
 
 
-def theirs(pcap, ports):
+def theirs(pcap, ports, qports=()):
     dns_q, dns_r, http, sni, ja3, ja3s = set(), set(), set(), set(), set(), set()
-    quic = set()
+    quic, quic_ja3, quic_ja3s = set(), set(), set()
+    quic_hellos = []
     dec = ["%s.port==%d,dns" % (t, p) for p in ports for t in ("udp", "tcp")
            if (t, p) not in TSHARK_DNS_PORTS]
+    dec += ["udp.port==%d,quic" % p for p in qports if p not in ports]
     # one pass; each row is classified as the separate filters
     #   dns | tls.handshake.type==1 && tcp | tls.handshake.type==2 && tcp |
     #   http.request && tcp | quic && tls.handshake.type==1
@@ -205,20 +224,30 @@ def theirs(pcap, ports):
             for s in snis.split(SEP):
                 if s:
                     quic.add(norm_name(s))
-    return dict(dns_q=dns_q, dns_r=dns_r, http=http, sni=sni, ja3=ja3, ja3s=ja3s, quic=quic)
+            for s, j in zip(snis.split(SEP) if snis else [""] * len(ja3s_c.split(SEP)),
+                            ja3s_c.split(SEP)):
+                if j:
+                    quic_ja3.add((norm_name(s), j))
+                    quic_hellos.append((norm_name(s), j))
+        if "quic" in layers and "2" in types:
+            for j in ja3s_s.split(SEP):
+                if j:
+                    quic_ja3s.add(j)
+    return dict(dns_q=dns_q, dns_r=dns_r, http=http, sni=sni, ja3=ja3, ja3s=ja3s, quic=quic,
+                quic_ja3=quic_ja3, quic_ja3s=quic_ja3s, quic_hellos=quic_hellos)
 
 
 def compare(binary, config, ports, pcap, quiet):
     try:
         events = run_spanhound(binary, pcap, config)
         a = ours(events)
-        b = theirs(pcap, ports)
+        b = theirs(pcap, ports, quic_ports(events))
     except HarnessError as e:
         print("%s: FAILED: %s" % (pcap, e))
-        return False
+        return False, 0, 0
     ok = True
     lines = []
-    for k in ("dns_q", "dns_r", "http", "sni", "ja3", "ja3s", "quic"):
+    for k in ("dns_q", "dns_r", "http", "sni", "ja3", "ja3s", "quic", "quic_ja3", "quic_ja3s"):
         missing = b[k] - a[k]
         extra = a[k] - b[k]
         status = "ok" if not missing and not extra else "DIFF"
@@ -232,11 +261,15 @@ def compare(binary, config, ports, pcap, quiet):
             k, status, len(a[k]), len(b[k]),
             ("  missing %s" % sorted(missing)[:5]) if missing else "",
             ("  extra %s" % sorted(extra)[:5]) if extra else ""))
+    # QUIC ClientHellos tshark decoded (one per frame completing one) that
+    # spanhound reported with the same SNI and JA3
+    qh = b["quic_hellos"]
+    qm = sum(1 for h in qh if h in a["quic_ja3"])
     if not quiet or not ok:
         print("%s: %s (%d events)" % (pcap, "agree" if ok else "DISAGREE", len(events)))
         for ln in lines:
             print(ln)
-    return ok
+    return ok, len(qh), qm
 
 
 def main():
@@ -256,10 +289,14 @@ def main():
         print("tshark_compare: %s" % e)
         print("tshark agreement: 0 passed, %d failed" % len(args.pcaps))
         return 1
-    bad = 0
+    bad = qh = qm = 0
     for p in args.pcaps:
-        if not compare(args.spanhound, args.config, ports, p, args.quiet):
+        ok, h, m = compare(args.spanhound, args.config, ports, p, args.quiet)
+        qh += h
+        qm += m
+        if not ok:
             bad += 1
+    print("quic clienthellos: %d decoded by tshark, %d matched (SNI and JA3)" % (qh, qm))
     print("tshark agreement: %d passed, %d failed" % (len(args.pcaps) - bad, bad))
     return 1 if bad else 0
 

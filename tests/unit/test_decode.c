@@ -433,6 +433,24 @@ static void linux_cooked_v1_and_v2_and_raw_and_null(void **state)
     inner_ipv4_udp(&f);
     assert_int_equal(decode_packet(DLT_NULL, f.b, f.n, 0, &pk), DEC_OK);
     assert_int_equal(pk.dport, 53);
+
+    f.n = 0;  /* PPP with address/control (RFC 1662 3.1), protocol 0x0021 */
+    put8(&f, 0xff); put8(&f, 0x03); put16(&f, 0x0021);
+    inner_ipv4_udp(&f);
+    assert_int_equal(decode_packet(9, f.b, f.n, 0, &pk), DEC_OK);
+    assert_int_equal(pk.dport, 53);
+
+    f.n = 0;  /* PPP, compressed protocol field (RFC 1661 6.5) */
+    put8(&f, 0x21);
+    inner_ipv4_udp(&f);
+    assert_int_equal(decode_packet(9, f.b, f.n, 0, &pk), DEC_OK);
+    assert_int_equal(pk.dport, 53);
+
+    f.n = 0;  /* PPP carrying LCP: not IP */
+    put16(&f, 0xc021); put32(&f, 0);
+    assert_int_equal(decode_packet(9, f.b, f.n, 0, &pk), DEC_SKIP_NON_IP);
+    f.n = 1;
+    assert_int_equal(decode_packet(9, f.b, 0, 0, &pk), DEC_ERR_L2_TRUNCATED);
 }
 
 static void arp_frames_are_handed_back_raw(void **state)
