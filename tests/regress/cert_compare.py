@@ -33,7 +33,11 @@ def tshark_leaves(pcap):
     """{(client ip, client port, server ip, server port): leaf DER}"""
     cmd = ["tshark", "-n", "-r", pcap, "-o", "tcp.desegment_tcp_streams:TRUE",
            "-o", "tcp.reassemble_out_of_order:TRUE",
-           "-Y", "tls.handshake.certificate", "-T", "fields",
+           # certificates sent in clear over TCP: tshark also decrypts TLS 1.3
+           # and QUIC handshakes with secrets embedded in a pcapng (DSB), which
+           # a sensor never has
+           "-Y", "tcp && tls.handshake.certificate && !tls.record.opaque_type",
+           "-T", "fields",
            "-E", "separator=\t", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport",
            "-e", "ip.dst", "-e", "ipv6.dst", "-e", "tcp.dstport",
            "-e", "tls.handshake.certificate"]
