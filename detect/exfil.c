@@ -174,6 +174,11 @@ static void judge_mail(struct exfil *x, struct host_table *ht, struct host *h,
         return;                           /* the server spoke, the host did not */
     int sent = (double)e->mail_up >= v[P_EXFIL_SMTP_MIN_PAYLOAD];
     double conf = sent ? v[P_EXFIL_SMTP_CONFIDENCE] : v[P_EXFIL_SMTP_SESSION_CONFIDENCE];
+    /* a listed or popular mail service (bound to the address by a trusted
+     * answer): people's own mail accounts, but stealers mail through free
+     * providers too -- weaker, never nothing */
+    if (f->benign)
+        conf *= 0.6;
     if (conf <= 0)
         return;
     addr_format(&f->server, addr, sizeof(addr));
@@ -187,12 +192,13 @@ static void judge_mail(struct exfil *x, struct host_table *ht, struct host *h,
         snprintf(expl, sizeof(expl),
                  "workstation submitting mail to an external server: %s sent to %s%s%s port %u "
                  "(%s%s%s) in %u session%s over %s, %s back; neither end is configured mail "
-                 "infrastructure (infrastructure.mail_servers, mail_clients) -- infostealers "
+                 "infrastructure (infrastructure.mail_servers, mail_clients)%s -- infostealers "
                  "mail what they take",
                  up, e->name[0] ? e->name : addr, e->name[0] ? " " : "", e->name[0] ? addr : "",
                  e->mail_port, proto, f->app && f->app[0] ? ", nDPI " : "",
                  f->app && f->app[0] ? f->app : "", e->mail_sessions,
-                 e->mail_sessions == 1 ? "" : "s", span, down);
+                 e->mail_sessions == 1 ? "" : "s", span, down,
+                 f->benign ? "; the server is a popular mail service" : "");
     else
         snprintf(expl, sizeof(expl),
                  "workstation opened %u mail session%s to external server %s%s%s port %u (%s) "

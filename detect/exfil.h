@@ -23,7 +23,8 @@
  *    other protocol) to an external server, answered.  Client payload of
  *    at least exfil_smtp_min_payload in the window is a message sent
  *    (exfil_smtp_confidence); less is a session that only opened
- *    (exfil_smtp_session_confidence).  Both stay below the standalone
+ *    (exfil_smtp_session_confidence); x0.6 to a listed or popular mail
+ *    service (stealers use free mail too).  Both stay below the standalone
  *    confidence by default: offices run misconfigured mail clients, so a
  *    workstation's mail convicts only with a second, independent source.
  *    Configured mail infrastructure is never evidence: a host in

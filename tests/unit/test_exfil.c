@@ -189,6 +189,11 @@ static void a_session_that_only_opens_is_weaker(void **state)
     e = ev_of(&r, "198.51.100.25");
     assert_float_equal(e->confidence, 0.7, EPS);
     assert_non_null(strstr(e->explanation, "2 sessions"));
+    /* a popular mail service (bound by a trusted answer): 0.7 x 0.6 */
+    struct exfil_flow p = flow("198.51.100.30", 465, EXC_MAIL, 5000, 900, T0);
+    p.benign = 1;
+    feed(&r, &p);
+    assert_float_equal(ev_of(&r, "198.51.100.30")->confidence, 0.42, EPS);
     /* unanswered, or nothing sent: nothing */
     struct exfil_flow g = flow("198.51.100.26", 25, EXC_MAIL, 2000, 0, T0);
     g.answered = 0;
