@@ -79,6 +79,29 @@ def corroborate(sc, t, host, dest=CORRO):
     return c.close(t + 300.0)
 
 
+def no_exfil(ip=None):
+    """records_forbidden: no verdict record (the end-of-replay `current`
+    ones included) carries exfil evidence (for ip, when given)"""
+    v = {"evidence": {"$any": {"kind": "exfil"}}}
+    if ip:
+        v["ip"] = ip
+    return [{"event_type": "spanhound_verdict", "spanhound_verdict": v}]
+
+
+def corroborated(ip=INFECTED, **exfil):
+    """records_required: ip's corroborator is there (so a negative case
+    passes for want of exfil evidence, not of a second signal), and, when
+    exfil is given, an exfil evidence matching it"""
+    req = [{"event_type": "spanhound_verdict",
+            "spanhound_verdict": {"ip": ip, "evidence": {"$any": {"kind": "long_session"}}}}]
+    if exfil:
+        e = {"kind": "exfil"}
+        e.update(exfil)
+        req.append({"event_type": "spanhound_verdict",
+                    "spanhound_verdict": {"ip": ip, "evidence": {"$any": e}}})
+    return req
+
+
 def bulk_c2s(c, t, total, seg=1448, gap=0.0004, first=b""):
     """total bytes from the client in full-size segments, captured with a
     SNAP-byte snap length (the first segment whole, starting with `first`);
@@ -200,7 +223,8 @@ def case_smtp_mail_client():
         outcome="nobody flagged (a declared mail client's mail is no evidence; the "
                 "corroborator alone is too weak)",
         config="infrastructure: {\n  mail_clients = [ \"%s/32\" ];\n};\n" % INFECTED,
-        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]])
+        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]],
+        records_required=corroborated(), records_forbidden=no_exfil())
 
 
 def case_smtp_configured_provider():
@@ -209,7 +233,8 @@ def case_smtp_configured_provider():
         forges="I submits the same 3 kB mail to %s (%s:587), inside infrastructure.mail_servers "
                "(the organisation's hosted provider), with the corroborator" % PROVIDER,
         outcome="nobody flagged",
-        config=MAIL_CONF, flagged=[], never_flagged=[INFECTED, WS[0], WS[1]])
+        config=MAIL_CONF, flagged=[], never_flagged=[INFECTED, WS[0], WS[1]],
+        records_required=corroborated(), records_forbidden=no_exfil())
 
 
 def case_smtp_session_only():
@@ -217,8 +242,11 @@ def case_smtp_session_only():
     return sc, dict(
         forges="I opens a submission session to %s:587 (EHLO, QUIT: no message), with the "
                "corroborator" % MAIL_EXT[1],
-        outcome="nobody flagged (a session that only opens is weak evidence)",
-        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]])
+        outcome="nobody flagged (a session that only opens is weak evidence: exfil at "
+                "confidence 0.3)",
+        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]],
+        records_required=corroborated(confidence=0.3,
+                                      explanation={"$contains": "sent only"}))
 
 
 def case_smtp_odd_port():
@@ -246,7 +274,8 @@ def case_relay_to_internet():
                "infrastructure.mail_servers, also holds the corroborator" % (RELAY, MAIL_EXT[1]),
         outcome="nobody flagged: mail to an internal relay is no evidence, and the declared "
                 "relay's mail to the internet neither",
-        config=MAIL_CONF, flagged=[], never_flagged=[INFECTED, WS[0], WS[1], RELAY])
+        config=MAIL_CONF, flagged=[], never_flagged=[INFECTED, WS[0], WS[1], RELAY],
+        records_required=corroborated(RELAY), records_forbidden=no_exfil())
 
 
 def case_attack_forged_mail():
@@ -275,7 +304,8 @@ def case_attack_forged_mail():
                 "spanhound_spoofed_source record names %s's address and the exfil evidence"
                 % victim,
         flagged=[], never_flagged=[INFECTED, victim, forger],
-        records_required=[{"event_type": "spanhound_spoofed_source",
+        records_forbidden=no_exfil(victim),
+        records_required=corroborated(victim) + [{"event_type": "spanhound_spoofed_source",
                            "spanhound_spoofed_source": {"ip": victim,
                                                         "kind": "exfil"}}])
 
@@ -360,7 +390,8 @@ def case_ftp_download():
         forges="I logs in to %s (%s:21), PASV, and downloads 2 MB (RETR), with the "
                "corroborator" % FTP_EXT,
         outcome="nobody flagged (a download is not exfiltration)",
-        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]])
+        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]],
+        records_required=corroborated(), records_forbidden=no_exfil())
 
 
 # ---- large uploads --------------------------------------------------------------
@@ -398,7 +429,8 @@ def case_upload_popular():
         forges="I resolves %s through the resolver and uploads 3 MB to the answer over HTTPS, "
                "with the corroborator" % POPULAR_UP[0],
         outcome="nobody flagged (a popular service, bound to the address by a DNS answer)",
-        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]])
+        flagged=[], never_flagged=[INFECTED, WS[0], WS[1]],
+        records_required=corroborated(), records_forbidden=no_exfil())
 
 
 CASES = [
