@@ -16,7 +16,8 @@
 
 struct exdest {                  /* one host's traffic to one external server */
     uint32_t host_idx, host_gen;
-    uint64_t start_us;           /* the window began                       */
+    uint64_t start_us;           /* the window began (packet time)         */
+    uint64_t first_us;           /* its first flow's first packet          */
     uint64_t mail_up, mail_down; /* mail sessions                          */
     uint32_t mail_sessions;
     uint16_t mail_port;
@@ -184,7 +185,7 @@ static void judge_mail(struct exfil *x, struct host_table *ht, struct host *h,
     addr_format(&f->server, addr, sizeof(addr));
     bytes_text(e->mail_up, up, sizeof(up));
     bytes_text(e->mail_down, down, sizeof(down));
-    evidence_duration_text((double)(f->t_us > e->start_us ? f->t_us - e->start_us : 0) / 1e6,
+    evidence_duration_text((double)(f->t_us > e->first_us ? f->t_us - e->first_us : 0) / 1e6,
                            span, sizeof(span));
     const char *proto = e->mail_port == 465 ? "SMTPS" : e->mail_port == 587 ? "mail submission"
                                                                           : "SMTP";
@@ -232,7 +233,7 @@ static void judge_ftp(struct exfil *x, struct host_table *ht, struct host *h,
     addr_format(&f->server, addr, sizeof(addr));
     bytes_text(u, up, sizeof(up));
     bytes_text(dn, down, sizeof(down));
-    evidence_duration_text((double)(f->t_us > e->start_us ? f->t_us - e->start_us : 0) / 1e6,
+    evidence_duration_text((double)(f->t_us > e->first_us ? f->t_us - e->first_us : 0) / 1e6,
                            span, sizeof(span));
     snprintf(expl, sizeof(expl),
              "FTP upload to an external server: %s sent to %s%s%s on %u data connection%s over "
@@ -274,7 +275,7 @@ static void judge_upload(struct exfil *x, struct host_table *ht, struct host *h,
     addr_format(&f->server, addr, sizeof(addr));
     bytes_text(e->up, up, sizeof(up));
     bytes_text(e->down, down, sizeof(down));
-    evidence_duration_text((double)(f->t_us > e->start_us ? f->t_us - e->start_us : 0) / 1e6,
+    evidence_duration_text((double)(f->t_us > e->first_us ? f->t_us - e->first_us : 0) / 1e6,
                            span, sizeof(span));
     snprintf(expl, sizeof(expl),
              "large upload to a rare external destination: %s sent to %s%s%s port %u%s%s in %u "
@@ -324,10 +325,13 @@ void exfil_flow(struct exfil *x, struct host_table *ht, struct host *h,
         memset(e, 0, sizeof(*e));
         e->host_idx = k.idx;
         e->host_gen = k.gen;
-        e->start_us = f->start_us ? f->start_us : f->t_us ? f->t_us : now;
+        e->start_us = now;
+        e->first_us = f->start_us ? f->start_us : f->t_us;
     }
-    if (f->start_us && f->start_us < e->start_us)
-        e->start_us = f->start_us;
+    /* the window runs from the first record (a long flow that began
+     * before it keeps adding up); the explanation's span from the flow */
+    if (f->start_us && f->start_us < e->first_us)
+        e->first_us = f->start_us;
     if (!e->name[0] && f->name && f->name[0])
         snprintf(e->name, sizeof(e->name), "%s", f->name);
 

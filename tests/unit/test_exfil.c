@@ -383,6 +383,18 @@ static void uploads_add_up_only_within_the_window(void **state)
     f = flow("198.51.100.80", 443, EXC_OTHER, 600000, 0, T0 + 3700 * S);
     feed(&r, &f);
     assert_null(ev_of(&r, "198.51.100.80"));
+    /* one long flow that began two hours ago: its records of this window
+     * add up (the window runs from the first record, not the flow's start) */
+    for (int i = 0; i < 3; i++) {
+        f = flow("198.51.100.81", 443, EXC_OTHER, 400000, 1000, T0 - 7200 * S);
+        f.first = i == 0;
+        f.t_us = T0 + 60 * S * (uint64_t)i;
+        exfil_flow(r.x, r.t, r.h, &f, f.t_us, &r.touched);
+    }
+    const struct evidence *e = ev_of(&r, "198.51.100.81");
+    assert_non_null(e);
+    assert_non_null(strstr(e->explanation, "1.2 MB"));
+    assert_non_null(strstr(e->explanation, "1 flow "));
     rig_down(&r);
 }
 
