@@ -191,6 +191,13 @@ static const struct cfg_row rows[] = {
          "DHCP servers (and relays): not DNS suspects"),
     LIST("infrastructure.sensor", T_CIDRS, sensor_addrs, "",
          "the sensor's own addresses: not DNS suspects"),
+    LIST("infrastructure.mail_servers", T_CIDRS, mail_servers, "",
+         "the organisation's mail servers and relays (they send mail anywhere) and the external "
+         "submission servers it uses (its hosted mail provider): mail from or to them is no "
+         "evidence"),
+    LIST("infrastructure.mail_clients", T_CIDRS, mail_clients, "",
+         "hosts allowed to submit mail to any external server (mail clients not using the "
+         "organisation's servers, scanners mailing scans): their mail is no evidence"),
     LIST("allowlist.networks", T_CIDRS, allow_nets, "",
          "hosts and destinations never raising evidence"),
     LIST("allowlist.names", T_NAMES, allow_names, "",

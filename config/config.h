@@ -136,6 +136,8 @@ struct sh_config {
     struct cidr_set dns_resolvers;
     struct cidr_set dhcp_servers;
     struct cidr_set sensor_addrs;
+    struct cidr_set mail_servers;
+    struct cidr_set mail_clients;
     struct cidr_set allow_nets;
     struct cfg_names allow_names;
     struct cfg_geoip geoip;

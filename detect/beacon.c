@@ -230,6 +230,18 @@ static int prevalence(struct beacon *b, struct host_table *ht, struct host *h,
     return n + 1;
 }
 
+int beacon_dest_hosts(const struct beacon *b, const struct host *h,
+                      const struct beacon_dest *dst, uint64_t now)
+{
+    const struct destprev *p = lru_peek(b->prev, dest_key(b, dst));
+    uint32_t tag = host_tag(b, h), t = (uint32_t)(now / 1000000);
+    int n = 0;
+    for (int i = 0; p && i < p->n; i++)
+        if (p->host[i] != tag && p->seen_s[i] + PREV_WINDOW_S >= t)
+            n++;
+    return n + 1;
+}
+
 /* A destination shared by enough hosts is a fleet or a shared service:
  * rhythm, sessions and ports toward it are no evidence.  What h was told
  * about it before stays (a prevalence vote withdraws nothing: phantoms

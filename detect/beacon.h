@@ -124,6 +124,12 @@ void beacon_contact(struct beacon *b, struct host_table *ht, struct host *h,
                     const struct sh_addr *a, int internal, uint16_t port, uint8_t proto,
                     int failed, uint64_t now, struct host_touched *touched);
 
+/* Internal hosts that talked to dst within a day, h counted once whether
+ * or not its contact was recorded; records nothing (for other detectors'
+ * rarity: exfil.h). */
+int beacon_dest_hosts(const struct beacon *b, const struct host *h,
+                      const struct beacon_dest *dst, uint64_t now);
+
 struct beacon_stats_counters {
     uint64_t events, failures, dest_evicted, fan_evicted, prevalent_skips, benign_skips;
     uint64_t lowered;            /* beacons lowered: their window stopped passing */

@@ -35,6 +35,7 @@
 #include "dgahost.h"
 #include "domain.h"
 #include "geo.h"
+#include "exfil.h"
 #include "host.h"
 #include "lru.h"
 #include "services.h"
@@ -107,6 +108,7 @@ struct udp_pair {                 /* datagrams from one address to another */
 struct flowinfo {                 /* what a live flow told us before its records */
     char     name[BEACON_DEST_MAX]; /* SNI or HTTP Host, lowercase        */
     uint8_t  counted;               /* its connection was counted         */
+    uint64_t ts_seen, tc_seen;      /* payload each way its records gave so far */
 };
 
 struct prevalence {
@@ -139,6 +141,7 @@ struct detect {
     struct tunnel *tun;
     struct lru_map *relay, *pending, *buckets, *prev;
     struct beacon *beh;             /* C2 by behaviour (beacon.h)         */
+    struct exfil *exf;              /* mail, FTP and large uploads (exfil.h) */
     struct lru_map *flows;          /* flow id -> name, counted (struct flowinfo) */
     struct lru_map *udp_heard;      /* (server, client) -> last datagram back */
     struct lru_map *answers;        /* address -> names paired answers gave it */
@@ -290,7 +293,9 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->udp_heard = d->flows ? lru_create(dests, sizeof(struct udp_pair), err, errlen) : NULL;
     d->answers = d->udp_heard ? lru_create(dests, sizeof(struct answer_names), err, errlen)
                               : NULL;
-    if (!d->answers)
+    d->exf = d->answers ? exfil_create(dests, &d->p, &d->cfg.mail_servers, &d->cfg.mail_clients,
+                                       err, errlen) : NULL;
+    if (!d->exf)
         goto fail;
     char path[CFG_STR_MAX + 32];
     snprintf(path, sizeof(path), "%s/services.txt", cfg->data_dir);
@@ -320,6 +325,7 @@ void detect_destroy(struct detect *d)
     lru_destroy(d->udp_heard);
     lru_destroy(d->answers);
     beacon_destroy(d->beh);
+    exfil_destroy(d->exf);
     services_free(d->services);
     geo_close(d->geo);
     tunnel_destroy(d->tun);
@@ -2108,6 +2114,94 @@ static void udp_heard_note(struct detect *d, const struct sh_event *ev, uint64_t
     memcpy(p->span[i].mac, ev->src_mac, 6);
 }
 
+/* Exfiltration (exfil.h): the payload new in this record of a flow between
+ * internal host h and an external server (a live flow's records carry
+ * totals), what the flow is, and how benign and rare its server is.
+ * host_opened: h is the record's client (0: the server connected to h). */
+static void exfil_note(struct detect *d, const struct sh_event *ev, struct host *h,
+                       int host_opened, const struct flowinfo *known,
+                       const struct beacon_dest *dsts, int ndst, int answered, int first,
+                       const char *app, uint64_t now, struct host_touched *touched)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    const struct sh_addr *server = host_opened ? &ev->dst : &ev->src;
+    if (ev->proto != 6 && ev->proto != 17)
+        return;
+    uint64_t ts = fl->payload_toserver > known->ts_seen ? fl->payload_toserver - known->ts_seen : 0;
+    uint64_t tc = fl->payload_toclient > known->tc_seen ? fl->payload_toclient - known->tc_seen : 0;
+    if (fl->update && ev->flow_id) {
+        struct flowinfo *fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
+        fi->ts_seen = fl->payload_toserver;
+        fi->tc_seen = fl->payload_toclient;
+    }
+    struct exfil_flow f;
+    memset(&f, 0, sizeof(f));
+    f.server = *server;
+    f.server_port = host_opened ? ev->dport : ev->sport;
+    f.proto = ev->proto;
+    f.cls = (uint8_t)exfil_classify(fl->app_master, fl->app_proto,
+                                    fl->dpi_done && !fl->dpi_guessed, ev->proto, f.server_port,
+                                    host_opened ? ev->sport : ev->dport, host_opened);
+    f.host_opened = (uint8_t)host_opened;
+    f.answered = (uint8_t)answered;
+    f.first = (uint8_t)first;
+    f.up = host_opened ? ts : tc;
+    f.down = host_opened ? tc : ts;
+    f.t_us = fl->end_us ? fl->end_us : ev->ts_us;
+    f.start_us = fl->start_us;
+    f.app = app;
+    f.name = "";
+    f.hosts = 1;
+    if (ndst > 0) {
+        f.benign = dsts[0].benign;
+        f.hosts = beacon_dest_hosts(d->beh, h, &dsts[0], now);
+    } else {
+        f.benign = (uint8_t)(allow_addr(&d->allow, server) || answer_benign(d, server));
+    }
+    if (ndst > 1) {
+        f.benign |= dsts[1].benign;
+        f.claimed_benign = dsts[1].claimed_benign;
+        f.name = dsts[1].ioc;
+        int n = beacon_dest_hosts(d->beh, h, &dsts[1], now);
+        if (n > f.hosts)
+            f.hosts = n;
+    }
+    exfil_flow(d->exf, d->hosts, h, &f, now, touched);
+}
+
+/* A record whose client is external and server internal: an FTP server
+ * connecting to the host for an active-mode data transfer is the host's
+ * upload.  The host speaks for itself only from its established MAC, in
+ * every frame it sent. */
+static void exfil_inbound(struct detect *d, const struct sh_event *ev,
+                          const struct flowinfo *known, uint64_t now)
+{
+    const struct ev_flow *fl = &ev->u.flow;
+    if (ev->proto != 6 || group_addr(&ev->src) ||
+        exfil_classify(fl->app_master, fl->app_proto, fl->dpi_done && !fl->dpi_guessed,
+                       ev->proto, ev->sport, ev->dport, 0) != EXC_FTP_DATA)
+        return;
+    struct host *h = fl->l2_foreign[1] ? NULL
+                                       : attributable(d, &ev->dst, ev->has_mac, ev->dst_mac, now);
+    if (!h) {
+        d->flows_unattributed++;
+        h = spoof_shadow(d, &ev->dst, ev->has_mac, now);
+        if (!h)
+            return;
+    } else if (exempt(d, h)) {
+        return;
+    }
+    struct host_touched touched = { 0 };
+    const char *app = fl->dpi_done && !fl->dpi_guessed ? ev_s(ev, fl->app_name) : "";
+    exfil_note(d, ev, h, 0, known, NULL, 0, fl->pkts_toclient > 0, !known->counted, app, now,
+               &touched);
+    if (fl->update && ev->flow_id) {
+        struct flowinfo *fi = lru_get(d->flows, flow_key(d, ev->flow_id), 1, NULL);
+        fi->counted = 1;
+    }
+    rescore_touched(d, &touched, now);
+}
+
 /* A flow's update or end record: its connection (once), its client
  * bursts, its duration and port, and whom it reached. */
 static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -2135,6 +2229,10 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     if (by_design(d, ev, app) ||
         (!d->cfg.pipe.dpi_enabled && (ev->dport == 53 || ev->dport == 123 || ev->dport == 67)))
         return;
+    if (!internal(d, &ev->src) && internal(d, &ev->dst)) {
+        exfil_inbound(d, ev, &known, now);      /* a server connecting in */
+        return;
+    }
     struct host *h = behaviour_client(d, ev, now);
     if (!h)
         return;
@@ -2174,6 +2272,8 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     };
     for (int i = ndst - 1; i >= 0; i--)
         beacon_flow(d->beh, d->hosts, h, &dsts[i], &bf, now, &touched);
+    if (!dst_internal)
+        exfil_note(d, ev, h, 1, &known, dsts, ndst, answered, first, app, now, &touched);
     rescore_touched(d, &touched, now);
 }
 
@@ -2398,6 +2498,19 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.geoip_misses", geo.misses);
     P("detect.geoip_errors", geo.errors);
     P("detect.geoip_reloads", geo.reloads);
+    struct exfil_counters xc;
+    exfil_get_counters(d->exf, &xc);
+    P("detect.exfil_flows", xc.flows);
+    P("detect.exfil_mail_flows", xc.mail_flows);
+    P("detect.exfil_mail_exempt", xc.mail_exempt);
+    P("detect.exfil_ftp_control_flows", xc.ftp_control_flows);
+    P("detect.exfil_ftp_data_flows", xc.ftp_data_flows);
+    P("detect.exfil_benign_skipped", xc.benign_skipped);
+    P("detect.exfil_prevalent_skipped", xc.prevalent_skipped);
+    P("detect.exfil_destinations_evicted", xc.evicted);
+    P("detect.raised.exfil_mail", xc.raised_mail);
+    P("detect.raised.exfil_ftp", xc.raised_ftp);
+    P("detect.raised.exfil_upload", xc.raised_upload);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

@@ -178,6 +178,33 @@ static const struct param_row rows[P_MAX] = {
     [P_FANOUT_FULL_INTERNAL] = { "fanout_full_internal", 64, 4, 1000000,
         "... and that give full confidence" },
     [P_FANOUT_WEIGHT] = { "fanout_weight", 1.3, 0, 100, "score weight of a fan-out" },
+    [P_EXFIL_WINDOW] = { "exfil_window", 3600, 60, 604800,
+        "seconds over which the bytes one host sends to one external server add up (mail, FTP, "
+        "uploads)" },
+    [P_EXFIL_WEIGHT] = { "exfil_weight", 1.2, 0, 100,
+        "score weight of an exfiltration evidence (mail, FTP upload, large upload)" },
+    [P_EXFIL_SMTP_MIN_PAYLOAD] = { "exfil_smtp_min_payload", 512, 0, 1e12,
+        "client bytes to an external mail server (in exfil_window) that are a message sent, "
+        "beyond the envelope and a TLS handshake; less is a session that only opened" },
+    [P_EXFIL_SMTP_CONFIDENCE] = { "exfil_smtp_confidence", 0.7, 0, 1,
+        "confidence of a workstation sending mail to an external server; below "
+        "standalone_confidence by default, so it convicts only with a second source "
+        "(misconfigured mail clients would flood the verdicts)" },
+    [P_EXFIL_SMTP_SESSION_CONFIDENCE] = { "exfil_smtp_session_confidence", 0.3, 0, 1,
+        "confidence of a mail session to an external server that sent less than "
+        "exfil_smtp_min_payload" },
+    [P_EXFIL_FTP_MIN_BYTES] = { "exfil_ftp_min_bytes", 1024, 1, 1e12,
+        "bytes a host sends on FTP data connections to one external server (in exfil_window) "
+        "that are an upload" },
+    [P_EXFIL_FTP_CONFIDENCE] = { "exfil_ftp_confidence", 0.6, 0, 1,
+        "confidence of an FTP upload to an external server" },
+    [P_EXFIL_UPLOAD_MIN_BYTES] = { "exfil_upload_min_bytes", 1e6, 1, 1e15,
+        "bytes one host sends to one rare external server in exfil_window that are a large upload" },
+    [P_EXFIL_UPLOAD_MIN_RATIO] = { "exfil_upload_min_ratio", 4, 1, 1e6,
+        "a large upload sends at least this many times what comes back" },
+    [P_EXFIL_UPLOAD_CONFIDENCE] = { "exfil_upload_confidence", 0.6, 0, 1,
+        "confidence of a large upload to a destination no other internal host uses (x0.6 when "
+        "one other does; halved when its popular name is only claimed by the client)" },
     [P_HEALTH_INTERVAL] = { "health_interval", 60, 5, 86400,
         "seconds of packet time between two checks of the sensor's health" },
     [P_HEALTH_MIN_QUERIES] = { "health_min_queries", 20, 1, 1000000,

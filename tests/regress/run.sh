@@ -24,6 +24,7 @@
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
 #  6. geo: tests/geo/run.sh (GeoIP/ASN context on test MaxMind DB files)
+#  7. exfil: tests/regress/exfil/run.sh, likewise (captures in pcaps/exfil/)
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -203,9 +204,9 @@ else
     record detect 0 1 0 "tests/regress/detect/run.sh missing or not executable"
 fi
 
-# ---- 4, 5. attack and behaviour regressions (the attacks runner, each on
+# ---- 4, 5, 7. attack, behaviour and exfiltration regressions (the attacks runner, each on
 # its own cases, when present) ------------------------------------------------
-for part in attacks behaviour; do
+for part in attacks behaviour exfil; do
     A=tests/regress/$part/run.sh
     if [ -e "$A" ]; then
         if [ ! -x "$A" ]; then

@@ -1173,6 +1173,109 @@ static void release_and_allow_report_released(void **state)
     free(c);
 }
 
+/* ---- exfiltration through the engine ------------------------------------ */
+
+static const uint8_t GW_MAC[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+
+/* a TCP flow record between internal client 10.0.0.7 (from mac) and
+ * external server 198.51.100.80:port, with totals so far */
+static struct sh_event flow_rec(const char *src, const char *dst, uint16_t sport, uint16_t dport,
+                                const uint8_t smac[6], const uint8_t dmac[6], uint64_t id,
+                                int update, uint64_t up, uint64_t down, uint64_t t0, uint64_t t)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_FLOW);
+    ev.proto = 6;
+    ev.ts_us = t;
+    ev.flow_id = id;
+    ev.src = ip(src);
+    ev.dst = ip(dst);
+    ev.sport = sport;
+    ev.dport = dport;
+    ev.has_mac = 1;
+    memcpy(ev.src_mac, smac, 6);
+    memcpy(ev.dst_mac, dmac, 6);
+    struct ev_flow *f = &ev.u.flow;
+    f->update = (uint8_t)update;
+    f->outcome = FLOWO_ANSWERED;
+    f->start_us = t0;
+    f->end_us = t;
+    f->pkts_toserver = up / 1400 + 3;
+    f->pkts_toclient = down / 1400 + 3;
+    f->payload_toserver = up;
+    f->payload_toclient = down;
+    return ev;
+}
+
+static void a_live_upload_counts_its_bytes_once(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    assert_non_null(d);
+    static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    struct sh_event ev = dhcp_ack("10.0.0.7", mac, "LAPTOP-7", 1 * S);
+    detect_event(d, &ev);
+    /* two update records (totals 400 kB, 800 kB) and the end record
+     * (1.2 MB): 1.2 MB in all, not 2.4 MB */
+    uint64_t up[3] = { 400000, 800000, 1200000 };
+    for (int i = 0; i < 3; i++) {
+        ev = flow_rec("10.0.0.7", "198.51.100.80", 50000, 443, mac, GW_MAC, 42, i < 2, up[i],
+                      3000, 10 * S, (70 + 60 * (uint64_t)i) * S);
+        detect_event(d, &ev);
+    }
+    struct verdict v[4];
+    int n = detect_hosts(d, v, 4);
+    assert_int_equal(n, 1);
+    const struct evidence *e = ev_of(&v[0], EVK_EXFIL);
+    assert_non_null(e);
+    assert_true(contains(e->explanation, "1.2 MB sent to 198.51.100.80"));
+    assert_false(v[0].flagged);                 /* alone: never a verdict */
+    detect_destroy(d);
+    free(c);
+}
+
+static void an_active_ftp_upload_is_held_to_the_host_only_from_its_mac(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    assert_non_null(d);
+    static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    static const uint8_t other[6] = { 0x02, 0x66, 0x66, 0x66, 0x66, 0x66 };
+    struct sh_event ev = dhcp_ack("10.0.0.7", mac, "LAPTOP-7", 1 * S);
+    detect_event(d, &ev);
+    /* the server connects from port 20; the host sends 200 kB back
+     * (server-to-client in the record); its frames came from another MAC
+     * than the one the flow was addressed to: nobody's */
+    ev = flow_rec("198.51.100.21", "10.0.0.7", 20, 50123, GW_MAC, mac, 7, 0, 0, 200000,
+                  10 * S, 20 * S);
+    ev.u.flow.l2_foreign[1] = 140;
+    detect_event(d, &ev);
+    struct verdict v[4];
+    assert_int_equal(detect_hosts(d, v, 4), 0);
+    /* addressed to another MAC than the host's established one: nobody's */
+    ev = flow_rec("198.51.100.21", "10.0.0.7", 20, 50124, GW_MAC, other, 8, 0, 0, 200000,
+                  30 * S, 40 * S);
+    detect_event(d, &ev);
+    assert_int_equal(detect_hosts(d, v, 4), 0);
+    /* from its own MAC: the host's upload */
+    ev = flow_rec("198.51.100.21", "10.0.0.7", 20, 50125, GW_MAC, mac, 9, 0, 0, 200000,
+                  50 * S, 60 * S);
+    detect_event(d, &ev);
+    assert_int_equal(detect_hosts(d, v, 4), 1);
+    const struct evidence *e = ev_of(&v[0], EVK_EXFIL);
+    assert_non_null(e);
+    assert_true(contains(e->explanation, "FTP upload"));
+    assert_true(contains(e->explanation, "200.0 kB"));
+    detect_destroy(d);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1209,6 +1312,8 @@ int main(void)
         cmocka_unit_test(a_flagged_address_that_moves_to_another_mac_expires),
         cmocka_unit_test(failures_and_the_name_that_resolves_are_one_source),
         cmocka_unit_test(bad_parameters_are_reported_with_their_line),
+        cmocka_unit_test(a_live_upload_counts_its_bytes_once),
+        cmocka_unit_test(an_active_ftp_upload_is_held_to_the_host_only_from_its_mac),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

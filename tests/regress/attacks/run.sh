@@ -3,7 +3,8 @@
 # (with -c case.conf when the case has one) and assert its case.json on the
 # EVE output with check.py.  A case fails when spanhound exits non-zero or
 # any expectation fails.  README.md in this directory describes the cases.
-# Other suites in the same format reuse this runner: CASES_DIR (default:
+# A case without capture.pcap replays pcaps/NAME/CASE.pcap (run from the
+# source tree).  Other suites in the same format reuse this runner: CASES_DIR (default:
 # this directory) holds the case directories, NAME (default: attacks)
 # labels the result line "NAME: P passed, F failed, 0 skipped"; the
 # checker's self-test runs only for this directory (the checker's own).
@@ -33,11 +34,15 @@ fi
 for case_json in "$DIR"/*/case.json; do
     d=$(dirname "$case_json")
     name=$(basename "$d")
-    if [ ! -f "$d/capture.pcap" ]; then
+    # the capture: the case's own, or pcaps/NAME/CASE.pcap (suites whose
+    # captures live under pcaps/)
+    pcap="$d/capture.pcap"
+    [ -f "$pcap" ] || [ ! -f "pcaps/$NAME/$name.pcap" ] || pcap="pcaps/$NAME/$name.pcap"
+    if [ ! -f "$pcap" ]; then
         fail=$((fail + 1)); printf '  FAIL  %s: %s/capture.pcap is missing\n' "$name" "$d"
         continue
     fi
-    args=(-r "$d/capture.pcap" --eve "$T/$name.eve")
+    args=(-r "$pcap" --eve "$T/$name.eve")
     [ -f "$d/case.conf" ] && args+=(-c "$d/case.conf")
     timeout 300 "$BIN" "${args[@]}" >"$T/$name.out" 2>"$T/$name.err"
     rc=$?
