@@ -147,12 +147,12 @@ double tells_token_randomness(const char *s, size_t n)
         }
     double hmax = log2((double)(n < 62 ? n : 62));
     double variety = hmax > 0 ? h / hmax : 0;
-    /* class changes per character: words and camelCase change rarely
-     * (getUserProfile: 2 in 14), random mixed-case/digit text often
-     * (OK21pqJAtyyGBEo00sk: 8 in 19) */
+    /* class changes per character pair: words and camelCase change
+     * rarely (getUserProfile: 4 in 13), random mixed-case/digit text
+     * often (OK21pqJAtyyGBEo00sk: 8 in 18, hex 9 in 9) */
     double mix = (double)changes / (double)(n - 1);
     int classes = has[0] + has[1] + has[2];
-    double s_mix = classes >= 2 ? fmin(1.0, mix / 0.3) : 0;
+    double s_mix = classes >= 2 ? fmin(1.0, fmax(0.0, (mix - 0.15) / 0.3)) : 0;
     /* letters that are not words: few vowels, long consonant runs */
     double vr = (double)vowels / letters;
     double s_vow = fmin(1.0, fmax(0.0, (0.3 - vr) / 0.2));

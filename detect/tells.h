@@ -120,10 +120,16 @@ const char *tell_name(int id);
  * ":port" after IPv4 or "]" ignored), else 0. */
 int tells_ip_literal(const char *s, size_t n);
 
-/* How random a token looks, 0..1 (0 for tokens shorter than 8 or with
- * anything but letters and digits): mixing of upper case, lower case and
- * digits (class changes per character), letters without vowels, and
- * character variety (Shannon entropy against the token's length). */
+/* How random a token looks, 0..1 (0 for tokens shorter than 8, longer
+ * than 256, without letters, or with anything but letters and digits):
+ *   shape   = max(s_mix, s_vow, s_run)
+ *     s_mix = clamp((changes / (n - 1) - 0.15) / 0.3) when two or more of
+ *             {upper, lower, digit} occur (changes: adjacent characters of
+ *             different classes), else 0
+ *     s_vow = clamp((0.3 - vowels / letters) / 0.2)   (a e i o u y)
+ *     s_run = 1 for a run of 5+ consonants, 0.5 for 4, else 0
+ *   variety = H / log2(min(n, 62))  (H: Shannon entropy, bits/char)
+ *   score   = shape * clamp((variety - 0.6) / 0.3) */
 double tells_token_randomness(const char *s, size_t n);
 
 /* The most random-looking path segment or query key of a URI (file
