@@ -214,7 +214,9 @@ update-golden:
 	echo "  GEN     tests/regress/attacks/*/ (tests/gen/gen_attacks.py)" && \
 	$(GEN_PY) tests/gen/gen_attacks.py "$$T/attacks" >>"$$T/log" 2>&1 && \
 	echo "  GEN     tests/regress/behaviour/*/ (tests/gen/gen_behaviour.py)" && \
-	$(GEN_PY) tests/gen/gen_behaviour.py "$$T/behaviour" >>"$$T/log" 2>&1 || \
+	$(GEN_PY) tests/gen/gen_behaviour.py "$$T/behaviour" >>"$$T/log" 2>&1 && \
+	echo "  GEN     pcaps/tells/*.pcap + tests/regress/tells/*/ (tests/gen/gen_tells.py)" && \
+	$(GEN_PY) tests/gen/gen_tells.py "$$T/tells-pcaps" "$$T/tells" >>"$$T/log" 2>&1 || \
 	  { tail -20 "$$T/log"; echo "make update-golden: a generator failed; nothing was changed"; exit 1; }; \
 	cp "$$T"/decode/* pcaps/decode/ && \
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
@@ -226,10 +228,14 @@ update-golden:
 	cp "$$T"/attacks/README.md tests/regress/attacks/ && \
 	for c in "$$T"/behaviour/*/; do d=tests/regress/behaviour/"$$(basename "$$c")"; \
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
-	cp "$$T"/behaviour/README.md tests/regress/behaviour/ || { echo "make update-golden: copy failed"; exit 1; }; \
+	cp "$$T"/behaviour/README.md tests/regress/behaviour/ && \
+	mkdir -p pcaps/tells && cp "$$T"/tells-pcaps/*.pcap pcaps/tells/ && \
+	for c in "$$T"/tells/*/; do d=tests/regress/tells/"$$(basename "$$c")"; \
+	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
+	cp "$$T"/tells/README.md tests/regress/tells/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
-	git status --short -- pcaps/decode pcaps/demo pcaps/feed tests/regress/detect tests/regress/attacks \
-	  tests/regress/behaviour 2>/dev/null || true
+	git status --short -- pcaps/decode pcaps/demo pcaps/feed pcaps/tells tests/regress/detect \
+	  tests/regress/attacks tests/regress/behaviour tests/regress/tells 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the
 # total and gives the exit status.  A suite that appends no result line

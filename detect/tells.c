@@ -206,7 +206,7 @@ double tells_uri_randomness(const char *uri, size_t n, char *tok, size_t toklen)
 int tells_exe_uri(const char *uri, size_t n, char *ext, size_t extlen)
 {
     static const char *const exe[] = { "exe", "dll", "scr", "msi", "com", "pif", "cpl", "sys",
-                                       "jar", "msix", "appx", "elf", "bin" };
+                                       "jar", "msix", "appx" };
     static const char *const script[] = { "ps1", "psm1", "hta", "vbs", "vbe", "js", "jse",
                                           "wsf", "wsh", "bat", "cmd", "lnk", "sct" };
     size_t e = 0;

@@ -13,6 +13,7 @@
 #  3. detections: tests/regress/detect/run.sh (see its README)
 #  4. attacks: tests/regress/attacks/run.sh, when the directory has one
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
+#  6. tells: tests/regress/tells/run.sh, likewise
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -111,7 +112,7 @@ record decode $pass $fail 0
 # the capture lost); they are checked against expected.txt only, and counted
 # here as skipped
 caps=(pcaps/dns/* pcaps/http/* pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/benign/* pcaps/demo/*.pcap
-      tests/regress/detect/*/*.pcap)
+      pcaps/tells/*.pcap tests/regress/detect/*/*.pcap)
 beyond=()
 for f in pcaps/decode/*.pcap; do
     case "$f" in *-beyond-tshark.pcap) beyond+=("$f");; *) caps+=("$f");; esac
@@ -163,9 +164,9 @@ else
     record detect 0 1 0 "tests/regress/detect/run.sh missing or not executable"
 fi
 
-# ---- 4, 5. attack and behaviour regressions (the attacks runner, each on
+# ---- 4, 5, 6. attack, behaviour and tell regressions (the attacks runner, each on
 # its own cases, when present) ------------------------------------------------
-for part in attacks behaviour; do
+for part in attacks behaviour tells; do
     A=tests/regress/$part/run.sh
     if [ -e "$A" ]; then
         if [ ! -x "$A" ]; then
