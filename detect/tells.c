@@ -286,7 +286,7 @@ int tells_ua_kind(const char *ua, size_t n, char *tool, size_t toollen)
             return strncmp(tools[k], "Microsoft BITS", 14) ? UA_TOOL : UA_OTHER;
         }
     }
-    if (n >= 8 && !strncmp(ua + i, "Mozilla/", 8) &&
+    if (n - i >= 8 && !strncmp(ua + i, "Mozilla/", 8) &&
         (has_ci(ua, n, "Firefox/") || has_ci(ua, n, "Chrome/") || has_ci(ua, n, "Safari/") ||
          has_ci(ua, n, "Edg/") || has_ci(ua, n, "OPR/")))
         return UA_BROWSER;

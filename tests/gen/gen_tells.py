@@ -99,7 +99,10 @@ def cert_records(der):
             b"\x16\x03\x03" + struct.pack(">H", len(done)) + done)
 
 
-def client_hello(net, t, sni=None, alpn=()):
+DEFAULT_CIPHERS = [0x1301, 0x1302, 0xc02b, 0xc02f, 0xc02c, 0xc030]
+
+
+def client_hello(net, t, sni=None, alpn=(), ciphers=None):
     """a ClientHello: SNI when given, ALPN protocols when given"""
     rnd = bytes((net.seq * 131 + i * 7) & 0xff for i in range(28))
     ext = []
@@ -109,13 +112,14 @@ def client_hello(net, t, sni=None, alpn=()):
         ext.append(TLS_Ext_ALPN(protocols=[ProtocolName(protocol=p.encode()) for p in alpn]))
     return bytes(TLS(msg=[TLSClientHello(
         gmt_unix_time=int(T0 + t) & 0xffffffff, random_bytes=rnd,
-        ciphers=[0x1301, 0x1302, 0xc02b, 0xc02f, 0xc02c, 0xc030], ext=ext or None)]))
+        ciphers=ciphers or DEFAULT_CIPHERS, ext=ext or None)]))
 
 
 BROWSER_ALPN = ("h2", "http/1.1")
 
 
-def tls_session(sc, t, client, addr, port, sni=None, alpn=(), der=None, name=None, n_data=2):
+def tls_session(sc, t, client, addr, port, sni=None, alpn=(), der=None, name=None, n_data=2,
+                ciphers=None):
     """(lookup of name,) connection, ClientHello, ServerHello + certificate,
     a few application-data records, close.  Returns the time after."""
     r = sc.r
@@ -123,7 +127,7 @@ def tls_session(sc, t, client, addr, port, sni=None, alpn=(), der=None, name=Non
         t = sc.resolve(t, client, name, [addr]) + 0.002
     c = conn(sc, t, client, addr, port)
     t = c.t + 0.001
-    c.c2s(t, client_hello(sc.net, t, sni, alpn))
+    c.c2s(t, client_hello(sc.net, t, sni, alpn, ciphers))
     sh = sc.net.server_hello(t + c.rtt)
     c.s2c(t + c.rtt, sh + (cert_records(der) if der else b""))
     t += c.rtt + 0.01
@@ -463,11 +467,39 @@ def case_forged_source_plants_tells():
         records_required=[{"event_type": "spanhound_spoofed_source"}])
 
 
+def case_tls_rare_fingerprint():
+    """ten workstations browse with one ClientHello; I alone uses another
+    toward one rare server; later host .40 uses the same one toward it"""
+    fleet = ["10.50.0.%d" % i for i in range(40, 50)]
+    sc = scene(3015, dict([(INFECTED, "WS-17")] + [(h, "PC-%s" % h.split(".")[-1])
+                                                    for h in fleet]))
+    for i, h in enumerate(fleet):
+        tls_session(sc, 150.0 + i, h, "198.51.100.32", 443, sni="github.com", name="github.com",
+                    der=ca_signed("github.com"))
+    odd = [0x009c, 0x002f, 0x0035, 0x000a]
+    name = "api.sable-kite.example"
+    tls_session(sc, 200.0, INFECTED, "203.0.113.50", 443, sni=name, name=name, ciphers=odd,
+                der=ca_signed(name))
+    tls_session(sc, 260.0, fleet[0], "203.0.113.50", 443, sni=name, name=name, ciphers=odd,
+                der=ca_signed(name))
+    return sc, dict(
+        forges="10 PCs browse github.com with one ClientHello; I alone sends another (other "
+               "ciphers) to api.sable-kite.example; a minute later PC-40 sends that one there too",
+        outcome="I holds tls_tell (a fingerprint only it used, toward one rare server; weak); "
+                "PC-40 shares it: no evidence",
+        flagged=[], no_evidence=[fleet[0]],
+        hosts={INFECTED: {"evidence_kinds": ["tls_tell"],
+                          "evidence": {"$any": {"kind": "tls_tell",
+                                                "explanation": {"$contains":
+                                                                "client fingerprint"}}}}})
+
+
 CASES = [
     ("tls_no_sni_default_cert", case_tls_no_sni_default_cert),
     ("tls_selfsigned_popular_name", case_tls_selfsigned_popular_name),
     ("tls_no_sni_standard_port", case_tls_no_sni_standard_port),
     ("tls_expired_mismatch", case_tls_expired_mismatch),
+    ("tls_rare_fingerprint", case_tls_rare_fingerprint),
     ("http_random_post_bare_ip", case_http_random_post_bare_ip),
     ("http_browser_post_named", case_http_browser_post_named),
     ("http_exe_from_ip", case_http_exe_from_ip),
