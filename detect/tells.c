@@ -378,6 +378,12 @@ static void add_why(char *why, size_t len, const char *s)
     snprintf(why + u, len - u, "%s%s", u ? ", " : "", s);
 }
 
+/* "self-issued: " before the first self-issued trait (once) */
+static const char *self_tag(unsigned m)
+{
+    return m & (CERTD_CN_NOT_DNS | CERTD_LONG_VALIDITY | CERTD_FRESH) ? "" : "self-issued: ";
+}
+
 unsigned tells_cert_defaults(const char *subject, const char *issuer, int64_t notbefore,
                              int64_t notafter, int64_t now_s, double long_years,
                              double fresh_s, char *why, size_t whylen)
@@ -420,22 +426,22 @@ unsigned tells_cert_defaults(const char *subject, const char *issuer, int64_t no
     }
     int self = sub[0] && issuer && !strcmp(sub, issuer);
     if (self && has_cn && !dns_name_like(cn) && !tells_ip_literal(cn, strlen(cn))) {
+        snprintf(b, sizeof(b), "%sCN '%.48s' is no DNS name", self_tag(m), cn);
         m |= CERTD_CN_NOT_DNS;
-        snprintf(b, sizeof(b), "self-issued with CN '%.48s', no DNS name", cn);
         add_why(why, whylen, b);
     }
     if (self && notafter > notbefore && notbefore &&
         (double)(notafter - notbefore) >= long_years * 365.25 * 86400) {
-        m |= CERTD_LONG_VALIDITY;
-        snprintf(b, sizeof(b), "self-issued, valid %.0f years",
+        snprintf(b, sizeof(b), "%svalid %.0f years", self_tag(m),
                  (double)(notafter - notbefore) / (365.25 * 86400));
+        m |= CERTD_LONG_VALIDITY;
         add_why(why, whylen, b);
     }
     if (self && fresh_s > 0 && notbefore && notbefore <= now_s + 300 &&
         (double)(now_s - notbefore) < fresh_s) {
-        m |= CERTD_FRESH;
-        snprintf(b, sizeof(b), "self-issued, made %.0f min before use",
+        snprintf(b, sizeof(b), "%smade %.0f min before use", self_tag(m),
                  (double)(now_s - notbefore) / 60.0);
+        m |= CERTD_FRESH;
         add_why(why, whylen, b);
     }
     return m;
