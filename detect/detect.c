@@ -39,6 +39,7 @@
 #include "host.h"
 #include "lru.h"
 #include "services.h"
+#include "tells.h"
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
@@ -142,6 +143,7 @@ struct detect {
     struct lru_map *relay, *pending, *buckets, *prev;
     struct beacon *beh;             /* C2 by behaviour (beacon.h)         */
     struct exfil *exf;              /* mail, FTP and large uploads (exfil.h) */
+    struct tells *tells;            /* protocol tells (tells.h)           */
     struct lru_map *flows;          /* flow id -> name, counted (struct flowinfo) */
     struct lru_map *udp_heard;      /* (server, client) -> last datagram back */
     struct lru_map *answers;        /* address -> names paired answers gave it */
@@ -307,6 +309,9 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
         snprintf(err, errlen, "%s", d->geo_note);
         goto fail;
     }
+    d->tells = tells_create(dests, &d->p, cfg->data_dir, err, errlen);
+    if (!d->tells)
+        goto fail;
     return d;
 fail:
     detect_destroy(d);
@@ -326,6 +331,7 @@ void detect_destroy(struct detect *d)
     lru_destroy(d->answers);
     beacon_destroy(d->beh);
     exfil_destroy(d->exf);
+    tells_destroy(d->tells);
     services_free(d->services);
     geo_close(d->geo);
     tunnel_destroy(d->tun);
@@ -1535,6 +1541,8 @@ static void dns_outcome(struct detect *d, struct host *h, const struct sh_event 
         prevalence_note(d, v.parts.regdomain, h, now);
     if (!v.popular && prevalent(d, v.parts.regdomain))
         v.popular = 1;
+    tells_name(d->tells, d->hosts, h, name, &v.parts, v.popular,
+               services_match(d->services, name, len), now, t);
     int before = t->n;
     dgahost_resolved(d->dgah, d->hosts, h, &v, addrs, now, &d->p, t);
     if (t->n != before)
@@ -2012,11 +2020,33 @@ static void observe(struct detect *d, struct host *h, const struct beacon_dest *
         beacon_event(d->beh, d->hosts, h, &dst[i], series, t_us, b, now, touched);
 }
 
+/* Is the event's destination (its address, or the name the client gave)
+ * on the operator's allowlist? */
+static int dest_allowlisted(struct detect *d, const struct sh_event *ev, const char *name)
+{
+    return allow_addr(&d->allow, &ev->dst) ||
+           (name && name[0] && allow_name(&d->allow, name, strlen(name)));
+}
+
 static void on_tls(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_tls *t = &ev->u.tls;
-    if (t->sni.len && behaviour_client(d, ev, now))
+    struct host_touched touched = { 0 };
+    struct host *h = behaviour_client(d, ev, now);
+    if (!h)
+        return;
+    if (t->sni.len)
         flow_name(d, ev->flow_id, ev_s(ev, t->sni), t->sni.len);
+    /* the SNI as flow_name keeps it (lower case, cut to a destination) */
+    struct flowinfo *fi = t->sni.len && ev->flow_id ?
+                          lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL) : NULL;
+    const char *name = fi && fi->name[0] ? fi->name : NULL;
+    struct beacon_dest dst[2];
+    int ndst = destinations(d, ev, name, "TLS", 0, dst);
+    struct tells_dest td = { &dst[0], ndst > 1 ? &dst[1] : NULL,
+                             (uint8_t)dest_allowlisted(d, ev, name) };
+    tells_tls(d->tells, d->hosts, h, ev, &td, now, &touched);
+    rescore_touched(d, &touched, now);
 }
 
 static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -2034,6 +2064,9 @@ static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
     int ndst = destinations(d, ev, fi ? fi->name : NULL, "HTTP", 0, dst);
     observe(d, h, dst, ndst, BS_HTTP, ev->ts_us,
             x->request_body_len + x->response_body_len + x->uri.len, now, &touched);
+    struct tells_dest td = { &dst[0], ndst > 1 ? &dst[1] : NULL,
+                             (uint8_t)dest_allowlisted(d, ev, fi ? fi->name : NULL) };
+    tells_http(d->tells, d->hosts, h, ev, &td, now, &touched);
     rescore_touched(d, &touched, now);
 }
 
@@ -2274,6 +2307,9 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
         beacon_flow(d->beh, d->hosts, h, &dsts[i], &bf, now, &touched);
     if (!dst_internal)
         exfil_note(d, ev, h, 1, &known, dsts, ndst, answered, first, app, now, &touched);
+    struct tells_dest td = { &dsts[0], ndst > 1 ? &dsts[1] : NULL,
+                             (uint8_t)dest_allowlisted(d, ev, name) };
+    tells_flow(d->tells, d->hosts, h, ev, &td, now, &touched);
     rescore_touched(d, &touched, now);
 }
 
@@ -2511,6 +2547,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.raised.exfil_mail", xc.raised_mail);
     P("detect.raised.exfil_ftp", xc.raised_ftp);
     P("detect.raised.exfil_upload", xc.raised_upload);
+    tells_print_stats(d->tells, fp);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

@@ -205,6 +205,67 @@ static const struct param_row rows[P_MAX] = {
     [P_EXFIL_UPLOAD_CONFIDENCE] = { "exfil_upload_confidence", 0.6, 0, 1,
         "confidence of a large upload to a destination no other internal host uses (x0.6 when "
         "one other does; halved when its popular name is only claimed by the client)" },
+    [P_TELL_TLS_WEIGHT] = { "tell_tls_weight", 1.3, 0, 100,
+        "weight of a TLS-tell evidence (the tells of one destination, combined)" },
+    [P_TELL_HTTP_WEIGHT] = { "tell_http_weight", 1.3, 0, 100,
+        "weight of an HTTP-tell evidence (the tells of one destination, combined)" },
+    [P_TELL_NAME_WEIGHT] = { "tell_name_weight", 1.0, 0, 100,
+        "weight of a name-tell evidence (dynamic DNS, IP-check service, new rare domain)" },
+    [P_TELL_SHARED_FACTOR] = { "tell_shared_factor", 0.6, 0, 1,
+        "confidence factor of a tell about a destination other internal hosts also talk to "
+        "(fewer than beacon_prevalence_hosts; from that many on, no tell at all)" },
+    [P_TELL_CERT_SELF_SIGNED] = { "tell_cert_self_signed", 0.45, 0, 1,
+        "confidence of a self-signed leaf certificate from a rare external server" },
+    [P_TELL_CERT_EXPIRED] = { "tell_cert_expired", 0.4, 0, 1,
+        "confidence of a leaf certificate expired (or not yet valid) at packet time, from a "
+        "rare external server" },
+    [P_TELL_CERT_MISMATCH] = { "tell_cert_mismatch", 0.4, 0, 1,
+        "confidence of a leaf certificate whose CN/SAN do not cover the SNI, from a rare "
+        "external server" },
+    [P_TELL_CERT_DEFAULT] = { "tell_cert_default", 0.45, 0, 1,
+        "confidence of a certificate as tools generate it by default (placeholder subject, "
+        "self-issued with a CN that is no DNS name, decades of validity, made moments ago)" },
+    [P_TELL_CERT_LONG_YEARS] = { "tell_cert_long_years", 10, 1, 1000,
+        "years of validity from which a self-issued certificate counts as a tool default" },
+    [P_TELL_CERT_FRESH] = { "tell_cert_fresh", 86400, 0, 31536000,
+        "seconds: a self-issued certificate whose notBefore is this recent at packet time was "
+        "generated for the session (0 = never)" },
+    [P_TELL_NO_SNI] = { "tell_no_sni", 0.45, 0, 1,
+        "confidence of TLS without SNI to a bare external address on a non-standard port" },
+    [P_TELL_RARE_FP] = { "tell_rare_fingerprint", 0.3, 0, 1,
+        "confidence of a TLS client fingerprint (JA4, else JA3) only this host uses, toward "
+        "this one rare destination only" },
+    [P_TELL_FP_MIN_HOSTS] = { "tell_fingerprint_min_hosts", 10, 2, 1000000,
+        "hosts whose ClientHellos the sensor must have seen before a fingerprint can be rare "
+        "(on a quiet or new sensor every fingerprint is)" },
+    [P_TELL_IP_HOST] = { "tell_ip_host", 0.45, 0, 1,
+        "confidence of an HTTP request whose Host is an IP literal, to a rare external server" },
+    [P_TELL_ODD_PORT_IP] = { "tell_odd_port_ip", 0.45, 0, 1,
+        "confidence of HTTP to a bare external address (IP-literal or no Host) on a "
+        "non-standard port" },
+    [P_TELL_RANDOM_POST] = { "tell_random_post", 0.45, 0, 1,
+        "confidence of a POST to a random-looking path or query key at a rare external server" },
+    [P_TELL_RANDOM_MIN] = { "tell_random_min", 0.6, 0, 1,
+        "randomness (0..1, tells_token_randomness) from which a path segment or query key "
+        "looks random" },
+    [P_TELL_EXE_DOWNLOAD] = { "tell_exe_download", 0.45, 0, 1,
+        "confidence of an executable or script download from a rare external server" },
+    [P_TELL_TOOL_UA] = { "tell_tool_ua", 0.3, 0, 1,
+        "confidence of a tool or empty user agent (curl, Wget, python-requests, PowerShell, "
+        "WinHTTP, Go-http-client, none) from a host seen browsing" },
+    [P_TELL_NO_HOST] = { "tell_no_host", 0.4, 0, 1,
+        "confidence of an HTTP/1.1 request without a Host header to an external server" },
+    [P_TELL_DYNDNS] = { "tell_dyndns", 0.45, 0, 1,
+        "confidence of a lookup of a name under a dynamic-DNS provider's zone "
+        "(detect/data/dyndns.txt)" },
+    [P_TELL_IPCHECK] = { "tell_ipcheck", 0.45, 0, 1,
+        "confidence of a 'what is my IP' service (detect/data/ipcheck.txt) used by a non-browser "
+        "client (x 0.7 when the host was never seen browsing)" },
+    [P_TELL_NEW_DOMAIN] = { "tell_new_domain", 0.3, 0, 1,
+        "confidence of a registrable domain never resolved on this network before, by this host "
+        "only (unpopular, after tell_new_domain_warmup)" },
+    [P_TELL_NEW_DOMAIN_WARMUP] = { "tell_new_domain_warmup", 86400, 0, 31536000,
+        "seconds the sensor must have watched names before a domain counts as new" },
     [P_HEALTH_INTERVAL] = { "health_interval", 60, 5, 86400,
         "seconds of packet time between two checks of the sensor's health" },
     [P_HEALTH_MIN_QUERIES] = { "health_min_queries", 20, 1, 1000000,

@@ -25,6 +25,7 @@
 #  5. behaviour: tests/regress/behaviour/run.sh, likewise
 #  6. geo: tests/geo/run.sh (GeoIP/ASN context on test MaxMind DB files)
 #  7. exfil: tests/regress/exfil/run.sh, likewise (captures in pcaps/exfil/)
+#  8. tells: tests/regress/tells/run.sh, likewise (captures in pcaps/tells/)
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -124,7 +125,7 @@ record decode $pass $fail 0
 # here as skipped
 caps=(pcaps/dns/* pcaps/http/* pcaps/tls/*.pcap pcaps/tls/*.pcapng pcaps/quic/*.pcap pcaps/quic/*.pcapng
       pcaps/benign/* pcaps/demo/*.pcap
-      tests/regress/detect/*/*.pcap)
+      pcaps/tells/*.pcap tests/regress/detect/*/*.pcap)
 beyond=()
 for f in pcaps/decode/*.pcap; do
     case "$f" in *-beyond-tshark.pcap) beyond+=("$f");; *) caps+=("$f");; esac
@@ -204,9 +205,9 @@ else
     record detect 0 1 0 "tests/regress/detect/run.sh missing or not executable"
 fi
 
-# ---- 4, 5, 7. attack, behaviour and exfiltration regressions (the attacks runner, each on
-# its own cases, when present) ------------------------------------------------
-for part in attacks behaviour exfil; do
+# ---- 4, 5, 7, 8. attack, behaviour, exfiltration and tell regressions (the attacks
+# runner, each on its own cases, when present) ---------------------------------
+for part in attacks behaviour exfil tells; do
     A=tests/regress/$part/run.sh
     if [ -e "$A" ]; then
         if [ ! -x "$A" ]; then
