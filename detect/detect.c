@@ -2553,17 +2553,3 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);
 #undef P
 }
-
-/* TEMP stub, dropped at merge: the spread helper implements these
- * (detect/intel.c); they exist here only so that the i10-ioc branch links
- * and its wiring in appliance/main.c can be tested. */
-void detect_set_intel(struct detect *d, intel_lookup_fn fn, void *ctx)
-{
-    (void)d, (void)fn, (void)ctx;
-}
-
-int detect_learned_iocs(struct detect *d, intel_learned_fn fn, void *ctx)
-{
-    (void)d, (void)fn, (void)ctx;
-    return 0;
-}
