@@ -37,6 +37,7 @@
 #include "host.h"
 #include "lru.h"
 #include "services.h"
+#include "ti.h"
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
@@ -48,6 +49,7 @@
 #define LEARNED_MAX 16
 #define RELAY_CLIENTS 4
 #define PREV_HOSTS 32
+#define SPREAD_QUEUE 256          /* hosts awaiting a rescore after spread */
 #define LEASE_CONFIRM_US 600000000ULL  /* a lease is confirmed within 10 min */
 
 struct dhcp_server {
@@ -142,6 +144,10 @@ struct detect {
     struct lru_map *udp_heard;      /* (server, client) -> last datagram back */
     struct lru_map *answers;        /* address -> names paired answers gave it */
     struct services *services;
+    struct ti *ti;                  /* threat intel: feeds, spread (ti.h) */
+    uint32_t sq_idx[SPREAD_QUEUE], sq_gen[SPREAD_QUEUE]; /* hosts given spread evidence */
+    int sq_head, sq_n, sq_draining;
+    uint64_t spread_queue_full;
     struct dhcp_server servers[DHCP_SERVERS];
     int nservers;
     struct learned learned[LEARNED_MAX];
@@ -223,6 +229,8 @@ static uint64_t secs(const struct detect *d, int param)
 }
 
 static int prevalent_zone(void *ctx, const char *zone);
+static int ti_classify(void *ctx, const struct ti_attr *a);
+static void ti_touch(void *ctx, struct host *h);
 static void on_host_removed(void *ctx, struct host *h, int reason);
 static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6]);
 
@@ -294,6 +302,9 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->services = services_load(path, NULL, err, errlen);
     if (!d->services)
         goto fail;
+    d->ti = ti_create(&d->p, ti_classify, ti_touch, d, err, errlen);
+    if (!d->ti)
+        goto fail;
     return d;
 fail:
     detect_destroy(d);
@@ -313,6 +324,7 @@ void detect_destroy(struct detect *d)
     lru_destroy(d->answers);
     beacon_destroy(d->beh);
     services_free(d->services);
+    ti_destroy(d->ti);
     tunnel_destroy(d->tun);
     dgahost_destroy(d->dgah);
     host_table_destroy(d->hosts);
@@ -548,7 +560,9 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     else
         snprintf(n->explanation, sizeof(n->explanation),
                  "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
-                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" :
+                 best->kind <= EVK_DGA_SHARED ? "DGA" : evidence_kind_name(best->kind), ip,
+                 best->explanation);
     notice(d, n);
 }
 
@@ -678,7 +692,7 @@ int detect_operator_allow(struct detect *d, const char *const *targets, int n)
 }
 
 /* Recompute h's score at now and report a verdict change. */
-static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
+static void rescore_verdict(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
     double hl = d->p.v[P_HALF_LIFE];
     double cut = d->p.v[P_SOURCE_MIN_FRACTION] * d->p.v[P_SCORE_THRESHOLD];
@@ -738,6 +752,42 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
         fill_verdict(d, h, now, change, &d->vbuf);
         d->fn(d->ctx, &d->vbuf);
     }
+}
+
+/* Rescore, then, for a flagged host with new evidence, learn the
+ * indicators behind its verdict (ti.h: never from a host that needs its
+ * spread evidence to be flagged); hosts that get spread evidence from it
+ * are queued and rescored here, one at a time (never recursively). */
+static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
+{
+    rescore_verdict(d, h, now, new_evidence);
+    if (!h->flagged || !new_evidence || is_shadow(h))
+        return;
+    ti_learn_from(d->ti, d->hosts, h, now);
+    if (d->sq_draining)
+        return;
+    d->sq_draining = 1;
+    while (d->sq_n) {
+        uint32_t idx = d->sq_idx[d->sq_head], gen = d->sq_gen[d->sq_head];
+        d->sq_head = (d->sq_head + 1) % SPREAD_QUEUE;
+        d->sq_n--;
+        struct host *x = host_at(d->hosts, idx, gen);
+        if (x)
+            rescore(d, x, now, 1);
+    }
+    d->sq_draining = 0;
+}
+
+static void ti_touch(void *ctx, struct host *h)
+{
+    struct detect *d = ctx;
+    if (d->sq_n >= SPREAD_QUEUE) {
+        d->spread_queue_full++;          /* rescored at its next event */
+        return;
+    }
+    int i = (d->sq_head + d->sq_n++) % SPREAD_QUEUE;
+    d->sq_idx[i] = host_index(d->hosts, h);
+    d->sq_gen[i] = h->gen;
 }
 
 static void prevalence_suspect(struct detect *d, const char *regdomain);
@@ -1162,6 +1212,8 @@ static void answers_note(struct detect *d, const struct sh_event *ev, uint64_t n
         d->answers_untrusted++;
         return;
     }
+    if (!internal(d, &ev->src) && (ev->src.family == 4 || ev->src.family == 6))
+        ti_note_dns_server(d->ti, &ev->src);      /* a server: never a learnt C2 */
     const char *qn = ev_s(ev, x->q[0].name);
     uint64_t q = lname_key(d, qn, x->q[0].name.len);
     int benign = benign_name(d, qn);
@@ -1380,6 +1432,108 @@ static struct host *shadow_of(struct detect *d, const struct host *h, uint64_t n
     return shadow_at(d, &h->ip, SHADOW_BLIND, now);
 }
 
+/* ---- threat intelligence (ti.h) ---------------------------------------------- */
+
+static int group_addr(const struct sh_addr *a);
+
+/* Special-purpose addresses (RFC 6890) no C2 lives on: private, shared,
+ * loopback, link-local, unique-local, unspecified. */
+static int special_addr(const struct sh_addr *a)
+{
+    const uint8_t *x = a->a;
+    if (a->family == 4)
+        return x[0] == 10 || x[0] == 127 || x[0] == 0 || (x[0] == 172 && (x[1] & 0xf0) == 16) ||
+               (x[0] == 192 && x[1] == 168) || (x[0] == 169 && x[1] == 254) ||
+               (x[0] == 100 && (x[1] & 0xc0) == 64);
+    static const uint8_t zero[15];
+    return (x[0] & 0xfe) == 0xfc || (x[0] == 0xfe && (x[1] & 0xc0) == 0x80) ||
+           !memcmp(x, zero, 15);                         /* ::, ::1 */
+}
+
+/* Where an address stands: skipped (allowlisted, a group address),
+ * infrastructure (internal, special-purpose, the configured resolvers, DHCP
+ * servers and the sensor: remembered, never learnt), benign (trusted
+ * answers gave it only listed or popular names), or plain. */
+static int ti_class_addr(struct detect *d, const struct sh_addr *ip)
+{
+    if (allow_addr(&d->allow, ip) || group_addr(ip))
+        return TI_SKIP;
+    if (internal(d, ip) || special_addr(ip) || cidr_set_match(&d->cfg.dns_resolvers, ip) ||
+        cidr_set_match(&d->cfg.dhcp_servers, ip) || cidr_set_match(&d->cfg.sensor_addrs, ip))
+        return TI_INFRA;
+    return answer_benign(d, ip) ? TI_BENIGN : TI_PLAIN;
+}
+
+/* Names: allowlisted ones are skipped; a public suffix (or no registrable
+ * domain at all: single labels, local zones) is infrastructure; listed,
+ * popular and locally prevalent ones are benign. */
+static int ti_class_name(struct detect *d, const char *name, size_t len)
+{
+    static const char *const local[] = { "local", "localhost", "lan", "home", "internal",
+                                         "intranet", "corp", "localdomain", "home.arpa", "arpa" };
+    if (allow_name(&d->allow, name, len))
+        return TI_SKIP;
+    struct domain_parts parts;
+    if (domain_split(d->dom, name, len, &parts) < 0 || parts.nlabels < 2 || !parts.suffix ||
+        strcmp(parts.norm, parts.suffix) == 0)
+        return TI_INFRA;
+    size_t n = strlen(parts.norm);
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        size_t k = strlen(local[i]);
+        if (n > k && parts.norm[n - k - 1] == '.' && strcmp(parts.norm + n - k, local[i]) == 0)
+            return TI_INFRA;
+    }
+    return benign_name(d, parts.norm) ? TI_BENIGN : TI_PLAIN;
+}
+
+static int ti_classify(void *ctx, const struct ti_attr *a)
+{
+    struct detect *d = ctx;
+    switch (a->type) {
+    case IOC_IP:
+        return ti_class_addr(d, &a->ip);
+    case IOC_DOMAIN:
+        return ti_class_name(d, a->v, a->len);
+    case IOC_URL: {
+        /* the URL's host decides ("http://" host [":" port] "/" ...) */
+        const char *h = a->v + 7, *end = h;
+        if (a->len < 8 || strncmp(a->v, "http://", 7) != 0)
+            return TI_PLAIN;
+        if (*h == '[') {
+            const char *rb = strchr(h, ']');
+            end = rb ? rb + 1 : h + strlen(h);
+        } else {
+            end = h + strcspn(h, ":/");
+        }
+        struct ti_attr x;
+        int ty = ti_canon_host(h, (size_t)(end - h), &x);
+        return ty == IOC_IP ? ti_class_addr(d, &x.ip) :
+               ty == IOC_DOMAIN ? ti_class_name(d, x.v, x.len) : TI_PLAIN;
+    }
+    default:
+        return TI_PLAIN;
+    }
+}
+
+/* h (or a shadow) asked for name itself (not relayed for a client). */
+static void intel_query(struct detect *d, struct host *h, const char *name, size_t len,
+                        uint64_t now, struct host_touched *t)
+{
+    struct ti_attr a;
+    if (ti_from_query_name(name, len, &a))
+        ti_used(d->ti, d->hosts, h, is_shadow(h), &a, 1, now, t);
+}
+
+void detect_set_intel(struct detect *d, intel_lookup_fn fn, void *ctx)
+{
+    ti_set_lookup(d->ti, fn, ctx);
+}
+
+int detect_learned_iocs(struct detect *d, intel_learned_fn fn, void *ctx)
+{
+    return ti_learned(d->ti, d->now_us, fn, ctx);
+}
+
 /* ---- DNS --------------------------------------------------------------------- */
 
 static void dns_outcome(struct detect *d, struct host *h, const struct sh_event *ev,
@@ -1389,6 +1543,13 @@ static void dns_outcome(struct detect *d, struct host *h, const struct sh_event 
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
     struct dga_verdict v;
+    {
+        /* the addresses and aliases this answer gave h (its own query's) */
+        struct ti_attr a[TI_ATTR_MAX];
+        int n = ti_from_answer(ev, a);
+        if (n)
+            ti_used(d->ti, d->hosts, h, is_shadow(h), a, n, now, t);
+    }
     if (x->rcode == 3) {                                /* NXDOMAIN */
         if (dga_score(d->dga, name, len, &v) < 0) {
             d->not_scorable++;
@@ -1502,9 +1663,11 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         if (!sp)
             return;
         struct host_touched t = { 0 };
-        for (int i = 0; i < x->nq; i++)
+        for (int i = 0; i < x->nq; i++) {
+            intel_query(d, sp, ev_s(ev, x->q[i].name), x->q[i].name.len, now, &t);
             tunnel_query(d->tun, d->hosts, sp, ev_s(ev, x->q[i].name), x->q[i].name.len,
                          x->q[i].type, &ev->dst, now, &d->p, &t);
+        }
         rescore_touched(d, &t, now);
         return;
     }
@@ -1539,6 +1702,7 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
             d->relayed++;
             continue;
         }
+        intel_query(d, shadow ? shadow : h, name, len, now, &t);
         tunnel_query(d->tun, d->hosts, shadow ? shadow : h, name, len, x->q[i].type, &ev->dst,
                      now, &d->p, &t);
     }
@@ -1919,8 +2083,18 @@ static void observe(struct detect *d, struct host *h, const struct beacon_dest *
 static void on_tls(struct detect *d, const struct sh_event *ev, uint64_t now)
 {
     const struct ev_tls *t = &ev->u.tls;
-    if (t->sni.len && behaviour_client(d, ev, now))
+    struct host *h = behaviour_client(d, ev, now);
+    if (!h)
+        return;
+    if (t->sni.len)
         flow_name(d, ev->flow_id, ev_s(ev, t->sni), t->sni.len);
+    struct ti_attr a[TI_ATTR_MAX];
+    int n = ti_from_tls(ev, a);
+    if (!internal(d, &ev->dst))
+        n += ti_from_dest(&ev->dst, &a[n]);
+    struct host_touched touched = { 0 };
+    ti_used(d->ti, d->hosts, h, is_shadow(h), a, n, now, &touched);
+    rescore_touched(d, &touched, now);
 }
 
 static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
@@ -1934,6 +2108,11 @@ static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
     flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
     struct flowinfo *fi = ev->flow_id ? lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL)
                                       : NULL;
+    struct ti_attr a[TI_ATTR_MAX];
+    int na = ti_from_http(ev, a);
+    if (!internal(d, &ev->dst))
+        na += ti_from_dest(&ev->dst, &a[na]);
+    ti_used(d->ti, d->hosts, h, is_shadow(h), a, na, now, &touched);
     struct beacon_dest dst[2];
     int ndst = destinations(d, ev, fi ? fi->name : NULL, "HTTP", 0, dst);
     observe(d, h, dst, ndst, BS_HTTP, ev->ts_us,
@@ -2063,6 +2242,11 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     const char *name = known.name[0] ? known.name : NULL;
     int answered = udp_answered(d, ev, now);
     int dst_internal = internal(d, &ev->dst);
+    if (!dst_internal) {
+        struct ti_attr a;
+        if (ti_from_dest(&ev->dst, &a))
+            ti_used(d->ti, d->hosts, h, is_shadow(h), &a, 1, now, &touched);
+    }
     if (first && !reaches_many_by_design(app) &&
         !(dst_internal && management_port(ev->dport, ev->proto)))
         beacon_contact(d->beh, d->hosts, h, &ev->dst, dst_internal, ev->dport, ev->proto,
@@ -2300,6 +2484,26 @@ void detect_print_stats(const struct detect *d, FILE *fp)
         snprintf(nm, sizeof(nm), "detect.raised.%s", evidence_kind_name(k));
         P(nm, bc.raised[k]);
     }
+    struct ti_stats is;
+    ti_get_stats(d->ti, &is);
+    P("detect.intel_attributes", is.attrs);
+    P("detect.intel_attributes_cached", is.cached);
+    P("detect.intel_lookups", is.lookups);
+    P("detect.intel_lookup_hits", is.hits);
+    P("detect.raised.ioc_match", is.ioc_matches);
+    P("detect.raised.ioc_fingerprint", is.fingerprints);
+    P("detect.spread_contacts_recorded", is.recorded);
+    P("detect.spread_history_evicted", is.history_evicted);
+    P("detect.spread_learnt", is.learnt);
+    P("detect.spread_learnt_active", ti_learned(d->ti, d->now_us, NULL, NULL));
+    P("detect.spread_learnt_evicted", is.learnt_evicted);
+    P("detect.spread_refused_benign", is.learn_refused_benign);
+    P("detect.spread_refused_infrastructure", is.learn_refused_infra);
+    P("detect.spread_refused_prevalent", is.learn_refused_prevalent);
+    P("detect.spread_refused_spread_only", is.learn_refused_spread_only);
+    P("detect.raised.shared_c2_retroactive", is.shared_retro);
+    P("detect.raised.shared_c2", is.shared_forward);
+    P("detect.spread_queue_full", d->spread_queue_full);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../capture/event.h"
+
 enum evidence_kind {
     EVK_DGA_NXDOMAIN = 0,  /* burst of failed lookups of algorithmic names */
     EVK_DGA_RESOLVED,      /* an algorithmic name resolving after failures  */
@@ -113,6 +115,8 @@ struct evidence {
     char     explanation[EVIDENCE_EXPLANATION_MAX];
     uint8_t  ioc_type;       /* enum ioc_type; IOC_NONE: not about one   */
     char     ioc[EVIDENCE_IOC_MAX]; /* canonical value (see enum ioc_type) */
+    struct sh_addr peer;     /* shared_c2: the convicted host whose
+                                indicator this is (family 0: none)       */
 };
 
 /* x limited to [0, 1]: confidences and the ramps that make them. */
