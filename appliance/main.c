@@ -35,6 +35,7 @@
 #include "../detect/dga.h"
 #include "../detect/params.h"
 #include "../feeds/eve.h"
+#include "../feeds/export.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
 #include "summary.h"
@@ -45,6 +46,7 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_dump_stats;
+static volatile sig_atomic_t g_export;
 
 struct app {
     struct sh_config cfg;
@@ -61,6 +63,7 @@ struct app {
     int verbose;
     int want_stats;
     int want_summary;
+    const char *export_path;      /* --export-iocs: the learnt indicators */
     /* written by the capture thread, read by detection's health checks */
     _Atomic uint64_t ring_dropped, kernel_dropped, captured;
     int source_status;
@@ -96,6 +99,8 @@ static void usage(FILE *fp)
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
 "  --summary            print a human summary at the end\n"
 "  --stats              print counters at the end (and on SIGUSR1 when live)\n"
+"  --export-iocs FILE   write the indicators learnt from convicted hosts to FILE at\n"
+"                       the end (and on SIGUSR2 when live)\n"
 "  -v                   more messages\n"
 "  -h, --help           this help\n"
 "  --version            print the version\n"
@@ -108,6 +113,8 @@ static void on_signal(int sig)
 {
     if (sig == SIGUSR1)
         g_dump_stats = 1;
+    else if (sig == SIGUSR2)
+        g_export = 1;
     else
         g_stop = 1;
 }
@@ -251,6 +258,45 @@ static void op_allow(void *ctx, const char *const *targets, int n)
     detect_operator_allow(a->detect, targets, n);
 }
 
+/* ---- --export-iocs ---------------------------------------------------- */
+
+struct learnt_list {
+    struct learned_ioc *v;
+    int n, cap;
+};
+
+static void learnt_add(void *ctx, const struct learned_ioc *l)
+{
+    struct learnt_list *ll = ctx;
+    if (ll->n == ll->cap) {
+        int cap = ll->cap ? ll->cap * 2 : 64;
+        struct learned_ioc *v = realloc(ll->v, (size_t)cap * sizeof(*v));
+        if (!v)
+            return;
+        ll->v = v;
+        ll->cap = cap;
+    }
+    ll->v[ll->n++] = *l;
+}
+
+/* The learnt indicators to --export-iocs FILE (a log line either way). */
+static int export_iocs(struct app *a)
+{
+    struct learnt_list ll = { 0 };
+    char err[512];
+    if (!a->export_path || !a->detect)
+        return 0;
+    detect_learned_iocs(a->detect, learnt_add, &ll);
+    int rc = ioc_export(a->export_path, ll.v, ll.n, err, sizeof(err));
+    if (rc < 0)
+        fprintf(a->log, "spanhound: --export-iocs %s: %s\n", a->export_path, err);
+    else if (a->verbose || a->live)
+        fprintf(a->log, "spanhound: %d learnt indicator%s written to %s\n", ll.n,
+                ll.n == 1 ? "" : "s", a->export_path);
+    free(ll.v);
+    return rc < 0 ? 1 : 0;
+}
+
 static int consume(struct app *a)
 {
     const struct sh_event *ev;
@@ -261,6 +307,10 @@ static int consume(struct app *a)
         if (g_dump_stats) {
             g_dump_stats = 0;
             print_stats(a, a->log);
+        }
+        if (g_export) {
+            g_export = 0;
+            export_iocs(a);
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
         ev = ring_peek_timeout(a->ring, 100000, &closed);
@@ -291,7 +341,7 @@ static int consume(struct app *a)
 enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
     OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
-    OPT_FLUSH_JOURNAL, OPT_PACE,
+    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -457,6 +507,7 @@ int main(int argc, char **argv)
         { "sensor", required_argument, NULL, OPT_SENSOR },
         { "flush-journal", no_argument, NULL, OPT_FLUSH_JOURNAL },
         { "pace", required_argument, NULL, OPT_PACE },
+        { "export-iocs", required_argument, NULL, OPT_EXPORT_IOCS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -498,6 +549,7 @@ int main(int argc, char **argv)
         case OPT_JOURNAL: journal = optarg; break;
         case OPT_SENSOR: sensor = optarg; break;
         case OPT_FLUSH_JOURNAL: flush_journal = 1; break;
+        case OPT_EXPORT_IOCS: a->export_path = optarg; break;
         case OPT_PACE: {
             char *end;
             a->pace = strtod(optarg, &end);
@@ -671,6 +723,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (a->verbose)
@@ -689,6 +742,7 @@ int main(int argc, char **argv)
     pthread_join(th, NULL);
     status |= a->source_status;
     detect_finish(a->detect);
+    status |= export_iocs(a);
     if (!a->live)
         write_current(a);
     if (a->feed) {
