@@ -147,7 +147,7 @@ struct detect {
     struct ti *ti;                  /* threat intel: feeds, spread (ti.h) */
     uint32_t sq_idx[SPREAD_QUEUE], sq_gen[SPREAD_QUEUE]; /* hosts given spread evidence */
     int sq_head, sq_n, sq_draining;
-    uint64_t spread_queue_full;
+    uint64_t spread_queue_full, spread_withdrawn;
     struct dhcp_server servers[DHCP_SERVERS];
     int nservers;
     struct learned learned[LEARNED_MAX];
@@ -1212,8 +1212,6 @@ static void answers_note(struct detect *d, const struct sh_event *ev, uint64_t n
         d->answers_untrusted++;
         return;
     }
-    if (!internal(d, &ev->src) && (ev->src.family == 4 || ev->src.family == 6))
-        ti_note_dns_server(d->ti, &ev->src);      /* a server: never a learnt C2 */
     const char *qn = ev_s(ev, x->q[0].name);
     uint64_t q = lname_key(d, qn, x->q[0].name.len);
     int benign = benign_name(d, qn);
@@ -1473,16 +1471,19 @@ static int ti_class_name(struct detect *d, const char *name, size_t len)
                                          "intranet", "corp", "localdomain", "home.arpa", "arpa" };
     if (allow_name(&d->allow, name, len))
         return TI_SKIP;
-    struct domain_parts parts;
-    if (domain_split(d->dom, name, len, &parts) < 0 || parts.nlabels < 2 || !parts.suffix ||
-        strcmp(parts.norm, parts.suffix) == 0)
-        return TI_INFRA;
-    size_t n = strlen(parts.norm);
+    /* name is canonical (ti.h): lower case, no trailing dot */
+    if (!memchr(name, '.', len))
+        return TI_INFRA;                         /* a single label */
     for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
         size_t k = strlen(local[i]);
-        if (n > k && parts.norm[n - k - 1] == '.' && strcmp(parts.norm + n - k, local[i]) == 0)
+        if (len > k && name[len - k - 1] == '.' && strncmp(name + len - k, local[i], k) == 0)
             return TI_INFRA;
     }
+    struct domain_parts parts;
+    if (domain_split(d->dom, name, len, &parts) < 0)
+        return TI_PLAIN;          /* not scorable (.test, .example, '_'...): its own domain */
+    if (parts.nlabels < 2 || !parts.suffix || strcmp(parts.norm, parts.suffix) == 0)
+        return TI_INFRA;                         /* a public suffix */
     return benign_name(d, parts.norm) ? TI_BENIGN : TI_PLAIN;
 }
 
@@ -1513,6 +1514,43 @@ static int ti_classify(void *ctx, const struct ti_attr *a)
     default:
         return TI_PLAIN;
     }
+}
+
+struct withdraw {
+    struct detect *d;
+    char value[EVIDENCE_IOC_MAX];
+    int hosts;
+};
+
+static void withdraw_one(void *ctx, struct host *h)
+{
+    struct withdraw *w = ctx;
+    int n = 0;
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(w->d->hosts, h, k);
+        if (e && e->kind == EVK_SHARED_C2 && !strncmp(e->indicator, w->value,
+                                                       sizeof(e->indicator) - 1)) {
+            host_evidence_release_at(w->d->hosts, h, k);
+            n++;
+        }
+    }
+    if (n) {
+        w->hosts++;
+        rescore(w->d, h, w->d->now_us, 0);
+    }
+}
+
+/* addr turned out to be a DNS server (infrastructure) after it was learnt
+ * from a convicted host: forget it, and withdraw the shared_c2 evidence it
+ * gave (an attacker's bot convicted early must not pin the resolver's
+ * address on the LAN). */
+static void spread_withdraw(struct detect *d, const struct sh_addr *addr, uint64_t now)
+{
+    struct withdraw w = { d, "", 0 };
+    if (!ti_forget_ip(d->ti, addr, now, w.value, sizeof(w.value)))
+        return;
+    host_foreach(d->hosts, withdraw_one, &w);
+    d->spread_withdrawn += (uint64_t)w.hosts;
 }
 
 /* h (or a shadow) asked for name itself (not relayed for a client). */
@@ -1742,6 +1780,13 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
     }
     if (exempt(d, h))
         return;
+    /* an external DNS server that answered a resolver, or several hosts:
+     * infrastructure, never a learnt C2 (one host's answers do not make
+     * one: a bot's C2 could answer its DNS) */
+    if (!internal(d, &ev->src) && (ev->src.family == 4 || ev->src.family == 6) &&
+        ti_note_dns_answer(d->ti, &ev->src, (uint32_t)addr_key(d, &h->ip) | 1,
+                           recognised_resolver(d, h, now)))
+        spread_withdraw(d, &ev->src, now);
     /* the upstream answer to a lookup h relayed: the clients' outcome */
     if (credit_relayed(d, h, ev, name, len, now, &t, 0)) {
         rescore_touched(d, &t, now);
@@ -2497,6 +2542,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.spread_learnt", is.learnt);
     P("detect.spread_learnt_active", ti_learned(d->ti, d->now_us, NULL, NULL));
     P("detect.spread_learnt_evicted", is.learnt_evicted);
+    P("detect.spread_learnt_forgotten", is.learnt_forgotten);
     P("detect.spread_refused_benign", is.learn_refused_benign);
     P("detect.spread_refused_infrastructure", is.learn_refused_infra);
     P("detect.spread_refused_prevalent", is.learn_refused_prevalent);
@@ -2504,6 +2550,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.raised.shared_c2_retroactive", is.shared_retro);
     P("detect.raised.shared_c2", is.shared_forward);
     P("detect.spread_queue_full", d->spread_queue_full);
+    P("detect.spread_withdrawn_hosts", d->spread_withdrawn);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

@@ -37,6 +37,11 @@ struct hist {                     /* recent contacts with one indicator    */
     struct hist_ent e[TI_HIST];
 };
 
+struct dns_server {                /* an external address that answered DNS */
+    uint32_t who;                 /* the first host it answered            */
+    uint8_t  server;              /* a resolver or two hosts: a DNS server */
+};
+
 struct lref {                     /* learnt-set index: key -> ring slot    */
     uint32_t slot, seq;
 };
@@ -88,7 +93,7 @@ struct ti *ti_create(const struct detect_params *p, ti_classify_fn classify,
     ti->cache = lru_create(hsize, sizeof(struct contact), err, errlen);
     ti->hist = ti->cache ? lru_create(hsize, sizeof(struct hist), err, errlen) : NULL;
     ti->lmap = ti->hist ? lru_create((size_t)ti->cap * 2, sizeof(struct lref), err, errlen) : NULL;
-    ti->dns = ti->lmap ? lru_create(TI_DNS_SERVERS, 1, err, errlen) : NULL;
+    ti->dns = ti->lmap ? lru_create(TI_DNS_SERVERS, sizeof(struct dns_server), err, errlen) : NULL;
     ti->ring = ti->dns ? calloc(ti->cap, sizeof(*ti->ring)) : NULL;
     if (!ti->ring) {
         if (ti->dns)
@@ -429,9 +434,52 @@ static uint64_t addr_key(const struct ti *ti, const struct sh_addr *a)
     return hk_bytes(&ti->key, k, sizeof(k));
 }
 
+static struct learnt *learnt_find(struct ti *ti, uint64_t key, uint64_t now);
+
+static uint64_t ip_key(const struct ti *ti, const struct sh_addr *addr, char *text, size_t len)
+{
+    addr_format(addr, text, len);
+    return attr_key(ti, IOC_IP, text, strlen(text));
+}
+
+int ti_note_dns_answer(struct ti *ti, const struct sh_addr *addr, uint32_t who, int resolver)
+{
+    struct dns_server *s = lru_get(ti->dns, addr_key(ti, addr), 1, NULL);
+    if (s->server)
+        return 0;
+    if (!resolver && (!s->who || s->who == who)) {
+        s->who = who;
+        return 0;
+    }
+    s->server = 1;
+    char text[64];
+    return ti->count && learnt_find(ti, ip_key(ti, addr, text, sizeof(text)), 0) ? 1 : 0;
+}
+
+int ti_forget_ip(struct ti *ti, const struct sh_addr *addr, uint64_t now, char *value,
+                 size_t len)
+{
+    char text[64];
+    (void)now;
+    struct learnt *L = learnt_find(ti, ip_key(ti, addr, text, sizeof(text)), 0);
+    if (!L)
+        return 0;
+    snprintf(value, len, "%s", L->pub.value);
+    L->pub.expires_us = 0;                 /* forgotten: never listed again */
+    ti->st.learnt_forgotten++;
+    return 1;
+}
+
 void ti_note_dns_server(struct ti *ti, const struct sh_addr *addr)
 {
-    lru_get(ti->dns, addr_key(ti, addr), 1, NULL);
+    struct dns_server *s = lru_get(ti->dns, addr_key(ti, addr), 1, NULL);
+    s->server = 1;
+}
+
+static int dns_server(const struct ti *ti, const struct sh_addr *addr)
+{
+    const struct dns_server *s = lru_peek(ti->dns, addr_key(ti, addr));
+    return s && s->server;
 }
 
 /* ---- evidence ----------------------------------------------------------------- */
@@ -779,7 +827,7 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
         if (a.type == IOC_IP && addr_parse(a.v, &a.ip) != 0)
             continue;
         int cls = ti->classify(ti->ctx, &a);
-        if (cls == TI_PLAIN && a.type == IOC_IP && lru_peek(ti->dns, addr_key(ti, &a.ip)))
+        if (cls == TI_PLAIN && a.type == IOC_IP && dns_server(ti, &a.ip))
             cls = TI_INFRA;                  /* a DNS server that answered hosts */
         if (cls == TI_BENIGN || cls == TI_SKIP) {
             ti->st.learn_refused_benign++;

@@ -123,7 +123,16 @@ int ti_from_dest(const struct sh_addr *dst, struct ti_attr *out);
 void ti_used(struct ti *ti, struct host_table *ht, struct host *h, int shadow,
              const struct ti_attr *a, int n, uint64_t now, struct host_touched *t);
 
-/* A DNS server answered a host's paired query from addr: never learnt. */
+/* External addr answered a paired query of host `who` (a keyed hash of
+ * its address, nonzero), a recognised resolver when `resolver`: once it
+ * answered a resolver, or two hosts, it is a DNS server (never learnt). */
+int ti_note_dns_answer(struct ti *ti, const struct sh_addr *addr, uint32_t who, int resolver);
+/* ... returns 1 when addr just became one and was in the learnt set:
+ * ti_forget_ip() then drops it (writing its value), and the caller
+ * withdraws the shared_c2 evidence keyed by that value.  1 when dropped. */
+int ti_forget_ip(struct ti *ti, const struct sh_addr *addr, uint64_t now, char *value,
+                 size_t len);
+/* addr is a DNS server (the same, unconditionally). */
 void ti_note_dns_server(struct ti *ti, const struct sh_addr *addr);
 
 /* Would h be flagged without its spread evidence (shared_c2)?  Only such
@@ -143,7 +152,7 @@ struct ti_stats {
     uint64_t attrs, cached, lookups, hits, ioc_matches, fingerprints;
     uint64_t recorded, history_evicted;
     uint64_t learnt, learn_refused_benign, learn_refused_infra, learn_refused_prevalent;
-    uint64_t learn_refused_spread_only, learnt_evicted;
+    uint64_t learn_refused_spread_only, learnt_evicted, learnt_forgotten;
     uint64_t shared_retro, shared_forward;
 };
 void ti_get_stats(const struct ti *ti, struct ti_stats *s);

@@ -43,8 +43,7 @@ muts = {
  "M31_allowtrust": ("detect/detect.c", "    if (mv.status != MACST_TRUSTED)\n        return 0;\n    for (int i = 0; i < d->op_nmacs; i++)", "    for (int i = 0; i < d->op_nmacs; i++)\n        if (mv.status == MACST_CONFLICT && !memcmp(mv.other, d->op_macs[i], 6))\n            return 1;\n    for (int i = 0; i < d->op_nmacs; i++)"),
  "M32_releasetrust": ("detect/detect.c", "        if (mv.status != MACST_TRUSTED || memcmp(mv.mac, w->mac, 6))", "        if (memcmp(mv.mac, w->mac, 6) && !(mv.status == MACST_CONFLICT && !memcmp(mv.other, w->mac, 6)))"),
  "M33_spreadonly": ("detect/intel.c", "        if (!checked++ && !ti_convicted_alone(ti, ht, h, now)) {", "        if (!checked++ && 0) {"),
- "M34_dnsserver": ("detect/intel.c", "        if (cls == TI_PLAIN && a.type == IOC_IP && lru_peek(ti->dns, addr_key(ti, &a.ip)))", "        if (0)"),
- "M35_benignlearn": ("detect/intel.c", "        if (cls == TI_BENIGN || cls == TI_SKIP) {\n            ti->st.learn_refused_benign++;", "        if (cls == TI_SKIP) {\n            ti->st.learn_refused_benign++;"),
+ "M34_dnsserver": ("detect/intel.c", "        if (cls == TI_PLAIN && a.type == IOC_IP && dns_server(ti, &a.ip))", "        if (0)"),
  "M36_relayintel": ("detect/detect.c", "        /* h relaying a client's lookup: the client's, counted there */\n", "        intel_query(d, h, name, len, now, &t);\n"),
  "M16_blind": ("detect/detect.c", "    return (h->infra & INFRA_RESOLVER) &&\n           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)d; (void)h; (void)now; return 0;"),
 }

@@ -765,30 +765,45 @@ static void what_is_never_learnt_and_what_is_forgotten_first(void **state)
     used(ti, ht, mk_host(ht, others[0], now), "192.0.2.53", now - 200 * S);
     used(ti, ht, mk_host(ht, others[0], now), "198.51.100.1", now - 200 * S);
     used(ti, ht, mk_host(ht, others[0], now), "203.0.113.9", now - 200 * S);
-    ti_note_dns_server(ti, &(struct sh_addr){ 0 });      /* harmless */
-    struct sh_addr dns = ip("192.0.2.53");
-    ti_note_dns_server(ti, &dns);
+    /* 192.0.2.53 answered two hosts' DNS: a server; 198.51.100.50 answered
+     * one host only (twice): a bot's C2 may answer its DNS, it stays plain */
+    struct sh_addr dns = ip("192.0.2.53"), one = ip("198.51.100.50");
+    ti_note_dns_answer(ti, &dns, 11, 0);
+    ti_note_dns_answer(ti, &dns, 22, 0);
+    ti_note_dns_answer(ti, &one, 11, 0);
+    ti_note_dns_answer(ti, &one, 11, 0);
     beacon_ev(ht, a, "198.51.100.9", now);
     beacon_ev(ht, a, "192.0.2.53", now);
     beacon_ev(ht, a, "198.51.100.1", now);
     beacon_ev(ht, a, "203.0.113.9", now);
+    beacon_ev(ht, a, "198.51.100.50", now);
     assert_true(ti_convicted_alone(ti, ht, a, now));
-    assert_int_equal(ti_learn_from(ti, ht, a, now), 1);
+    assert_int_equal(ti_learn_from(ti, ht, a, now), 2);
     assert_int_equal(touched, 1);                  /* 10.0.0.20, for 203.0.113.9 */
     struct ti_stats st;
     ti_get_stats(ti, &st);
     assert_int_equal(st.learn_refused_prevalent, 1);
     assert_int_equal(st.learn_refused_infra, 2);
     assert_int_equal(st.shared_retro, 1);
-    /* learning order, and the oldest gives way (spread_max_learnt = 2) */
-    beacon_ev(ht, a, "203.0.113.10", now + S);
-    beacon_ev(ht, a, "203.0.113.11", now + S);
-    assert_int_equal(ti_learn_from(ti, ht, a, now + S), 2);
     char buf[256] = "";
+    assert_int_equal(ti_learned(ti, now, order, buf), 2);
+    assert_string_equal(buf, "203.0.113.9 198.51.100.50 ");     /* learning order */
+    /* the oldest gives way (spread_max_learnt = 2) */
+    beacon_ev(ht, a, "203.0.113.10", now + S);
+    assert_int_equal(ti_learn_from(ti, ht, a, now + S), 1);
+    buf[0] = '\0';
     assert_int_equal(ti_learned(ti, now + S, order, buf), 2);
-    assert_string_equal(buf, "203.0.113.10 203.0.113.11 ");
+    assert_string_equal(buf, "198.51.100.50 203.0.113.10 ");
     ti_get_stats(ti, &st);
     assert_int_equal(st.learnt_evicted, 1);
+    /* a learnt address that turns out to answer a resolver's DNS is forgotten */
+    struct sh_addr late = ip("203.0.113.10");
+    assert_int_equal(ti_note_dns_answer(ti, &late, 33, 1), 1);
+    char val[64] = "";
+    assert_int_equal(ti_forget_ip(ti, &late, now + S, val, sizeof(val)), 1);
+    assert_string_equal(val, "203.0.113.10");
+    assert_int_equal(ti_learned(ti, now + S, NULL, NULL), 1);
+    assert_int_equal(ti_note_dns_answer(ti, &late, 44, 1), 0);   /* once */
     /* they expire after spread_ttl */
     assert_int_equal(ti_learned(ti, now + S + (uint64_t)(p.v[P_SPREAD_TTL] * 1e6), NULL, NULL), 0);
     ti_destroy(ti);
