@@ -285,11 +285,14 @@ static int put_hex(struct ti_attr *a, int type, int verb, const char *s, size_t 
     return 1;
 }
 
-/* JA4/JA4S text: lower case, letters, digits and '_' only */
-static int put_ja4(struct ti_attr *a, int type, int verb, const char *s)
+/* JA4/JA4S text (s[0..max), NUL-terminated inside): lower case, letters,
+ * digits and '_' only */
+static int put_ja4(struct ti_attr *a, int type, int verb, const char *s, size_t max)
 {
     memset(a, 0, sizeof(*a));
-    size_t n = strnlen(s, 40);
+    size_t n = strnlen(s, max);
+    if (n == max)
+        return 0;
     if (n < 7)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -317,9 +320,9 @@ int ti_from_tls(const struct sh_event *ev, struct ti_attr *out)
         }
     }
     n += put_hex(&out[n], IOC_JA3, TIV_CLIENT_FP, t->ja3_hash, strnlen(t->ja3_hash, 33), 32);
-    n += put_ja4(&out[n], IOC_JA4, TIV_CLIENT_FP, t->ja4);
+    n += put_ja4(&out[n], IOC_JA4, TIV_CLIENT_FP, t->ja4, sizeof(t->ja4));
     n += put_hex(&out[n], IOC_JA3S, TIV_SERVER_FP, t->ja3s_hash, strnlen(t->ja3s_hash, 33), 32);
-    n += put_ja4(&out[n], IOC_JA4S, TIV_SERVER_FP, t->ja4s);
+    n += put_ja4(&out[n], IOC_JA4S, TIV_SERVER_FP, t->ja4s, sizeof(t->ja4s));
     n += put_hex(&out[n], IOC_CERT_SHA1, TIV_CERT, ev_s(ev, t->fingerprint), t->fingerprint.len,
                  40);
     n += put_hex(&out[n], IOC_CERT_SHA256, TIV_CERT, ev_s(ev, t->fingerprint_sha256),
@@ -815,6 +818,10 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
         uint64_t akey = attr_key(ti, e->ioc_type, e->ioc, len);
         if (learnt_find(ti, akey, now))
             continue;                        /* already learnt: the first host keeps it */
+        /* refused a moment ago: judged again after intel_contact_gap */
+        struct contact *rc = lru_peek(ti->cache, contact_key(ti, UINT32_MAX, 0, akey));
+        if (rc && now < rc->last_us + us_of(v[P_INTEL_CONTACT_GAP]))
+            continue;
         if (!checked++ && !ti_convicted_alone(ti, ht, h, now)) {
             ti->st.learn_refused_spread_only++;
             return 0;
@@ -829,16 +836,18 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
         int cls = ti->classify(ti->ctx, &a);
         if (cls == TI_PLAIN && a.type == IOC_IP && dns_server(ti, &a.ip))
             cls = TI_INFRA;                  /* a DNS server that answered hosts */
-        if (cls == TI_BENIGN || cls == TI_SKIP) {
+        int refused = 1;
+        if (cls == TI_BENIGN || cls == TI_SKIP)
             ti->st.learn_refused_benign++;
-            continue;
-        }
-        if (cls == TI_INFRA) {
+        else if (cls == TI_INFRA)
             ti->st.learn_refused_infra++;
-            continue;
-        }
-        if (users(ti, akey, now) >= (int)v[P_SPREAD_PREVALENT_HOSTS]) {
+        else if (users(ti, akey, now) >= (int)v[P_SPREAD_PREVALENT_HOSTS])
             ti->st.learn_refused_prevalent++;
+        else
+            refused = 0;
+        if (refused) {
+            struct contact *c = lru_get(ti->cache, contact_key(ti, UINT32_MAX, 0, akey), 1, NULL);
+            c->last_us = now;
             continue;
         }
         struct learnt *L = learnt_add(ti, akey, now);
