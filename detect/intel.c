@@ -134,7 +134,8 @@ int ti_canon_host(const char *s, size_t n, struct ti_attr *out)
     memset(out, 0, sizeof(*out));
     if (n && s[n - 1] == '.')
         n--;
-    if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {      /* [v6] */
+    int bracketed = n >= 2 && s[0] == '[' && s[n - 1] == ']';
+    if (bracketed) {                                      /* [v6] */
         s++;
         n -= 2;
     }
@@ -142,21 +143,24 @@ int ti_canon_host(const char *s, size_t n, struct ti_attr *out)
         return IOC_NONE;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c <= 0x20 || c >= 0x7f || c == '/' || c == '\\' || c == '"' || c == '@')
+        if (c <= 0x20 || c >= 0x7f || c == '/' || c == '\\' || c == '"' || c == '@' ||
+            c == '[' || c == ']')
             return IOC_NONE;
         out->v[i] = (char)tolower(c);
     }
     out->v[n] = '\0';
     out->len = (uint16_t)n;
-    if (addr_parse(out->v, &out->ip) == 0) {
+    if (addr_parse(out->v, &out->ip) == 0 && (!bracketed || out->ip.family == 6)) {
         addr_format(&out->ip, out->v, sizeof(out->v));    /* canonical text */
         out->len = (uint16_t)strlen(out->v);
         out->type = IOC_IP;
         return IOC_IP;
     }
     memset(&out->ip, 0, sizeof(out->ip));
-    if (memchr(out->v, ':', n))
+    if (bracketed || memchr(out->v, ':', n))
         return IOC_NONE;                                    /* host:port, junk */
+    if (out->v[0] == '.' || out->v[n - 1] == '.' || strstr(out->v, ".."))
+        return IOC_NONE;                                    /* an empty label */
     out->type = IOC_DOMAIN;
     return IOC_DOMAIN;
 }
