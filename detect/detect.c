@@ -40,6 +40,7 @@
 #include "lru.h"
 #include "services.h"
 #include "tells.h"
+#include "ti.h"
 #include "tunnel.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
@@ -51,6 +52,7 @@
 #define LEARNED_MAX 16
 #define RELAY_CLIENTS 4
 #define PREV_HOSTS 32
+#define SPREAD_QUEUE 256          /* hosts awaiting a rescore after spread */
 #define LEASE_CONFIRM_US 600000000ULL  /* a lease is confirmed within 10 min */
 
 struct dhcp_server {
@@ -150,6 +152,10 @@ struct detect {
     struct services *services;
     struct geo *geo;                /* GeoIP/ASN context (geo.h), or off   */
     char geo_note[2 * CFG_STR_MAX + 512]; /* its one log line             */
+    struct ti *ti;                  /* threat intel: feeds, spread (ti.h) */
+    uint32_t sq_idx[SPREAD_QUEUE], sq_gen[SPREAD_QUEUE]; /* hosts given spread evidence */
+    int sq_head, sq_n, sq_draining;
+    uint64_t spread_queue_full, spread_withdrawn;
     struct dhcp_server servers[DHCP_SERVERS];
     int nservers;
     struct learned learned[LEARNED_MAX];
@@ -231,6 +237,8 @@ static uint64_t secs(const struct detect *d, int param)
 }
 
 static int prevalent_zone(void *ctx, const char *zone);
+static int ti_classify(void *ctx, const struct ti_attr *a);
+static void ti_touch(void *ctx, struct host *h);
 static void on_host_removed(void *ctx, struct host *h, int reason);
 static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6]);
 
@@ -312,6 +320,9 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->tells = tells_create(dests, &d->p, cfg->data_dir, err, errlen);
     if (!d->tells)
         goto fail;
+    d->ti = ti_create(&d->p, ti_classify, ti_touch, d, err, errlen);
+    if (!d->ti)
+        goto fail;
     return d;
 fail:
     detect_destroy(d);
@@ -334,6 +345,7 @@ void detect_destroy(struct detect *d)
     tells_destroy(d->tells);
     services_free(d->services);
     geo_close(d->geo);
+    ti_destroy(d->ti);
     tunnel_destroy(d->tun);
     dgahost_destroy(d->dgah);
     host_table_destroy(d->hosts);
@@ -570,7 +582,9 @@ static void blind_notice(struct detect *d, struct host *shadow, uint64_t now)
     else
         snprintf(n->explanation, sizeof(n->explanation),
                  "%s lookups relayed by resolver %s for clients this sensor cannot see: %s",
-                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" : "DGA", ip, best->explanation);
+                 best->kind == EVK_DNS_TUNNEL ? "DNS-tunnel" :
+                 best->kind <= EVK_DGA_SHARED ? "DGA" : evidence_kind_name(best->kind), ip,
+                 best->explanation);
     notice(d, n);
 }
 
@@ -779,7 +793,7 @@ const char *detect_geo_reload(struct detect *d)
 }
 
 /* Recompute h's score at now and report a verdict change. */
-static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
+static void rescore_verdict(struct detect *d, struct host *h, uint64_t now, int new_evidence)
 {
     double hl = d->p.v[P_HALF_LIFE];
     double cut = d->p.v[P_SOURCE_MIN_FRACTION] * d->p.v[P_SCORE_THRESHOLD];
@@ -840,6 +854,42 @@ static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evid
         fill_verdict(d, h, now, change, &d->vbuf);
         d->fn(d->ctx, &d->vbuf);
     }
+}
+
+/* Rescore, then, for a flagged host with new evidence, learn the
+ * indicators behind its verdict (ti.h: never from a host that needs its
+ * spread evidence to be flagged); hosts that get spread evidence from it
+ * are queued and rescored here, one at a time (never recursively). */
+static void rescore(struct detect *d, struct host *h, uint64_t now, int new_evidence)
+{
+    rescore_verdict(d, h, now, new_evidence);
+    if (!h->flagged || !new_evidence || is_shadow(h))
+        return;
+    ti_learn_from(d->ti, d->hosts, h, now);
+    if (d->sq_draining)
+        return;
+    d->sq_draining = 1;
+    while (d->sq_n) {
+        uint32_t idx = d->sq_idx[d->sq_head], gen = d->sq_gen[d->sq_head];
+        d->sq_head = (d->sq_head + 1) % SPREAD_QUEUE;
+        d->sq_n--;
+        struct host *x = host_at(d->hosts, idx, gen);
+        if (x)
+            rescore(d, x, now, 1);
+    }
+    d->sq_draining = 0;
+}
+
+static void ti_touch(void *ctx, struct host *h)
+{
+    struct detect *d = ctx;
+    if (d->sq_n >= SPREAD_QUEUE) {
+        d->spread_queue_full++;          /* rescored at its next event */
+        return;
+    }
+    int i = (d->sq_head + d->sq_n++) % SPREAD_QUEUE;
+    d->sq_idx[i] = host_index(d->hosts, h);
+    d->sq_gen[i] = h->gen;
 }
 
 static void prevalence_suspect(struct detect *d, const char *regdomain);
@@ -1482,6 +1532,148 @@ static struct host *shadow_of(struct detect *d, const struct host *h, uint64_t n
     return shadow_at(d, &h->ip, SHADOW_BLIND, now);
 }
 
+/* ---- threat intelligence (ti.h) ---------------------------------------------- */
+
+static int group_addr(const struct sh_addr *a);
+
+/* Special-purpose addresses (RFC 6890) no C2 lives on: private, shared,
+ * loopback, link-local, unique-local, unspecified. */
+static int special_addr(const struct sh_addr *a)
+{
+    const uint8_t *x = a->a;
+    if (a->family == 4)
+        return x[0] == 10 || x[0] == 127 || x[0] == 0 || (x[0] == 172 && (x[1] & 0xf0) == 16) ||
+               (x[0] == 192 && x[1] == 168) || (x[0] == 169 && x[1] == 254) ||
+               (x[0] == 100 && (x[1] & 0xc0) == 64);
+    static const uint8_t zero[15];
+    return (x[0] & 0xfe) == 0xfc || (x[0] == 0xfe && (x[1] & 0xc0) == 0x80) ||
+           !memcmp(x, zero, 15);                         /* ::, ::1 */
+}
+
+/* Where an address stands: skipped (allowlisted, a group address),
+ * infrastructure (internal, special-purpose, the configured resolvers, DHCP
+ * servers and the sensor: remembered, never learnt), benign (trusted
+ * answers gave it only listed or popular names), or plain. */
+static int ti_class_addr(struct detect *d, const struct sh_addr *ip)
+{
+    if (allow_addr(&d->allow, ip) || group_addr(ip))
+        return TI_SKIP;
+    if (internal(d, ip) || special_addr(ip) || cidr_set_match(&d->cfg.dns_resolvers, ip) ||
+        cidr_set_match(&d->cfg.dhcp_servers, ip) || cidr_set_match(&d->cfg.sensor_addrs, ip))
+        return TI_INFRA;
+    return answer_benign(d, ip) ? TI_BENIGN : TI_PLAIN;
+}
+
+/* Names: allowlisted ones are skipped; a public suffix (or no registrable
+ * domain at all: single labels, local zones) is infrastructure; listed,
+ * popular and locally prevalent ones are benign. */
+static int ti_class_name(struct detect *d, const char *name, size_t len)
+{
+    static const char *const local[] = { "local", "localhost", "lan", "home", "internal",
+                                         "intranet", "corp", "localdomain", "home.arpa", "arpa" };
+    if (allow_name(&d->allow, name, len))
+        return TI_SKIP;
+    /* name is canonical (ti.h): lower case, no trailing dot */
+    if (!memchr(name, '.', len))
+        return TI_INFRA;                         /* a single label */
+    for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+        size_t k = strlen(local[i]);
+        if (len > k && name[len - k - 1] == '.' && strncmp(name + len - k, local[i], k) == 0)
+            return TI_INFRA;
+    }
+    struct domain_parts parts;
+    if (domain_split(d->dom, name, len, &parts) < 0)
+        return TI_PLAIN;          /* not scorable (.test, .example, '_'...): its own domain */
+    if (parts.nlabels < 2 || !parts.suffix || strcmp(parts.norm, parts.suffix) == 0)
+        return TI_INFRA;                         /* a public suffix */
+    return benign_name(d, parts.norm) ? TI_BENIGN : TI_PLAIN;
+}
+
+static int ti_classify(void *ctx, const struct ti_attr *a)
+{
+    struct detect *d = ctx;
+    switch (a->type) {
+    case IOC_IP:
+        return ti_class_addr(d, &a->ip);
+    case IOC_DOMAIN:
+        return ti_class_name(d, a->v, a->len);
+    case IOC_URL: {
+        /* the URL's host decides ("http://" host [":" port] "/" ...) */
+        const char *h = a->v + 7, *end = h;
+        if (a->len < 8 || strncmp(a->v, "http://", 7) != 0)
+            return TI_PLAIN;
+        if (*h == '[') {
+            const char *rb = strchr(h, ']');
+            end = rb ? rb + 1 : h + strlen(h);
+        } else {
+            end = h + strcspn(h, ":/");
+        }
+        struct ti_attr x;
+        int ty = ti_canon_host(h, (size_t)(end - h), &x);
+        return ty == IOC_IP ? ti_class_addr(d, &x.ip) :
+               ty == IOC_DOMAIN ? ti_class_name(d, x.v, x.len) : TI_PLAIN;
+    }
+    default:
+        return TI_PLAIN;
+    }
+}
+
+struct withdraw {
+    struct detect *d;
+    char value[EVIDENCE_IOC_MAX];
+    int hosts;
+};
+
+static void withdraw_one(void *ctx, struct host *h)
+{
+    struct withdraw *w = ctx;
+    int n = 0;
+    for (int k = 0; k < HOST_EV_MAX; k++) {
+        const struct evidence *e = host_evidence_at(w->d->hosts, h, k);
+        if (e && e->kind == EVK_SHARED_C2 && !strncmp(e->indicator, w->value,
+                                                       sizeof(e->indicator) - 1)) {
+            host_evidence_release_at(w->d->hosts, h, k);
+            n++;
+        }
+    }
+    if (n) {
+        w->hosts++;
+        rescore(w->d, h, w->d->now_us, 0);
+    }
+}
+
+/* addr turned out to be a DNS server (infrastructure) after it was learnt
+ * from a convicted host: forget it, and withdraw the shared_c2 evidence it
+ * gave (an attacker's bot convicted early must not pin the resolver's
+ * address on the LAN). */
+static void spread_withdraw(struct detect *d, const struct sh_addr *addr, uint64_t now)
+{
+    struct withdraw w = { d, "", 0 };
+    if (!ti_forget_ip(d->ti, addr, now, w.value, sizeof(w.value)))
+        return;
+    host_foreach(d->hosts, withdraw_one, &w);
+    d->spread_withdrawn += (uint64_t)w.hosts;
+}
+
+/* h (or a shadow) asked for name itself (not relayed for a client). */
+static void intel_query(struct detect *d, struct host *h, const char *name, size_t len,
+                        uint64_t now, struct host_touched *t)
+{
+    struct ti_attr a;
+    if (ti_from_query_name(name, len, &a))
+        ti_used(d->ti, d->hosts, h, is_shadow(h), &a, 1, now, t);
+}
+
+void detect_set_intel(struct detect *d, intel_lookup_fn fn, void *ctx)
+{
+    ti_set_lookup(d->ti, fn, ctx);
+}
+
+int detect_learned_iocs(struct detect *d, intel_learned_fn fn, void *ctx)
+{
+    return ti_learned(d->ti, d->now_us, fn, ctx);
+}
+
 /* ---- DNS --------------------------------------------------------------------- */
 
 static void dns_outcome(struct detect *d, struct host *h, const struct sh_event *ev,
@@ -1491,6 +1683,13 @@ static void dns_outcome(struct detect *d, struct host *h, const struct sh_event 
     const char *name = ev_s(ev, x->q[0].name);
     size_t len = x->q[0].name.len;
     struct dga_verdict v;
+    {
+        /* the addresses and aliases this answer gave h (its own query's) */
+        struct ti_attr a[TI_ATTR_MAX];
+        int n = ti_from_answer(ev, a);
+        if (n)
+            ti_used(d->ti, d->hosts, h, is_shadow(h), a, n, now, t);
+    }
     if (x->rcode == 3) {                                /* NXDOMAIN */
         if (dga_score(d->dga, name, len, &v) < 0) {
             d->not_scorable++;
@@ -1606,9 +1805,11 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
         if (!sp)
             return;
         struct host_touched t = { 0 };
-        for (int i = 0; i < x->nq; i++)
+        for (int i = 0; i < x->nq; i++) {
+            intel_query(d, sp, ev_s(ev, x->q[i].name), x->q[i].name.len, now, &t);
             tunnel_query(d->tun, d->hosts, sp, ev_s(ev, x->q[i].name), x->q[i].name.len,
                          x->q[i].type, &ev->dst, now, &d->p, &t);
+        }
         rescore_touched(d, &t, now);
         return;
     }
@@ -1643,6 +1844,7 @@ static void on_dns_query(struct detect *d, const struct sh_event *ev, uint64_t n
             d->relayed++;
             continue;
         }
+        intel_query(d, shadow ? shadow : h, name, len, now, &t);
         tunnel_query(d->tun, d->hosts, shadow ? shadow : h, name, len, x->q[i].type, &ev->dst,
                      now, &d->p, &t);
     }
@@ -1682,6 +1884,13 @@ static void on_dns_answer(struct detect *d, const struct sh_event *ev, uint64_t 
     }
     if (exempt(d, h))
         return;
+    /* an external DNS server that answered a resolver, or several hosts:
+     * infrastructure, never a learnt C2 (one host's answers do not make
+     * one: a bot's C2 could answer its DNS) */
+    if (!internal(d, &ev->src) && (ev->src.family == 4 || ev->src.family == 6) &&
+        ti_note_dns_answer(d->ti, &ev->src, (uint32_t)addr_key(d, &h->ip) | 1,
+                           recognised_resolver(d, h, now)))
+        spread_withdraw(d, &ev->src, now);
     /* the upstream answer to a lookup h relayed: the clients' outcome */
     if (credit_relayed(d, h, ev, name, len, now, &t, 0)) {
         rescore_touched(d, &t, now);
@@ -2046,6 +2255,11 @@ static void on_tls(struct detect *d, const struct sh_event *ev, uint64_t now)
     struct tells_dest td = { &dst[0], ndst > 1 ? &dst[1] : NULL,
                              (uint8_t)dest_allowlisted(d, ev, name) };
     tells_tls(d->tells, d->hosts, h, ev, &td, now, &touched);
+    struct ti_attr a[TI_ATTR_MAX];
+    int n = ti_from_tls(ev, a);
+    if (!internal(d, &ev->dst))
+        n += ti_from_dest(&ev->dst, &a[n]);
+    ti_used(d->ti, d->hosts, h, is_shadow(h), a, n, now, &touched);
     rescore_touched(d, &touched, now);
 }
 
@@ -2060,6 +2274,11 @@ static void on_http(struct detect *d, const struct sh_event *ev, uint64_t now)
     flow_name(d, ev->flow_id, ev_s(ev, x->host), x->host.len);
     struct flowinfo *fi = ev->flow_id ? lru_get(d->flows, flow_key(d, ev->flow_id), 0, NULL)
                                       : NULL;
+    struct ti_attr a[TI_ATTR_MAX];
+    int na = ti_from_http(ev, a);
+    if (!internal(d, &ev->dst))
+        na += ti_from_dest(&ev->dst, &a[na]);
+    ti_used(d->ti, d->hosts, h, is_shadow(h), a, na, now, &touched);
     struct beacon_dest dst[2];
     int ndst = destinations(d, ev, fi ? fi->name : NULL, "HTTP", 0, dst);
     observe(d, h, dst, ndst, BS_HTTP, ev->ts_us,
@@ -2284,6 +2503,11 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     const char *name = known.name[0] ? known.name : NULL;
     int answered = udp_answered(d, ev, now);
     int dst_internal = internal(d, &ev->dst);
+    if (!dst_internal) {
+        struct ti_attr a;
+        if (ti_from_dest(&ev->dst, &a))
+            ti_used(d->ti, d->hosts, h, is_shadow(h), &a, 1, now, &touched);
+    }
     if (first && !reaches_many_by_design(app) &&
         !(dst_internal && management_port(ev->dport, ev->proto)))
         beacon_contact(d->beh, d->hosts, h, &ev->dst, dst_internal, ev->dport, ev->proto,
@@ -2548,6 +2772,28 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.raised.exfil_ftp", xc.raised_ftp);
     P("detect.raised.exfil_upload", xc.raised_upload);
     tells_print_stats(d->tells, fp);
+    struct ti_stats is;
+    ti_get_stats(d->ti, &is);
+    P("detect.intel_attributes", is.attrs);
+    P("detect.intel_attributes_cached", is.cached);
+    P("detect.intel_lookups", is.lookups);
+    P("detect.intel_lookup_hits", is.hits);
+    P("detect.raised.ioc_match", is.ioc_matches);
+    P("detect.raised.ioc_fingerprint", is.fingerprints);
+    P("detect.spread_contacts_recorded", is.recorded);
+    P("detect.spread_history_evicted", is.history_evicted);
+    P("detect.spread_learnt", is.learnt);
+    P("detect.spread_learnt_active", ti_learned(d->ti, d->now_us, NULL, NULL));
+    P("detect.spread_learnt_evicted", is.learnt_evicted);
+    P("detect.spread_learnt_forgotten", is.learnt_forgotten);
+    P("detect.spread_refused_benign", is.learn_refused_benign);
+    P("detect.spread_refused_infrastructure", is.learn_refused_infra);
+    P("detect.spread_refused_prevalent", is.learn_refused_prevalent);
+    P("detect.spread_refused_spread_only", is.learn_refused_spread_only);
+    P("detect.raised.shared_c2_retroactive", is.shared_retro);
+    P("detect.raised.shared_c2", is.shared_forward);
+    P("detect.spread_queue_full", d->spread_queue_full);
+    P("detect.spread_withdrawn_hosts", d->spread_withdrawn);
     P("detect.evidence_host_full", hs.evidence_host_full);
     P("detect.identities_reset", hs.identities_reset);
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);

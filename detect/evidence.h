@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../capture/event.h"
+
 enum evidence_kind {
     EVK_DGA_NXDOMAIN = 0,  /* burst of failed lookups of algorithmic names */
     EVK_DGA_RESOLVED,      /* an algorithmic name resolving after failures  */
@@ -123,6 +125,8 @@ struct evidence {
                                 looked up (counts as 1)                */
     uint16_t geo_len;        /* length of the " [AS.., CC]" the engine
                                 appended to the explanation (0: none)  */
+    struct sh_addr peer;     /* shared_c2: the convicted host whose
+                                indicator this is (family 0: none)       */
 };
 
 /* The weight the evidence counts with: the detector's weight times the

@@ -266,6 +266,38 @@ static const struct param_row rows[P_MAX] = {
         "only (unpopular, after tell_new_domain_warmup)" },
     [P_TELL_NEW_DOMAIN_WARMUP] = { "tell_new_domain_warmup", 86400, 0, 31536000,
         "seconds the sensor must have watched names before a domain counts as new" },
+    [P_IOC_FINGERPRINT_MAX_CONFIDENCE] = { "ioc_fingerprint_max_confidence", 0.5, 0, 1,
+        "cap on the confidence of an ioc_fingerprint (a feed lists the host's JA3/JA4/JA3S/JA4S); "
+        "always kept below standalone_confidence: browsers share fingerprints with malware, so "
+        "a fingerprint alone never flags" },
+    [P_INTEL_CONTACT_GAP] = { "intel_contact_gap", 60, 1, 86400,
+        "seconds during which a host's repeated use of one attribute (name, address, URL, "
+        "certificate, fingerprint) is one contact: looked up and recorded once" },
+    [P_SPREAD_TTL] = { "spread_ttl", 604800, 60, 31536000,
+        "seconds an indicator learnt from a convicted host is applied to other hosts and exported" },
+    [P_SPREAD_HISTORY_WINDOW] = { "spread_history_window", 86400, 60, 31536000,
+        "hosts that used an indicator this long before it was learnt get shared_c2 evidence at "
+        "once (the recent-contact history)" },
+    [P_SPREAD_WEIGHT] = { "spread_weight", 1.3, 0, 100,
+        "score weight of shared_c2 (contact with an indicator behind another host's conviction)" },
+    [P_SPREAD_MIN_CONFIDENCE] = { "spread_min_confidence", 0.45, 0, 1,
+        "confidence of shared_c2 for a single contact: weight x this stays below score_threshold "
+        "and below standalone_confidence, so one contact flags only with another independent "
+        "source" },
+    [P_SPREAD_FULL_CONTACTS] = { "spread_full_contacts", 10, 2, 1000000,
+        "contacts (distinct intel_contact_gap spans) at which shared_c2 reaches confidence 0.9: "
+        "substantial contact flags alone" },
+    [P_SPREAD_PREVALENT_HOSTS] = { "spread_prevalent_hosts", 5, 2, 8,
+        "an indicator this many hosts used within spread_history_window is a shared service, "
+        "not a C2: never learnt" },
+    [P_SPREAD_FINGERPRINT_WEIGHT] = { "spread_fingerprint_weight", 0.04, 0, 100,
+        "score weight of shared_c2 on a learnt TLS fingerprint (JA3/JA4): by default below "
+        "source_min_fraction x score_threshold, so it never counts toward a verdict" },
+    [P_SPREAD_MAX_LEARNT] = { "spread_max_learnt", 4096, 1, 1048576,
+        "learnt indicators kept (the oldest learnt is forgotten first)" },
+    [P_SPREAD_HISTORY_SIZE] = { "spread_history_size", 65536, 256, 16777216,
+        "indicators whose recent contacts (the last 8 hosts each) are remembered (least "
+        "recently used forgotten first)" },
     [P_HEALTH_INTERVAL] = { "health_interval", 60, 5, 86400,
         "seconds of packet time between two checks of the sensor's health" },
     [P_HEALTH_MIN_QUERIES] = { "health_min_queries", 20, 1, 1000000,

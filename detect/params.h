@@ -137,6 +137,18 @@ enum param_id {
     P_TELL_IPCHECK,
     P_TELL_NEW_DOMAIN,
     P_TELL_NEW_DOMAIN_WARMUP,
+    /* threat intelligence: feed matches and the spread of learnt indicators */
+    P_IOC_FINGERPRINT_MAX_CONFIDENCE,
+    P_INTEL_CONTACT_GAP,
+    P_SPREAD_TTL,
+    P_SPREAD_HISTORY_WINDOW,
+    P_SPREAD_WEIGHT,
+    P_SPREAD_MIN_CONFIDENCE,
+    P_SPREAD_FULL_CONTACTS,
+    P_SPREAD_PREVALENT_HOSTS,
+    P_SPREAD_FINGERPRINT_WEIGHT,
+    P_SPREAD_MAX_LEARNT,
+    P_SPREAD_HISTORY_SIZE,
     /* sensor health */
     P_HEALTH_INTERVAL,
     P_HEALTH_MIN_QUERIES,

@@ -974,7 +974,9 @@ const char *eve_mac_status_name(int status)
     return status >= 0 && (size_t)status < NELEM(mac_statuses) ? mac_statuses[status] : "unknown";
 }
 
-void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
+/* with eve.extended, a shared_c2 evidence also names its first host */
+static void evidence_array(struct json *j, const char *key, const struct verdict *v,
+                           int extended)
 {
     char b[64];
     json_arr_open(j, key);
@@ -1003,6 +1005,10 @@ void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
         }
         if (x->geo_factor > 0 && x->geo_factor != 1)
             json_dbl(j, "geo_weight_factor", x->geo_factor, 3);
+        if (extended && (x->peer.family == 4 || x->peer.family == 6)) {
+            addr_format(&x->peer, b, sizeof(b));
+            json_cstr(j, "first_host", b);
+        }
         eve_format_time(x->first_us, b, sizeof(b));
         json_cstr(j, "first_seen", b);
         eve_format_time(x->last_us, b, sizeof(b));
@@ -1010,6 +1016,11 @@ void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
         json_obj_close(j);
     }
     json_arr_close(j);
+}
+
+void eve_json_evidence(struct json *j, const char *key, const struct verdict *v)
+{
+    evidence_array(j, key, v, 0);
 }
 
 void eve_verdict_mac(const struct verdict *v, char *buf, size_t buflen)
@@ -1072,7 +1083,7 @@ int eve_write_verdict(struct eve *e, const struct verdict *v)
         eve_format_time(v->first_flagged_us, b, sizeof(b));
         json_cstr(&j, "flagged_since", b);
     }
-    eve_json_evidence(&j, "evidence", v);
+    evidence_array(&j, "evidence", v, e->extended);
     json_obj_close(&j);
     return eve_end_record(e, &j);
 }

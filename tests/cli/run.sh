@@ -205,6 +205,22 @@ else
     bad "feeds reload on change and SIGHUP; an unreadable feed keeps its previous version" \
         "exit $rc: $(grep -E 'feed|SIGHUP|Sanitizer' "$T/reload.err" | head -6 | tr '\n' '|')"
 fi
+# spread: --export-iocs writes what was learnt (tests/regress/behaviour/spread_shared_c2:
+# the C2 name and address behind WS-17's beacons); eve.extended names the first host
+SP=tests/regress/behaviour/spread_shared_c2/capture.pcap
+printf 'eve: { extended = true; };\n' > "$T/ext.conf"
+expect "--export-iocs FILE runs" 0 "" -- "$BIN" -r "$SP" -c "$T/ext.conf" --export-iocs "$T/iocs.json" \
+    --eve "$T/sp.json"
+if grep -qx 'sync.velmora-cdn.example' "$T/iocs.json.domain.txt" 2>/dev/null &&
+   grep -qx '203.0.113.90' "$T/iocs.json.ip.txt" 2>/dev/null
+then ok "--export-iocs lists the learnt C2 name and address"
+else bad "--export-iocs lists the learnt C2 name and address" \
+    "$(head -c 300 "$T/iocs.json.domain.txt" "$T/iocs.json.ip.txt" 2>&1)"; fi
+grep -q '"kind":"shared_c2"[^}]*"first_host":"10.50.0.17"' "$T/sp.json" 2>/dev/null \
+    && ok "eve.extended: shared_c2 evidence names its first host" \
+    || bad "eve.extended: shared_c2 evidence names its first host"
+expect "--export-iocs to an unwritable path fails" 1 "export-iocs" -- "$BIN" -r "$SP" \
+    --export-iocs /nonexistent-dir/iocs.txt
 
 echo "cli tests: $pass passed, $fail failed, 0 skipped"
 mkdir -p build && echo "cli $pass $fail 0" >> build/test-results.txt

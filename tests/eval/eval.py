@@ -362,6 +362,8 @@ def feeds_in_config(binary, config):
         if not m:
             continue
         name, val = ".".join(stack + [m.group(1)]), m.group(2).strip()
+        if stack[:1] == ["detect"]:
+            continue          # detection parameters (ioc_fingerprint_*, intel_*) are no feed
         if pat.search(name) and val not in ('""', "[]", "[ ]", "()", "false", "0", ""):
             return True
     return False

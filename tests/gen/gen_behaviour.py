@@ -909,6 +909,81 @@ def case_lab_udp_forged_replies():
         flagged=[], never_flagged=all_hosts(sc))
 
 
+# ---- spread: the indicators behind a conviction reach other hosts --------------------
+
+SPREAD_C2 = ("sync.velmora-cdn.example", ["203.0.113.90"])
+
+
+def case_spread_shared_c2():
+    """WS-17 beacons over new TLS connections to a rare C2 every 60 s +-10%
+    for 40 minutes and is convicted.  WS-21 visited the same C2 once, 5
+    minutes in (before the conviction); WS-22 visits it once at minute 50
+    (after); WS-23 only browses popular names, as WS-17 also does."""
+    sc, hosts = std_scene(1101, n_ws=3)
+    b, c, dd = WS[0], WS[1], WS[2]
+    browse(sc, [INFECTED, dd], 5.0, 55 * MIN, 90.0)
+    times = rhythm(sc.r, 60.0, 40, 60.0, 0.10)
+    tx_tls_newconn(sc, INFECTED, SPREAD_C2[0], SPREAD_C2[1], times)
+    tx_udp(sc, INFECTED, "198.51.100.77", 7011, rhythm(sc.r, 45.0, 15, 60.0, 0.10))
+    tls_visit(sc, 5 * MIN + 7.0, b, SPREAD_C2[0], SPREAD_C2[1][0])
+    tls_visit(sc, 50 * MIN + 3.0, c, SPREAD_C2[0], SPREAD_C2[1][0])
+    shared = {"verdict": "clean", "evidence_kinds": ["shared_c2"]}
+    def names_first(ip):
+        return {"event_type": "spanhound_verdict", "spanhound_verdict": {"ip": ip, "evidence": {
+            "$any": {"kind": "shared_c2", "ioc": SPREAD_C2[0],
+                     "explanation": {"$contains": "the C2 name behind %s's conviction" % INFECTED}}}}}
+    return sc, dict(
+        forges="I opens a new TLS connection to %s (%s) every 60 s +-10%% for 40 min and "
+               "sends a UDP datagram to 198.51.100.77:7011 every 60 s for 15 min; "
+               "%s visits it once at minute 5 (before I's conviction), %s once at minute 50 "
+               "(after it); %s and I browse popular names" % (SPREAD_C2[0], SPREAD_C2[1][0],
+                                                             b, c, dd),
+        outcome="I flagged with beacon and unusual_port evidence; %s and %s each get "
+                "shared_c2 evidence naming "
+                "I and the C2 (name and address) but are not flagged (one contact, one "
+                "source); %s, who shares only popular destinations with I, has no host record"
+                % (b, c, dd),
+        flagged=[INFECTED], no_evidence=[dd],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon", "unusual_port"]},
+               b: shared, c: shared},
+        records_required=[names_first(b), names_first(c)])
+
+
+def case_spread_attack_infrastructure():
+    """WS-17 is convicted while its 'C2' evidence names infrastructure and
+    a popular service: a heartbeat TLS session to 203.0.113.66 with SNI
+    www.google.com (never resolved) and a UDP beacon to the upstream
+    resolver's address 192.0.2.53 on port 7011.  WS-21 resolves and
+    browses www.google.com and uses DNS over HTTPS at 192.0.2.53; WS-22
+    browses too."""
+    sc, hosts = std_scene(1102, n_ws=2)
+    w1, w2 = WS[0], WS[1]
+    browse(sc, [w1, w2], 5.0, 42 * MIN, 60.0, names=["www.google.com", "mail.google.com",
+                                                     "docs.google.com", "www.youtube.com"])
+    r = sc.r
+    for t in sorted(r.uniform(3 * MIN, 40 * MIN) for _ in range(8)):  # DNS over HTTPS
+        tls_visit(sc, t, w1, "doh.upstream-resolver.test", UPSTREAM)
+    c = conn(sc, 35.0, INFECTED, "203.0.113.66", 443)
+    tls_handshake(sc, c, c.t, "www.google.com")
+    times = [t for t in rhythm(r, 40.0, 200, 28.0, 0.05) if t < 35.0 + 40 * MIN]
+    for t in times:
+        c.request(t, app_data(r, 40, 60), app_data(r, 40, 50))
+    c.close(times[-1] + 2.0)
+    tx_udp(sc, INFECTED, UPSTREAM, 7011, rhythm(r, 45.0, 15, 60.0, 0.10))
+    return sc, dict(
+        forges="I holds a TLS session to 203.0.113.66:443 with SNI www.google.com (never "
+               "resolved), %d heartbeats every 28 s +-5%%, and sends 15 UDP datagrams to the "
+               "upstream resolver 192.0.2.53:7011 every 60 s; %s browses www.google.com and "
+               "uses DNS over HTTPS at 192.0.2.53, %s browses" % (len(times), w1, w2),
+        outcome="I flagged; nothing spreads: the popular name and the resolver's address are "
+                "never learnt, so %s and %s have no host record and no shared_c2 evidence "
+                "exists" % (w1, w2),
+        flagged=[INFECTED], no_evidence=[w1, w2],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon"]}},
+        records_forbidden=[{"event_type": "spanhound_verdict", "spanhound_verdict": {
+            "evidence": {"$any": {"kind": "shared_c2"}}}}])
+
+
 CASES = [
     ("http_poll_keepalive", case_http_poll_keepalive),
     ("http_poll_new_conn", case_http_poll_new_conn),
@@ -932,6 +1007,8 @@ CASES = [
     ("router_pair_answers", case_router_pair_answers),
     ("beacon_from_service_ports", case_beacon_from_service_ports),
     ("lab_udp_forged_replies", case_lab_udp_forged_replies),
+    ("spread_shared_c2", case_spread_shared_c2),
+    ("spread_attack_infrastructure", case_spread_attack_infrastructure),
 ]
 
 # keys of case.json the checker reads (tests/regress/attacks/check.py)
@@ -943,7 +1020,10 @@ Flow-timing and fan-out detectors: beacons (a regular rhythm to one
 destination), long quiet sessions to rare destinations, plain TCP/UDP on
 unusual ports, and contact with many external or internal hosts; and the
 benign rhythm that must not convict (push heartbeats, NTP, update polling,
-IoT fleets, browsing, retry storms).  One directory per case:
+IoT fleets, browsing, retry storms); and the spread of a convicted host's
+C2 to the hosts that contacted it (`spread_*`: shared_c2 evidence back and
+forward, nothing spread from infrastructure or popular names).  One
+directory per case:
 
 - `capture.pcap`: the capture, generated by `tests/gen/gen_behaviour.py`
   (deterministic scapy; documentation and private address space; invented

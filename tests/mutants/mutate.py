@@ -23,7 +23,7 @@ muts = {
  "M22_noowner": ("detect/detect.c", "    d->mac_mismatch++;\n    return NULL;\n}", "    d->mac_mismatch++;\n    struct host *o = host_mac_valid(mac) ? host_mac_owner(d->hosts, mac, now) : NULL;\n    return o && o != h ? o : NULL;\n}"),
  "M5_arpsha": ("detect/detect.c", "    if (ev->has_mac && memcmp(ev->src_mac, a->mac, 6) != 0) {", "    if (0) {"),
  "M6_zeromac": ("detect/host.c", "    if (!host_mac_valid(mac))\n        return 0;                /* no host sends from a zero or group MAC */", "    if (!host_mac_valid(mac))\n        return 1;"),
- "M7_volcap": ("detect/dgahost.c", "        if (conf > p->v[P_STANDALONE_CONFIDENCE] - 0.05)", "        if (0)"),
+ "M7_volcap": ("detect/dgahost.c", "        if (conf > p->v[P_STANDALONE_CONFIDENCE] - 0.05)", "        if (((void)dns_server, 0))"),
  "M8_ratelimit": ("detect/detect.c", "    if (b->tokens < 1) {", "    if (0) {"),
  "M9_settle": ("detect/host.c", "    if (a1 && !a0) {\n        move_to(t, h, b1, now);", "    if (0) {\n        move_to(t, h, b1, now);"),
  "M10_hostname": ("detect/detect.c", "    if (h->bind[0].source != MAC_NONE && memcmp(h->bind[0].mac, mac, 6) != 0) {", "    if (0) {"),
@@ -42,6 +42,9 @@ muts = {
  "M30_fanfail": ("detect/beacon.c", "    if (port == 0 && fail < (proto == 17 ? 0.8 : 0.5))\n        return;", "    (void)0;"),
  "M31_allowtrust": ("detect/detect.c", "    if (mv.status != MACST_TRUSTED)\n        return 0;\n    for (int i = 0; i < d->op_nmacs; i++)", "    for (int i = 0; i < d->op_nmacs; i++)\n        if (mv.status == MACST_CONFLICT && !memcmp(mv.other, d->op_macs[i], 6))\n            return 1;\n    for (int i = 0; i < d->op_nmacs; i++)"),
  "M32_releasetrust": ("detect/detect.c", "        if (mv.status != MACST_TRUSTED || memcmp(mv.mac, w->mac, 6))", "        if (memcmp(mv.mac, w->mac, 6) && !(mv.status == MACST_CONFLICT && !memcmp(mv.other, w->mac, 6)))"),
+ "M33_spreadonly": ("detect/intel.c", "        if (!checked++ && !ti_convicted_alone(ti, ht, h, now)) {", "        if (!checked++ && 0) {"),
+ "M34_dnsserver": ("detect/intel.c", "        if (cls == TI_PLAIN && a.type == IOC_IP && dns_server(ti, &a.ip))", "        if (((void)dns_server, 0))"),
+ "M36_relayintel": ("detect/detect.c", "        /* h relaying a client's lookup: the client's, counted there */\n", "        intel_query(d, h, name, len, now, &t);\n"),
  "M16_blind": ("detect/detect.c", "    return (h->infra & INFRA_RESOLVER) &&\n           (!h->relay_us || h->relay_us + secs(d, P_RESOLVER_BLIND_WINDOW) < now);", "    (void)d; (void)h; (void)now; return 0;"),
 }
 if len(sys.argv) != 2:

@@ -15,11 +15,11 @@ for m in ${MUTANTS:-$(/usr/bin/python3 "$ROOT/tests/mutants/mutate.py" --list)};
     git checkout -q -- detect/ capture/
     /usr/bin/python3 "$ROOT/tests/mutants/mutate.py" "$m" || { echo "  FAIL  $m: does not apply"; survived=$((survived + 1)); continue; }
     if ! make -s -j2 build/spanhound build/tests/test_detect build/tests/test_host \
-            build/tests/test_beacon build/tests/test_flowrec >"$W/build" 2>&1; then
+            build/tests/test_beacon build/tests/test_flowrec build/tests/test_intel >"$W/build" 2>&1; then
         echo "  FAIL  $m: does not build: $(grep -m1 error "$W/build")"; survived=$((survived + 1)); continue
     fi
     u=$( (./build/tests/test_detect; ./build/tests/test_host; ./build/tests/test_beacon;
-          ./build/tests/test_flowrec) 2>&1 | sed -n 's/^\[  FAILED  \] \([a-z_]*\)$/\1/p' | sort -u | tr '\n' ' ')
+          ./build/tests/test_flowrec; ./build/tests/test_intel) 2>&1 | sed -n 's/^\[  FAILED  \] \([a-z_]*\)$/\1/p' | sort -u | tr '\n' ' ')
     a=$( (tests/regress/attacks/run.sh build/spanhound; tests/regress/behaviour/run.sh build/spanhound) 2>&1 |
          sed -n 's/^  FAIL  \([a-z_0-9]*\).*/\1/p' | tr '\n' ' ')
     if [ -n "$u$a" ]; then
