@@ -816,6 +816,7 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
         const struct evidence *e = host_evidence_at(ht, h, k);
         if (!e || !e->active || e->ioc_type == IOC_NONE || e->ioc_type >= IOC_TYPE_MAX ||
             !e->ioc[0] || evidence_kind_source(e->kind) == SRC_SPREAD ||
+            e->confidence < v[P_SPREAD_LEARN_MIN_CONFIDENCE] ||
             evidence_value(e, now, v[P_HALF_LIFE]) < cut)
             continue;
         size_t len = strnlen(e->ioc, sizeof(e->ioc));

@@ -298,6 +298,10 @@ static const struct param_row rows[P_MAX] = {
     [P_SPREAD_HISTORY_SIZE] = { "spread_history_size", 65536, 256, 16777216,
         "indicators whose recent contacts (the last 8 hosts each) are remembered (least "
         "recently used forgotten first)" },
+    [P_SPREAD_LEARN_MIN_CONFIDENCE] = { "spread_learn_min_confidence", 0.5, 0, 1,
+        "an indicator is learnt from a convicted host only from evidence at least this confident: "
+        "a weak suspicion behind a verdict (a new domain, one tell) spread to every host that "
+        "shares it would turn one conviction into many" },
     [P_HEALTH_INTERVAL] = { "health_interval", 60, 5, 86400,
         "seconds of packet time between two checks of the sensor's health" },
     [P_HEALTH_MIN_QUERIES] = { "health_min_queries", 20, 1, 1000000,
