@@ -178,7 +178,8 @@ eve-schema: build/spanhound
 eval: build/spanhound
 	@out=$$(/usr/bin/python3 tests/eval/eval_selftest.py 2>&1) || { printf '%s\n' "$$out"; exit 2; }; \
 	  printf '%s\n' "$$out" | tail -1
-	@/usr/bin/python3 tests/eval/eval.py --bin build/spanhound $(if $(DEV),--dev '$(DEV)') $(EVAL_ARGS)
+	@/usr/bin/python3 tests/eval/eval.py --bin build/spanhound $(if $(DEV),--dev '$(DEV)') \
+	  $(if $(findstring --config,$(EVAL_ARGS))$(findstring -c ,$(EVAL_ARGS)),,--dev-feeds) $(EVAL_ARGS)
 
 cli-test: build/spanhound build/asan/spanhound
 	@tests/cli/run.sh build/spanhound build/asan/spanhound

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
@@ -275,8 +276,26 @@ static void intel_install(void *ctx, struct ioc_db *db)
     detect_set_intel(a->detect, ioc_lookup, db);
 }
 
-/* Loads the configured feeds and hands the lookup to the engine. */
-static int intel_start(struct app *a)
+/* The time of the first packet of a capture file (0 when it has none or
+ * cannot be read: the source reports that itself). */
+static int64_t first_packet_time(const char *path)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(path, err);
+    if (!p)
+        return 0;
+    struct pcap_pkthdr *h;
+    const u_char *d;
+    int64_t t = pcap_next_ex(p, &h, &d) == 1 ? (int64_t)h->ts.tv_sec : 0;
+    pcap_close(p);
+    return t;
+}
+
+/* Loads the configured feeds and hands the lookup to the engine.  A
+ * replay judges a STIX indicator's validity (valid_until) at the capture's
+ * first packet, as a sensor that saw the traffic live would have; a live
+ * sensor at the clock. */
+static int intel_start(struct app *a, const char *first_file)
 {
     struct ioc_feed_def defs[CFG_FEEDS_MAX];
     int n = a->cfg.feeds.n;
@@ -301,6 +320,11 @@ static int intel_start(struct app *a)
     if (!a->intel) {
         fprintf(a->log, "spanhound: feeds: out of memory\n");
         return -1;
+    }
+    if (first_file) {
+        int64_t t = first_packet_time(first_file);
+        if (t > 0)
+            ioc_manager_set_now(a->intel, t);
     }
     ioc_manager_load(a->intel);      /* an unreadable feed is logged and stays empty */
     intel_install(a, ioc_manager_db(a->intel));
@@ -781,7 +805,7 @@ int main(int argc, char **argv)
     }
     detect_on_notice(a->detect, on_notice, a);
     fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
-    if (intel_start(a) < 0) {
+    if (intel_start(a, sc.nfiles ? sc.files[0] : NULL) < 0) {
         status = 1;
         goto out;
     }

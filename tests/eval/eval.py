@@ -59,6 +59,7 @@ PY = "/usr/bin/python3"
 PCAP_EXT = (".pcap", ".pcapng", ".cap")
 
 OK, MISS, FP, FEED_ONLY, ERROR = "OK", "MISS", "FALSE-POSITIVE", "feed-only", "ERROR"
+FEED_FP = "fingerprint-only"   # a feed lists only the host's JA3/JA4: evidence, by design no verdict
 
 
 class HarnessError(Exception):
@@ -249,6 +250,16 @@ def evidence_text(x, width=48):
 
 # ---- classification ---------------------------------------------------------
 
+def fingerprint_only(states, group):
+    """Some host of the group holds ioc_fingerprint evidence and no other
+    feed evidence (ioc_match)."""
+    for ip in group:
+        kinds = {str(x.get("kind")) for x in states.get(ip, {}).get("evidence", [])}
+        if "ioc_fingerprint" in kinds and "ioc_match" not in kinds:
+            return True
+    return False
+
+
 def classify(kind, groups, states, feed_only=False, feeds_configured=False, tolerated=()):
     """Score one capture.
 
@@ -274,6 +285,10 @@ def classify(kind, groups, states, feed_only=False, feeds_configured=False, tole
             result = MISS          # a malicious label without a host cannot be met
         elif missing and feed_only and not feeds_configured:
             result = FP if fp else FEED_ONLY
+        elif missing and feed_only and all(fingerprint_only(states, g) for g in missing):
+            # the feeds list the host's TLS fingerprint only: recorded as
+            # ioc_fingerprint, never a verdict alone (browsers share them)
+            result = FP if fp else FEED_FP
         elif missing:
             result = MISS
         elif fp:
@@ -283,7 +298,7 @@ def classify(kind, groups, states, feed_only=False, feeds_configured=False, tole
     else:
         satisfied = not ever
         result = OK if not ever else FP
-    counts = result != FEED_ONLY
+    counts = result not in (FEED_ONLY, FEED_FP)
     return {"result": result, "counts": counts, "satisfied": satisfied, "flagged": flagged,
             "ever": ever, "fp": fp, "tolerated": tol, "missing": missing,
             "feed_only": bool(malicious and feed_only)}
@@ -336,8 +351,8 @@ def run_all(jobs, tasks, binary, config, timeout):
 
 
 def feeds_in_config(binary, config):
-    """True when `spanhound --print-config` shows a non-empty setting whose
-    name or section mentions a feed, IOC, JA3/JA4 or blocklist."""
+    """True when `spanhound --print-config` shows a non-empty `feeds` list
+    (docs/feeds.md): at least one threat-intelligence feed is configured."""
     cmd = [binary, "--print-config"] + (["-c", config] if config else [])
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
@@ -346,27 +361,31 @@ def feeds_in_config(binary, config):
     if p.returncode != 0:
         raise HarnessError("spanhound --print-config exited %d: %s"
                            % (p.returncode, p.stderr.decode("utf-8", "replace").strip()))
-    stack = []
-    pat = re.compile(r"feed|ioc|ja3|ja4|blocklist|intel", re.I)
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
-        line = line.split("#", 1)[0].strip()
-        m = re.match(r"([A-Za-z_][\w-]*)\s*[:=]\s*\{", line)
-        if m:
-            stack.append(m.group(1))
-            continue
-        if line.startswith("}"):
-            if stack:
-                stack.pop()
-            continue
-        m = re.match(r"([A-Za-z_][\w-]*)\s*[:=]\s*(.*?);?$", line)
-        if not m:
-            continue
-        name, val = ".".join(stack + [m.group(1)]), m.group(2).strip()
-        if stack[:1] == ["detect"]:
-            continue          # detection parameters (ioc_fingerprint_*, intel_*) are no feed
-        if pat.search(name) and val not in ('""', "[]", "[ ]", "()", "false", "0", ""):
-            return True
-    return False
+    out = p.stdout.decode("utf-8", "replace")
+    return re.search(r"^feeds\s*=\s*\(\s*\{", out, re.M) is not None
+
+
+def dev_feeds_config(dev, workdir):
+    """A configuration listing the development set's public feeds
+    (feeds/*.csv: abuse.ch SSLBL JA3 fingerprints and certificate SHA-1s)
+    with the shipped defaults' weight and confidence; None when there are
+    none."""
+    feeds = []
+    fdir = os.path.join(dev, "feeds")
+    for name in sorted(os.listdir(fdir)) if os.path.isdir(fdir) else []:
+        path = os.path.join(fdir, name)
+        if "ja3" in name and name.endswith(".csv"):
+            feeds.append(("sslbl-ja3", path, "abusech_ja3"))
+        elif "cert" in name and name.endswith(".csv"):
+            feeds.append(("sslbl-cert", path, "abusech_sslbl"))
+    if not feeds:
+        return None
+    conf = os.path.join(workdir, "dev-feeds.conf")
+    with open(conf, "w") as f:
+        f.write("feeds = (\n%s\n);\n" % ",\n".join(
+            '  { name = "%s"; path = "%s"; format = "%s"; }' % (n, p.replace('"', '\\"'), fmt)
+            for n, p, fmt in feeds))
+    return conf
 
 
 # ---- table ------------------------------------------------------------------
@@ -479,7 +498,7 @@ def eval_dev(args, workdir, feeds_configured):
     res = run_all(args.jobs, tasks, args.bin, args.config, args.timeout)
 
     rows, failures, errors = [], [], 0
-    tot = {"mal": 0, "mal_ok": 0, "ben": 0, "ben_ok": 0, "feed": 0, "feed_ok": 0}
+    tot = {"mal": 0, "mal_ok": 0, "ben": 0, "ben_ok": 0, "feed": 0, "feed_ok": 0, "feed_fp": 0}
     fp_hosts = []
     replayed = len(caps)
     for name in absent:                 # labelled, but the capture is not there
@@ -510,6 +529,7 @@ def eval_dev(args, workdir, feeds_configured):
         c = classify(kind, groups, st, lab["feed_only"], feeds_configured, lab["tolerated"])
         if lab["feed_only"]:
             tot["feed_ok"] += c["satisfied"]
+            tot["feed_fp"] += c["result"] == FEED_FP
         elif kind == "malicious":
             tot["mal_ok"] += c["satisfied"]
         else:
@@ -544,6 +564,10 @@ def eval_dev(args, workdir, feeds_configured):
               (tot["feed_ok"], tot["feed"],
                "counted: a feed is configured" if feeds_configured
                else "not counted: no IOC/JA3 feed configured"))
+        if tot["feed_fp"]:
+            print("  of which only the TLS fingerprint is listed:        %d  (ioc_fingerprint "
+                  "evidence recorded; a fingerprint never convicts alone: not counted)"
+                  % tot["feed_fp"])
     print("harness errors:                                       %d" % errors)
     return failures, errors
 
@@ -757,6 +781,9 @@ def main(argv=None):
     ap.add_argument("--only", metavar="SUBSTRING", help="only captures whose name contains it")
     ap.add_argument("--feeds", choices=("auto", "yes", "no"), default="auto",
                     help="is an IOC/JA3 feed configured (decides whether feed-only rows count)")
+    ap.add_argument("--dev-feeds", action="store_true",
+                    help="configure the development set's public feeds (DEV/feeds/*.csv); "
+                         "not with --config")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per replay")
     ap.add_argument("--verbose", "-v", action="store_true", help="one row per scenario")
     args = ap.parse_args(argv)
@@ -786,6 +813,15 @@ def main(argv=None):
         workdir = tempfile.mkdtemp(prefix="spanhound-eval-")
     try:
         try:
+            if args.dev_feeds:
+                if args.config:
+                    print("eval: --dev-feeds writes its own configuration: not with --config",
+                          file=sys.stderr)
+                    return 2
+                args.config = dev_feeds_config(args.dev, workdir)
+                if not args.config:
+                    print("eval: --dev-feeds: no feed in %s/feeds" % args.dev, file=sys.stderr)
+                    return 2
             feeds = {"yes": True, "no": False}.get(args.feeds)
             if feeds is None:
                 feeds = feeds_in_config(args.bin, args.config)

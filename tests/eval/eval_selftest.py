@@ -108,6 +108,20 @@ class Classify(unittest.TestCase):
         self.assertEqual(c["result"], ev.FP)
         self.assertTrue(c["counts"])
 
+    def test_fingerprint_only_feed_hit_is_not_a_verdict_by_design(self):
+        fp = host("192.168.46.2", "clean", evidence=[("ioc_fingerprint", 0.5, "abc")])
+        c = mal("192.168.46.2", fp, feed_only=True, feeds_configured=True)
+        self.assertEqual(c["result"], ev.FEED_FP)
+        self.assertFalse(c["counts"])
+        # an address or name hit that did not convict is a miss
+        m = host("192.168.46.2", "clean", evidence=[("ioc_fingerprint", 0.5, "abc"),
+                                                     ("ioc_match", 0.6, "1.2.3.4")])
+        c = mal("192.168.46.2", m, feed_only=True, feeds_configured=True)
+        self.assertEqual(c["result"], ev.MISS)
+        # a fingerprint on a row that is not feed-only changes nothing
+        c = mal("192.168.46.2", fp, feeds_configured=True)
+        self.assertEqual(c["result"], ev.MISS)
+
     def test_malicious_label_without_host_never_passes(self):
         self.assertEqual(mal("(none)", host("10.0.0.5", "infected"))["result"], ev.MISS)
 

@@ -26,6 +26,8 @@
 #  6. geo: tests/geo/run.sh (GeoIP/ASN context on test MaxMind DB files)
 #  7. exfil: tests/regress/exfil/run.sh, likewise (captures in pcaps/exfil/)
 #  8. tells: tests/regress/tells/run.sh, likewise (captures in pcaps/tells/)
+#  9. intel: tests/regress/intel/run.sh (feed matches end to end, and the
+#     --export-iocs round trip: STIX bundle and plain lists re-imported)
 # Every spanhound run must exit 0 without a sanitizer report; every helper's
 # exit status is checked.  Each part appends
 #   "regress:<part> <passed> <failed> <skipped> [note]"
@@ -235,6 +237,12 @@ else
     echo "  FAIL  tests/geo/run.sh is missing or not executable"
     record geo 0 1 0 "tests/geo/run.sh missing or not executable"
 fi
+
+# ---- 9. threat-intelligence feeds and the export round trip -------------------
+out=$(tests/regress/intel/run.sh "$BIN" 2>&1); rc=$?
+printf '%s\n' "$out" | sed 's/^/  /'
+helper_result intel/run.sh "$out" $rc intel
+record intel "$hp" "$hf" "$hs" "$hnote"
 
 echo "regression tests: $tp passed, $tf failed, $ts skipped"
 [ "$tf" -eq 0 ]
