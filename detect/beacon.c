@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "../capture/hash.h"
+#include "destprev.h"
 #include "lru.h"
 
-#define PREV_SLOTS 8             /* hosts remembered per destination       */
 #define FAN_BITS 1024            /* linear-counting map of addresses       */
 #define FAN_BLOCK_BITS 256       /* ... and of their /24 (IPv4) or /48 blocks */
 
@@ -27,13 +27,6 @@ struct series {
     uint32_t sz[BEACON_RING];
 };
 
-#define PREV_WINDOW_S 86400     /* a host talks to a destination "now" for a day */
-
-struct destprev {                /* internal hosts talking to a destination */
-    uint32_t host[PREV_SLOTS];   /* keyed hashes of their addresses, | 1   */
-    uint32_t seen_s[PREV_SLOTS]; /* each one's latest contact, Unix s      */
-    uint8_t  n;
-};
 
 struct fan {
     uint64_t start_us;           /* the window began                       */
@@ -206,40 +199,15 @@ static int prevalence(struct beacon *b, struct host_table *ht, struct host *h,
                       const struct beacon_dest *d, uint64_t now)
 {
     struct destprev *p = lru_get(b->prev, dest_key(b, d), 1, NULL);
-    uint32_t tag = host_tag(b, h), t = (uint32_t)(now / 1000000);
-    int self = -1, n = 0;
-    for (int i = 0; i < p->n; i++) {
-        if (p->host[i] == tag)
-            self = i;
-        else if (p->seen_s[i] + PREV_WINDOW_S >= t)
-            n++;
-    }
-    if (self < 0 && host_stable(ht, h, NULL, now)) {
-        if (p->n < PREV_SLOTS) {
-            self = p->n++;
-        } else {                         /* the stalest slot goes */
-            self = 0;
-            for (int i = 1; i < p->n; i++)
-                if (p->seen_s[i] < p->seen_s[self])
-                    self = i;
-        }
-        p->host[self] = tag;
-    }
-    if (self >= 0)
-        p->seen_s[self] = t;
-    return n + 1;
+    return destprev_note(p, host_tag(b, h), (uint32_t)(now / 1000000),
+                         host_stable(ht, h, NULL, now));
 }
 
 int beacon_dest_hosts(const struct beacon *b, const struct host *h,
                       const struct beacon_dest *dst, uint64_t now)
 {
     const struct destprev *p = lru_peek(b->prev, dest_key(b, dst));
-    uint32_t tag = host_tag(b, h), t = (uint32_t)(now / 1000000);
-    int n = 0;
-    for (int i = 0; p && i < p->n; i++)
-        if (p->host[i] != tag && p->seen_s[i] + PREV_WINDOW_S >= t)
-            n++;
-    return n + 1;
+    return destprev_others(p, host_tag(b, h), (uint32_t)(now / 1000000)) + 1;
 }
 
 /* A destination shared by enough hosts is a fleet or a shared service:

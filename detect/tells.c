@@ -10,22 +10,15 @@
 
 #include "../capture/hash.h"
 #include "../config/cidr.h"
+#include "destprev.h"
 #include "lru.h"
 #include "services.h"
 
-#define DEST_HOSTS 8              /* internal hosts remembered per destination */
 #define FP_HOSTS 4                /* hosts remembered per client fingerprint  */
 #define FP_DESTS 2                /* destinations remembered per fingerprint  */
 #define HOST_FPS 4                /* browser fingerprints remembered per host */
 #define NAME_HOSTS 4              /* hosts remembered per registrable domain  */
-#define WINDOW_S 86400            /* a host talks to a destination "now" for a day */
 #define TELL_TEXT 240
-
-struct destprev {                 /* internal hosts talking to a destination */
-    uint32_t host[DEST_HOSTS];    /* keyed tags of their addresses          */
-    uint32_t seen_s[DEST_HOSTS];
-    uint8_t  n;
-};
 
 struct fpprev {                   /* who uses a client fingerprint, toward what */
     uint32_t host[FP_HOSTS];
@@ -565,30 +558,8 @@ static int dest_hosts(struct tells *t, struct host_table *ht, struct host *h, co
                       uint64_t now)
 {
     struct destprev *p = lru_get(t->dest, text_key(t, text), 1, NULL);
-    uint32_t tag = host_tag(t, h), s = (uint32_t)(now / 1000000);
-    int self = -1, n = 0;
-    for (int i = 0; i < p->n; i++) {
-        if (p->host[i] == tag)
-            self = i;
-        else if (p->seen_s[i] + WINDOW_S >= s)
-            n++;
-    }
-    /* only a host whose binding has held counts for others (a phantom
-     * forged a moment ago makes nothing prevalent) */
-    if (self < 0 && host_stable(ht, h, NULL, now)) {
-        if (p->n < DEST_HOSTS) {
-            self = p->n++;
-        } else {
-            self = 0;
-            for (int i = 1; i < p->n; i++)
-                if (p->seen_s[i] < p->seen_s[self])
-                    self = i;
-        }
-        p->host[self] = tag;
-    }
-    if (self >= 0)
-        p->seen_s[self] = s;
-    return n + 1;
+    return destprev_note(p, host_tag(t, h), (uint32_t)(now / 1000000),
+                         host_stable(ht, h, NULL, now));
 }
 
 static struct hoststate *host_state(struct tells *t, const struct host *h, int create)
