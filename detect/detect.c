@@ -1552,8 +1552,8 @@ static int special_addr(const struct sh_addr *a)
 
 /* Where an address stands: skipped (allowlisted, a group address),
  * infrastructure (internal, special-purpose, the configured resolvers, DHCP
- * servers and the sensor: remembered, never learnt), benign (trusted
- * answers gave it only listed or popular names), or plain. */
+ * servers and the sensor: remembered, never learnt), benign (a trusted
+ * answer gave it a listed or popular name, whatever else), or plain. */
 static int ti_class_addr(struct detect *d, const struct sh_addr *ip)
 {
     if (allow_addr(&d->allow, ip) || group_addr(ip))
@@ -1561,7 +1561,12 @@ static int ti_class_addr(struct detect *d, const struct sh_addr *ip)
     if (internal(d, ip) || special_addr(ip) || cidr_set_match(&d->cfg.dns_resolvers, ip) ||
         cidr_set_match(&d->cfg.dhcp_servers, ip) || cidr_set_match(&d->cfg.sensor_addrs, ip))
         return TI_INFRA;
-    return answer_benign(d, ip) ? TI_BENIGN : TI_PLAIN;
+    /* a listed or popular service's address, whatever rarer names also
+     * point at it: anyone can publish a name of their own for any address
+     * (a bot that "beacons" to a Dropbox address under its own name must
+     * not make every Dropbox user a C2 contact) */
+    const struct answer_names *an = lru_peek(d->answers, addr_key(d, ip));
+    return an && an->benign ? TI_BENIGN : TI_PLAIN;
 }
 
 /* Names: allowlisted ones are skipped; a public suffix (or no registrable

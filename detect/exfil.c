@@ -55,6 +55,13 @@ int exfil_classify(uint16_t app_master, uint16_t app_proto, int dpi_known, uint8
             if (id[i] == EXFIL_NDPI_FTP_DATA)
                 return EXC_FTP_DATA;
         }
+        /* RFC 8314 submission over implicit TLS: nDPI 4.2 names a TLS
+         * session to 465 plain TLS (no SMTPS sub-protocol), so the port
+         * speaks for what TLS hides */
+        int tls_only = (app_master == EXFIL_NDPI_TLS || !app_master) &&
+                       (app_proto == EXFIL_NDPI_TLS || !app_proto);
+        if (tls_only && host_opened && server_port == 465)
+            return EXC_MAIL;
         /* nDPI recognised another protocol: the port says nothing */
         if (app_master || app_proto)
             return EXC_OTHER;

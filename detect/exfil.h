@@ -60,6 +60,7 @@
 #define EXFIL_NDPI_MAIL_SMTP   3
 #define EXFIL_NDPI_MAIL_SMTPS  29
 #define EXFIL_NDPI_FTP_DATA    175
+#define EXFIL_NDPI_TLS         91
 
 enum exfil_class {
     EXC_OTHER = 0,

@@ -547,11 +547,17 @@ static void raise_feed(struct ti *ti, struct host_table *ht, struct host *h,
 
 static double shared_confidence(const struct ti *ti, uint32_t contacts, int weak)
 {
-    double lo = ti->p.v[P_SPREAD_MIN_CONFIDENCE], full = ti->p.v[P_SPREAD_FULL_CONTACTS];
-    if (weak || lo >= 0.9)
+    /* Never standalone: the indicator is whatever the convicted host
+     * chose to be convicted with (the LAN lies), so however many contacts
+     * a host had with it, shared_c2 flags only beside evidence of the
+     * host's own from another source. */
+    double cap = fmax(ti->p.v[P_STANDALONE_CONFIDENCE] - 0.01, 0);
+    double lo = fmin(ti->p.v[P_SPREAD_MIN_CONFIDENCE], cap);
+    double full = ti->p.v[P_SPREAD_FULL_CONTACTS], top = fmin(0.9, cap);
+    if (weak || lo >= top)
         return lo;
     double f = contacts <= 1 ? 0 : clamp01((contacts - 1) / (full - 1));
-    return lo + (0.9 - lo) * f;
+    return lo + (top - lo) * f;
 }
 
 static const char *indicator_noun(const struct learnt *L)

@@ -285,8 +285,9 @@ static const struct param_row rows[P_MAX] = {
         "and below standalone_confidence, so one contact flags only with another independent "
         "source" },
     [P_SPREAD_FULL_CONTACTS] = { "spread_full_contacts", 10, 2, 1000000,
-        "contacts (distinct intel_contact_gap spans) at which shared_c2 reaches confidence 0.9: "
-        "substantial contact flags alone" },
+        "contacts (distinct intel_contact_gap spans) at which shared_c2 reaches its top confidence "
+        "(0.9, always kept below standalone_confidence: the convicted host chose the indicator, "
+        "so shared_c2 never flags a host alone)" },
     [P_SPREAD_PREVALENT_HOSTS] = { "spread_prevalent_hosts", 5, 2, 8,
         "an indicator this many hosts used within spread_history_window is a shared service, "
         "not a C2: never learnt" },

@@ -984,6 +984,70 @@ def case_spread_attack_infrastructure():
             "evidence": {"$any": {"kind": "shared_c2"}}}}])
 
 
+SPREAD_FRAMED = ("portal.ledgerline-partner.example", ["203.0.113.91"])
+
+
+def case_spread_frames_regular_user():
+    """The LAN lies: WS-17 wants WS-21 quarantined.  WS-21 uses a rare
+    partner portal all morning (irregular HTTPS visits, mean gap 3 min, for
+    55 minutes).  WS-17 convicts itself on purpose with that very portal as
+    its 'C2': a new TLS connection every 60 s +-10% for 40 minutes, plus a
+    UDP beacon to 198.51.100.77:7011 for a second source.  The portal is
+    learnt and WS-21's many contacts give it shared_c2 -- evidence about
+    someone else's conviction, which the convict chose: it must never
+    quarantine WS-21 alone."""
+    sc, hosts = std_scene(1103, n_ws=2)
+    victim, other = WS[0], WS[1]
+    browse(sc, [INFECTED, other], 5.0, 55 * MIN, 90.0)
+    r = sc.r
+    t = 20.0
+    while t < 55 * MIN:
+        tls_visit(sc, t, victim, SPREAD_FRAMED[0], SPREAD_FRAMED[1][0])
+        t += r.expovariate(1.0 / 180.0) + 5.0
+    tx_tls_newconn(sc, INFECTED, SPREAD_FRAMED[0], SPREAD_FRAMED[1], rhythm(r, 60.0, 40, 60.0, 0.10))
+    tx_udp(sc, INFECTED, "198.51.100.77", 7011, rhythm(r, 45.0, 15, 60.0, 0.10))
+    return sc, dict(
+        forges="%s visits %s (%s) at irregular times (mean gap 3 min) for 55 min; I opens a new "
+               "TLS connection to the same portal every 60 s +-10%% for 40 min and sends a UDP "
+               "datagram to 198.51.100.77:7011 every 60 s for 15 min, getting itself convicted "
+               "with the portal as its C2" % (victim, SPREAD_FRAMED[0], SPREAD_FRAMED[1][0]),
+        outcome="I flagged; %s gets shared_c2 evidence naming I and the portal but is not "
+                "flagged: shared_c2 (the convict's choice) never flags a host alone, however "
+                "many contacts it counts" % victim,
+        flagged=[INFECTED], never_flagged=[victim, other],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon"]},
+               victim: {"verdict": "clean", "evidence_kinds": ["shared_c2"]}})
+
+
+def case_spread_popular_address_by_own_name():
+    """WS-17 points a name of its own (sync.quillmark-relay.example) at the
+    address a trusted answer gives www.dropbox.com, and beacons to it over
+    TLS every 60 s +-10% for 40 minutes (plus a UDP beacon for a second
+    source): convicted.  WS-21 uses Dropbox all along.  The address is a
+    popular service's, whatever other name also points at it: it must not
+    be learnt, or every Dropbox user would get shared_c2."""
+    sc, hosts = std_scene(1104, n_ws=2)
+    user, other = WS[0], WS[1]
+    pop = "www.dropbox.com"
+    browse(sc, [user], 5.0, 55 * MIN, 150.0, names=[pop])
+    browse(sc, [INFECTED, other], 5.0, 55 * MIN, 90.0)
+    r = sc.r
+    own = "sync.quillmark-relay.example"
+    tx_tls_newconn(sc, INFECTED, own, [POPULAR_ADDR[pop]], rhythm(r, 60.0, 40, 60.0, 0.10))
+    tx_udp(sc, INFECTED, "198.51.100.77", 7011, rhythm(r, 45.0, 15, 60.0, 0.10))
+    return sc, dict(
+        forges="I resolves its own name %s, whose answer is %s (the address trusted answers give "
+               "%s), and opens a TLS connection to it every 60 s +-10%% for 40 min plus a UDP "
+               "datagram to 198.51.100.77:7011 every 60 s for 15 min; %s uses %s throughout"
+               % (own, POPULAR_ADDR[pop], pop, user, pop),
+        outcome="I flagged; the popular service's address is never learnt, so %s (a Dropbox "
+                "user) gets no shared_c2 evidence" % user,
+        flagged=[INFECTED], never_flagged=[user, other],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["beacon"]}},
+        records_forbidden=[{"event_type": "spanhound_verdict", "spanhound_verdict": {
+            "evidence": {"$any": {"kind": "shared_c2", "ioc": POPULAR_ADDR[pop]}}}}])
+
+
 CASES = [
     ("http_poll_keepalive", case_http_poll_keepalive),
     ("http_poll_new_conn", case_http_poll_new_conn),
@@ -1009,6 +1073,8 @@ CASES = [
     ("lab_udp_forged_replies", case_lab_udp_forged_replies),
     ("spread_shared_c2", case_spread_shared_c2),
     ("spread_attack_infrastructure", case_spread_attack_infrastructure),
+    ("spread_frames_regular_user", case_spread_frames_regular_user),
+    ("spread_popular_address_by_own_name", case_spread_popular_address_by_own_name),
 ]
 
 # keys of case.json the checker reads (tests/regress/attacks/check.py)

@@ -259,6 +259,26 @@ def case_smtp_odd_port():
         hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["exfil", "long_session"]}})
 
 
+def case_smtps_implicit_tls():
+    """RFC 8314 implicit TLS on 465: nDPI 4.2 names the flow TLS, not SMTPS"""
+    sc = scene(2007)
+    corroborate(sc, 20.0, INFECTED)
+    t = sc.resolve(200.0, INFECTED, MAIL_EXT[0], [MAIL_EXT[1]]) + 0.002
+    c = conn(sc, t, INFECTED, MAIL_EXT[1], 465)
+    t = tls_handshake(sc, c, c.t, MAIL_EXT[0])
+    for _ in range(6):
+        t = c.request(t + 0.3, app_data(sc.r, 900, 1200), app_data(sc.r, 40, 90))
+    c.close(t + 0.1)
+    return sc, dict(
+        forges="I resolves %s and submits about 6 kB over implicit TLS to %s:465 (RFC 8314 "
+               "submission; nDPI calls it plain TLS), with the corroborator"
+               % (MAIL_EXT[0], MAIL_EXT[1]),
+        outcome="I flagged with exfil (mail) and long_session evidence",
+        flagged=[INFECTED],
+        hosts={INFECTED: {"verdict": "infected", "evidence_kinds": ["exfil", "long_session"],
+                          "evidence": {"$any": {"kind": "exfil", "ioc": MAIL_EXT[0]}}}})
+
+
 def case_relay_to_internet():
     sc = scene(2006, {RELAY: "MAIL-RELAY"})
     corroborate(sc, 20.0, RELAY)
@@ -439,6 +459,7 @@ CASES = [
     ("smtp_configured_provider", case_smtp_configured_provider),
     ("smtp_session_only", case_smtp_session_only),
     ("smtp_odd_port", case_smtp_odd_port),
+    ("smtps_implicit_tls", case_smtps_implicit_tls),
     ("relay_to_internet", case_relay_to_internet),
     ("attack_forged_mail", case_attack_forged_mail),
     ("ftp_upload_passive", case_ftp_upload_passive),

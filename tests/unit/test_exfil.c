@@ -112,6 +112,7 @@ static void ndpi_ids_are_the_installed_ones(void **state)
     assert_int_equal(EXFIL_NDPI_MAIL_SMTP, NDPI_PROTOCOL_MAIL_SMTP);
     assert_int_equal(EXFIL_NDPI_MAIL_SMTPS, NDPI_PROTOCOL_MAIL_SMTPS);
     assert_int_equal(EXFIL_NDPI_FTP_DATA, NDPI_PROTOCOL_FTP_DATA);
+    assert_int_equal(EXFIL_NDPI_TLS, NDPI_PROTOCOL_TLS);
 }
 
 static void flows_are_classified_by_content_then_port(void **state)
@@ -122,6 +123,15 @@ static void flows_are_classified_by_content_then_port(void **state)
     /* SMTPS as the master of a TLS flow */
     assert_int_equal(exfil_classify(NDPI_PROTOCOL_MAIL_SMTPS, NDPI_PROTOCOL_TLS, 1, 6, 465, 50000, 1),
                      EXC_MAIL);
+    /* implicit TLS to 465 as nDPI 4.2 reports it (pcaps/exfil/smtps_implicit_tls:
+     * app_proto "tls", no SMTPS): the port decides; TLS elsewhere is no mail */
+    assert_int_equal(exfil_classify(NDPI_PROTOCOL_TLS, 0, 1, 6, 465, 50000, 1), EXC_MAIL);
+    assert_int_equal(exfil_classify(0, NDPI_PROTOCOL_TLS, 1, 6, 465, 50000, 1), EXC_MAIL);
+    assert_int_equal(exfil_classify(NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_TLS, 1, 6, 465, 50000, 1),
+                     EXC_MAIL);
+    assert_int_equal(exfil_classify(NDPI_PROTOCOL_TLS, 0, 1, 6, 443, 50000, 1), EXC_OTHER);
+    assert_int_equal(exfil_classify(NDPI_PROTOCOL_TLS, NDPI_PROTOCOL_GOOGLE, 1, 6, 465, 50000, 1),
+                     EXC_OTHER);
     /* RFC 5321 25, RFC 8314 465, RFC 6409 587 with no DPI verdict */
     assert_int_equal(exfil_classify(0, 0, 0, 6, 25, 50000, 1), EXC_MAIL);
     assert_int_equal(exfil_classify(0, 0, 0, 6, 465, 50000, 1), EXC_MAIL);

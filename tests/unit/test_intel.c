@@ -637,14 +637,17 @@ static void a_convicted_hosts_c2_spreads_back_and_forward(void **state)
     assert_false(c->flagged);
     assert_true(contains(e->explanation, "after it"));
     assert_string_equal(e->indicator, c2);
-    /* substantial contact: C keeps coming back, once a minute */
+    /* substantial contact: C keeps coming back, once a minute: the
+     * confidence rises to just below standalone_confidence (0.8) and no
+     * further -- the convicted host chose the indicator, so shared_c2
+     * never flags alone (a bot could frame any rare destination's user) */
     for (int i = 1; i <= 10; i++)
         feed(r, query("10.0.0.7", MAC_C, "10.0.0.53", sub, t + 300 * S + (uint64_t)i * 61 * S));
     c = host_of(r, "10.0.0.7");
     e = ev_kind(c, EVK_SHARED_C2, sub);
     assert_int_equal(e->count, 11);
-    assert_true(e->confidence >= 0.8);
-    assert_true(c->flagged);
+    assert_true(e->confidence > 0.75 && e->confidence < 0.8);
+    assert_false(c->flagged);
     rig_free(r);
 }
 
