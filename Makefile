@@ -223,7 +223,9 @@ update-golden:
 	echo "  GEN     pcaps/exfil/*.pcap + tests/regress/exfil/*/ (tests/gen/gen_exfil.py)" && \
 	$(GEN_PY) tests/gen/gen_exfil.py "$$T/exfil-pcaps" "$$T/exfil" >>"$$T/log" 2>&1 && \
 	echo "  GEN     pcaps/tells/*.pcap + tests/regress/tells/*/ (tests/gen/gen_tells.py)" && \
-	$(GEN_PY) tests/gen/gen_tells.py "$$T/tells-pcaps" "$$T/tells" >>"$$T/log" 2>&1 || \
+	$(GEN_PY) tests/gen/gen_tells.py "$$T/tells-pcaps" "$$T/tells" >>"$$T/log" 2>&1 && \
+	echo "  GEN     tests/regress/intel/*.pcap (tests/gen/gen_intel.py)" && \
+	mkdir -p "$$T/intel" && $(GEN_PY) tests/gen/gen_intel.py "$$T/intel" >>"$$T/log" 2>&1 || \
 	  { tail -20 "$$T/log"; echo "make update-golden: a generator failed; nothing was changed"; exit 1; }; \
 	cp "$$T"/decode/* pcaps/decode/ && \
 	cp "$$T"/detect/dga/*.pcap tests/regress/detect/dga/ && \
@@ -244,10 +246,11 @@ update-golden:
 	mkdir -p pcaps/tells && cp "$$T"/tells-pcaps/*.pcap pcaps/tells/ && \
 	for c in "$$T"/tells/*/; do d=tests/regress/tells/"$$(basename "$$c")"; \
 	  mkdir -p "$$d" && cp "$$c"* "$$d"/ || exit 1; done && \
-	cp "$$T"/tells/README.md tests/regress/tells/ || { echo "make update-golden: copy failed"; exit 1; }; \
+	cp "$$T"/tells/README.md tests/regress/tells/ && \
+	cp "$$T"/intel/*.pcap tests/regress/intel/ || { echo "make update-golden: copy failed"; exit 1; }; \
 	echo "changed (review before committing):"; \
 	git status --short -- pcaps/decode pcaps/demo pcaps/feed pcaps/quic pcaps/exfil pcaps/tells tests/regress/detect \
-	  tests/regress/attacks tests/regress/behaviour tests/regress/exfil tests/regress/tells 2>/dev/null || true
+	  tests/regress/attacks tests/regress/behaviour tests/regress/exfil tests/regress/tells tests/regress/intel 2>/dev/null || true
 
 # Every suite runs even when another fails; tests/summarize.sh prints the
 # total and gives the exit status.  A suite that appends no result line

@@ -301,7 +301,7 @@ static int raise(struct beacon *b, struct host_table *ht, struct host *h, int ki
     e->count++;
     snprintf(e->explanation, sizeof(e->explanation), "%s", expl);
     if (dst && dst->ioc[0]) {
-        e->ioc_type = dst->named ? IOC_DOMAIN : IOC_IP;
+        e->ioc_type = dst->ioc_ip ? IOC_IP : IOC_DOMAIN;
         snprintf(e->ioc, sizeof(e->ioc), "%s", dst->ioc);
     }
     host_touched_add(touched, ht, h);

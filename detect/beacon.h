@@ -78,6 +78,8 @@ struct beacon_dest {
     char     text[BEACON_DEST_MAX];  /* the indicator: name, or ip:port/proto */
     char     ioc[BEACON_DEST_MAX];   /* external only: the name lower case, or
                                         the address (evidence.h ioc), else "" */
+    uint8_t  ioc_ip;             /* ioc is an address (also a name that is an
+                                    IP literal: an SNI or Host of an address) */
     uint8_t  named;              /* text is a DNS name (SNI, HTTP Host)    */
     uint8_t  external;           /* the server is outside home_net         */
     uint8_t  benign;             /* listed service, popular, allowlisted:

@@ -2175,6 +2175,8 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
             o->ioc[i] = '\0';
             if (i && o->ioc[i - 1] == '.')
                 o->ioc[i - 1] = '\0';
+            struct sh_addr lit;
+            o->ioc_ip = addr_parse(o->ioc, &lit) == 0;
         }
         /* a name is what the client says (SNI, Host): a listed or popular
          * one counts only toward an address a trusted answer gave it */
@@ -2188,8 +2190,10 @@ static void describe_dest(struct detect *d, const struct sh_event *ev, const cha
         addr_format(&ev->dst, ip, sizeof(ip));
         snprintf(o->text, sizeof(o->text), ev->dst.family == 6 ? "[%s]:%u/%s" : "%s:%u/%s", ip,
                  ev->dport, ev->proto == 17 ? "udp" : "tcp");
-        if (o->external)
+        if (o->external) {
             snprintf(o->ioc, sizeof(o->ioc), "%s", ip);
+            o->ioc_ip = 1;
+        }
         /* an address trusted answers gave only benign names */
         o->benign |= answer_benign(d, &ev->dst);
     }
@@ -2787,6 +2791,7 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.raised.ioc_fingerprint", is.fingerprints);
     P("detect.spread_contacts_recorded", is.recorded);
     P("detect.spread_history_evicted", is.history_evicted);
+    P("detect.spread_history_quota_refused", is.history_quota_refused);
     P("detect.spread_learnt", is.learnt);
     P("detect.spread_learnt_active", ti_learned(d->ti, d->now_us, NULL, NULL));
     P("detect.spread_learnt_evicted", is.learnt_evicted);

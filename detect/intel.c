@@ -42,6 +42,11 @@ struct dns_server {                /* an external address that answered DNS */
     uint8_t  server;              /* a resolver or two hosts: a DNS server */
 };
 
+struct quota {                    /* new history entries a host made      */
+    uint32_t hour;                /* this hour (packet time / 3600)        */
+    uint32_t n;
+};
+
 struct lref {                     /* learnt-set index: key -> ring slot    */
     uint32_t slot, seq;
 };
@@ -63,7 +68,7 @@ struct ti {
     intel_lookup_fn lookup;
     void *lctx;
     struct hkey key;
-    struct lru_map *cache, *hist, *lmap, *dns;
+    struct lru_map *cache, *hist, *lmap, *dns, *quota;
     struct learnt *ring;
     uint32_t cap, head, count, seq;
     struct ti_stats st;
@@ -94,9 +99,10 @@ struct ti *ti_create(const struct detect_params *p, ti_classify_fn classify,
     ti->hist = ti->cache ? lru_create(hsize, sizeof(struct hist), err, errlen) : NULL;
     ti->lmap = ti->hist ? lru_create((size_t)ti->cap * 2, sizeof(struct lref), err, errlen) : NULL;
     ti->dns = ti->lmap ? lru_create(TI_DNS_SERVERS, sizeof(struct dns_server), err, errlen) : NULL;
-    ti->ring = ti->dns ? calloc(ti->cap, sizeof(*ti->ring)) : NULL;
+    ti->quota = ti->dns ? lru_create(hsize / 8 + 64, sizeof(struct quota), err, errlen) : NULL;
+    ti->ring = ti->quota ? calloc(ti->cap, sizeof(*ti->ring)) : NULL;
     if (!ti->ring) {
-        if (ti->dns)
+        if (ti->quota)
             snprintf(err, errlen, "out of memory (spread_max_learnt)");
         ti_destroy(ti);
         return NULL;
@@ -110,6 +116,7 @@ void ti_destroy(struct ti *ti)
         return;
     lru_destroy(ti->cache);
     lru_destroy(ti->hist);
+    lru_destroy(ti->quota);
     lru_destroy(ti->lmap);
     lru_destroy(ti->dns);
     free(ti->ring);
@@ -683,9 +690,35 @@ int ti_learned(struct ti *ti, uint64_t now, intel_learned_fn fn, void *ctx)
 
 /* ---- matching ------------------------------------------------------------------- */
 
+/* May host (idx, gen) start the history of one more attribute this hour?
+ * A host flooding unique names would otherwise push every other host's
+ * contacts out of the bounded history (no shared_c2 for them) and empty
+ * the counts that keep a shared service from being learnt. */
+static int quota_take(struct ti *ti, uint32_t idx, uint32_t gen, uint64_t now)
+{
+    struct { uint32_t idx, gen; } k = { idx, gen };
+    struct quota *q = lru_get(ti->quota, hk_bytes(&ti->key, &k, sizeof(k)), 1, NULL);
+    uint32_t hour = (uint32_t)(now / 3600000000ULL);
+    if (q->hour != hour) {
+        q->hour = hour;
+        q->n = 0;
+    }
+    if (q->n >= (uint32_t)ti->p.v[P_SPREAD_HISTORY_HOST_RATE]) {
+        ti->st.history_quota_refused++;
+        return 0;
+    }
+    q->n++;
+    return 1;
+}
+
 static void record(struct ti *ti, uint64_t akey, uint32_t idx, uint32_t gen, uint64_t now)
 {
-    struct hist *hs = lru_get(ti->hist, akey, 1, NULL);
+    struct hist *hs = lru_peek(ti->hist, akey);
+    if (!hs) {
+        if (!quota_take(ti, idx, gen, now))
+            return;
+        hs = lru_get(ti->hist, akey, 1, NULL);
+    }
     uint32_t s = (uint32_t)(now / 1000000);
     int oldest = 0;
     ti->st.recorded++;

@@ -303,6 +303,10 @@ static const struct param_row rows[P_MAX] = {
         "an indicator is learnt from a convicted host only from evidence at least this confident: "
         "a weak suspicion behind a verdict (a new domain, one tell) spread to every host that "
         "shares it would turn one conviction into many" },
+    [P_SPREAD_HISTORY_HOST_RATE] = { "spread_history_host_rate", 1024, 1, 16777216,
+        "new indicators one host may add to the recent-contact history per hour (more are not "
+        "remembered, counted): a host flooding unique names cannot push the other hosts' "
+        "contacts out of it" },
     [P_HEALTH_INTERVAL] = { "health_interval", 60, 5, 86400,
         "seconds of packet time between two checks of the sensor's health" },
     [P_HEALTH_MIN_QUERIES] = { "health_min_queries", 20, 1, 1000000,

@@ -150,7 +150,7 @@ int ti_learned(struct ti *ti, uint64_t now, intel_learned_fn fn, void *ctx);
 
 struct ti_stats {
     uint64_t attrs, cached, lookups, hits, ioc_matches, fingerprints;
-    uint64_t recorded, history_evicted;
+    uint64_t recorded, history_evicted, history_quota_refused;
     uint64_t learnt, learn_refused_benign, learn_refused_infra, learn_refused_prevalent;
     uint64_t learn_refused_spread_only, learnt_evicted, learnt_forgotten;
     uint64_t shared_retro, shared_forward;

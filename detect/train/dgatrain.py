@@ -234,11 +234,19 @@ def write_ngram(path, parts):
             f.write("tld %s %d\n" % (t, tld[t]))
 
 
+# Wildcard-IP DNS services: any name under them resolves to the address it
+# spells (203-0-113-9.sslip.io -> 203.0.113.9).  Popular, but a lookup of
+# one proves nothing about the address: a bot asks once and its C2 address
+# is "bound to a popular name".  Never shipped as popular.
+WILDCARD_IP_DNS = frozenset(("sslip.io", "nip.io", "xip.io", "traefik.me", "lvh.me",
+                             "localtest.me", "nip.direct", "ip.addr.tools"))
+
+
 def write_popular(path, regdomains):
     with open(path, "w") as f:
         f.write("# spanhound popularity list: registrable domains (eTLD+1), one per line\n")
         f.write("# built by detect/train/train.py from Tranco and Cisco Umbrella (see README.md)\n")
-        for r in sorted(set(regdomains)):
+        for r in sorted(set(regdomains) - WILDCARD_IP_DNS):
             f.write(r + "\n")
 
 

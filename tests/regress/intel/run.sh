@@ -34,7 +34,7 @@ run() {
     fi
 }
 
-# hosts NAME: "ip:verdict:kind=ioc,kind=ioc" per host, from the last verdict record of each
+# hosts NAME: "ip:verdict:kind=ioc@indicator,..." per host, from the last verdict record of each
 hosts() {
     /usr/bin/python3 - "$T/$1.json" <<'PY'
 import json, sys
@@ -47,7 +47,8 @@ for line in open(sys.argv[1]):
     last[v["ip"]] = v
 for ip in sorted(last):
     v = last[ip]
-    print("%s:%s:%s" % (ip, v["verdict"], ",".join("%s=%s" % (e["kind"], e.get("ioc", ""))
+    print("%s:%s:%s" % (ip, v["verdict"], ",".join("%s=%s@%s" % (e["kind"], e.get("ioc", ""),
+                                                                  e.get("indicator", ""))
                                                    for e in v.get("evidence", []))))
 PY
 }
@@ -135,6 +136,30 @@ if run learn "$T/none.conf" "$SP" --export-iocs "$T/learnt.json"; then
         [ "$got" = "$want" ] && ok "importing the plain lists instead flags the same hosts" \
             || bad "importing the plain lists instead flags the same hosts" "flagged [$got], want [$want]"
     fi
+fi
+
+# ---- 5. a host flooding unique names cannot erase the others' history --------
+# (tests/gen/gen_intel.py: the bot looks up 400 unique names; history of 256)
+FL=tests/regress/intel/history-flood.pcap
+printf 'detect: {\n  spread_history_size = 256;\n  spread_history_host_rate = 100;\n};\n' > "$T/quota.conf"
+printf 'detect: {\n  spread_history_size = 256;\n  spread_history_host_rate = 100000;\n};\n' > "$T/noquota.conf"
+if run quota "$T/quota.conf" "$FL" && run noquota "$T/noquota.conf" "$FL"; then
+    case "$(hosts quota | grep '^10.50.0.21:')" in
+        *"shared_c2=sync.velmora-cdn.example"*) ok "with a per-host quota, 10.50.0.21's earlier contact with the C2 survives the bot's flood";;
+        *) bad "with a per-host quota, 10.50.0.21's earlier contact survives the flood" "$(hosts quota | tr '\n' '|')";;
+    esac
+    # the control: without the quota the same flood erases it (the case tests what it claims)
+    hosts noquota | grep -q '^10.50.0.21:.*shared_c2' \
+        && bad "control: without the quota the flood erases 10.50.0.21's contact" "$(hosts noquota | grep '^10.50.0.21:')" \
+        || ok "control: without the quota the flood erases 10.50.0.21's contact"
+fi
+
+# ---- 6. a wildcard-IP DNS lookup does not launder a C2 address ---------------
+if run sslip "$T/none.conf" tests/regress/intel/sslip-launder.pcap; then
+    case "$(hosts sslip | grep '^10.50.0.17:')" in
+        *":infected:"*"beacon=203.0.113.90@203.0.113.90:443/tcp"*) ok "203-0-113-90.sslip.io does not make the beaconed address benign";;
+        *) bad "203-0-113-90.sslip.io does not make the beaconed address benign" "$(hosts sslip | grep '^10.50.0.17:')";;
+    esac
 fi
 
 echo "intel: $pass passed, $fail failed"
