@@ -464,6 +464,49 @@ static void test_stix_hostile(void **state)
     assert_int_equal(stix_str("[{\"type\":\"indicator\",\"pattern\":\"([domain-name:value = 'a.ex'"
                               " OR (domain-name:value = 'b.ex')]) OR [url:value = 'http://c/']\"}]",
                               &c), 3);
+    /* a long OR: every comparison is read, none silently dropped (64 were
+     * kept before and the rest thrown away uncounted) */
+    {
+        static char big[40000];
+        size_t k = (size_t)snprintf(big, sizeof(big), "[{\"type\":\"indicator\",\"pattern\":\"[");
+        for (int i = 0; i < 300; i++)
+            k += (size_t)snprintf(big + k, sizeof(big) - k, "%sdomain-name:value = 'd%d.example'",
+                                  i ? " OR " : "", i);
+        snprintf(big + k, sizeof(big) - k, "]\"}]");
+        assert_int_equal(stix_str(big, &c), 300);
+        assert_int_equal(c.added, 300);
+        assert_int_equal(c.malformed + c.unsupported, 0);
+        struct ioc_feed_def d = def("or", "mem", IOC_FMT_STIX, 0);
+        struct ioc_feed_stats st;
+        struct ioc_db *db = ioc_db_from_buffer(&d, big, strlen(big), NOW_2026, NULL, &st);
+        assert_non_null(db);
+        assert_int_equal(st.entries, 300);
+        struct intel_hit h[2];
+        assert_int_equal(ioc_lookup(db, IOC_DOMAIN, "d299.example", 12, NULL, h, 2), 1);
+        ioc_db_free(db);
+    }
+    /* ISSUBSET: an address range (STIX 2.1 patterning), as '=' with a CIDR;
+     * on other objects it stays unsupported */
+    {
+        static const char js[] =
+            "[{\"type\":\"indicator\",\"pattern\":\"[ipv4-addr:value ISSUBSET '203.0.113.0/24'"
+            " OR ipv6-addr:value ISSUBSET '2001:db8:aa::/48']\"}]";
+        assert_int_equal(stix_str(js, &c), 2);
+        struct ioc_feed_def d = def("sub", "mem", IOC_FMT_STIX, 0);
+        struct ioc_db *db = ioc_db_from_buffer(&d, js, strlen(js), NOW_2026, NULL, NULL);
+        assert_non_null(db);
+        struct intel_hit h[2];
+        struct sh_addr a;
+        memset(&a, 0, sizeof(a));
+        a.family = 4;
+        inet_pton(AF_INET, "203.0.113.77", a.a);
+        assert_int_equal(ioc_lookup(db, IOC_IP, "203.0.113.77", 12, &a, h, 2), 1);
+        assert_string_equal(h[0].entry, "203.0.113.0/24");
+        ioc_db_free(db);
+        assert_int_equal(stix_str("[{\"type\":\"indicator\",\"pattern\":"
+                                  "\"[domain-name:value ISSUBSET 'a.example']\"}]", &c), 0);
+        assert_int_equal(c.unsupported, 1);
+    }
     /* deep nesting stops in the JSON parser, not on our stack */
     char deep[5000];
     size_t o = 0;
