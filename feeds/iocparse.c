@@ -198,13 +198,31 @@ static int canon_url(const char *in, size_t len, char *out, size_t outlen)
         return -1;
     if (o + (ae - as) + 2 >= outlen)
         return -1;
-    for (size_t k = as; k < hs; k++)             /* userinfo kept as is */
-        out[o++] = in[k];
-    for (size_t k = hs; k < he; k++) {
-        char c = in[k];
-        if ((unsigned char)c <= ' ' || c == 0x7f)
+    /* userinfo dropped: an HTTP request never carries it (RFC 9110 4.2.4),
+     * so the URL the engine rebuilds from a request has none */
+    char v6[64];
+    struct in6_addr a6;
+    if (in[hs] == '[' && he - hs - 2 < sizeof(v6)) {
+        /* an IPv6 literal in inet_ntop's text, as the engine writes it */
+        memcpy(v6, in + hs + 1, he - hs - 2);
+        v6[he - hs - 2] = 0;
+        if (inet_pton(AF_INET6, v6, &a6) != 1)
             return -1;
-        out[o++] = lower(c);
+        inet_ntop(AF_INET6, &a6, v6, sizeof(v6));
+        size_t vl = strlen(v6);
+        if (o + vl + 2 + (ae - he) + 2 >= outlen)
+            return -1;
+        out[o++] = '[';
+        memcpy(out + o, v6, vl);
+        o += vl;
+        out[o++] = ']';
+    } else {
+        for (size_t k = hs; k < he; k++) {
+            char c = in[k];
+            if ((unsigned char)c <= ' ' || c == 0x7f)
+                return -1;
+            out[o++] = lower(c);
+        }
     }
     while (o > 0 && out[o - 1] == '.' && he > hs + 1)
         o--;                                    /* trailing dot of a FQDN */

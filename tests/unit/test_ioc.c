@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "detect/ti.h"
 #include "feeds/ioc.h"
 
 #define NOW_2026 1767225600   /* 2026-01-01T00:00:00Z */
@@ -137,6 +138,10 @@ static void test_canon(void **state)
     canon_is(IOC_URL, "http://evil.example:8080/x", "http://evil.example:8080/x", IOC_URL);
     canon_is(IOC_URL, "http://evil.example.:81?q", "http://evil.example:81/?q", IOC_URL);
     canon_is(IOC_URL, "http://[2001:DB8::1]:80/", "http://[2001:db8::1]/", IOC_URL);
+    /* what an HTTP request can carry: no userinfo, IPv6 in inet_ntop text */
+    canon_is(IOC_URL, "http://user:pw@Evil.Example/x", "http://evil.example/x", IOC_URL);
+    canon_is(IOC_URL, "http://[2001:db8:0:0:0::1]:8080/x", "http://[2001:db8::1]:8080/x", IOC_URL);
+    canon_is(IOC_URL, "http://[2001:db8::g]/x", NULL, 0);
     canon_is(IOC_URL, "evil.example/x", NULL, 0);
     canon_is(IOC_URL, "http:///x", NULL, 0);
     canon_is(IOC_URL, "http://a b/", NULL, 0);
@@ -160,6 +165,41 @@ static void test_canon(void **state)
 }
 
 /* ---- line formats ---------------------------------------------------- */
+
+/* a URL as a feed lists it and as the engine rebuilds it from a request
+ * (detect/ti.h ti_canon_url: Host, port, request target) are the same
+ * string, or a listed URL is a silent miss */
+static void test_url_agrees_with_engine(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *feed, *host;
+        unsigned port;
+        const char *target;
+    } v[] = {
+        { "http://evil.example/a/b.exe", "evil.example", 80, "/a/b.exe" },
+        { "HTTP://EVIL.example:80/a?b=C", "Evil.Example", 80, "/a?b=C" },
+        { "http://evil.example:8080/a", "evil.example", 8080, "/a" },
+        { "http://evil.example", "evil.example", 80, "/" },
+        { "http://evil.example?x=1", "evil.example", 80, "/?x=1" },
+        { "http://evil.example/a#frag", "evil.example", 80, "/a" },
+        { "http://evil.example./a", "evil.example.", 80, "/a" },
+        { "http://[2001:DB8:0:0::1]/a", "[2001:db8::1]", 80, "/a" },
+        { "http://[2001:db8::1]:8080/a", "[2001:db8::1]", 8080, "/a" },
+        { "http://user@evil.example/a", "evil.example", 80, "/a" },
+        { "http://192.0.2.7:81/gate.php", "192.0.2.7", 81, "/gate.php" },
+        { "http://evil.example/x", "evil.example", 80, "http://evil.example/x" },
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char f[600], e[600];
+        int t = IOC_URL;
+        assert_true(ioc_canon(&t, v[i].feed, strlen(v[i].feed), f, sizeof(f)) > 0);
+        assert_int_equal(ti_canon_url(v[i].host, strlen(v[i].host), (uint16_t)v[i].port,
+                                      v[i].target, strlen(v[i].target), e, sizeof(e)), 0);
+        if (strcmp(f, e) != 0)
+            fail_msg("%s: feed '%s', engine '%s'", v[i].feed, f, e);
+    }
+}
 
 static void stats_are(struct ioc_manager *m, uint64_t entries, uint64_t skipped,
                       uint64_t dups)
@@ -783,6 +823,7 @@ int main(void)
         cmocka_unit_test(test_feodo),
         cmocka_unit_test(test_urlhaus),
         cmocka_unit_test(test_lineparser),
+        cmocka_unit_test(test_url_agrees_with_engine),
         cmocka_unit_test(test_stix),
         cmocka_unit_test(test_stix_hostile),
         cmocka_unit_test(test_domains_two_feeds),
