@@ -229,7 +229,28 @@ static void test_plain_domains(void **state)
     hit1(m, IOC_IP, "198.51.100.200", "198.51.100.200", "");
     miss(m, IOC_DOMAIN, "bad");
     miss(m, IOC_DOMAIN, "domain");
+    miss(m, IOC_DOMAIN, "notc2.test");                        /* label boundary */
     ioc_manager_destroy(m);
+    /* entries matching (nearly) everything are skipped, not loaded: a top-level
+     * domain, IPv4 shorter than /8, IPv6 shorter than /16 */
+    {
+        static const char feed[] = "com\n0.0.0.0/0\n::/0\n128.0.0.0/1\n10.0.0.0/8\n"
+                                   "2001::/16\nok.example\n";
+        struct ioc_feed_def d = def("broad", "mem", IOC_FMT_PLAIN, IOC_DOMAIN);
+        struct ioc_feed_stats bst;
+        struct ioc_db *db = ioc_db_from_buffer(&d, feed, strlen(feed), NOW_2026, NULL, &bst);
+        assert_non_null(db);
+        assert_int_equal(bst.entries, 3);
+        assert_int_equal(bst.skipped, 4);
+        struct intel_hit h[2];
+        struct sh_addr a;
+        memset(&a, 0, sizeof(a));
+        a.family = 4;
+        inet_pton(AF_INET, "8.8.8.8", a.a);
+        assert_int_equal(ioc_lookup(db, IOC_IP, "8.8.8.8", 7, &a, h, 2), 0);
+        assert_int_equal(ioc_lookup(db, IOC_DOMAIN, "www.google.com", 14, NULL, h, 2), 0);
+        ioc_db_free(db);
+    }
 }
 
 static void test_plain_ips(void **state)
@@ -660,8 +681,8 @@ static void test_lpm_bruteforce(void **state)
         int max = x->fam == 4 ? 32 : 128;
         int r = (int)(rnd() % 10);
         x->plen = r < 4 ? max : x->fam == 4 ? 8 + (int)(rnd() % 25) : 80 + (int)(rnd() % 49);
-        if (r == 9)
-            x->plen = (int)(rnd() % (unsigned)(max + 1));
+        if (r == 9)     /* any length the loader takes (/8 and /16 at least) */
+            x->plen = x->fam == 4 ? 8 + (int)(rnd() % 25) : 16 + (int)(rnd() % 113);
         sh_addr_mask(x->a, (unsigned)x->plen);
         char t[64];
         inet_ntop(x->fam == 4 ? AF_INET : AF_INET6, x->a, t, sizeof(t));
