@@ -611,6 +611,7 @@ static void dpi_done(struct pipeline *pl, struct flow *f,
         ev->ts_us = f->last_us;
         ev->u.tls.quic = 1;
         ev->u.tls.sni = ev_puts(ev, r->host, 255);
+        pl->app.quic_ndpi_sni++;
         emit(pl, ev);
     }
 }

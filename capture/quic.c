@@ -354,6 +354,7 @@ struct quic_state {
     uint8_t  retry;         /* a Retry came: re-key on the next client Initial */
     uint8_t  short_seen;    /* client sent a 1-RTT packet               */
     uint8_t  has_fallback;
+    uint8_t  opened;        /* some Initial (either side) opened        */
     uint8_t  dcid_len;
     uint8_t  dcid[QUIC_CID_MAX];      /* the client DCID the keys come from */
     uint32_t version;                 /* the client's Initial version      */
@@ -544,6 +545,7 @@ static int initial(struct quic_state *s, int dir, const uint8_t *p,
         return 0;
     }
     sink->stats->quic_initials++;
+    s->opened = 1;
     if ((int64_t)pn > d->largest_pn)
         d->largest_pn = (int64_t)pn;
 
@@ -557,6 +559,20 @@ static int initial(struct quic_state *s, int dir, const uint8_t *p,
     }
     progress(s, dir, sink);
     return 1;
+}
+
+/* Nothing decoded: nDPI's name when it gave one, else silence; the state
+ * goes back either way. */
+static void give_up(struct quic_state *s, uint64_t ts_us, const struct app_sink *sink)
+{
+    if (s->has_fallback) {
+        ev_reset(&s->ev, EV_TLS);
+        s->ev.u.tls.sni = ev_puts(&s->ev, s->fallback, TLS_SNI_MAX);
+        sink->stats->quic_ndpi_sni++;
+        emit(s, DIR_TOSERVER, ts_us, sink);
+        return;
+    }
+    s->done = 1;
 }
 
 void quic_feed(struct quic_state *s, int dir, const uint8_t *p, size_t len,
@@ -601,8 +617,9 @@ void quic_feed(struct quic_state *s, int dir, const uint8_t *p, size_t len,
              (s->server_dgrams >= QUIC_SERVER_WAIT || s->short_seen || sv->stopped ||
               s->client_dgrams > QUIC_CLIENT_WAIT))
         emit(s, dir, ts_us, sink);
-    else if (!c->any && !sv->any && s->fails >= QUIC_GIVE_UP && !s->has_fallback)
-        s->done = 1;       /* nothing opens: give the state back, say nothing */
+    else if (!c->any && !sv->any &&
+             (s->fails >= QUIC_GIVE_UP || (s->fails && !s->opened)))
+        give_up(s, ts_us, sink);
 }
 
 void quic_close(struct quic_state *s, uint64_t ts_us, const struct app_sink *sink)
@@ -613,13 +630,6 @@ void quic_close(struct quic_state *s, uint64_t ts_us, const struct app_sink *sin
         emit(s, DIR_TOSERVER, ts_us, sink);
         return;
     }
-    if (s->has_fallback) {
-        /* nothing decoded (or an incomplete ClientHello): nDPI's name */
-        ev_reset(&s->ev, EV_TLS);
-        s->ev.u.tls.sni = ev_puts(&s->ev, s->fallback, TLS_SNI_MAX);
-        sink->stats->quic_ndpi_sni++;
-        emit(s, DIR_TOSERVER, ts_us, sink);
-        return;
-    }
-    s->done = 1;
+    /* nothing decoded (or an incomplete ClientHello): nDPI's name */
+    give_up(s, ts_us, sink);
 }

@@ -30,8 +30,14 @@
  *   - at quic_close() (flow end) with whatever was seen: a ClientHello,
  *     a ServerHello, or only the SNI nDPI read (quic_set_fallback_sni,
  *     for connections whose Initial we could not decrypt).
- * A connection none of whose first QUIC_GIVE_UP client Initials opens is
- * given up silently (quic_done() becomes 1), unless nDPI named it.
+ * A connection is given up (quic_done() becomes 1) as soon as a client
+ * Initial does not open while nothing ever opened (the client's own DCID
+ * keys open any first Initial it sends; one that does not is forged or
+ * from a connection whose start was missed, and no later packet of it can
+ * open: holding the state would let a flood of fake Initials, one per
+ * source port, take the whole pool), or when QUIC_GIVE_UP client
+ * Initials fail before any CRYPTO byte arrived.  It says nDPI's name
+ * (quic_set_fallback_sni) then if it has one, else nothing.
  *
  * Counters (sink->stats): quic_initials (Initial packets decrypted),
  * quic_decrypt_failed, quic_clienthellos, quic_serverhellos,

@@ -586,6 +586,23 @@ struct loadctx {
     int oom;
 };
 
+/* An entry that would match (nearly) every destination: a top-level
+ * domain (the suffix walk matches every name under it), an IPv4 prefix
+ * shorter than /8 or an IPv6 one shorter than /16.  One such line in a
+ * broken or hostile feed would make every host's traffic an indicator. */
+static int too_broad(int t, const char *v, size_t n)
+{
+    if (t == IOC_DOMAIN)
+        return memchr(v, '.', n) == NULL;
+    if (t != IOC_IP)
+        return 0;
+    const char *sl = memchr(v, '/', n);
+    if (!sl)
+        return 0;
+    int plen = atoi(sl + 1);
+    return plen < (memchr(v, ':', (size_t)(sl - v)) ? 16 : 8);
+}
+
 static int sink(void *ctx, int type, const char *v, size_t n, const char *r, size_t rn)
 {
     struct loadctx *L = ctx;
@@ -594,6 +611,8 @@ static int sink(void *ctx, int type, const char *v, size_t n, const char *r, siz
     int cn = ioc_canon(&t, v, n, buf, sizeof(buf));
     if (cn < 0 || cn >= EVIDENCE_IOC_MAX)
         return -1;                   /* too long to be named in evidence */
+    if (too_broad(t, buf, (size_t)cn))
+        return -1;                   /* skipped, counted and warned as malformed */
     int rc = t == IOC_IP ? ip_add(&L->f->st, L->key, buf, (size_t)cn, r, rn)
                          : hash_add(&L->f->st, L->key, t, buf, (size_t)cn, r, rn);
     if (rc < 0) {

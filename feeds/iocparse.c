@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -197,13 +198,31 @@ static int canon_url(const char *in, size_t len, char *out, size_t outlen)
         return -1;
     if (o + (ae - as) + 2 >= outlen)
         return -1;
-    for (size_t k = as; k < hs; k++)             /* userinfo kept as is */
-        out[o++] = in[k];
-    for (size_t k = hs; k < he; k++) {
-        char c = in[k];
-        if ((unsigned char)c <= ' ' || c == 0x7f)
+    /* userinfo dropped: an HTTP request never carries it (RFC 9110 4.2.4),
+     * so the URL the engine rebuilds from a request has none */
+    char v6[64];
+    struct in6_addr a6;
+    if (in[hs] == '[' && he - hs - 2 < sizeof(v6)) {
+        /* an IPv6 literal in inet_ntop's text, as the engine writes it */
+        memcpy(v6, in + hs + 1, he - hs - 2);
+        v6[he - hs - 2] = 0;
+        if (inet_pton(AF_INET6, v6, &a6) != 1)
             return -1;
-        out[o++] = lower(c);
+        inet_ntop(AF_INET6, &a6, v6, sizeof(v6));
+        size_t vl = strlen(v6);
+        if (o + vl + 2 + (ae - he) + 2 >= outlen)
+            return -1;
+        out[o++] = '[';
+        memcpy(out + o, v6, vl);
+        o += vl;
+        out[o++] = ']';
+    } else {
+        for (size_t k = hs; k < he; k++) {
+            char c = in[k];
+            if ((unsigned char)c <= ' ' || c == 0x7f)
+                return -1;
+            out[o++] = lower(c);
+        }
     }
     while (o > 0 && out[o - 1] == '.' && he > hs + 1)
         o--;                                    /* trailing dot of a FQDN */
@@ -577,8 +596,6 @@ int ioc_parse_line(struct ioc_lineparser *p, const char *line, size_t len,
 
 /* ---- STIX 2.1 -------------------------------------------------------- */
 
-#define STIX_MAX_COMPS 64
-
 struct stix_comp {
     int type;            /* 0: a path we do not match */
     char value[EVIDENCE_IOC_MAX * 2];
@@ -719,9 +736,13 @@ static int ppath(struct pat *p, size_t *st, size_t *en)
     return 0;
 }
 
-/* Parses pattern into comps; returns how many, -1 on a syntax error (p->err)
- * or an unsupported construct (p->unsupported). */
-static int parse_pattern(struct pat *p, struct stix_comp *comps, int max)
+typedef void (*stix_comp_fn)(void *ctx, const struct stix_comp *c);
+
+/* Parses pattern; returns how many comparisons it has, -1 on a syntax
+ * error (p->err) or an unsupported construct (p->unsupported).  Each
+ * comparison goes to cb (when not NULL) as it is read: a caller validates
+ * the whole pattern with cb NULL first, then reads it again with cb. */
+static int parse_pattern(struct pat *p, stix_comp_fn cb, void *cbctx)
 {
     int nc = 0, nobs = 0;
     for (;;) {
@@ -754,8 +775,12 @@ static int parse_pattern(struct pat *p, struct stix_comp *comps, int max)
             if (ppath(p, &ps, &pe) < 0)
                 return -1;
             pws(p);
+            int ptype = path_type(p->s + ps, pe - ps);
             if (p->i < p->n && p->s[p->i] == '=') {
                 p->i++;
+            } else if (ptype == IOC_IP && pword(p, "ISSUBSET")) {
+                /* an address in a CIDR range (STIX 2.1 patterning 9.6):
+                 * the range is the indicator, as '=' with a CIDR */
             } else {
                 if (p->i < p->n && (p->s[p->i] == '!' || p->s[p->i] == '<' ||
                                     p->s[p->i] == '>' || (p->s[p->i] >= 'A' && p->s[p->i] <= 'Z')))
@@ -765,12 +790,17 @@ static int parse_pattern(struct pat *p, struct stix_comp *comps, int max)
                 return -1;
             }
             pws(p);
-            struct stix_comp tmp, *c = nc < max ? &comps[nc] : &tmp;
-            if (pstring(p, c) < 0)
+            struct stix_comp c;
+            if (pstring(p, &c) < 0)
                 return -1;
-            c->type = path_type(p->s + ps, pe - ps);
-            if (nc < max)
-                nc++;
+            c.type = ptype;
+            if (nc == INT_MAX) {
+                p->err = "too many comparisons";
+                return -1;
+            }
+            nc++;
+            if (cb)
+                cb(cbctx, &c);
             pws(p);
             while (p->i < p->n && p->s[p->i] == ')') {
                 if (--depth < 0) {
@@ -897,6 +927,31 @@ static void reason_of(json_t *o, char *buf, size_t len)
         snprintf(buf, len, "%s", desc);
 }
 
+struct comp_out {
+    ioc_sink_fn fn;
+    void *ctx;
+    struct ioc_stix_counts *c;
+    const char *file, *id;
+    FILE *log;
+    int used;
+    char reason[INTEL_REASON_MAX];
+};
+
+/* one comparison of a valid pattern to the sink */
+static void comp_out(void *vo, const struct stix_comp *comp)
+{
+    struct comp_out *o = vo;
+    if (!comp->type)
+        return;
+    o->used++;
+    if (o->fn(o->ctx, comp->type, comp->value, comp->len, o->reason, strlen(o->reason)) < 0) {
+        o->c->malformed++;
+        swarn(o->log, o->file, o->id, "not a valid %s in the pattern", ioc_type_name(comp->type));
+        return;
+    }
+    o->c->added++;
+}
+
 static void stix_indicator(json_t *o, int64_t now_s, ioc_sink_fn fn, void *ctx,
                            struct ioc_stix_counts *c, const char *file, FILE *log)
 {
@@ -930,10 +985,8 @@ static void stix_indicator(json_t *o, int64_t now_s, ioc_sink_fn fn, void *ctx,
         swarn(log, file, id, "no pattern%s", "");
         return;
     }
-    struct stix_comp comps[STIX_MAX_COMPS];   /* 33 KiB of stack */
     struct pat p = { json_string_value(pj), json_string_length(pj), 0, NULL, 0 };
-    int nc = parse_pattern(&p, comps, STIX_MAX_COMPS);
-    if (nc < 0) {
+    if (parse_pattern(&p, NULL, NULL) < 0) {
         if (p.unsupported) {
             c->unsupported++;
         } else {
@@ -942,21 +995,11 @@ static void stix_indicator(json_t *o, int64_t now_s, ioc_sink_fn fn, void *ctx,
         }
         return;
     }
-    char reason[INTEL_REASON_MAX];
-    reason_of(o, reason, sizeof(reason));
-    int used = 0;
-    for (int i = 0; i < nc; i++) {
-        if (!comps[i].type)
-            continue;
-        used++;
-        if (fn(ctx, comps[i].type, comps[i].value, comps[i].len, reason, strlen(reason)) < 0) {
-            c->malformed++;
-            swarn(log, file, id, "not a valid %s in the pattern", ioc_type_name(comps[i].type));
-            continue;
-        }
-        c->added++;
-    }
-    if (!used)
+    struct comp_out out = { fn, ctx, c, file, id, log, 0, "" };
+    reason_of(o, out.reason, sizeof(out.reason));
+    struct pat again = { p.s, p.n, 0, NULL, 0 };
+    parse_pattern(&again, comp_out, &out);      /* valid: read it for its values */
+    if (!out.used)
         c->unsupported++;
 }
 

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "detect/ti.h"
 #include "feeds/ioc.h"
 
 #define NOW_2026 1767225600   /* 2026-01-01T00:00:00Z */
@@ -137,6 +138,10 @@ static void test_canon(void **state)
     canon_is(IOC_URL, "http://evil.example:8080/x", "http://evil.example:8080/x", IOC_URL);
     canon_is(IOC_URL, "http://evil.example.:81?q", "http://evil.example:81/?q", IOC_URL);
     canon_is(IOC_URL, "http://[2001:DB8::1]:80/", "http://[2001:db8::1]/", IOC_URL);
+    /* what an HTTP request can carry: no userinfo, IPv6 in inet_ntop text */
+    canon_is(IOC_URL, "http://user:pw@Evil.Example/x", "http://evil.example/x", IOC_URL);
+    canon_is(IOC_URL, "http://[2001:db8:0:0:0::1]:8080/x", "http://[2001:db8::1]:8080/x", IOC_URL);
+    canon_is(IOC_URL, "http://[2001:db8::g]/x", NULL, 0);
     canon_is(IOC_URL, "evil.example/x", NULL, 0);
     canon_is(IOC_URL, "http:///x", NULL, 0);
     canon_is(IOC_URL, "http://a b/", NULL, 0);
@@ -160,6 +165,41 @@ static void test_canon(void **state)
 }
 
 /* ---- line formats ---------------------------------------------------- */
+
+/* a URL as a feed lists it and as the engine rebuilds it from a request
+ * (detect/ti.h ti_canon_url: Host, port, request target) are the same
+ * string, or a listed URL is a silent miss */
+static void test_url_agrees_with_engine(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *feed, *host;
+        unsigned port;
+        const char *target;
+    } v[] = {
+        { "http://evil.example/a/b.exe", "evil.example", 80, "/a/b.exe" },
+        { "HTTP://EVIL.example:80/a?b=C", "Evil.Example", 80, "/a?b=C" },
+        { "http://evil.example:8080/a", "evil.example", 8080, "/a" },
+        { "http://evil.example", "evil.example", 80, "/" },
+        { "http://evil.example?x=1", "evil.example", 80, "/?x=1" },
+        { "http://evil.example/a#frag", "evil.example", 80, "/a" },
+        { "http://evil.example./a", "evil.example.", 80, "/a" },
+        { "http://[2001:DB8:0:0::1]/a", "[2001:db8::1]", 80, "/a" },
+        { "http://[2001:db8::1]:8080/a", "[2001:db8::1]", 8080, "/a" },
+        { "http://user@evil.example/a", "evil.example", 80, "/a" },
+        { "http://192.0.2.7:81/gate.php", "192.0.2.7", 81, "/gate.php" },
+        { "http://evil.example/x", "evil.example", 80, "http://evil.example/x" },
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char f[600], e[600];
+        int t = IOC_URL;
+        assert_true(ioc_canon(&t, v[i].feed, strlen(v[i].feed), f, sizeof(f)) > 0);
+        assert_int_equal(ti_canon_url(v[i].host, strlen(v[i].host), (uint16_t)v[i].port,
+                                      v[i].target, strlen(v[i].target), e, sizeof(e)), 0);
+        if (strcmp(f, e) != 0)
+            fail_msg("%s: feed '%s', engine '%s'", v[i].feed, f, e);
+    }
+}
 
 static void stats_are(struct ioc_manager *m, uint64_t entries, uint64_t skipped,
                       uint64_t dups)
@@ -189,7 +229,28 @@ static void test_plain_domains(void **state)
     hit1(m, IOC_IP, "198.51.100.200", "198.51.100.200", "");
     miss(m, IOC_DOMAIN, "bad");
     miss(m, IOC_DOMAIN, "domain");
+    miss(m, IOC_DOMAIN, "notc2.test");                        /* label boundary */
     ioc_manager_destroy(m);
+    /* entries matching (nearly) everything are skipped, not loaded: a top-level
+     * domain, IPv4 shorter than /8, IPv6 shorter than /16 */
+    {
+        static const char feed[] = "com\n0.0.0.0/0\n::/0\n128.0.0.0/1\n10.0.0.0/8\n"
+                                   "2001::/16\nok.example\n";
+        struct ioc_feed_def d = def("broad", "mem", IOC_FMT_PLAIN, IOC_DOMAIN);
+        struct ioc_feed_stats bst;
+        struct ioc_db *db = ioc_db_from_buffer(&d, feed, strlen(feed), NOW_2026, NULL, &bst);
+        assert_non_null(db);
+        assert_int_equal(bst.entries, 3);
+        assert_int_equal(bst.skipped, 4);
+        struct intel_hit h[2];
+        struct sh_addr a;
+        memset(&a, 0, sizeof(a));
+        a.family = 4;
+        inet_pton(AF_INET, "8.8.8.8", a.a);
+        assert_int_equal(ioc_lookup(db, IOC_IP, "8.8.8.8", 7, &a, h, 2), 0);
+        assert_int_equal(ioc_lookup(db, IOC_DOMAIN, "www.google.com", 14, NULL, h, 2), 0);
+        ioc_db_free(db);
+    }
 }
 
 static void test_plain_ips(void **state)
@@ -464,6 +525,49 @@ static void test_stix_hostile(void **state)
     assert_int_equal(stix_str("[{\"type\":\"indicator\",\"pattern\":\"([domain-name:value = 'a.ex'"
                               " OR (domain-name:value = 'b.ex')]) OR [url:value = 'http://c/']\"}]",
                               &c), 3);
+    /* a long OR: every comparison is read, none silently dropped (64 were
+     * kept before and the rest thrown away uncounted) */
+    {
+        static char big[40000];
+        size_t k = (size_t)snprintf(big, sizeof(big), "[{\"type\":\"indicator\",\"pattern\":\"[");
+        for (int i = 0; i < 300; i++)
+            k += (size_t)snprintf(big + k, sizeof(big) - k, "%sdomain-name:value = 'd%d.example'",
+                                  i ? " OR " : "", i);
+        snprintf(big + k, sizeof(big) - k, "]\"}]");
+        assert_int_equal(stix_str(big, &c), 300);
+        assert_int_equal(c.added, 300);
+        assert_int_equal(c.malformed + c.unsupported, 0);
+        struct ioc_feed_def d = def("or", "mem", IOC_FMT_STIX, 0);
+        struct ioc_feed_stats st;
+        struct ioc_db *db = ioc_db_from_buffer(&d, big, strlen(big), NOW_2026, NULL, &st);
+        assert_non_null(db);
+        assert_int_equal(st.entries, 300);
+        struct intel_hit h[2];
+        assert_int_equal(ioc_lookup(db, IOC_DOMAIN, "d299.example", 12, NULL, h, 2), 1);
+        ioc_db_free(db);
+    }
+    /* ISSUBSET: an address range (STIX 2.1 patterning), as '=' with a CIDR;
+     * on other objects it stays unsupported */
+    {
+        static const char js[] =
+            "[{\"type\":\"indicator\",\"pattern\":\"[ipv4-addr:value ISSUBSET '203.0.113.0/24'"
+            " OR ipv6-addr:value ISSUBSET '2001:db8:aa::/48']\"}]";
+        assert_int_equal(stix_str(js, &c), 2);
+        struct ioc_feed_def d = def("sub", "mem", IOC_FMT_STIX, 0);
+        struct ioc_db *db = ioc_db_from_buffer(&d, js, strlen(js), NOW_2026, NULL, NULL);
+        assert_non_null(db);
+        struct intel_hit h[2];
+        struct sh_addr a;
+        memset(&a, 0, sizeof(a));
+        a.family = 4;
+        inet_pton(AF_INET, "203.0.113.77", a.a);
+        assert_int_equal(ioc_lookup(db, IOC_IP, "203.0.113.77", 12, &a, h, 2), 1);
+        assert_string_equal(h[0].entry, "203.0.113.0/24");
+        ioc_db_free(db);
+        assert_int_equal(stix_str("[{\"type\":\"indicator\",\"pattern\":"
+                                  "\"[domain-name:value ISSUBSET 'a.example']\"}]", &c), 0);
+        assert_int_equal(c.unsupported, 1);
+    }
     /* deep nesting stops in the JSON parser, not on our stack */
     char deep[5000];
     size_t o = 0;
@@ -577,8 +681,8 @@ static void test_lpm_bruteforce(void **state)
         int max = x->fam == 4 ? 32 : 128;
         int r = (int)(rnd() % 10);
         x->plen = r < 4 ? max : x->fam == 4 ? 8 + (int)(rnd() % 25) : 80 + (int)(rnd() % 49);
-        if (r == 9)
-            x->plen = (int)(rnd() % (unsigned)(max + 1));
+        if (r == 9)     /* any length the loader takes (/8 and /16 at least) */
+            x->plen = x->fam == 4 ? 8 + (int)(rnd() % 25) : 16 + (int)(rnd() % 113);
         sh_addr_mask(x->a, (unsigned)x->plen);
         char t[64];
         inet_ntop(x->fam == 4 ? AF_INET : AF_INET6, x->a, t, sizeof(t));
@@ -740,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_feodo),
         cmocka_unit_test(test_urlhaus),
         cmocka_unit_test(test_lineparser),
+        cmocka_unit_test(test_url_agrees_with_engine),
         cmocka_unit_test(test_stix),
         cmocka_unit_test(test_stix_hostile),
         cmocka_unit_test(test_domains_two_feeds),
