@@ -306,7 +306,7 @@ int ioc_canon(int *type, const char *in, size_t len, char *out, size_t outlen)
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                   (c >= '0' && c <= '9') || c == '_'))
                 return -1;
-            out[i] = c;
+            out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;  /* as the engine's */
         }
         out[len] = 0;
         return memchr(in, '_', len) ? (int)len : -1;

@@ -153,6 +153,9 @@ static void test_canon(void **state)
     canon_is(IOC_JA4, "t13d1516h2_8daaf6152771_02713d6af862", "t13d1516h2_8daaf6152771_02713d6af862",
              IOC_JA4);
     canon_is(IOC_JA4, "t13d1516h2 8daaf6152771", NULL, 0);
+    /* the engine lower-cases JA4 (detect/intel.c put_ja4): so does a feed */
+    canon_is(IOC_JA4, "T13D1516H2_8DAAF6152771_02713D6AF862", "t13d1516h2_8daaf6152771_02713d6af862",
+             IOC_JA4);
     canon_is(IOC_CERT_SHA1, "0D:DB:34:F8:75:63:2C:7E:1E:C0:9D:75:82:7F:82:D2:33:6D:FE:B6",
              "0ddb34f875632c7e1ec09d75827f82d2336dfeb6", IOC_CERT_SHA1);
     canon_is(IOC_CERT_SHA1,
