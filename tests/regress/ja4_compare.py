@@ -23,26 +23,40 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_compare import HarnessError, run_spanhound  # noqa: E402
 
 
+def read_expected(path, ncols):
+    """{capture: {(src, sport, dst, dport): [value columns]}} from a FoxIO
+    expected-output file (tab-separated, '#' comments); ValueError naming
+    the line when a row has fewer than ncols columns."""
+    rows = collections.OrderedDict()
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) < ncols:
+                raise ValueError("%s:%d: malformed row" % (path, n))
+            cap, src, sport, dst, dport = fields[:5]
+            rows.setdefault(cap, {})[(src, int(sport), dst, int(dport))] = fields[5:ncols]
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--spanhound", default="build/spanhound")
     ap.add_argument("expected")
     args = ap.parse_args()
 
-    rows = collections.OrderedDict()
     base = os.path.dirname(os.path.abspath(args.expected))
-    with open(args.expected, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) < 6:
-                print("%s:%d: malformed row" % (args.expected, n))
-                print("ja4 agreement: 0 passed, 1 failed")
-                return 1
-            cap, src, sport, dst, dport, ja4 = fields[:6]
-            rows.setdefault(cap, {})[(src, int(sport), dst, int(dport))] = ja4
+    try:
+        rows = read_expected(args.expected, 6)
+    except ValueError as e:
+        print(e)
+        print("ja4 agreement: 0 passed, 1 failed")
+        return 1
+    for want in rows.values():
+        for k in want:
+            want[k] = want[k][0]
 
     passed = failed = 0
     # every foxio-* capture next to the file is listed

@@ -24,6 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ja4_compare import read_expected  # noqa: E402
 from tshark_compare import HarnessError, run_spanhound  # noqa: E402
 
 
@@ -33,21 +34,16 @@ def main():
     ap.add_argument("expected")
     args = ap.parse_args()
 
-    rows = collections.OrderedDict()
     base = os.path.dirname(os.path.abspath(args.expected))
-    with open(args.expected, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) < 7:
-                print("%s:%d: malformed row" % (args.expected, n))
-                print("ja4s/ja4x agreement: 0 passed, 1 failed")
-                return 1
-            cap, src, sport, dst, dport, ja4s, ja4x = fields[:7]
-            rows.setdefault(cap, {})[(src, int(sport), dst, int(dport))] = (
-                None if ja4s == "-" else ja4s, None if ja4x == "-" else ja4x)
+    try:
+        rows = read_expected(args.expected, 7)
+    except ValueError as e:
+        print(e)
+        print("ja4s/ja4x agreement: 0 passed, 1 failed")
+        return 1
+    for want in rows.values():
+        for k, (ja4s, ja4x) in want.items():
+            want[k] = (None if ja4s == "-" else ja4s, None if ja4x == "-" else ja4x)
 
     passed = failed = 0
     matched = {"ja4s": [0, 0], "ja4x": [0, 0]}   # [FoxIO values, spanhound equal]
