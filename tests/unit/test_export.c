@@ -22,7 +22,7 @@
 #include "feeds/export.h"
 #include "feeds/ioc.h"
 
-static char tmpdir[64];
+#include "scratch.h"
 
 static void test_uuid5(void **state)
 {
@@ -249,21 +249,6 @@ static void test_errors(void **state)
     json_decref(root);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/sh-export-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,5 +256,5 @@ int main(void)
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }

@@ -26,7 +26,7 @@
 
 #define NOW_2026 1767225600   /* 2026-01-01T00:00:00Z */
 
-static char tmpdir[64];
+#include "scratch.h"
 
 static void write_file(const char *path, const char *s)
 {
@@ -821,21 +821,6 @@ static void test_reload(void **state)
     ioc_manager_destroy(m);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/sh-ioc-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,5 +839,5 @@ int main(void)
         cmocka_unit_test(test_lpm_bruteforce),
         cmocka_unit_test(test_reload),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
