@@ -41,7 +41,8 @@ struct cfg_row {
 
 static const struct cfg_row rows[] = {
     STR("capture.interface", interface, "",
-        "interface for live capture (the -i option overrides it)"),
+        "interface(s) for live capture, comma separated: several SPAN ports feed one host table "
+        "(-i overrides it; repeat -i for several)"),
     U32("capture.snaplen", snaplen, 65535, 64, 262144,
         "bytes captured per packet"),
     U32("capture.buffer_mb", buffer_mb, 64, 1, 4096,
@@ -120,6 +121,27 @@ static const struct cfg_row rows[] = {
     BOOL("eve.extended", eve_extended, 0,
          "add spanhound's extra fields inside Suricata's EVE objects (they then fail Suricata's schema)"),
     BOOL("log.syslog", log_syslog, 0, "log to syslog instead of stderr"),
+    U32("log.repeat_limit", log_repeat_limit, 5, 0, 10000,
+        "the same kind of log line at most this many times a minute; the rest are counted and "
+        "summarised in one line (0 = no limit)"),
+
+    STR("daemon.user", daemon_user, "spanhound",
+        "live capture started as root: once the interfaces are open, switch to this user and "
+        "drop every capability ('' = stay root; offline replays never switch)"),
+    BOOL("daemon.keep_net_raw", daemon_keep_net_raw, 0,
+         "keep CAP_NET_RAW after the switch, so an interface that went away can be re-opened"),
+    STR("state.dir", state_dir, "",
+        "directory for host-state snapshots: verdicts and evidence survive a restart "
+        "('' = none; --state-dir overrides it)"),
+    U32("state.interval", state_interval, 60, 0, 86400,
+        "seconds between snapshots while running (0 = only at shutdown)"),
+    U32("state.max_mb", state_max_mb, 64, 1, 4096,
+        "largest snapshot written or read, MiB (the least recently seen hosts are left out)"),
+    U32("health.interval", health_interval, 30, 0, 86400,
+        "seconds between health records (EVE, the Redis hash, the Prometheus file); 0 = off"),
+    STR("health.prometheus_file", health_prometheus_file, "",
+        "Prometheus textfile for node_exporter's textfile collector, replaced atomically "
+        "('' = none)"),
 
     BOOL("redis.enabled", redis.enabled, 0,
         "publish verdicts to the Redis NAC feed (--redis turns it on, --no-redis off)"),

@@ -102,7 +102,7 @@ struct sh_config {
     char source[CFG_STR_MAX];    /* file it came from, "" = defaults   */
 
     /* capture */
-    char interface[64];
+    char interface[CFG_STR_MAX];   /* one or several, comma separated */
     uint32_t snaplen;
     uint32_t buffer_mb;
     int promiscuous;
@@ -124,6 +124,16 @@ struct sh_config {
     int eve_arp;
     int eve_extended;
     int log_syslog;
+    uint32_t log_repeat_limit;       /* same line per minute; 0 = no limit */
+
+    /* the daemon (appliance/) */
+    char daemon_user[64];            /* "" = stay root                   */
+    int daemon_keep_net_raw;
+    char state_dir[CFG_STR_MAX];     /* "" = no host-state snapshots     */
+    uint32_t state_interval;         /* seconds; 0 = only at shutdown    */
+    uint32_t state_max_mb;
+    uint32_t health_interval;        /* seconds; 0 = off                 */
+    char health_prometheus_file[CFG_STR_MAX];
     struct sh_redis_cfg redis;
 
     /* threat intelligence */
