@@ -3,8 +3,11 @@
  */
 #include "source.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,10 +15,27 @@
 #include <time.h>
 #include <unistd.h>
 
+struct live_if {
+    char name[64];
+    pcap_t *p;
+    int dlt;
+    int fd;                     /* pcap_get_selectable_fd */
+    int dead;                   /* capture stopped on this one */
+    struct source_stats st;     /* packets and kernel counters */
+};
+
 struct source {
     struct source_cfg cfg;
-    pcap_t *live;
+    pcap_t *live;               /* the first interface's handle */
+    struct live_if ifs[SOURCE_MAX_IFACES];
+    int nifs;
     struct source_stats st;
+    /* offline progress (written by the reader, read by anyone) */
+    _Atomic int pos_file;
+    _Atomic uint64_t pos_done;  /* bytes of the files before this one */
+    _Atomic uint64_t pos_off;   /* bytes into the current file */
+    uint64_t pos_total;
+    uint64_t sizes[SOURCE_MAX_FILES];
 };
 
 static int apply_bpf(pcap_t *p, const char *bpf, const char *what,
@@ -37,10 +57,51 @@ static int apply_bpf(pcap_t *p, const char *bpf, const char *what,
     return 0;
 }
 
+static int open_live(struct source *s, struct live_if *li, char *err, size_t errlen)
+{
+    const struct source_cfg *cfg = &s->cfg;
+    char eb[PCAP_ERRBUF_SIZE];
+    eb[0] = '\0';
+    li->p = pcap_create(li->name, eb);
+    if (!li->p) {
+        snprintf(err, errlen, "%s: %s", li->name, eb);
+        return -1;
+    }
+    pcap_set_snaplen(li->p, (int)cfg->snaplen);
+    pcap_set_promisc(li->p, cfg->promisc);
+    pcap_set_immediate_mode(li->p, 1);
+    pcap_set_buffer_size(li->p, (int)(cfg->buffer_mb > 2047 ? 2047 : cfg->buffer_mb) << 20);
+    pcap_set_timeout(li->p, 100);
+    int rc = pcap_activate(li->p);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: cannot capture: %s", li->name,
+                 rc == PCAP_ERROR_PERM_DENIED ? "permission denied (run as root or give CAP_NET_RAW)" :
+                 rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface" :
+                 pcap_geterr(li->p));
+        pcap_close(li->p);
+        li->p = NULL;
+        return -1;
+    }
+    if (apply_bpf(li->p, cfg->bpf, li->name, err, errlen) < 0) {
+        pcap_close(li->p);
+        li->p = NULL;
+        return -1;
+    }
+    li->dlt = pcap_datalink(li->p);
+    li->fd = pcap_get_selectable_fd(li->p);
+    if (li->fd < 0 || pcap_setnonblock(li->p, 1, eb) < 0) {
+        snprintf(err, errlen, "%s: cannot poll the capture handle%s%s", li->name,
+                 li->fd < 0 ? "" : ": ", li->fd < 0 ? "" : eb);
+        pcap_close(li->p);
+        li->p = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 struct source *source_open(const struct source_cfg *cfg, char *err, size_t errlen)
 {
     struct source *s = calloc(1, sizeof(*s));
-    char eb[PCAP_ERRBUF_SIZE];
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -68,45 +129,65 @@ struct source *source_open(const struct source_cfg *cfg, char *err, size_t errle
                 pcap_close(dead);
             }
         }
+        for (int i = 0; i < cfg->nfiles; i++) {
+            struct stat fst;
+            if (stat(cfg->files[i], &fst) == 0 && S_ISREG(fst.st_mode))
+                s->pos_total += s->sizes[i] = (uint64_t)fst.st_size;
+        }
         return s;
     }
 
-    eb[0] = '\0';
-    s->live = pcap_create(cfg->iface, eb);
-    if (!s->live) {
-        snprintf(err, errlen, "%s: %s", cfg->iface, eb);
-        free(s);
-        return NULL;
+    /* several interfaces, comma separated: each opened and checked */
+    const char *p = cfg->iface;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        while (n && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == 0 || n >= sizeof(s->ifs[0].name)) {
+            snprintf(err, errlen, "capture interface list '%s': %s", cfg->iface,
+                     n ? "an interface name is too long" : "an empty name");
+            goto fail;
+        }
+        if (s->nifs == SOURCE_MAX_IFACES) {
+            snprintf(err, errlen, "capture interface list '%s': at most %d interfaces",
+                     cfg->iface, SOURCE_MAX_IFACES);
+            goto fail;
+        }
+        struct live_if *li = &s->ifs[s->nifs];
+        memcpy(li->name, p, n);
+        li->name[n] = '\0';
+        for (int i = 0; i < s->nifs; i++)
+            if (strcmp(s->ifs[i].name, li->name) == 0) {
+                snprintf(err, errlen, "%s: interface given twice", li->name);
+                goto fail;
+            }
+        if (open_live(s, li, err, errlen) < 0)
+            goto fail;
+        s->nifs++;
+        p += strcspn(p, ",");
+        if (!*p)
+            break;
+        p++;
     }
-    pcap_set_snaplen(s->live, (int)cfg->snaplen);
-    pcap_set_promisc(s->live, cfg->promisc);
-    pcap_set_immediate_mode(s->live, 1);
-    pcap_set_buffer_size(s->live, (int)(cfg->buffer_mb > 2047 ? 2047 : cfg->buffer_mb) << 20);
-    pcap_set_timeout(s->live, 100);
-    int rc = pcap_activate(s->live);
-    if (rc < 0) {
-        snprintf(err, errlen, "%s: cannot capture: %s", cfg->iface,
-                 rc == PCAP_ERROR_PERM_DENIED ? "permission denied (run as root or give CAP_NET_RAW)" :
-                 rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface" :
-                 pcap_geterr(s->live));
-        pcap_close(s->live);
-        free(s);
-        return NULL;
-    }
-    if (apply_bpf(s->live, cfg->bpf, cfg->iface, err, errlen) < 0) {
-        pcap_close(s->live);
-        free(s);
-        return NULL;
-    }
+    s->live = s->ifs[0].p;
     return s;
+fail:
+    for (int i = 0; i < s->nifs; i++)
+        pcap_close(s->ifs[i].p);
+    free(s);
+    return NULL;
 }
 
 void source_close(struct source *s)
 {
     if (!s)
         return;
-    if (s->live)
-        pcap_close(s->live);
+    for (int i = 0; i < s->nifs; i++)
+        pcap_close(s->ifs[i].p);
     free(s);
 }
 
@@ -238,6 +319,7 @@ static int run_mapped(struct source *s, const char *path, source_pkt_fn on_pkt,
         }
         n++;
         s->st.packets++;
+        atomic_store_explicit(&s->pos_off, off, memory_order_relaxed);
         uint64_t ts = (uint64_t)sec * 1000000ULL + (nano ? frac / 1000 : frac);
         on_pkt(ctx, dlt, ts, data, incl, orig < incl ? incl : orig);
     }
@@ -291,6 +373,11 @@ static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
             continue;
         n++;
         s->st.packets++;
+        if ((n & 63) == 1) {
+            long at = ftell(pcap_file(p));
+            if (at > 0)
+                atomic_store_explicit(&s->pos_off, (uint64_t)at, memory_order_relaxed);
+        }
         on_pkt(ctx, dlt, tv_us(&h->ts), data, h->caplen, h->len);
     }
     if (!*stop && rc == PCAP_ERROR) {
@@ -311,24 +398,60 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
     int status = 0;
 
     if (!s->live) {
-        for (int i = 0; i < s->cfg.nfiles && !*stop; i++)
+        for (int i = 0; i < s->cfg.nfiles && !*stop; i++) {
+            atomic_store_explicit(&s->pos_off, 0, memory_order_relaxed);
+            atomic_store_explicit(&s->pos_file, i + 1, memory_order_relaxed);
             status |= run_file(s, s->cfg.files[i], on_pkt, ctx, stop, log);
+            atomic_fetch_add_explicit(&s->pos_done, s->sizes[i], memory_order_relaxed);
+            atomic_store_explicit(&s->pos_off, 0, memory_order_relaxed);
+        }
         return status;
     }
 
-    int dlt = pcap_datalink(s->live);
+    /* live: every interface non-blocking, polled together; a batch from
+     * each ready one in turn, so a busy port cannot starve the others */
+    struct pollfd pfd[SOURCE_MAX_IFACES];
+    int alive = s->nifs;
     uint64_t last_idle = wall_us();
-    while (!*stop) {
-        struct pcap_pkthdr *h;
-        const u_char *data;
-        int rc = pcap_next_ex(s->live, &h, &data);
-        if (rc == 1) {
-            s->st.packets++;
-            on_pkt(ctx, dlt, tv_us(&h->ts), data, h->caplen, h->len);
-        } else if (rc < 0) {
-            fprintf(log, "spanhound: %s: capture stopped: %s\n", s->cfg.iface,
-                    pcap_geterr(s->live));
+    while (!*stop && alive > 0) {
+        int np = 0;
+        int map[SOURCE_MAX_IFACES];
+        for (int i = 0; i < s->nifs; i++) {
+            if (s->ifs[i].dead)
+                continue;
+            pfd[np].fd = s->ifs[i].fd;
+            pfd[np].events = POLLIN;
+            pfd[np].revents = 0;
+            map[np++] = i;
+        }
+        int pr = poll(pfd, (nfds_t)np, 100);
+        if (pr < 0 && errno != EINTR) {
+            fprintf(log, "spanhound: capture stopped: poll: %s\n", strerror(errno));
             return 1;
+        }
+        for (int k = 0; pr > 0 && k < np && !*stop; k++) {
+            if (!pfd[k].revents)
+                continue;
+            struct live_if *li = &s->ifs[map[k]];
+            for (int b = 0; b < 256; b++) {
+                struct pcap_pkthdr *h;
+                const u_char *data;
+                int rc = pcap_next_ex(li->p, &h, &data);
+                if (rc == 1) {
+                    s->st.packets++;
+                    li->st.packets++;
+                    on_pkt(ctx, li->dlt, tv_us(&h->ts), data, h->caplen, h->len);
+                    continue;
+                }
+                if (rc < 0) {
+                    fprintf(log, "spanhound: %s: capture stopped: %s\n", li->name,
+                            pcap_geterr(li->p));
+                    li->dead = 1;
+                    alive--;
+                    status = 1;
+                }
+                break;          /* 0: nothing more buffered now */
+            }
         }
         uint64_t now = wall_us();
         if (on_idle && now - last_idle >= 100000) {
@@ -339,15 +462,56 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
     return status;
 }
 
+static void iface_refresh(struct live_if *li)
+{
+    struct pcap_stat ps;
+    if (!li->dead && pcap_stats(li->p, &ps) == 0) {
+        li->st.kernel_received = ps.ps_recv;
+        li->st.kernel_dropped = ps.ps_drop;
+        li->st.iface_dropped = ps.ps_ifdrop;
+    }
+}
+
 void source_get_stats(struct source *s, struct source_stats *st)
 {
-    if (s->live) {
-        struct pcap_stat ps;
-        if (pcap_stats(s->live, &ps) == 0) {
-            s->st.kernel_received = ps.ps_recv;
-            s->st.kernel_dropped = ps.ps_drop;
-            s->st.iface_dropped = ps.ps_ifdrop;
+    if (s->nifs) {
+        s->st.kernel_received = s->st.kernel_dropped = s->st.iface_dropped = 0;
+        for (int i = 0; i < s->nifs; i++) {
+            iface_refresh(&s->ifs[i]);
+            s->st.kernel_received += s->ifs[i].st.kernel_received;
+            s->st.kernel_dropped += s->ifs[i].st.kernel_dropped;
+            s->st.iface_dropped += s->ifs[i].st.iface_dropped;
         }
     }
     *st = s->st;
+}
+
+int source_iface_count(const struct source *s)
+{
+    return s->nifs;
+}
+
+const char *source_iface_name(const struct source *s, int i)
+{
+    return i >= 0 && i < s->nifs ? s->ifs[i].name : "";
+}
+
+void source_get_iface_stats(struct source *s, int i, struct source_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (i < 0 || i >= s->nifs)
+        return;
+    iface_refresh(&s->ifs[i]);
+    *st = s->ifs[i].st;
+}
+
+void source_get_position(const struct source *s, struct source_position *pos)
+{
+    pos->nfiles = s->cfg.nfiles;
+    pos->file = atomic_load_explicit(&s->pos_file, memory_order_relaxed);
+    pos->bytes_done = atomic_load_explicit(&s->pos_done, memory_order_relaxed) +
+                      atomic_load_explicit(&s->pos_off, memory_order_relaxed);
+    pos->bytes_total = s->pos_total;
+    if (pos->bytes_done > pos->bytes_total)
+        pos->bytes_done = pos->bytes_total;
 }

@@ -18,11 +18,13 @@
 #include <stdio.h>
 
 #define SOURCE_MAX_FILES 256
+#define SOURCE_MAX_IFACES 16
 
 struct source_cfg {
     const char *files[SOURCE_MAX_FILES];
     int nfiles;
-    const char *iface;          /* live when non-NULL                  */
+    const char *iface;          /* live when non-NULL: one interface or
+                                   several, comma separated ("eth1,eth2") */
     uint32_t snaplen;
     uint32_t buffer_mb;
     int promisc;
@@ -58,7 +60,23 @@ int source_is_live(const struct source *s);
 int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
                void *ctx, volatile sig_atomic_t *stop, FILE *log);
 
-/* Refreshes the kernel counters (live) and copies the stats. */
+/* Refreshes the kernel counters (live) and copies the stats: with several
+ * interfaces the kernel counters are their sums. */
 void source_get_stats(struct source *s, struct source_stats *st);
+
+/* Live: how many interfaces, the name of one, and its own counters
+ * (packets, kernel_received/dropped, iface_dropped).  Offline: 0. */
+int source_iface_count(const struct source *s);
+const char *source_iface_name(const struct source *s, int i);
+void source_get_iface_stats(struct source *s, int i, struct source_stats *st);
+
+/* Offline: how far the replay is (for a progress line; may be read from
+ * another thread, values are approximate then): the file being read
+ * (1-based), the number of files, bytes read and the files' total size. */
+struct source_position {
+    int file, nfiles;
+    uint64_t bytes_done, bytes_total;
+};
+void source_get_position(const struct source *s, struct source_position *pos);
 
 #endif /* SH_SOURCE_H */
