@@ -16,7 +16,8 @@
 VERSION     := 0.1.0
 CC          ?= gcc
 CLANG       ?= clang
-PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis libmaxminddb jansson
+PKGS        := libpcap libndpi libconfig nettle libpsl libsodium hiredis libmaxminddb jansson \
+               libsystemd libcap
 DATADIR     ?= $(CURDIR)/detect/data
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror \
@@ -37,7 +38,8 @@ DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
         redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema \
-        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography openssl
+        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography openssl \
+        libsystemd-dev libcap-dev
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
