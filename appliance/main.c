@@ -40,6 +40,8 @@
 #include "../feeds/ioc.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
+#include "daemon.h"
+#include "progress.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -73,6 +75,8 @@ struct app {
     _Atomic uint64_t ring_dropped, kernel_dropped, captured;
     int source_status;
     FILE *log;
+    struct progress progress;     /* replay progress line (fp NULL: none) */
+    unsigned progress_n;
 };
 
 static void usage(FILE *fp)
@@ -84,7 +88,10 @@ static void usage(FILE *fp)
 "\n"
 "input\n"
 "  -r FILE              read a pcap/pcapng file; several replay in order as one capture\n"
-"  -i IFACE             capture live (promiscuous, immediate mode)\n"
+"  -i IFACE             capture live (promiscuous, immediate mode); repeat -i for several\n"
+"                       interfaces into one host table (capture.interface = \"eth1,eth2\")\n"
+"  --user NAME          as root, drop to this user after opening the interfaces\n"
+"                       (daemon.user; \"\" stays root)\n"
 "  -f 'BPF'             only packets matching this filter\n"
 "configuration\n"
 "  -c FILE              configuration file (libconfig; see config/spanhound.conf)\n"
@@ -102,6 +109,8 @@ static void usage(FILE *fp)
 "  --sensor NAME        this sensor's name in the feed (redis.sensor)\n"
 "  --flush-journal      deliver the journal an earlier run left (Redis was down) and exit\n"
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
+"  --progress, --no-progress\n"
+"                       a replay's progress line on stderr (default: when a terminal)\n"
 "  --export-iocs FILE   write the indicators learnt from convicted hosts as a STIX 2.1\n"
 "                       bundle FILE and plain lists FILE.<type>.txt at the end (and on\n"
 "                       SIGUSR2 when live); SIGHUP re-reads the feeds (docs/feeds.md)\n"
@@ -170,6 +179,21 @@ static uint64_t mono_us(void)
     return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
 }
 
+/* the replay's progress line, checked every 64 packets (and while pacing) */
+static void show_progress(struct app *a)
+{
+    uint64_t el;
+    if (!progress_due(&a->progress, &el))
+        return;
+    struct source_position pos;
+    struct source_stats ss;
+    source_get_position(a->src, &pos);
+    source_get_stats(a->src, &ss);
+    struct progress_sample ps = { pos.file, pos.nfiles, ss.packets, pos.bytes_done,
+                                  pos.bytes_total, (double)el / 1e6 };
+    progress_update(&a->progress, &ps, 0);
+}
+
 /* --pace: hold each packet until its time, scaled, has come */
 static void pace_wait(struct app *a, uint64_t ts)
 {
@@ -186,6 +210,8 @@ static void pace_wait(struct app *a, uint64_t ts)
         struct timespec t = { 0, (long)d * 1000 };
         nanosleep(&t, NULL);
         pipeline_tick(a->pl, ts);
+        if (a->progress.fp)
+            show_progress(a);
     }
 }
 
@@ -195,6 +221,8 @@ static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
     struct app *a = ctx;
     if (a->pace > 0)
         pace_wait(a, ts);
+    if (a->progress.fp && (++a->progress_n & 63) == 0)
+        show_progress(a);
     pipeline_packet(a->pl, dlt, ts, data, caplen, wirelen);
 }
 
@@ -202,6 +230,7 @@ static void on_idle(void *ctx, uint64_t now)
 {
     struct app *a = ctx;
     struct source_stats ss;
+    daemon_heartbeat();            /* the watchdog: the capture thread is alive */
     pipeline_tick(a->pl, now);
     /* live only (every 100 ms): the kernel's counters, for the health checks */
     source_get_stats(a->src, &ss);
@@ -215,6 +244,7 @@ static void *capture_thread(void *arg)
     struct app *a = arg;
     pthread_setname_np(pthread_self(), "sh-capture");
     a->source_status = source_run(a->src, on_packet, on_idle, a, &g_stop, a->log);
+    progress_end(&a->progress);
     pipeline_finish(a->pl);
     ring_close(a->ring);
     return NULL;
@@ -236,6 +266,18 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "source.kernel_received", (unsigned long long)ss.kernel_received);
         fprintf(fp, "%-36s %llu\n", "source.kernel_dropped", (unsigned long long)ss.kernel_dropped);
         fprintf(fp, "%-36s %llu\n", "source.iface_dropped", (unsigned long long)ss.iface_dropped);
+        for (int i = 0, n = source_iface_count(a->src); n > 1 && i < n; i++) {
+            struct source_stats is;
+            char k[3][96];
+            const char *nm = source_iface_name(a->src, i);
+            source_get_iface_stats(a->src, i, &is);
+            snprintf(k[0], sizeof(k[0]), "source.%s.kernel_received", nm);
+            snprintf(k[1], sizeof(k[1]), "source.%s.kernel_dropped", nm);
+            snprintf(k[2], sizeof(k[2]), "source.%s.iface_dropped", nm);
+            fprintf(fp, "%-36s %llu\n", k[0], (unsigned long long)is.kernel_received);
+            fprintf(fp, "%-36s %llu\n", k[1], (unsigned long long)is.kernel_dropped);
+            fprintf(fp, "%-36s %llu\n", k[2], (unsigned long long)is.iface_dropped);
+        }
     }
     pipeline_print_stats(a->pl, fp);
     if (a->detect)
@@ -390,6 +432,15 @@ static int export_iocs(struct app *a)
     return rc;
 }
 
+/* systemd's STATUS= line */
+static void status_line(void *ctx, char *buf, size_t len)
+{
+    struct app *a = ctx;
+    snprintf(buf, len, "%s%s: %llu pkts, %ld host%s flagged", a->live ? "capturing on " : "replaying",
+             a->live ? a->cfg.interface : "", (unsigned long long)atomic_load(&a->captured),
+             daemon_flagged(), daemon_flagged() == 1 ? "" : "s");
+}
+
 static int consume(struct app *a)
 {
     const struct sh_event *ev;
@@ -397,6 +448,9 @@ static int consume(struct app *a)
 
     for (;;) {
         int closed;
+        daemon_tick(status_line, a);
+        if (g_stop)
+            daemon_notify_stopping();
         if (g_dump_stats) {
             g_dump_stats = 0;
             print_stats(a, a->log);
@@ -404,11 +458,14 @@ static int consume(struct app *a)
         int hup = g_reload != 0;   /* SIGHUP: the GeoIP databases and the feeds */
         if (hup) {
             g_reload = 0;
+            daemon_notify_reloading();
             if (a->detect)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
         intel_poll(a, hup);
+        if (hup)
+            daemon_notify_ready();
         if (g_export) {
             g_export = 0;
             export_iocs(a);
@@ -441,7 +498,7 @@ static int consume(struct app *a)
 enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
     OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
-    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS,
+    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS, OPT_USER, OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -461,6 +518,9 @@ static void on_verdict(void *ctx, const struct verdict *v)
     if (a->eve)
         eve_write_verdict(a->eve, v);
     redisfeed_verdict(a->feed, v);
+    daemon_note_flagged(v->change == VERDICT_INFECTED ? 1 :
+                        v->change == VERDICT_CLEARED || v->change == VERDICT_EXPIRED ||
+                        v->change == VERDICT_RELEASED ? -1 : 0);
     if (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED ||
         v->change == VERDICT_EXPIRED || v->change == VERDICT_RELEASED) {
         if (!a->verbose && v->change != VERDICT_EXPIRED && !a->live)
@@ -485,16 +545,20 @@ static void on_notice(void *ctx, const struct detect_notice *n)
     switch (n->kind) {
     case NOTICE_RESOLVER_BLIND:
     case NOTICE_SPOOFED_SOURCE:
-        fprintf(a->log, "spanhound: %s\n", n->explanation);
+        daemon_log(DLOG_WARNING, n->kind == NOTICE_RESOLVER_BLIND ? "resolver-blind" :
+                   "spoofed-source", "%s", n->explanation);
         break;
     case NOTICE_HEALTH:
         if (!n->degraded) {
-            fprintf(a->log, "spanhound: sensor health ok again\n");
+            daemon_log(DLOG_NOTICE, "health-ok", "sensor health ok again");
             break;
         }
-        for (int i = 0; i < n->nreasons; i++)
-            fprintf(a->log, "spanhound: sensor degraded (%s): %s\n", n->reasons[i].check,
-                    n->reasons[i].detail);
+        for (int i = 0; i < n->nreasons; i++) {
+            char kind[RL_KIND_LEN];
+            snprintf(kind, sizeof(kind), "health:%s", n->reasons[i].check);
+            daemon_log(DLOG_WARNING, kind, "sensor degraded (%s): %s", n->reasons[i].check,
+                       n->reasons[i].detail);
+        }
         break;
     case NOTICE_PREFIX:
         addr_format(&n->prefix, ip, sizeof(ip));
@@ -608,6 +672,9 @@ int main(int argc, char **argv)
         { "flush-journal", no_argument, NULL, OPT_FLUSH_JOURNAL },
         { "pace", required_argument, NULL, OPT_PACE },
         { "export-iocs", required_argument, NULL, OPT_EXPORT_IOCS },
+        { "user", required_argument, NULL, OPT_USER },
+        { "progress", no_argument, NULL, OPT_PROGRESS },
+        { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -618,6 +685,9 @@ int main(int argc, char **argv)
     const char *home_net = NULL, *score_path = NULL;
     const char *redis_addr = NULL, *journal = NULL, *sensor = NULL;
     int print_cfg = 0, no_redis = 0, flush_journal = 0;
+    int progress = -1;                /* -1: when stderr is a terminal */
+    const char *user = NULL;
+    static char ifaces[CFG_STR_MAX];  /* -i, repeated: joined with commas */
     char err[1024];
     int c, status = 0, redis_left = 0;
 
@@ -633,7 +703,19 @@ int main(int argc, char **argv)
             }
             sc.files[sc.nfiles++] = optarg;
             break;
-        case 'i': iface = optarg; break;
+        case 'i':
+            if (strlen(ifaces) + strlen(optarg) + 2 > sizeof(ifaces)) {
+                fprintf(stderr, "spanhound: -i: too many interfaces\n");
+                return 2;
+            }
+            if (ifaces[0])
+                strcat(ifaces, ",");
+            strcat(ifaces, optarg);
+            iface = ifaces;
+            break;
+        case OPT_USER: user = optarg; break;
+        case OPT_PROGRESS: progress = 1; break;
+        case OPT_NO_PROGRESS: progress = 0; break;
         case 'f': bpf = optarg; break;
         case 'c': cfg_path = optarg; break;
         case 'v': a->verbose++; break;
@@ -678,6 +760,20 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* the handlers before any startup work: a SIGHUP or SIGTERM while the
+     * feeds load or Redis is tried must not kill the process (a stop
+     * requested then ends the run as soon as it starts) */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
 
     /* 1. configuration: defaults, file, command line */
     config_defaults(&a->cfg);
@@ -693,6 +789,8 @@ int main(int argc, char **argv)
         snprintf(a->cfg.bpf, sizeof(a->cfg.bpf), "%s", bpf);
     if (iface)
         snprintf(a->cfg.interface, sizeof(a->cfg.interface), "%s", iface);
+    if (user)
+        snprintf(a->cfg.daemon_user, sizeof(a->cfg.daemon_user), "%s", user);
     if (eve_path)
         snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", eve_path);
     if (redis_addr) {
@@ -756,6 +854,8 @@ int main(int argc, char **argv)
         return 2;
     }
     a->log = open_log(a->cfg.log_syslog);
+    daemon_log_setup(a->log, a->cfg.log_repeat_limit, a->cfg.log_syslog);
+    daemon_notify_init();
 
     /* 2. source */
     sc.iface = sc.nfiles ? NULL : a->cfg.interface;
@@ -795,6 +895,22 @@ int main(int argc, char **argv)
         }
         eve_set_extended(a->eve, a->cfg.eve_extended);
     }
+    /* least privilege: the interfaces (and EVE) are open, no packet parsed
+     * yet, no other thread started; what opens later (feeds, GeoIP, the
+     * Redis journal) opens as the user, as it will on a reload */
+    if (a->live) {
+        char msg[512];
+        int rc = daemon_drop_privileges(a->cfg.daemon_user, a->cfg.daemon_keep_net_raw, msg,
+                                        sizeof(msg), err, sizeof(err));
+        if (rc < 0) {
+            fprintf(a->log, "spanhound: %s\n", err);
+            status = rc == -2 ? 2 : 1;
+            goto out;
+        }
+        fprintf(a->log, "spanhound: %s\n", msg);
+    }
+    if (!a->live && (progress == 1 || (progress < 0 && isatty(STDERR_FILENO))))
+        progress_start(&a->progress, stderr);
     if (a->want_summary)
         a->summary = summary_create(&a->cfg.home_net);
     a->detect = detect_create(&a->cfg, on_verdict, a, err, sizeof(err));
@@ -821,17 +937,6 @@ int main(int argc, char **argv)
         redisfeed_control(a->feed, op_release, op_allow, a);
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGUSR2, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
     if (a->verbose)
         fprintf(a->log, "spanhound %s: %s %s\n", SPANHOUND_VERSION,
                 a->live ? "capturing on" : "replaying",
@@ -844,7 +949,11 @@ int main(int argc, char **argv)
         status = 1;
         goto out;
     }
+    daemon_notify_ready();
+    if (a->live)
+        fprintf(a->log, "spanhound: capturing on %s\n", a->cfg.interface);
     status |= consume(a);
+    daemon_notify_stopping();
     pthread_join(th, NULL);
     status |= a->source_status;
     detect_finish(a->detect);
@@ -874,6 +983,7 @@ int main(int argc, char **argv)
         print_stats(a, stderr);
 
 out:
+    daemon_log_finish();
     redisfeed_close(a->feed);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);
@@ -884,5 +994,5 @@ out:
     source_close(a->src);
     if (a->log != stderr)
         fclose(a->log);
-    return status ? 1 : redis_left ? 3 : 0;
+    return status == 2 ? 2 : status ? 1 : redis_left ? 3 : 0;
 }
