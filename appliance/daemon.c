@@ -114,6 +114,16 @@ long daemon_flagged(void)
     return n < 0 ? 0 : n;
 }
 
+int daemon_watchdog_due(uint64_t now, uint64_t next_due, uint64_t heartbeat, uint64_t usec)
+{
+    if (!usec || now < next_due)
+        return 0;
+    /* no ping when the capture thread has been silent for half the
+     * interval: systemd then restarts us (a heartbeat "after" now is the
+     * precise clock ahead of the coarse one: recent) */
+    return heartbeat >= now || now - heartbeat <= usec / 2;
+}
+
 void daemon_tick(daemon_status_fn status, void *ctx)
 {
     static uint64_t log_next;
@@ -127,14 +137,11 @@ void daemon_tick(daemon_status_fn status, void *ctx)
     }
     if (!g_systemd)
         return;
-    if (g_wd_usec && now >= g_wd_next) {
-        uint64_t hb = atomic_load_explicit(&g_heartbeat, memory_order_relaxed);
-        /* no ping when the capture thread has been silent for half the
-         * interval: systemd then restarts us */
-        if (now - hb <= g_wd_usec / 2 || hb > now) {
-            sd_notify(0, "WATCHDOG=1");
-            g_wd_next = now + g_wd_usec / 2;
-        }
+    if (g_wd_usec && daemon_watchdog_due(now, g_wd_next,
+                                         atomic_load_explicit(&g_heartbeat, memory_order_relaxed),
+                                         g_wd_usec)) {
+        sd_notify(0, "WATCHDOG=1");
+        g_wd_next = now + g_wd_usec / 2;
     }
     if (status && now >= g_status_next) {
         char buf[400];

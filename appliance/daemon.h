@@ -46,6 +46,11 @@ void daemon_heartbeat(void);
 typedef void (*daemon_status_fn)(void *ctx, char *buf, size_t len);
 void daemon_tick(daemon_status_fn status, void *ctx);
 
+/* The watchdog's decision (pure, unit-tested): ping when the ping is due
+ * (now >= next_due) and the capture thread's heartbeat is within usec/2
+ * of now.  Times in microseconds, usec the watchdog interval (0 = none). */
+int daemon_watchdog_due(uint64_t now, uint64_t next_due, uint64_t heartbeat, uint64_t usec);
+
 /* For the status line: flagged hosts (+1 infected, -1 cleared/expired/
  * released), counted from the verdict stream. */
 void daemon_note_flagged(int delta);
