@@ -286,8 +286,9 @@ int daemon_drop_privileges(const char *user, int keep_net_raw, char *msg, size_t
         snprintf(err, errlen, "setresuid(%u): %s", (unsigned)uid, strerror(errno));
         return -1;
     }
-    if (getresuid(&ruid, &euid, &suid) < 0 || ruid != uid || euid != uid || suid != uid ||
-        getresgid(&rgid, &egid, &sgid) < 0 || rgid != gid || egid != gid || sgid != gid) {
+    int r1 = getresuid(&ruid, &euid, &suid), r2 = getresgid(&rgid, &egid, &sgid);
+    if (r1 < 0 || r2 < 0 || ruid != uid || euid != uid || suid != uid ||
+        rgid != gid || egid != gid || sgid != gid) {
         snprintf(err, errlen, "the switch to user %s did not take (uid %u/%u/%u, gid %u/%u/%u)",
                  name, (unsigned)ruid, (unsigned)euid, (unsigned)suid, (unsigned)rgid,
                  (unsigned)egid, (unsigned)sgid);
