@@ -118,12 +118,12 @@ NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 \
     --eve "$T/eve.json" --stats >"$T/out" 2>"$T/err" &
 SHPID=$!
 # a SIGHUP mid-startup (startup takes a few 100 ms: detection tables, the
-# first Redis attempt...): as soon as the process catches SIGHUP at all
-# (SigCgt bit 0), i.e. its handlers are in place, before "capturing on"
+# first Redis attempt...): as soon as the capture sockets are open (the
+# first startup step), before "capturing on"
 early=no
 for _ in $(seq 1 400); do
-    cgt=$(procfield "$SHPID" SigCgt)
-    if [ -n "$cgt" ] && [ $(( 0x$cgt & 1 )) -eq 1 ]; then
+    if [ "$(readlink "/proc/$SHPID/exe")" = "$BIN" ] &&
+       ls -l "/proc/$SHPID/fd" 2>/dev/null | grep -q 'socket:'; then
         grep -q 'capturing on' "$T/err" || early=yes
         kill -HUP "$SHPID"
         break
