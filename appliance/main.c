@@ -67,6 +67,7 @@ struct app {
     const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
     uint64_t pace_ts0, pace_wall0;
+    int pace_file;                /* the file pace_ts0 belongs to */
     int live;
     int verbose;
     int want_stats;
@@ -197,6 +198,14 @@ static void show_progress(struct app *a)
 /* --pace: hold each packet until its time, scaled, has come */
 static void pace_wait(struct app *a, uint64_t ts)
 {
+    /* each file is paced on its own clock, the files back to back (the
+     * days between two recordings are not waited for) */
+    struct source_position pos;
+    source_get_position(a->src, &pos);
+    if (pos.file != a->pace_file) {
+        a->pace_file = pos.file;
+        a->pace_wall0 = 0;
+    }
     if (!a->pace_wall0) {
         a->pace_ts0 = ts;
         a->pace_wall0 = mono_us();
@@ -909,8 +918,6 @@ int main(int argc, char **argv)
         }
         fprintf(a->log, "spanhound: %s\n", msg);
     }
-    if (!a->live && (progress == 1 || (progress < 0 && isatty(STDERR_FILENO))))
-        progress_start(&a->progress, stderr);
     if (a->want_summary)
         a->summary = summary_create(&a->cfg.home_net);
     a->detect = detect_create(&a->cfg, on_verdict, a, err, sizeof(err));
@@ -943,6 +950,8 @@ int main(int argc, char **argv)
                 a->live ? sc.iface : (sc.nfiles == 1 ? sc.files[0] : "several files"));
 
     /* 5. run: capture thread produces, this thread consumes */
+    if (!a->live && (progress == 1 || (progress < 0 && isatty(STDERR_FILENO))))
+        progress_start(&a->progress, stderr);
     pthread_t th;
     if (pthread_create(&th, NULL, capture_thread, a) != 0) {
         fprintf(a->log, "spanhound: cannot start the capture thread\n");

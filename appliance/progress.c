@@ -29,7 +29,9 @@ int progress_format(char *buf, size_t len, const struct progress_sample *s)
 {
     char pk[32], rate[32], eta[32];
     double el = s->elapsed_s > 0 ? s->elapsed_s : 0;
-    double mb = (double)s->bytes_done / 1e6, tot = (double)s->bytes_total / 1e6;
+    /* MB, or kB when the files are smaller than one MB */
+    double unit = s->bytes_total < 1000000 ? 1e3 : 1e6;
+    double mb = (double)s->bytes_done / unit, tot = (double)s->bytes_total / unit;
     int pct = s->bytes_total ? (int)((double)s->bytes_done * 100.0 / (double)s->bytes_total) : 0;
 
     si(pk, sizeof(pk), (double)s->packets);
@@ -48,9 +50,9 @@ int progress_format(char *buf, size_t len, const struct progress_sample *s)
     } else {
         snprintf(eta, sizeof(eta), s->bytes_total && s->bytes_done >= s->bytes_total ? "0:00" : "-");
     }
-    return snprintf(buf, len, "replay %d/%d file%s  %s pkts  %.1f/%.1f MB (%d%%)  %s pkt/s  "
+    return snprintf(buf, len, "replay %d/%d file%s  %s pkts  %.1f/%.1f %s (%d%%)  %s pkt/s  "
                     "%.1f Mbit/s  ETA %s", s->file, s->nfiles, s->nfiles == 1 ? "" : "s", pk,
-                    mb, tot, pct, rate, bps, eta);
+                    mb, tot, unit == 1e3 ? "kB" : "MB", pct, rate, bps, eta);
 }
 
 void progress_start(struct progress *p, FILE *fp)

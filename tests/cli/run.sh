@@ -59,6 +59,34 @@ expect "syntax error: file:line, exit 2" 2 "syntax.conf:[0-9]+: " \
 expect "bad --home-net exits 2" 2 "home-net" -- "$BIN" --home-net 10.0.0.0/33 -r "$PCAP"
 expect "bad BPF exits 2" 2 "BPF" -- "$BIN" -f 'tcp port' -r "$PCAP"
 
+# ---- the replay progress line (appliance/progress.c) -------------------
+# dnscat's 60 s at --pace 100: about 0.6 s of replay, two or three updates
+PROG=pcaps/dns/ndpi-dnscat-exfil.pcap
+"$BIN" -r "$PROG" --pace 100 --progress >/dev/null 2>"$T/prog.err"; rc=$?
+if [ $rc -eq 0 ] && /usr/bin/python3 - "$T/prog.err" <<'PYEOF'
+import re, sys
+err = open(sys.argv[1], "rb").read().decode()
+lines = re.findall(r"\rreplay (\d+)/(\d+) file  (\d+) pkts  ([\d.]+)/([\d.]+) kB \((\d+)%\)"
+                   r"  \S+ pkt/s  [\d.]+ Mbit/s  ETA (\S+)\x1b\[K", err)
+# 300 packets, 78,369 bytes (capinfos, ls): never more than that, and erased at the end
+assert lines, err
+assert all(int(l[2]) <= 300 and float(l[3]) <= 78.4 and l[4] == "78.4" for l in lines), lines
+assert err.rstrip("\n").endswith("\r\x1b[K") or "\r\x1b[K" in err.split("replay")[-1], repr(err[-80:])
+PYEOF
+then ok "--progress: an updating line (packets, kB, rate, ETA) on stderr, erased at the end"
+else bad "--progress: an updating line on stderr, erased at the end" "exit $rc: $(cat -v "$T/prog.err" | tail -c 300)"; fi
+"$BIN" -r "$PROG" --pace 100 >/dev/null 2>"$T/prog2.err"
+if grep -q $'\r' "$T/prog2.err" || grep -q 'replay 1/1' "$T/prog2.err"; then
+    bad "no progress line when stderr is not a terminal" "$(cat -v "$T/prog2.err" | head -c 200)"
+else ok "no progress line when stderr is not a terminal"; fi
+if command -v script >/dev/null; then
+    script -qec "$BIN -r $PROG --pace 100 >/dev/null" /dev/null >"$T/pty.out" 2>&1 </dev/null
+    script -qec "$BIN -r $PROG --pace 100 --no-progress >/dev/null" /dev/null >"$T/pty2.out" 2>&1 </dev/null
+    grep -q 'replay 1/1 file' "$T/pty.out" && ! grep -q 'replay 1/1 file' "$T/pty2.out" &&
+        ok "on a terminal (script(1)'s pty) the line shows by itself; --no-progress hides it" ||
+        bad "progress on a pty by itself, hidden by --no-progress" "$(cat -v "$T/pty.out" | head -c 200)"
+fi
+
 # the shipped configuration file states exactly the built-in defaults
 expect "--print-config exits 0" 0 "" -- "$BIN" --print-config
 grep -v '^#' "$T/out" > "$T/defaults"

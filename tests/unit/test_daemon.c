@@ -136,6 +136,13 @@ static void progress_line_text(void **state)
     struct progress_sample z = { 1, 2, 0, 0, 5000000, 0.0 };
     progress_format(buf, sizeof(buf), &z);
     assert_string_equal(buf, "replay 1/2 files  0 pkts  0.0/5.0 MB (0%)  - pkt/s  0.0 Mbit/s  ETA -");
+    /* files under a megabyte: kB; 77,000 of 186,000 bytes in 0.5 s:
+     * 41%, 150/0.5 = 300 pkt/s, 77000*8/0.5 = 1.232 Mbit/s, 109000 B left
+     * at 154 kB/s = 0.71 s -> 0:01 */
+    struct progress_sample k = { 1, 2, 150, 77000, 186000, 0.5 };
+    progress_format(buf, sizeof(buf), &k);
+    assert_string_equal(buf, "replay 1/2 files  150 pkts  77.0/186.0 kB (41%)  300 pkt/s  "
+                             "1.2 Mbit/s  ETA 0:01");
     /* a short buffer is cut, not overrun */
     char small[16];
     memset(small, 'X', sizeof(small));
