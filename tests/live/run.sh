@@ -22,7 +22,9 @@
 # daemon.keep_net_raw); a missing user is exit 2 naming daemon.user; started
 # unprivileged with an ambient CAP_NET_RAW it captures with nothing to drop;
 # a SIGHUP during startup does not kill it; SIGTERM drains and exits 0 with
-# every EVE line complete; nothing of this exists outside the namespaces.
+# every EVE line complete and the Redis publisher flushed (a redis-server in
+# the capture namespace, when installed: the infected set holds the offline
+# run's hosts); nothing of this exists outside the namespaces.
 # Needs root (CAP_NET_ADMIN), iproute2 and tcpreplay; otherwise the test
 # counts itself as one skip; the name comparison is a skip without tshark.
 # Appends "live <passed> <failed> <skipped>" to build/test-results.txt.
@@ -38,11 +40,12 @@ NS_S=shsend-$$; NS_C=shcap-$$
 T=$(mktemp -d)
 chmod 755 "$T"          # the notification socket must be reachable after the drop
 pass=0; fail=0; skip=0
-SHPID=; NPID=
+SHPID=; NPID=; RPID=
 
 cleanup() {
     [ -n "${SHPID:-}" ] && kill "$SHPID" 2>/dev/null
     [ -n "${NPID:-}" ] && kill "$NPID" 2>/dev/null
+    [ -n "${RPID:-}" ] && kill "$RPID" 2>/dev/null
     ip netns del "$NS_S" 2>/dev/null
     ip netns del "$NS_C" 2>/dev/null
     rm -rf "$T"
@@ -112,10 +115,26 @@ while True:
 NPID=$!
 for _ in $(seq 1 40); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
 
+# --- a Redis inside the capture namespace (its own loopback), when installed:
+# SIGTERM must flush the publisher; the journal is written after the drop, so
+# its directory belongs to the user (as /var/lib/spanhound in the package) ---
+REDIS_ARGS=()
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+    mkdir "$T/state" && chown "$USER_:" "$T/state"
+    ip netns exec "$NS_C" redis-server --port 6390 --bind 127.0.0.1 --save '' \
+        --appendonly no >"$T/redis.log" 2>&1 &
+    RPID=$!
+    for _ in $(seq 1 100); do
+        ip netns exec "$NS_C" redis-cli -p 6390 ping 2>/dev/null | grep -q PONG && break
+        sleep 0.05
+    done
+    REDIS_ARGS=(--redis 127.0.0.1:6390 --journal "$T/state/journal")
+fi
+
 # --- the daemon: two ports, as root, drops to the user ---
 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 \
     ip netns exec "$NS_C" "$BIN" -i veth-a-c -i veth-b-c --user "$USER_" \
-    --eve "$T/eve.json" --stats >"$T/out" 2>"$T/err" &
+    --eve "$T/eve.json" --stats "${REDIS_ARGS[@]}" >"$T/out" 2>"$T/err" &
 SHPID=$!
 # a SIGHUP mid-startup (startup takes a few 100 ms: detection tables, the
 # first Redis attempt...): as soon as the capture sockets are open (the
@@ -291,6 +310,22 @@ if [ "$live" = "$offline" ] && [ "$nflag" -ge 3 ]; then
 else
     bad "the flagged hosts live equal the offline run" "live:    $live
 offline: $offline"
+fi
+
+# the Redis NAC feed after SIGTERM: the infected set holds the same hosts
+if [ -n "$RPID" ]; then
+    inred=$(ip netns exec "$NS_C" redis-cli -p 6390 --raw ZRANGE '{spanhound}:infected' 0 -1 |
+            sort | tr '\n' ' ' | sed 's/ $//')
+    want=$(printf '%s\n' $offline | cut -d: -f1 | sort | tr '\n' ' ' | sed 's/ $//')
+    if [ -n "$want" ] && [ "$inred" = "$want" ]; then
+        ok "SIGTERM flushed the Redis publisher: {spanhound}:infected holds the same hosts ($inred)"
+    else
+        bad "SIGTERM flushed the Redis publisher" "in Redis: '$inred', offline: '$want'
+$(grep -i redis "$T/err" | head -3)"
+    fi
+    kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; RPID=
+else
+    skip "the Redis feed after SIGTERM: redis-server is not installed"
 fi
 
 # --- keep_net_raw: only CAP_NET_RAW left ---
