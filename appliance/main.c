@@ -230,8 +230,12 @@ static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
     struct app *a = ctx;
     if (a->pace > 0)
         pace_wait(a, ts);
-    if (a->progress.fp && (++a->progress_n & 63) == 0)
-        show_progress(a);
+    if ((++a->progress_n & 63) == 0) {
+        if (a->progress.fp)
+            show_progress(a);
+        if (!a->live)
+            daemon_heartbeat();    /* live: from on_idle, packets or not */
+    }
     pipeline_packet(a->pl, dlt, ts, data, caplen, wirelen);
 }
 
