@@ -773,21 +773,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    /* the handlers before any startup work: a SIGHUP or SIGTERM while the
-     * feeds load or Redis is tried must not kill the process (a stop
-     * requested then ends the run as soon as it starts) */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGUSR2, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-
-
     /* 1. configuration: defaults, file, command line */
     config_defaults(&a->cfg);
     if (cfg_path && config_load(&a->cfg, cfg_path, err, sizeof(err)) < 0) {
@@ -866,6 +851,20 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* the handlers before any startup work: a SIGHUP or SIGTERM while the
+     * interfaces open, the feeds load or Redis is tried must not kill the
+     * process (a stop requested then ends the run as soon as it starts);
+     * after the one-shot modes above, which Ctrl-C still simply ends */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     a->log = open_log(a->cfg.log_syslog);
     daemon_log_setup(a->log, a->cfg.log_repeat_limit, a->cfg.log_syslog);
     daemon_notify_init();
