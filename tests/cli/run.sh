@@ -79,6 +79,19 @@ else bad "--progress: an updating line on stderr, erased at the end" "exit $rc: 
 if grep -q $'\r' "$T/prog2.err" || grep -q 'replay 1/1' "$T/prog2.err"; then
     bad "no progress line when stderr is not a terminal" "$(cat -v "$T/prog2.err" | head -c 200)"
 else ok "no progress line when stderr is not a terminal"; fi
+# under systemd stderr is the journal (JOURNAL_STREAM = its device:inode): the
+# warning-level lines carry "<4>" for journald; elsewhere nothing is added
+OWS=tests/regress/attacks/one_way_span/capture.pcap
+: >"$T/journal.err"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/journal.err") "$BIN" -r "$OWS" >/dev/null 2>>"$T/journal.err"
+JOURNAL_STREAM=1:2 "$BIN" -r "$OWS" >/dev/null 2>"$T/plain.err"
+if grep -q '^<4>spanhound: sensor degraded (dns_answers_unseen)' "$T/journal.err" &&
+   grep -q '^spanhound: sensor degraded (dns_answers_unseen)' "$T/plain.err" &&
+   ! grep -q '^<' "$T/plain.err"; then
+    ok "journal stream: warnings prefixed <4>; not the journal: no prefix"
+else
+    bad "journal stream: warnings prefixed <4>, else none" "$(grep -m2 degraded "$T/journal.err" "$T/plain.err")"
+fi
 if command -v script >/dev/null; then
     script -qec "$BIN -r $PROG --pace 100 >/dev/null" /dev/null >"$T/pty.out" 2>&1 </dev/null
     script -qec "$BIN -r $PROG --pace 100 --no-progress >/dev/null" /dev/null >"$T/pty2.out" 2>&1 </dev/null
