@@ -166,7 +166,7 @@ static void caps_text(char *buf, size_t len)
         return;
     }
     buf[0] = '\0';
-    for (cap_value_t i = 0; i <= CAP_LAST_CAP; i++) {
+    for (cap_value_t i = 0, nb = cap_max_bits(); i < nb; i++) {
         if (cap_get_flag(c, i, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET) {
             char *name = cap_to_name(i);
             size_t l = strlen(buf);
@@ -266,7 +266,7 @@ int daemon_drop_privileges(const char *user, int keep_net_raw, char *msg, size_t
 
     /* the bounding set, while we still have CAP_SETPCAP (refused under a
      * unit without it: the bounding set is then systemd's, fine) */
-    for (cap_value_t i = 0; i <= CAP_LAST_CAP; i++)
+    for (cap_value_t i = 0, nb = cap_max_bits(); i < nb; i++)
         if (!(keep_net_raw && i == CAP_NET_RAW))
             cap_drop_bound(i);
 
