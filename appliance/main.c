@@ -40,6 +40,7 @@
 #include "../feeds/ioc.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
+#include "reload.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -48,7 +49,7 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_dump_stats;
-static volatile sig_atomic_t g_reload;       /* SIGHUP: re-read the feeds   */
+static volatile sig_atomic_t g_reload;       /* SIGHUP: config, feeds, GeoIP */
 static volatile sig_atomic_t g_export;       /* SIGUSR2: --export-iocs now  */
 
 struct app {
@@ -73,6 +74,7 @@ struct app {
     _Atomic uint64_t ring_dropped, kernel_dropped, captured;
     int source_status;
     FILE *log;
+    struct reloader reload;       /* SIGHUP: the -c file again (reload.h) */
 };
 
 static void usage(FILE *fp)
@@ -87,7 +89,8 @@ static void usage(FILE *fp)
 "  -i IFACE             capture live (promiscuous, immediate mode)\n"
 "  -f 'BPF'             only packets matching this filter\n"
 "configuration\n"
-"  -c FILE              configuration file (libconfig; see config/spanhound.conf)\n"
+"  -c FILE              configuration file (libconfig; see config/spanhound.conf);\n"
+"                       SIGHUP re-reads it (what changes live: docs/reload-notes.md)\n"
 "  --home-net CIDRS     internal networks, comma separated (replaces the configured ones)\n"
 "  --print-config       print the effective configuration and exit\n"
 "analysis\n"
@@ -214,6 +217,13 @@ static void *capture_thread(void *arg)
 {
     struct app *a = arg;
     pthread_setname_np(pthread_self(), "sh-capture");
+    /* SIGHUP/SIGUSR1/SIGUSR2 go to the consumer: never interrupt a read here */
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGHUP);
+    sigaddset(&ss, SIGUSR1);
+    sigaddset(&ss, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &ss, NULL);
     a->source_status = source_run(a->src, on_packet, on_idle, a, &g_stop, a->log);
     pipeline_finish(a->pl);
     ring_close(a->ring);
@@ -401,9 +411,11 @@ static int consume(struct app *a)
             g_dump_stats = 0;
             print_stats(a, a->log);
         }
-        int hup = g_reload != 0;   /* SIGHUP: the GeoIP databases and the feeds */
+        int hup = g_reload != 0;   /* SIGHUP: the configuration, GeoIP, the feeds */
         if (hup) {
             g_reload = 0;
+            if (reload_run(&a->reload) >= 0)
+                a->intel_check_us = mono_us() + (uint64_t)a->cfg.feeds_check_interval * 1000000;
             if (a->detect)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
@@ -618,6 +630,7 @@ int main(int argc, char **argv)
     const char *home_net = NULL, *score_path = NULL;
     const char *redis_addr = NULL, *journal = NULL, *sensor = NULL;
     int print_cfg = 0, no_redis = 0, flush_journal = 0;
+    struct cli_overrides ov;
     char err[1024];
     int c, status = 0, redis_left = 0;
 
@@ -685,33 +698,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "spanhound: %s\n", err);
         return 2;
     }
-    if (home_net && cidr_set_parse_list(&a->cfg.home_net, home_net, err, sizeof(err)) < 0) {
-        fprintf(stderr, "spanhound: --home-net: %s\n", err);
+    /* the same function applies them again at every SIGHUP (reload.c) */
+    ov = (struct cli_overrides){ home_net, bpf, iface, eve_path, redis_addr, journal, sensor,
+                                 no_redis };
+    if (cli_overrides_apply(&a->cfg, &ov, err, sizeof(err)) < 0) {
+        fprintf(stderr, "spanhound: %s\n", err);
         return 2;
     }
-    if (bpf)
-        snprintf(a->cfg.bpf, sizeof(a->cfg.bpf), "%s", bpf);
-    if (iface)
-        snprintf(a->cfg.interface, sizeof(a->cfg.interface), "%s", iface);
-    if (eve_path)
-        snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", eve_path);
-    if (redis_addr) {
-        char h[256], e[256];
-        int port, un;
-        if (rconn_parse_addr(redis_addr, 6379, h, sizeof(h), &port, &un, e, sizeof(e)) < 0) {
-            fprintf(stderr, "spanhound: --redis %s\n", e);
-            return 2;
-        }
-        snprintf(a->cfg.redis.server, sizeof(a->cfg.redis.server), "%s", redis_addr);
-        a->cfg.redis.sentinels[0] = 0;
-        a->cfg.redis.enabled = 1;
-    }
-    if (no_redis)
-        a->cfg.redis.enabled = 0;
-    if (journal)
-        snprintf(a->cfg.redis.journal, sizeof(a->cfg.redis.journal), "%s", journal);
-    if (sensor)
-        snprintf(a->cfg.redis.sensor, sizeof(a->cfg.redis.sensor), "%s", sensor);
     if (flush_journal) {
         long left = redisfeed_flush_journal(&a->cfg.redis, SPANHOUND_VERSION, stderr, err,
                                             sizeof(err));
@@ -821,6 +814,9 @@ int main(int argc, char **argv)
         redisfeed_control(a->feed, op_release, op_allow, a);
     }
 
+    a->reload = (struct reloader){ cfg_path, ov, &a->cfg, a->detect, a->eve, &a->intel,
+                                   a->live, a->log, NULL };
+
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -874,6 +870,7 @@ int main(int argc, char **argv)
         print_stats(a, stderr);
 
 out:
+    reload_free(&a->reload);
     redisfeed_close(a->feed);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);
