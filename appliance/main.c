@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -291,6 +292,9 @@ static void intel_install(void *ctx, struct ioc_db *db)
 static int64_t first_packet_time(const char *path)
 {
     char err[PCAP_ERRBUF_SIZE];
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;                    /* a pipe or FIFO is read once, by the source */
     pcap_t *p = pcap_open_offline(path, err);
     if (!p)
         return 0;
