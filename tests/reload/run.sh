@@ -173,8 +173,9 @@ printf 'pirate.sea\n' > "$T/tunnel.txt"
 cp "$T/empty.conf" "$T/r2.conf"
 start "$T/r2.conf" r2
 feed part1 r2
+# (its allowlist would release $A at once, its threshold would leave $B a suspect)
 printf 'allowlist: { networks = [ "%s" ]; };\ndetect: { score_threshold = 5.0; };\n\ncapture: { snaplen = 10; };\n' \
-    $B > "$T/r2.conf"
+    $A > "$T/r2.conf"
 hup r2 "running configuration is kept" || bad "SIGHUP with a bad file answered" "$(tail -3 "$T/r2.err")"
 printf 'feeds = ( { name = "tunnels"; path = "%s"; format = "plain"; type = "domain"; } );\n' \
     "$T/tunnel.txt" > "$T/r2.conf"
@@ -185,10 +186,10 @@ finish r2; rc=$?
 want="spanhound: SIGHUP: $T/r2.conf:4: 'capture.snaplen' = 10 is out of range [64, 262144]: the running configuration is kept"
 [ "$(grep -cxF "$want" "$T/r2.err")" -eq 1 ] && ok "bad file: one line with file:line" \
     || bad "bad file: one line with file:line" "$(grep SIGHUP "$T/r2.err" | head -3 | tr '\n' '|')"
-r="$rc $(final $B "$T/r2.json") $(final $A "$T/r2.json")"
-[ "$r" = "0 infected infected" ] && no_sanitizer r2 \
+r="$rc $(final $B "$T/r2.json") $(count released $A "$T/r2.json") $(final $A "$T/r2.json")"
+[ "$r" = "0 infected 0 infected" ] && no_sanitizer r2 \
     && ok "bad file: nothing of it applied (neither its allowlist nor its threshold), exit 0" \
-    || bad "bad file: nothing of it applied (neither its allowlist nor its threshold), exit 0" "exit, B, A: $r"
+    || bad "bad file: nothing of it applied (neither its allowlist nor its threshold), exit 0" "exit, B final, A released records, A final: $r"
 # (f) the feed added by SIGHUP matches B's tunnel zone (offline without it: dns_tunnel only)
 r="$(kinds $B "$T/off-empty.json") / $(kinds $B "$T/r2.json")"
 [ "$r" = "dns_tunnel / dns_tunnel,ioc_match" ] && grep -q "SIGHUP: re-reading 1 feed" "$T/r2.err" \
