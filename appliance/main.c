@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@
 #include "../feeds/redisfeed.h"
 #include "daemon.h"
 #include "progress.h"
+#include "reload.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -50,7 +52,7 @@
 
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_dump_stats;
-static volatile sig_atomic_t g_reload;       /* SIGHUP: re-read the feeds   */
+static volatile sig_atomic_t g_reload;       /* SIGHUP: config, feeds, GeoIP */
 static volatile sig_atomic_t g_export;       /* SIGUSR2: --export-iocs now  */
 
 struct app {
@@ -78,6 +80,7 @@ struct app {
     FILE *log;
     struct progress progress;     /* replay progress line (fp NULL: none) */
     unsigned progress_n;
+    struct reloader reload;       /* SIGHUP: the -c file again (reload.h) */
 };
 
 static void usage(FILE *fp)
@@ -95,7 +98,8 @@ static void usage(FILE *fp)
 "                       (daemon.user; \"\" stays root)\n"
 "  -f 'BPF'             only packets matching this filter\n"
 "configuration\n"
-"  -c FILE              configuration file (libconfig; see config/spanhound.conf)\n"
+"  -c FILE              configuration file (libconfig; see config/spanhound.conf);\n"
+"                       SIGHUP re-reads it (what changes live: docs/reload-notes.md)\n"
 "  --home-net CIDRS     internal networks, comma separated (replaces the configured ones)\n"
 "  --print-config       print the effective configuration and exit\n"
 "analysis\n"
@@ -256,6 +260,13 @@ static void *capture_thread(void *arg)
 {
     struct app *a = arg;
     pthread_setname_np(pthread_self(), "sh-capture");
+    /* SIGHUP/SIGUSR1/SIGUSR2 go to the consumer: never interrupt a read here */
+    sigset_t ss;
+    sigemptyset(&ss);
+    sigaddset(&ss, SIGHUP);
+    sigaddset(&ss, SIGUSR1);
+    sigaddset(&ss, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &ss, NULL);
     a->source_status = source_run(a->src, on_packet, on_idle, a, &g_stop, a->log);
     progress_end(&a->progress);
     pipeline_finish(a->pl);
@@ -336,6 +347,9 @@ static void intel_install(void *ctx, struct ioc_db *db)
 static int64_t first_packet_time(const char *path)
 {
     char err[PCAP_ERRBUF_SIZE];
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;                    /* a pipe or FIFO is read once, by the source */
     pcap_t *p = pcap_open_offline(path, err);
     if (!p)
         return 0;
@@ -468,10 +482,12 @@ static int consume(struct app *a)
             g_dump_stats = 0;
             print_stats(a, a->log);
         }
-        int hup = g_reload != 0;   /* SIGHUP: the GeoIP databases and the feeds */
+        int hup = g_reload != 0;   /* SIGHUP: the configuration, GeoIP, the feeds */
         if (hup) {
             g_reload = 0;
             daemon_notify_reloading();
+            if (reload_run(&a->reload) >= 0)
+                a->intel_check_us = mono_us() + (uint64_t)a->cfg.feeds_check_interval * 1000000;
             if (a->detect)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
@@ -701,6 +717,7 @@ int main(int argc, char **argv)
     int progress = -1;                /* -1: when stderr is a terminal */
     const char *user = NULL;
     static char ifaces[CFG_STR_MAX];  /* -i, repeated: joined with commas */
+    struct cli_overrides ov;
     char err[1024];
     int c, status = 0, redis_left = 0;
 
@@ -779,35 +796,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "spanhound: %s\n", err);
         return 2;
     }
-    if (home_net && cidr_set_parse_list(&a->cfg.home_net, home_net, err, sizeof(err)) < 0) {
-        fprintf(stderr, "spanhound: --home-net: %s\n", err);
+    /* the same function applies them again at every SIGHUP (reload.c) */
+    ov = (struct cli_overrides){ home_net, bpf, iface, eve_path, redis_addr, journal, sensor,
+                                 no_redis, user };
+    if (cli_overrides_apply(&a->cfg, &ov, err, sizeof(err)) < 0) {
+        fprintf(stderr, "spanhound: %s\n", err);
         return 2;
     }
-    if (bpf)
-        snprintf(a->cfg.bpf, sizeof(a->cfg.bpf), "%s", bpf);
-    if (iface)
-        snprintf(a->cfg.interface, sizeof(a->cfg.interface), "%s", iface);
-    if (user)
-        snprintf(a->cfg.daemon_user, sizeof(a->cfg.daemon_user), "%s", user);
-    if (eve_path)
-        snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", eve_path);
-    if (redis_addr) {
-        char h[256], e[256];
-        int port, un;
-        if (rconn_parse_addr(redis_addr, 6379, h, sizeof(h), &port, &un, e, sizeof(e)) < 0) {
-            fprintf(stderr, "spanhound: --redis %s\n", e);
-            return 2;
-        }
-        snprintf(a->cfg.redis.server, sizeof(a->cfg.redis.server), "%s", redis_addr);
-        a->cfg.redis.sentinels[0] = 0;
-        a->cfg.redis.enabled = 1;
-    }
-    if (no_redis)
-        a->cfg.redis.enabled = 0;
-    if (journal)
-        snprintf(a->cfg.redis.journal, sizeof(a->cfg.redis.journal), "%s", journal);
-    if (sensor)
-        snprintf(a->cfg.redis.sensor, sizeof(a->cfg.redis.sensor), "%s", sensor);
     if (flush_journal) {
         long left = redisfeed_flush_journal(&a->cfg.redis, SPANHOUND_VERSION, stderr, err,
                                             sizeof(err));
@@ -947,6 +942,9 @@ int main(int argc, char **argv)
         redisfeed_control(a->feed, op_release, op_allow, a);
     }
 
+    a->reload = (struct reloader){ cfg_path, ov, &a->cfg, a->detect, a->eve, &a->intel,
+                                   a->live, a->log, NULL };
+
     if (a->verbose)
         fprintf(a->log, "spanhound %s: %s %s\n", SPANHOUND_VERSION,
                 a->live ? "capturing on" : "replaying",
@@ -996,6 +994,7 @@ int main(int argc, char **argv)
 
 out:
     daemon_log_finish();
+    reload_free(&a->reload);
     redisfeed_close(a->feed);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);

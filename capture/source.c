@@ -347,7 +347,9 @@ static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
     uint64_t n = 0;
     int rc = 0;
 
-    if (p) {
+    struct stat st;
+    /* a pipe or FIFO ("-" too) can be read once only: libpcap reads it */
+    if (p && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
         /* classic pcap: the mapped fast path (libpcap validated the header) */
         pcap_close(p);
         rc = run_mapped(s, path, on_pkt, ctx, stop, log);

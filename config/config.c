@@ -745,6 +745,178 @@ int config_load(struct sh_config *c, const char *path, char *err, size_t errlen)
     return rc;
 }
 
+/* ---- comparing (SIGHUP) ------------------------------------------- */
+
+static int feed_same(const struct cfg_feed *a, const struct cfg_feed *b)
+{
+    return strcmp(a->path, b->path) == 0 && strcmp(a->format, b->format) == 0 &&
+           strcmp(a->type, b->type) == 0 && a->weight == b->weight &&
+           a->confidence == b->confidence;
+}
+
+static const struct cfg_feed *feed_named(const struct cfg_feeds *fs, const char *name)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].name, name) == 0)
+            return &fs->v[i];
+    return NULL;
+}
+
+static const struct cfg_param *param_named(const struct sh_config *c, const char *name)
+{
+    for (int i = 0; i < c->n_params; i++)
+        if (strcmp(c->params[i].name, name) == 0)
+            return &c->params[i];
+    return NULL;
+}
+
+static int weights_same(const struct cfg_geo_weights *a, const struct cfg_geo_weights *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->v[i].asn != b->v[i].asn || strcmp(a->v[i].cc, b->v[i].cc) != 0 ||
+            a->v[i].w != b->v[i].w)
+            return 0;
+    return 1;
+}
+
+/* Does row r hold the same value in a and b? */
+static int row_same(const struct cfg_row *r, const struct sh_config *a, const struct sh_config *b)
+{
+    const void *x = (const char *)a + r->off, *y = (const char *)b + r->off;
+    switch (r->type) {
+    case T_U32:
+        return *(const uint32_t *)x == *(const uint32_t *)y;
+    case T_BOOL:
+        return *(const int *)x == *(const int *)y;
+    case T_STR:
+        return strncmp(x, y, r->size) == 0;
+    case T_CIDRS: {
+        const struct cidr_set *p = x, *q = y;
+        return p->n == q->n && (p->n <= 0 || memcmp(p->c, q->c, (size_t)p->n * sizeof(p->c[0])) == 0);
+    }
+    case T_PORTS:
+        return a->pipe.n_dns_ports == b->pipe.n_dns_ports &&
+               (a->pipe.n_dns_ports <= 0 ||
+                memcmp(x, y, (size_t)a->pipe.n_dns_ports * sizeof(uint32_t)) == 0);
+    case T_NAMES: {
+        const struct cfg_names *p = x, *q = y;
+        if (p->n != q->n)
+            return 0;
+        for (int i = 0; i < p->n; i++)
+            if (strcmp(p->v[i], q->v[i]) != 0)
+                return 0;
+        return 1;
+    }
+    case T_ASN_WEIGHTS:
+    case T_CC_WEIGHTS:
+        return weights_same(x, y);
+    case T_FEEDS:
+        return 1;          /* compared feed by feed */
+    }
+    return 1;
+}
+
+int config_diff(const struct sh_config *old, const struct sh_config *new,
+                config_diff_fn fn, void *ctx)
+{
+    char path[128];
+    int n = 0;
+    for (size_t i = 0; i < NROWS; i++) {
+        const struct cfg_row *r = &rows[i];
+        if (r->type == T_FEEDS) {
+            for (int k = 0; k < old->feeds.n; k++) {
+                const struct cfg_feed *f = &old->feeds.v[k];
+                const struct cfg_feed *g = feed_named(&new->feeds, f->name);
+                if (!g || !feed_same(f, g)) {
+                    snprintf(path, sizeof(path), "feeds.%s", f->name);
+                    fn(ctx, path);
+                    n++;
+                }
+            }
+            for (int k = 0; k < new->feeds.n; k++) {
+                if (feed_named(&old->feeds, new->feeds.v[k].name))
+                    continue;
+                snprintf(path, sizeof(path), "feeds.%s", new->feeds.v[k].name);
+                fn(ctx, path);
+                n++;
+            }
+            continue;
+        }
+        if (!row_same(r, old, new)) {
+            fn(ctx, r->path);
+            n++;
+        }
+    }
+    for (int k = 0; k < old->n_params; k++) {
+        const struct cfg_param *p = &old->params[k];
+        const struct cfg_param *q = param_named(new, p->name);
+        if (!q || q->value != p->value) {
+            snprintf(path, sizeof(path), "detect.%s", p->name);
+            fn(ctx, path);
+            n++;
+        }
+    }
+    for (int k = 0; k < new->n_params; k++) {
+        if (param_named(old, new->params[k].name))
+            continue;
+        snprintf(path, sizeof(path), "detect.%s", new->params[k].name);
+        fn(ctx, path);
+        n++;
+    }
+    return n;
+}
+
+int config_copy_setting(struct sh_config *dst, const struct sh_config *src, const char *path)
+{
+    if (strncmp(path, "feeds.", 6) == 0) {
+        dst->feeds = src->feeds;
+        return 0;
+    }
+    const struct cfg_row *r = find_row(path);
+    if (!r && strncmp(path, "detect.", 7) == 0) {
+        const char *name = path + 7;
+        const struct cfg_param *from = param_named(src, name);
+        int at = -1;
+        for (int i = 0; i < dst->n_params; i++)
+            if (strcmp(dst->params[i].name, name) == 0)
+                at = i;
+        if (from) {
+            if (at < 0) {
+                if (dst->n_params >= CFG_PARAMS_MAX)
+                    return -1;
+                at = dst->n_params++;
+            }
+            dst->params[at] = *from;
+        } else if (at >= 0) {
+            memmove(&dst->params[at], &dst->params[at + 1],
+                    (size_t)(dst->n_params - at - 1) * sizeof(dst->params[0]));
+            dst->n_params--;
+        }
+        return 0;
+    }
+    if (!r)
+        return -1;
+    void *d = (char *)dst + r->off;
+    const void *s = (const char *)src + r->off;
+    switch (r->type) {
+    case T_U32: memcpy(d, s, sizeof(uint32_t)); break;
+    case T_BOOL: memcpy(d, s, sizeof(int)); break;
+    case T_STR: memcpy(d, s, r->size); break;
+    case T_CIDRS: memcpy(d, s, sizeof(struct cidr_set)); break;
+    case T_PORTS:
+        memcpy(d, s, sizeof(dst->pipe.dns_ports));
+        dst->pipe.n_dns_ports = src->pipe.n_dns_ports;
+        break;
+    case T_NAMES: memcpy(d, s, sizeof(struct cfg_names)); break;
+    case T_ASN_WEIGHTS:
+    case T_CC_WEIGHTS: memcpy(d, s, sizeof(struct cfg_geo_weights)); break;
+    case T_FEEDS: dst->feeds = src->feeds; break;
+    }
+    return 0;
+}
+
 /* ---- printing ----------------------------------------------------- */
 
 static void print_value(const struct sh_config *c, const struct cfg_row *r, FILE *fp)

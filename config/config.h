@@ -169,6 +169,24 @@ void config_defaults(struct sh_config *c);
  * "file:line: message" in err. */
 int config_load(struct sh_config *c, const char *path, char *err, size_t errlen);
 
+/* The settings whose value differs between old and new: fn(ctx, path) once
+ * per changed setting, in table order.  Table rows go by their dotted path
+ * ("capture.snaplen", "allowlist.networks"; lists compare entry by entry, in
+ * order), the detect group's parameters as "detect.<name>" (compared by name
+ * and value; one given in only one of the two counts as changed, even when
+ * it equals its default, which is the detect module's business), feeds as
+ * "feeds.<name>" for each feed added, removed or changed (path, format,
+ * type, weight, confidence; not the line it was on).  `source` is not a
+ * setting.  Returns how many were reported. */
+typedef void (*config_diff_fn)(void *ctx, const char *path);
+int config_diff(const struct sh_config *old, const struct sh_config *new,
+                config_diff_fn fn, void *ctx);
+
+/* Copies one setting, named as config_diff names it, from src into dst
+ * (a "detect.<name>" parameter is set, added or removed; any "feeds.<name>"
+ * copies the whole feeds list).  0 ok, -1 unknown path. */
+int config_copy_setting(struct sh_config *dst, const struct sh_config *src, const char *path);
+
 /* Print the effective configuration in the file's own syntax.  The detect
  * group's parameters belong to the detect module: `detect_params` (may be
  * NULL) prints them at the given indent. */

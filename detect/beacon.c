@@ -153,6 +153,11 @@ struct beacon *beacon_create(size_t capacity, const struct detect_params *p,
     return b;
 }
 
+void beacon_set_params(struct beacon *b, const struct detect_params *p)
+{
+    b->p = *p;
+}
+
 void beacon_destroy(struct beacon *b)
 {
     if (!b)

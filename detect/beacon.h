@@ -100,6 +100,8 @@ struct beacon;
 struct beacon *beacon_create(size_t capacity, const struct detect_params *p,
                              char *err, size_t errlen);
 void beacon_destroy(struct beacon *b);   /* NULL is a no-op */
+/* New parameters (SIGHUP): the state kept so far stays. */
+void beacon_set_params(struct beacon *b, const struct detect_params *p);
 
 /* h made one event of `series` toward dst at t_us of `bytes`.  Evidence
  * goes into ht; hosts whose evidence changed are added to touched. */

@@ -176,6 +176,7 @@ struct detect {
     uint64_t notices[NOTICE_KIND_MAX];
     uint64_t verdicts[VERDICT_CHANGE_MAX];
     uint64_t operator_releases, operator_allowed;
+    uint64_t reconfigures, config_releases;   /* SIGHUP */
     /* the operator's allowlist (NAC feed), replaced as a whole */
     struct sh_addr *op_ips;
     uint8_t (*op_macs)[6];
@@ -242,6 +243,24 @@ static void ti_touch(void *ctx, struct host *h);
 static void on_host_removed(void *ctx, struct host *h, int reason);
 static void on_host_moved(void *ctx, struct host *h, const uint8_t new_mac[6]);
 
+/* What detect_create and detect_reconfigure derive from d->p and d->cfg:
+ * the DGA name threshold and the host table's parameters. */
+static void derive(struct detect *d, struct host_params *hp)
+{
+    d->dga_threshold = d->p.v[P_DGA_NAME_THRESHOLD] > 0 ? d->p.v[P_DGA_NAME_THRESHOLD]
+                                                         : dga_default_threshold(d->dga);
+    *hp = (struct host_params){
+        .idle_us = (uint64_t)d->cfg.host_idle_s * 1000000ULL,
+        .active_us = secs(d, P_MAC_ACTIVE),
+        .stale_us = secs(d, P_MAC_STALE),
+        .stable_us = secs(d, P_MAC_STABLE),
+        .router_window_us = secs(d, P_ROUTER_WINDOW),
+        .router_min_external = (int)d->p.v[P_ROUTER_MIN_EXTERNAL],
+        .router_min_senders = (int)d->p.v[P_ROUTER_MIN_SENDERS],
+        .router_ips = (int)d->p.v[P_MAC_ROUTER_IPS],
+    };
+}
+
 struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
                              void *ctx, char *err, size_t errlen)
 {
@@ -265,18 +284,8 @@ struct detect *detect_create(const struct sh_config *cfg, detect_verdict_fn fn,
     d->dga = dga_model_load_paths(cfg->data_dir, cfg->popularity_list, d->dom, err, errlen);
     if (!d->dga)
         goto fail;
-    d->dga_threshold = d->p.v[P_DGA_NAME_THRESHOLD] > 0 ? d->p.v[P_DGA_NAME_THRESHOLD]
-                                                         : dga_default_threshold(d->dga);
-    struct host_params hp = {
-        .idle_us = (uint64_t)cfg->host_idle_s * 1000000ULL,
-        .active_us = secs(d, P_MAC_ACTIVE),
-        .stale_us = secs(d, P_MAC_STALE),
-        .stable_us = secs(d, P_MAC_STABLE),
-        .router_window_us = secs(d, P_ROUTER_WINDOW),
-        .router_min_external = (int)d->p.v[P_ROUTER_MIN_EXTERNAL],
-        .router_min_senders = (int)d->p.v[P_ROUTER_MIN_SENDERS],
-        .router_ips = (int)d->p.v[P_MAC_ROUTER_IPS],
-    };
+    struct host_params hp;
+    derive(d, &hp);
     d->hosts = host_table_create(cfg->host_capacity, &hp, err, errlen);
     if (!d->hosts)
         goto fail;
@@ -2546,6 +2555,124 @@ static void on_flow(struct detect *d, const struct sh_event *ev, uint64_t now)
     rescore_touched(d, &touched, now);
 }
 
+/* ---- SIGHUP: a new configuration ------------------------------------------------ */
+
+int detect_setting_live(const char *path)
+{
+    static const char *const restart[] = {
+        "detect.data_dir", "detect.popularity_list",          /* the DGA model, lists */
+        "detect.spread_history_size", "detect.spread_max_learnt", /* size tables */
+    };
+    for (size_t i = 0; i < sizeof(restart) / sizeof(restart[0]); i++)
+        if (strcmp(path, restart[i]) == 0)
+            return 0;
+    return strncmp(path, "detect.", 7) == 0 || strncmp(path, "allowlist.", 10) == 0 ||
+           strncmp(path, "infrastructure.", 15) == 0 || strncmp(path, "geoip.", 6) == 0 ||
+           strcmp(path, "home_net") == 0 || strcmp(path, "learn_prefixes") == 0 ||
+           strcmp(path, "hosts.idle_timeout") == 0;
+}
+
+uint64_t detect_time_us(const struct detect *d)
+{
+    return d->now_us;
+}
+
+static int geoip_same(const struct cfg_geoip *a, const struct cfg_geoip *b)
+{
+    if (strcmp(a->country_db, b->country_db) || strcmp(a->asn_db, b->asn_db))
+        return 0;
+    const struct cfg_geo_weights *w[2][2] = { { &a->asn_weights, &b->asn_weights },
+                                              { &a->country_weights, &b->country_weights } };
+    for (int k = 0; k < 2; k++) {
+        if (w[k][0]->n != w[k][1]->n)
+            return 0;
+        for (int i = 0; i < w[k][0]->n; i++)
+            if (w[k][0]->v[i].asn != w[k][1]->v[i].asn || strcmp(w[k][0]->v[i].cc, w[k][1]->v[i].cc) ||
+                w[k][0]->v[i].w != w[k][1]->v[i].w)
+                return 0;
+    }
+    return 1;
+}
+
+/* Every host once the new configuration is in: infrastructure marks
+ * again, allowlisted hosts lose their evidence (a flagged one is released,
+ * by "allowlist.networks"), the others are judged against the new
+ * thresholds now (VERDICT_INFECTED or CLEARED as the new values say). */
+static void reconfigure_one(void *ctx, struct host *h)
+{
+    struct detect *d = ctx;
+    if (!is_shadow(h)) {
+        h->infra &= (uint8_t)~(INFRA_RESOLVER | INFRA_DHCP | INFRA_SENSOR);
+        if (cidr_set_match(&d->cfg.dns_resolvers, &h->ip))
+            h->infra |= INFRA_RESOLVER;
+        if (cidr_set_match(&d->cfg.dhcp_servers, &h->ip))
+            h->infra |= INFRA_DHCP;
+        if (cidr_set_match(&d->cfg.sensor_addrs, &h->ip))
+            h->infra |= INFRA_SENSOR;
+        if (allow_addr(&d->allow, &h->ip)) {
+            int any = h->flagged;
+            for (int k = 0; k < HOST_EV_MAX && !any; k++)
+                any = host_evidence_at(d->hosts, h, k) != NULL;
+            if (any) {
+                release_host(d, h, "allowlist.networks");
+                d->operator_releases--;          /* not the operator's */
+                d->config_releases++;
+            }
+            return;
+        }
+    }
+    if (d->now_us)
+        rescore(d, h, d->now_us, 0);
+}
+
+int detect_reconfigure(struct detect *d, const struct sh_config *cfg, char *err, size_t errlen)
+{
+    struct detect_params np;
+    struct host_params hp;
+    if (detect_params_from_config(cfg, &np, err, errlen) < 0)
+        return -1;                              /* nothing changed */
+    /* tables sized at creation keep their size */
+    np.v[P_SPREAD_HISTORY_SIZE] = d->p.v[P_SPREAD_HISTORY_SIZE];
+    np.v[P_SPREAD_MAX_LEARNT] = d->p.v[P_SPREAD_MAX_LEARNT];
+    if (!geoip_same(&d->cfg.geoip, &cfg->geoip)) {
+        char note[sizeof(d->geo_note)];
+        struct geo *g = geo_open(&cfg->geoip, note, sizeof(note));
+        if (!g) {
+            snprintf(err, errlen, "%s", note);
+            return -1;
+        }
+        geo_close(d->geo);
+        d->geo = g;
+        memcpy(d->geo_note, note, sizeof(note));
+        d->cfg.geoip = cfg->geoip;
+    }
+    /* the settings applied live (detect_setting_live); the lists stay in
+     * d->cfg, where allow, exfil and the matching read them */
+    d->cfg.home_net = cfg->home_net;
+    d->cfg.learn_prefixes = cfg->learn_prefixes;
+    d->cfg.allow_nets = cfg->allow_nets;
+    d->cfg.allow_names = cfg->allow_names;
+    d->cfg.dns_resolvers = cfg->dns_resolvers;
+    d->cfg.dhcp_servers = cfg->dhcp_servers;
+    d->cfg.sensor_addrs = cfg->sensor_addrs;
+    d->cfg.mail_servers = cfg->mail_servers;
+    d->cfg.mail_clients = cfg->mail_clients;
+    d->cfg.host_idle_s = cfg->host_idle_s;
+    d->cfg.n_params = cfg->n_params;
+    memcpy(d->cfg.params, cfg->params, sizeof(d->cfg.params));
+    memcpy(d->cfg.source, cfg->source, sizeof(d->cfg.source));
+    d->p = np;
+    derive(d, &hp);
+    host_table_set_params(d->hosts, &hp);
+    beacon_set_params(d->beh, &d->p);
+    exfil_set_params(d->exf, &d->p);
+    tells_set_params(d->tells, &d->p);
+    ti_set_params(d->ti, &d->p);
+    d->reconfigures++;
+    host_foreach(d->hosts, reconfigure_one, d);
+    return 0;
+}
+
 /* ---- maintenance ------------------------------------------------------------------ */
 
 static void maint_one(void *ctx, struct host *h)
@@ -2731,6 +2858,8 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.verdicts_expired", d->verdicts[VERDICT_EXPIRED]);
     P("detect.verdicts_released", d->verdicts[VERDICT_RELEASED]);
     P("detect.operator_releases", d->operator_releases);
+    P("detect.reconfigures", d->reconfigures);
+    P("detect.config_releases", d->config_releases);
     P("detect.operator_allowlist", d->operator_allowed);
     P("detect.notices_resolver_blind", d->notices[NOTICE_RESOLVER_BLIND]);
     P("detect.notices_health", d->notices[NOTICE_HEALTH]);

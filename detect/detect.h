@@ -180,6 +180,29 @@ const char *detect_geo_note(const struct detect *d);
  * the line for the log. */
 const char *detect_geo_reload(struct detect *d);
 
+/* SIGHUP: applies what can change while running -- the detect
+ * parameters (through the same path as detect_create), home_net,
+ * learn_prefixes, allowlist.*, infrastructure.*, geoip.* (a changed path
+ * or weight opens the databases anew) and hosts.idle_timeout -- and
+ * nothing else of cfg: the host table, flows, evidence and verdicts stay.
+ * Then every host is judged again at once: infrastructure marks follow the
+ * new lists, a host now in allowlist.networks loses its evidence (a
+ * flagged one is reported VERDICT_RELEASED, by "allowlist.networks"),
+ * the others are re-scored against the new thresholds (INFECTED or CLEARED
+ * when they cross them; evidence is not re-weighted).  -1 with
+ * "file:line: message" in err when the parameters are invalid: then
+ * nothing changed. */
+int detect_reconfigure(struct detect *d, const struct sh_config *cfg, char *err, size_t errlen);
+
+/* 1 when detect_reconfigure applies the setting (a config_diff path)
+ * live; 0 when it needs a restart (hosts.capacity, detect.data_dir,
+ * detect.popularity_list, detect.spread_history_size,
+ * detect.spread_max_learnt) or is not the engine's. */
+int detect_setting_live(const char *path);
+
+/* The packet time of the latest event (0 before the first). */
+uint64_t detect_time_us(const struct detect *d);
+
 /* Validate the config's detect parameters without building an engine (for
  * --print-config); prints them into fp when fp is not NULL. */
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,

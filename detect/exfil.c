@@ -108,6 +108,11 @@ struct exfil *exfil_create(size_t capacity, const struct detect_params *p,
     return x;
 }
 
+void exfil_set_params(struct exfil *x, const struct detect_params *p)
+{
+    x->p = *p;
+}
+
 void exfil_destroy(struct exfil *x)
 {
     if (!x)

@@ -109,6 +109,8 @@ struct exfil *exfil_create(size_t capacity, const struct detect_params *p,
                            const struct cidr_set *mail_servers,
                            const struct cidr_set *mail_clients, char *err, size_t errlen);
 void exfil_destroy(struct exfil *x);    /* NULL is a no-op */
+/* New parameters (SIGHUP): the state kept so far stays. */
+void exfil_set_params(struct exfil *x, const struct detect_params *p);
 
 /* h's flow record f.  Evidence goes into ht; hosts whose evidence changed
  * are added to touched. */

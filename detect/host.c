@@ -182,6 +182,11 @@ void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx)
     t->removed_ctx = ctx;
 }
 
+void host_table_set_params(struct host_table *t, const struct host_params *p)
+{
+    t->p = *p;
+}
+
 void host_table_on_moved(struct host_table *t, host_moved_fn fn, void *ctx)
 {
     t->moved = fn;

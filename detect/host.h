@@ -149,6 +149,9 @@ struct host_table *host_table_create(size_t capacity, const struct host_params *
 void host_table_destroy(struct host_table *t);   /* NULL is a no-op */
 void host_table_on_removed(struct host_table *t, host_removed_fn fn, void *ctx);
 void host_table_on_moved(struct host_table *t, host_moved_fn fn, void *ctx);
+/* New parameters (SIGHUP): idle timeout, MAC binding and router windows;
+ * the hosts and bindings kept so far stay. */
+void host_table_set_params(struct host_table *t, const struct host_params *p);
 
 /* A unicast, non-zero MAC (what a host can send from). */
 int host_mac_valid(const uint8_t m[6]);

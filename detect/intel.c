@@ -110,6 +110,11 @@ struct ti *ti_create(const struct detect_params *p, ti_classify_fn classify,
     return ti;
 }
 
+void ti_set_params(struct ti *ti, const struct detect_params *p)
+{
+    ti->p = *p;
+}
+
 void ti_destroy(struct ti *ti)
 {
     if (!ti)

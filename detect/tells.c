@@ -492,6 +492,11 @@ fail:
     return NULL;
 }
 
+void tells_set_params(struct tells *t, const struct detect_params *p)
+{
+    t->p = *p;
+}
+
 void tells_destroy(struct tells *t)
 {
     if (!t)

@@ -58,6 +58,8 @@ struct tells;
 struct tells *tells_create(size_t capacity, const struct detect_params *p,
                            const char *data_dir, char *err, size_t errlen);
 void tells_destroy(struct tells *t);              /* NULL is a no-op */
+/* New parameters (SIGHUP): the state kept so far stays. */
+void tells_set_params(struct tells *t, const struct detect_params *p);
 
 /* What the engine knows of an event's destination: [0] by address
  * (always), [1] by name (SNI or Host, when the client gave one).

@@ -87,6 +87,9 @@ struct ti;
 struct ti *ti_create(const struct detect_params *p, ti_classify_fn classify,
                      ti_touch_fn touch, void *ctx, char *err, size_t errlen);
 void ti_destroy(struct ti *ti);                    /* NULL is a no-op */
+/* New parameters (SIGHUP).  The tables keep the sizes spread_history_size
+ * and spread_max_learnt gave them at ti_create (those two need a restart). */
+void ti_set_params(struct ti *ti, const struct detect_params *p);
 void ti_set_lookup(struct ti *ti, intel_lookup_fn fn, void *ctx);
 
 /* ---- canonical forms (evidence.h, enum ioc_type) ------------------------ */

@@ -62,6 +62,14 @@ void eve_set_extended(struct eve *e, int on)
         e->extended = on != 0;
 }
 
+void eve_set_records(struct eve *e, int flow, int arp)
+{
+    if (e) {
+        e->flow = flow;
+        e->arp = arp;
+    }
+}
+
 void eve_close(struct eve *e)
 {
     if (!e)

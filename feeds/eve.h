@@ -36,6 +36,8 @@ struct eve *eve_open(const char *path, int flow, int arp, char *err, size_t errl
 /* eve.extended: add spanhound's fields inside Suricata's objects
  * (docs/eve.md); such records no longer validate against Suricata's schema. */
 void eve_set_extended(struct eve *e, int on);
+/* eve.flow / eve.arp changed (SIGHUP): from the next record on. */
+void eve_set_records(struct eve *e, int flow, int arp);
 void eve_close(struct eve *e);                 /* flushes; NULL is a no-op */
 void eve_flush(struct eve *e);                 /* NULL is a no-op */
 

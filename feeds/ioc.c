@@ -1100,6 +1100,66 @@ int ioc_manager_swap(struct ioc_manager *m, ioc_install_fn install, void *ctx)
     return 1;
 }
 
+static int def_same(const struct ioc_feed_def *a, const struct ioc_feed_def *b)
+{
+    return strcmp(a->name, b->name) == 0 && strcmp(a->path, b->path) == 0 &&
+           a->format == b->format && a->type == b->type && a->weight == b->weight &&
+           a->confidence == b->confidence;
+}
+
+int ioc_manager_set_defs(struct ioc_manager *m, const struct ioc_feed_def *defs, int n,
+                         ioc_install_fn install, void *ctx)
+{
+    if (!m || n < 0 || n > IOC_FEEDS_MAX)
+        return -1;
+    if (m->running) {                /* a rebuild under the old definitions */
+        pthread_join(m->th, NULL);
+        m->running = 0;
+    }
+    pthread_mutex_lock(&m->mu);
+    db_free(m->pending);
+    m->pending = NULL;
+    pthread_mutex_unlock(&m->mu);
+    struct ioc_db *db = calloc(1, sizeof(*db));
+    struct fileid seen[IOC_FEEDS_MAX];
+    if (!db)
+        return -1;
+    db->key = m->key;
+    memset(seen, 0, sizeof(seen));
+    for (int i = 0; i < n; i++) {
+        struct feed *f = NULL;
+        for (int j = 0; m->cur && j < m->cur->n; j++) {
+            if (def_same(&m->cur->f[j]->def, &defs[i])) {
+                f = m->cur->f[j];
+                atomic_fetch_add(&f->refs, 1);
+                seen[i] = m->seen[j];
+                db->feed_hits[i] = m->cur->feed_hits[j];
+                break;
+            }
+        }
+        if (!f)
+            f = feed_empty(&defs[i]);   /* new or changed: empty until read */
+        if (!f) {
+            db_free(db);
+            return -1;
+        }
+        db->f[db->n++] = f;
+    }
+    if (m->cur) {
+        db->lookups = m->cur->lookups;
+        db->hits = m->cur->hits;
+    }
+    if (n)
+        memcpy(m->defs, defs, (size_t)n * sizeof(*defs));
+    memcpy(m->seen, seen, sizeof(seen));
+    m->n = n;
+    if (install)
+        install(ctx, db);
+    db_free(m->cur);
+    m->cur = db;
+    return 0;
+}
+
 int ioc_manager_feed_stats(struct ioc_manager *m, int i, struct ioc_feed_stats *st)
 {
     if (!m || !m->cur || i < 0 || i >= m->cur->n)

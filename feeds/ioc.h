@@ -171,6 +171,16 @@ int ioc_manager_reload(struct ioc_manager *m, int force);
 typedef void (*ioc_install_fn)(void *ctx, struct ioc_db *db);
 int ioc_manager_swap(struct ioc_manager *m, ioc_install_fn install, void *ctx);
 
+/* New feed definitions (SIGHUP changed the configuration).  Call from the
+ * thread that uses the lookup.  A feed with the same name and definition
+ * keeps its loaded version; a new or changed one is empty until the next
+ * reload reads it (start one: ioc_manager_reload_start(m, 1)); a removed
+ * one is gone.  The new set is handed to install(ctx, db) at once and the
+ * previous one freed.  A rebuild still running under the old definitions
+ * is waited for and dropped.  0 ok, -1 out of memory (nothing changed). */
+int ioc_manager_set_defs(struct ioc_manager *m, const struct ioc_feed_def *defs, int n,
+                         ioc_install_fn install, void *ctx);
+
 /* Per-feed numbers of the current set (i < number of feeds); -1 if none. */
 int ioc_manager_feed_stats(struct ioc_manager *m, int i, struct ioc_feed_stats *st);
 
