@@ -180,6 +180,40 @@ const char *detect_geo_note(const struct detect *d);
  * the line for the log. */
 const char *detect_geo_reload(struct detect *d);
 
+/* ---- host state across restarts (detect/snapshot.c) ----------------------
+ *
+ * detect_snapshot_save writes the hosts that hold evidence or a verdict
+ * (address, MAC bindings and their trust, hostname, verdict state,
+ * evidence), the learnt spread indicators and IPv6 prefixes, the last
+ * packet time and the sensor name to `path`: a versioned, little-endian,
+ * SipHash-checked file of at most max_bytes (flagged hosts first, then the
+ * most recently seen; what does not fit is left out, counted), written to
+ * a temporary file in the same directory, fsynced and renamed over path;
+ * the previous snapshot stays as path.prev.  Detector windows (beacon
+ * histories, NXDOMAIN windows, flows) are not saved.  Returns the number of
+ * hosts written, or -1 with a message.
+ *
+ * detect_snapshot_load restores such a file into an engine before its
+ * first packet: hosts come back flagged or not, with their evidence, and
+ * WITHOUT any verdict callback (they were announced before); decay and
+ * clearing continue in packet time from the saved timestamps, so a
+ * restored host that decays emits VERDICT_CLEARED and one that gets more
+ * evidence VERDICT_UPDATED.  The file is hostile bytes: anything wrong (a
+ * bad checksum, an unknown version, another sensor's file, a bad record)
+ * skips the whole file with one message in err, and path.prev is tried.
+ * Hosts outside home_net now are skipped (counted); nothing is evicted to
+ * make room.  Returns the hosts restored (>= 0; err says what was done, ""
+ * when there was no file) or -1 (err: why it was skipped; the engine is
+ * untouched). */
+#define DETECT_SNAPSHOT_VERSION 1
+int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, char *err,
+                         size_t errlen);
+int detect_snapshot_load(struct detect *d, const char *path, size_t max_bytes, char *err,
+                         size_t errlen);
+/* The same from memory (name is for messages); the fuzz harness's entry. */
+int detect_snapshot_restore(struct detect *d, const uint8_t *p, size_t len, const char *name,
+                            char *err, size_t errlen);
+
 /* Validate the config's detect parameters without building an engine (for
  * --print-config); prints them into fp when fp is not NULL. */
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,
