@@ -40,6 +40,7 @@
 #include "../feeds/ioc.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
+#include "state.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -61,6 +62,7 @@ struct app {
     struct summary *summary;
     struct redisfeed *feed;
     struct ioc_manager *intel;    /* threat-intelligence feeds (NULL: none) */
+    struct app_state *state;      /* host-state snapshots (NULL: none) */
     uint64_t intel_check_us;      /* next look at the feed files (monotonic) */
     const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
@@ -102,6 +104,8 @@ static void usage(FILE *fp)
 "  --sensor NAME        this sensor's name in the feed (redis.sensor)\n"
 "  --flush-journal      deliver the journal an earlier run left (Redis was down) and exit\n"
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
+"  --state-dir DIR      keep host state (verdicts, evidence) in DIR/hosts.snapshot across\n"
+"                       restarts (state.dir; docs/appliance.md)\n"
 "  --export-iocs FILE   write the indicators learnt from convicted hosts as a STIX 2.1\n"
 "                       bundle FILE and plain lists FILE.<type>.txt at the end (and on\n"
 "                       SIGUSR2 when live); SIGHUP re-reads the feeds (docs/feeds.md)\n"
@@ -408,6 +412,7 @@ static int consume(struct app *a)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
+        app_state_tick(a->state, a->detect);
         intel_poll(a, hup);
         if (g_export) {
             g_export = 0;
@@ -441,7 +446,7 @@ static int consume(struct app *a)
 enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
     OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
-    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS,
+    OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS, OPT_STATE_DIR,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -461,6 +466,7 @@ static void on_verdict(void *ctx, const struct verdict *v)
     if (a->eve)
         eve_write_verdict(a->eve, v);
     redisfeed_verdict(a->feed, v);
+    app_state_verdict(a->state, v->change);
     if (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED ||
         v->change == VERDICT_EXPIRED || v->change == VERDICT_RELEASED) {
         if (!a->verbose && v->change != VERDICT_EXPIRED && !a->live)
@@ -608,6 +614,7 @@ int main(int argc, char **argv)
         { "flush-journal", no_argument, NULL, OPT_FLUSH_JOURNAL },
         { "pace", required_argument, NULL, OPT_PACE },
         { "export-iocs", required_argument, NULL, OPT_EXPORT_IOCS },
+        { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -616,7 +623,7 @@ int main(int argc, char **argv)
     struct source_cfg sc;
     const char *cfg_path = NULL, *iface = NULL, *bpf = NULL, *eve_path = NULL;
     const char *home_net = NULL, *score_path = NULL;
-    const char *redis_addr = NULL, *journal = NULL, *sensor = NULL;
+    const char *redis_addr = NULL, *journal = NULL, *sensor = NULL, *state_dir = NULL;
     int print_cfg = 0, no_redis = 0, flush_journal = 0;
     char err[1024];
     int c, status = 0, redis_left = 0;
@@ -650,6 +657,7 @@ int main(int argc, char **argv)
         case OPT_SENSOR: sensor = optarg; break;
         case OPT_FLUSH_JOURNAL: flush_journal = 1; break;
         case OPT_EXPORT_IOCS: a->export_path = optarg; break;
+        case OPT_STATE_DIR: state_dir = optarg; break;
         case OPT_PACE: {
             char *end;
             a->pace = strtod(optarg, &end);
@@ -712,6 +720,8 @@ int main(int argc, char **argv)
         snprintf(a->cfg.redis.journal, sizeof(a->cfg.redis.journal), "%s", journal);
     if (sensor)
         snprintf(a->cfg.redis.sensor, sizeof(a->cfg.redis.sensor), "%s", sensor);
+    if (state_dir)
+        snprintf(a->cfg.state_dir, sizeof(a->cfg.state_dir), "%s", state_dir);
     if (flush_journal) {
         long left = redisfeed_flush_journal(&a->cfg.redis, SPANHOUND_VERSION, stderr, err,
                                             sizeof(err));
@@ -804,6 +814,8 @@ int main(int argc, char **argv)
         goto out;
     }
     detect_on_notice(a->detect, on_notice, a);
+    a->state = app_state_open(&a->cfg, a->log);
+    app_state_load(a->state, a->detect);     /* before the first packet, announcing nothing */
     fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
     if (intel_start(a, sc.nfiles ? sc.files[0] : NULL) < 0) {
         status = 1;
@@ -848,6 +860,7 @@ int main(int argc, char **argv)
     pthread_join(th, NULL);
     status |= a->source_status;
     detect_finish(a->detect);
+    app_state_save(a->state, a->detect, 1);
     if (export_iocs(a) < 0)
         status = 1;
     if (!a->live)
@@ -875,6 +888,7 @@ int main(int argc, char **argv)
 
 out:
     redisfeed_close(a->feed);
+    app_state_close(a->state);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);
     detect_destroy(a->detect);
