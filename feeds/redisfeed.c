@@ -9,6 +9,10 @@
  * checksum and is cut off.  Beside it, FILE.state holds the next sequence
  * number, the offset up to which Redis has everything, and the last
  * operator request read; it is replaced atomically (write, fsync, rename).
+ * FILE.hosts (views.h) holds the hosts this sensor flags (their latest
+ * entries) as of the journal's start: written before the journal is
+ * emptied or rewritten and at stop, read at open before the journal's
+ * records are replayed over it, so a restart keeps the quarantines.
  */
 #define _GNU_SOURCE
 #include "redisfeed.h"
@@ -30,6 +34,7 @@
 #include "eve.h"
 #include "json.h"
 #include "rconn.h"
+#include "views.h"
 
 #define REC_MAX        16384          /* one entry's fields               */
 #define REC_HDR        16
@@ -174,7 +179,8 @@ struct redisfeed {
 
     /* journal (jmu guards it, the ring's consumer side and seq) */
     pthread_mutex_t jmu;
-    char jpath[CFG_STR_MAX], spath[CFG_STR_MAX + 8];
+    char jpath[CFG_STR_MAX], spath[CFG_STR_MAX + 8], vpath[CFG_STR_MAX + 8];
+    int verror;                   /* the last views write failed (logged) */
     int jfd;
     uint64_t jsize;               /* bytes in the journal                */
     uint64_t delivered;           /* Redis has everything before this    */
@@ -499,6 +505,82 @@ static int parse_id(const char *id, char *epoch, size_t elen, unsigned long long
     return *end ? -1 : 0;
 }
 
+static void fhost_note(struct redisfeed *f, const char *fields, size_t len);
+
+/* FILE.hosts (jmu held or not yet shared): this sensor's flagged hosts.
+ * 0 ok, -1 not written (logged once; the caller keeps the journal). */
+static int views_save_locked(struct redisfeed *f)
+{
+    const char **rec = malloc(sizeof(*rec) * (size_t)(f->nhosts ? f->nhosts : 1));
+    uint32_t *len = malloc(sizeof(*len) * (size_t)(f->nhosts ? f->nhosts : 1));
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    int rc = -1;
+    if (rec && len) {
+        for (int i = 0; i < f->nhosts; i++) {
+            rec[i] = f->hosts[i].fields;
+            len[i] = f->hosts[i].flen;
+        }
+        if (views_encode(rec, len, f->nhosts, &buf, &n) == 0)
+            rc = views_write_file(f->vpath, buf, n);
+        else
+            errno = ENOMEM;
+    } else {
+        errno = ENOMEM;
+    }
+    if (rc < 0 && !f->verror)
+        flog(f, "journal %s: cannot write %s: %s (the journal is kept until it can)", f->jpath,
+             f->vpath, strerror(errno));
+    else if (rc == 0 && f->verror)
+        flog(f, "journal %s: %s written again", f->jpath, f->vpath);
+    f->verror = rc < 0;
+    free(buf);
+    free(rec);
+    free(len);
+    return rc;
+}
+
+static void views_note(void *ctx, const char *rec, size_t len)
+{
+    fhost_note(ctx, rec, len);
+}
+
+/* Read FILE.hosts (hostile bytes): a bad file is logged and ignored. */
+static void views_load(struct redisfeed *f)
+{
+    int fd = open(f->vpath, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            flog(f, "journal %s: cannot read %s: %s", f->jpath, f->vpath, strerror(errno));
+        return;
+    }
+    struct stat st;
+    char err[128];
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (512 << 20)) {
+        flog(f, "journal %s: %s is not a views file (ignored)", f->jpath, f->vpath);
+        close(fd);
+        return;
+    }
+    size_t len = (size_t)st.st_size, off = 0;
+    uint8_t *buf = malloc(len ? len : 1);
+    while (buf && off < len) {
+        ssize_t k = read(fd, buf + off, len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    close(fd);
+    if (!buf || off != len) {
+        flog(f, "journal %s: cannot read %s (ignored)", f->jpath, f->vpath);
+    } else if (views_parse(buf, len, views_note, f, err, sizeof(err)) < 0) {
+        flog(f, "journal %s: %s: %s, ignored: this sensor's hosts in Redis follow the journal "
+             "alone", f->jpath, f->vpath, err);
+    }
+    free(buf);
+}
+
 /* Open the journal (one spanhound at a time), check it, cut a torn tail,
  * recover the id space. */
 static int journal_open(struct redisfeed *f, char *err, size_t errlen)
@@ -506,6 +588,7 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     char lpath[CFG_STR_MAX + 8];
     snprintf(f->jpath, sizeof(f->jpath), "%s", f->cfg.journal);
     snprintf(f->spath, sizeof(f->spath), "%s.state", f->cfg.journal);
+    snprintf(f->vpath, sizeof(f->vpath), "%s.hosts", f->cfg.journal);
     snprintf(lpath, sizeof(lpath), "%s.lock", f->cfg.journal);
     f->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (f->lockfd < 0) {
@@ -533,12 +616,16 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     load_state(f);
     if (f->delivered > f->jsize)
         f->delivered = 0;
+    /* the views as of the journal's start, then its records over them */
+    views_load(f);
     /* walk it: the last good record, its id space and number */
     uint64_t off = 0, next;
     long n;
     while ((n = read_rec(f, off, f->jsize, &next)) > 0) {
         char ep[24];
         unsigned long long s;
+        if (!rec_get(f->buf, (size_t)n, "resync"))
+            fhost_note(f, f->buf, (size_t)n);
         if (parse_id(rec_get(f->buf, (size_t)n, "id"), ep, sizeof(ep), &s) == 0) {
             if (strcmp(ep, f->epoch)) {
                 snprintf(f->epoch, sizeof(f->epoch), "%s", ep);
@@ -736,6 +823,10 @@ static void journal_compact_locked(struct redisfeed *f)
     if (f->delivered == 0 || f->jsize == 0)
         return;
     if (f->delivered >= f->jsize) {
+        /* the journal's records are the views' only copy on disk: the
+         * views file first */
+        if (views_save_locked(f) < 0)
+            return;
         f->delivered = 0;
         if (save_state(f) < 0) {
             f->delivered = f->jsize;
@@ -786,7 +877,8 @@ static void journal_rewrite(struct redisfeed *f)
      * crash in between replays the old file's delivered part (skipped as
      * duplicates), never starts in the middle of the new one */
     f->delivered = 0;
-    if (copy_range(f->jfd, fd, upto, f->jsize) < 0 || fdatasync(fd) < 0 || save_state(f) < 0 ||
+    if (views_save_locked(f) < 0 ||
+        copy_range(f->jfd, fd, upto, f->jsize) < 0 || fdatasync(fd) < 0 || save_state(f) < 0 ||
         rename(tmp, f->jpath) < 0) {
         f->delivered = from;
         save_state(f);
@@ -1716,6 +1808,7 @@ long redisfeed_stop(struct redisfeed *f)
             flog(f, "journal %s: unreadable at byte %llu", f->jpath, (unsigned long long)off);
             f->jerror = 1;
         }
+        views_save_locked(f);
         save_state(f);
         pthread_mutex_unlock(&f->jmu);
         if (f->jerror)
