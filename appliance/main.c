@@ -828,6 +828,7 @@ int main(int argc, char **argv)
             status = 1;
             goto out;
         }
+        app_state_adopt(a->detect, a->feed);   /* the feed's views follow the engine */
         /* the operator's allowlist before the first packet */
         redisfeed_wait_ready(a->feed);
         redisfeed_control(a->feed, op_release, op_allow, a);

@@ -141,3 +141,16 @@ void app_state_close(struct app_state *s)
         close(s->lockfd);
     free(s);
 }
+
+static void adopt_one(void *ctx, const struct verdict *v)
+{
+    redisfeed_adopt(ctx, v);
+}
+
+void app_state_adopt(struct detect *d, struct redisfeed *f)
+{
+    if (!f || !d)
+        return;
+    detect_flagged_hosts(d, adopt_one, f);
+    redisfeed_adopt_end(f);
+}

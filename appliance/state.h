@@ -15,6 +15,7 @@
 
 #include "../config/config.h"
 #include "../detect/detect.h"
+#include "../feeds/redisfeed.h"
 
 struct app_state;
 
@@ -30,5 +31,10 @@ void app_state_tick(struct app_state *s, struct detect *d);
 /* Save now (shutdown); logs one line.  -1 on error. */
 int app_state_save(struct app_state *s, struct detect *d, int verbose);
 void app_state_close(struct app_state *s);
+
+/* After the engine is restored (or not) and the NAC feed opened: the
+ * feed's views of this sensor's hosts follow the engine (redisfeed.h,
+ * redisfeed_adopt).  f NULL is a no-op. */
+void app_state_adopt(struct detect *d, struct redisfeed *f);
 
 #endif /* SH_APP_STATE_H */

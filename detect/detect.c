@@ -2667,6 +2667,34 @@ static int by_verdict(const void *a, const void *b)
     return memcmp(x->ip.a, y->ip.a, 16);
 }
 
+struct flagged_walk {
+    struct detect *d;
+    struct verdict *v;
+    detect_host_fn fn;
+    void *ctx;
+    int n;
+};
+
+static void flagged_one(void *ctx, struct host *h)
+{
+    struct flagged_walk *w = ctx;
+    if (!h->flagged || is_shadow(h))
+        return;
+    fill_verdict(w->d, h, w->d->now_us, VERDICT_CURRENT, w->v);
+    w->fn(w->ctx, w->v);
+    w->n++;
+}
+
+int detect_flagged_hosts(struct detect *d, detect_host_fn fn, void *ctx)
+{
+    struct flagged_walk w = { d, malloc(sizeof(struct verdict)), fn, ctx, 0 };
+    if (!w.v)
+        return -1;
+    host_foreach(d->hosts, flagged_one, &w);
+    free(w.v);
+    return w.n;
+}
+
 int detect_hosts(struct detect *d, struct verdict *out, int max)
 {
     struct collect c = { d, out, 0, max };

@@ -139,6 +139,12 @@ void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel
  * (change = VERDICT_CURRENT).  Returns how many were written (<= max). */
 int detect_hosts(struct detect *d, struct verdict *out, int max);
 
+/* The flagged hosts as snapshots (change = VERDICT_CURRENT), one call
+ * each, in table order; returns how many (after a snapshot was restored:
+ * what the NAC feed must hold). */
+typedef void (*detect_host_fn)(void *ctx, const struct verdict *v);
+int detect_flagged_hosts(struct detect *d, detect_host_fn fn, void *ctx);
+
 /* Operator control (the NAC feed's release requests and allowlist).
  *
  * detect_release: target is an IP or a MAC ("aa:bb:cc:dd:ee:ff": every

@@ -209,6 +209,9 @@ struct redisfeed {
     int allow_known;
     struct fhost *hosts;          /* jmu: the state, as journaled        */
     int nhosts, caphosts;
+    char (*adopted)[64];          /* redisfeed_adopt: the engine's flagged IPs */
+    int nadopted, capadopted;
+    uint64_t n_adopt_announced, n_adopt_expired;
     char *buf;                    /* a read buffer for journal records   */
     atomic_ullong posted;         /* verdicts put in the ring            */
     int other_sensor_warned;
@@ -929,6 +932,96 @@ void redisfeed_verdict(struct redisfeed *f, const struct verdict *v)
     atomic_fetch_add(&f->posted, 1);
     pthread_cond_signal(&f->wcv);
     pthread_mutex_unlock(&f->wmu);
+}
+
+/* ---- after a restart: the engine's flagged hosts against the views ------ */
+
+void redisfeed_adopt(struct redisfeed *f, const struct verdict *v)
+{
+    char ip[64];
+    if (!f || !v->flagged)
+        return;
+    addr_format(&v->ip, ip, sizeof(ip));
+    if (f->nadopted == f->capadopted) {
+        int cap = f->capadopted ? f->capadopted * 2 : 64;
+        char (*a)[64] = realloc(f->adopted, sizeof(*a) * (size_t)cap);
+        if (!a)
+            return;              /* (its view, if any, is expired: logged) */
+        f->adopted = a;
+        f->capadopted = cap;
+    }
+    snprintf(f->adopted[f->nadopted++], 64, "%s", ip);
+    pthread_mutex_lock(&f->jmu);
+    int known = fhost_find(f, ip) != NULL;
+    pthread_mutex_unlock(&f->jmu);
+    if (!known) {
+        /* flagged here, unknown to Redis's view of this sensor (its views
+         * file was lost): announce it, as an update of what it was */
+        struct verdict u = *v;
+        u.change = VERDICT_UPDATED;
+        redisfeed_verdict(f, &u);
+        f->n_adopt_announced++;
+    }
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+void redisfeed_adopt_end(struct redisfeed *f)
+{
+    static _Thread_local struct rec r;
+    char ts[64];
+    if (!f)
+        return;
+    qsort(f->adopted, (size_t)f->nadopted, sizeof(*f->adopted), cmp_ip);
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    iso_time((uint64_t)tv.tv_sec * 1000000ULL + (uint64_t)tv.tv_usec, ts, sizeof(ts));
+    int n = 0;
+    pthread_mutex_lock(&f->jmu);
+    /* views the engine has no host for: the verdict cannot be carried on
+     * (no state.dir, an unreadable snapshot), so it ends here, loudly */
+    for (int i = 0; i < f->nhosts;) {
+        if (f->nadopted && bsearch(f->hosts[i].ip, f->adopted, (size_t)f->nadopted,
+                                   sizeof(*f->adopted), cmp_ip)) {
+            i++;
+            continue;
+        }
+        struct recw w = { r.data, sizeof(r.data), 0, 0 };
+        const char *k, *v;
+        const char *fields = f->hosts[i].fields;
+        size_t len = f->hosts[i].flen;
+        for (size_t o = 0; (o = next_pair(fields, len, o, &k, &v));) {
+            if (!strcmp(k, "id") || !strcmp(k, "resync"))
+                continue;
+            put(&w, k, !strcmp(k, "event") ? "expired" : !strcmp(k, "flagged") ? "0" :
+                       !strcmp(k, "ts") ? ts : v);
+        }
+        int before = f->nhosts;
+        if (!w.overflow) {
+            r.len = (uint32_t)w.len;
+            n += journal_append(f, &r) > 0;
+        }
+        if (f->nhosts == before) {      /* not removed by the entry: drop it */
+            fhost_free(&f->hosts[i]);
+            f->hosts[i] = f->hosts[--f->nhosts];
+        }
+    }
+    if (n && fdatasync(f->jfd) < 0)
+        f->jerror = 1;
+    pthread_mutex_unlock(&f->jmu);
+    f->n_adopt_expired += (uint64_t)n;
+    if (n)
+        flog(f, "%d host%s flagged by an earlier run expired: this run has no host state for "
+             "%s (state.dir; docs/appliance.md)", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+    if (f->n_adopt_announced)
+        flog(f, "%llu flagged host%s restored without a view in Redis announced again",
+             (unsigned long long)f->n_adopt_announced, f->n_adopt_announced == 1 ? "" : "s");
+    free(f->adopted);
+    f->adopted = NULL;
+    f->nadopted = f->capadopted = 0;
 }
 
 void redisfeed_control(struct redisfeed *f, redisfeed_release_fn release,
@@ -1831,6 +1924,7 @@ long redisfeed_close(struct redisfeed *f)
     for (int i = 0; i < f->nhosts; i++)
         fhost_free(&f->hosts[i]);
     free(f->hosts);
+    free(f->adopted);
     ring_destroy(f->ring);
     free(f->buf);
     free(f->allow);
@@ -1891,5 +1985,7 @@ void redisfeed_print_stats(struct redisfeed *f, FILE *fp)
     P("redis.reconciles", atomic_load(&f->n_reconciles));
     P("redis.release_requests", atomic_load(&f->n_releases));
     P("redis.control_invalid", atomic_load(&f->n_control_bad));
+    P("redis.restart_expired", f->n_adopt_expired);
+    P("redis.restart_announced", f->n_adopt_announced);
 #undef P
 }
