@@ -975,7 +975,8 @@ void redisfeed_adopt_end(struct redisfeed *f)
     char ts[64];
     if (!f)
         return;
-    qsort(f->adopted, (size_t)f->nadopted, sizeof(*f->adopted), cmp_ip);
+    if (f->nadopted)
+        qsort(f->adopted, (size_t)f->nadopted, sizeof(*f->adopted), cmp_ip);
     struct timeval tv;
     gettimeofday(&tv, NULL);
     iso_time((uint64_t)tv.tv_sec * 1000000ULL + (uint64_t)tv.tv_usec, ts, sizeof(ts));
