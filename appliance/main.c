@@ -246,6 +246,7 @@ static void print_stats(struct app *a, FILE *fp)
         detect_print_stats(a->detect, fp);
     if (a->feed)
         redisfeed_print_stats(a->feed, fp);
+    app_state_print_stats(a->state, fp);
     ioc_manager_print_stats(a->intel, fp);
     fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full",
             (unsigned long long)atomic_load(&a->ring_dropped));

@@ -27,6 +27,7 @@ struct app_state {
     int failing;                    /* the last save failed (logged)         */
     int lockfd;
     FILE *log;
+    uint64_t saves, save_errors, restored, last_hosts, last_us_taken;
 };
 
 static uint64_t mono(void)
@@ -81,6 +82,7 @@ void app_state_load(struct app_state *s, struct detect *d)
     if (!s)
         return;
     int n = detect_snapshot_load(d, s->path, s->max_bytes, msg, sizeof(msg));
+    s->restored = n > 0 ? (uint64_t)n : 0;
     if (n >= 0 && !msg[0])
         fprintf(s->log, "spanhound: snapshot %s: none yet, starting empty\n", s->path);
     else
@@ -107,12 +109,16 @@ static int save(struct app_state *s, struct detect *d, int verbose)
     if (s->interval_us)
         s->next_us = s->last_us + s->interval_us;
     int n = detect_snapshot_save(d, s->path, s->max_bytes, msg, sizeof(msg));
+    s->last_us_taken = mono() - s->last_us;
     if (n < 0) {
+        s->save_errors++;
         if (!s->failing || verbose)
             fprintf(s->log, "spanhound: %s (capture goes on)\n", msg);
         s->failing = 1;
         return -1;
     }
+    s->saves++;
+    s->last_hosts = (uint64_t)n;
     if (s->failing || verbose || strstr(msg, "left out"))
         fprintf(s->log, "spanhound: %s%s\n", msg, s->failing ? " (written again)" : "");
     s->failing = 0;
@@ -153,4 +159,17 @@ void app_state_adopt(struct detect *d, struct redisfeed *f)
         return;
     detect_flagged_hosts(d, adopt_one, f);
     redisfeed_adopt_end(f);
+}
+
+void app_state_print_stats(const struct app_state *s, FILE *fp)
+{
+    if (!s)
+        return;
+#define P(n, v) fprintf(fp, "%-36s %llu\n", n, (unsigned long long)(v))
+    P("state.restored_hosts", s->restored);
+    P("state.saves", s->saves);
+    P("state.save_errors", s->save_errors);
+    P("state.last_save_hosts", s->last_hosts);
+    P("state.last_save_us", s->last_us_taken);
+#undef P
 }

@@ -31,6 +31,9 @@ void app_state_tick(struct app_state *s, struct detect *d);
 /* Save now (shutdown); logs one line.  -1 on error. */
 int app_state_save(struct app_state *s, struct detect *d, int verbose);
 void app_state_close(struct app_state *s);
+/* state.restored_hosts, state.saves, state.save_errors,
+ * state.last_save_hosts, state.last_save_us (--stats, SIGUSR1) */
+void app_state_print_stats(const struct app_state *s, FILE *fp);
 
 /* After the engine is restored (or not) and the NAC feed opened: the
  * feed's views of this sensor's hosts follow the engine (redisfeed.h,
