@@ -1,10 +1,17 @@
 /*
  * state.c -- the daemon's host-state snapshots.  See state.h.
+ *
+ * The detection thread only encodes (detect_snapshot_encode: tens of ms
+ * for thousands of hosts); a writer thread writes, fsyncs and renames, so
+ * a slow disk never stalls detection.  One buffer waits at most: a newer
+ * snapshot replaces one not yet written.  The shutdown save is written by
+ * the caller itself once the writer is idle.
  */
 #define _GNU_SOURCE
 #include "state.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,7 +35,65 @@ struct app_state {
     int lockfd;
     FILE *log;
     uint64_t saves, save_errors, restored, last_hosts, last_us_taken;
+
+    pthread_t th;
+    int started, stop;
+    pthread_mutex_t mu;               /* guards what follows, and the counters */
+    pthread_cond_t cv;
+    uint8_t *pend;                    /* encoded, waiting for the writer */
+    size_t pend_len;
+    int pend_hosts, pend_verbose, writing;
+    char pend_what[256];
 };
+
+static void write_one(struct app_state *s, uint8_t *p, size_t n, int hosts, const char *what,
+                      int verbose)
+{
+    char msg[1024];
+    int rc = detect_snapshot_write(s->path, p, n, msg, sizeof(msg));
+    free(p);
+    pthread_mutex_lock(&s->mu);
+    if (rc < 0) {
+        s->save_errors++;
+        if (!s->failing || verbose)
+            fprintf(s->log, "spanhound: %s (capture goes on)\n", msg);
+        s->failing = 1;
+    } else {
+        s->saves++;
+        s->last_hosts = (uint64_t)hosts;
+        if (s->failing || verbose || strstr(what, "left out"))
+            fprintf(s->log, "spanhound: snapshot %s: %s%s\n", s->path, what,
+                    s->failing ? " (written again)" : "");
+        s->failing = 0;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *writer(void *arg)
+{
+    struct app_state *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->pend && !s->stop)
+            pthread_cond_wait(&s->cv, &s->mu);
+        if (!s->pend)
+            break;
+        uint8_t *p = s->pend;
+        size_t n = s->pend_len;
+        int hosts = s->pend_hosts, verbose = s->pend_verbose;
+        char what[256];
+        memcpy(what, s->pend_what, sizeof(what));
+        s->pend = NULL;
+        s->writing = 1;
+        pthread_mutex_unlock(&s->mu);
+        write_one(s, p, n, hosts, what, verbose);
+        pthread_mutex_lock(&s->mu);
+        s->writing = 0;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
 
 static uint64_t mono(void)
 {
@@ -73,6 +138,9 @@ struct app_state *app_state_open(const struct sh_config *cfg, FILE *log)
         return NULL;
     }
     s->next_us = s->interval_us ? mono() + s->interval_us : 0;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->started = pthread_create(&s->th, NULL, writer, s) == 0;   /* else: written inline */
     return s;
 }
 
@@ -101,28 +169,49 @@ void app_state_verdict(struct app_state *s, int change)
         s->due_us = due;
 }
 
-static int save(struct app_state *s, struct detect *d, int verbose)
+/* Encode now; write on the writer thread (inline when `sync` or when
+ * there is no writer). */
+static int save(struct app_state *s, struct detect *d, int verbose, int sync)
 {
-    char msg[1024];
-    s->last_us = mono();
+    char what[256];
+    uint8_t *p;
+    size_t n;
+    uint64_t t0 = mono();
+    s->last_us = t0;
     s->due_us = 0;
     if (s->interval_us)
-        s->next_us = s->last_us + s->interval_us;
-    int n = detect_snapshot_save(d, s->path, s->max_bytes, msg, sizeof(msg));
-    s->last_us_taken = mono() - s->last_us;
-    if (n < 0) {
+        s->next_us = t0 + s->interval_us;
+    int hosts = detect_snapshot_encode(d, s->max_bytes, &p, &n, what, sizeof(what));
+    pthread_mutex_lock(&s->mu);
+    s->last_us_taken = mono() - t0;
+    if (hosts < 0) {
         s->save_errors++;
         if (!s->failing || verbose)
-            fprintf(s->log, "spanhound: %s (capture goes on)\n", msg);
+            fprintf(s->log, "spanhound: snapshot %s: %s (capture goes on)\n", s->path, what);
         s->failing = 1;
+        pthread_mutex_unlock(&s->mu);
         return -1;
     }
-    s->saves++;
-    s->last_hosts = (uint64_t)n;
-    if (s->failing || verbose || strstr(msg, "left out"))
-        fprintf(s->log, "spanhound: %s%s\n", msg, s->failing ? " (written again)" : "");
-    s->failing = 0;
-    return 0;
+    if (s->started && !sync) {
+        free(s->pend);                 /* a newer one replaces it */
+        s->pend = p;
+        s->pend_len = n;
+        s->pend_hosts = hosts;
+        s->pend_verbose = verbose;
+        memcpy(s->pend_what, what, sizeof(what));
+        pthread_cond_signal(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        return 0;
+    }
+    /* inline: after anything the writer holds (it is older) */
+    while (s->pend || s->writing)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    write_one(s, p, n, hosts, what, verbose);
+    pthread_mutex_lock(&s->mu);
+    int rc = s->failing ? -1 : 0;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
 }
 
 void app_state_tick(struct app_state *s, struct detect *d)
@@ -131,18 +220,28 @@ void app_state_tick(struct app_state *s, struct detect *d)
         return;
     uint64_t now = mono();
     if ((s->due_us && now >= s->due_us) || (s->next_us && now >= s->next_us))
-        save(s, d, 0);
+        save(s, d, 0, 0);
 }
 
 int app_state_save(struct app_state *s, struct detect *d, int verbose)
 {
-    return s ? save(s, d, verbose) : 0;
+    return s ? save(s, d, verbose, 1) : 0;
 }
 
 void app_state_close(struct app_state *s)
 {
     if (!s)
         return;
+    if (s->started) {
+        pthread_mutex_lock(&s->mu);
+        s->stop = 1;                   /* (what waits is written first) */
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->th, NULL);
+    }
+    free(s->pend);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
     if (s->lockfd >= 0)
         close(s->lockfd);
     free(s);
@@ -161,10 +260,11 @@ void app_state_adopt(struct detect *d, struct redisfeed *f)
     redisfeed_adopt_end(f);
 }
 
-void app_state_print_stats(const struct app_state *s, FILE *fp)
+void app_state_print_stats(struct app_state *s, FILE *fp)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->mu);
 #define P(n, v) fprintf(fp, "%-36s %llu\n", n, (unsigned long long)(v))
     P("state.restored_hosts", s->restored);
     P("state.saves", s->saves);
@@ -172,4 +272,5 @@ void app_state_print_stats(const struct app_state *s, FILE *fp)
     P("state.last_save_hosts", s->last_hosts);
     P("state.last_save_us", s->last_us_taken);
 #undef P
+    pthread_mutex_unlock(&s->mu);
 }

@@ -4,8 +4,9 @@
  * written every state.interval seconds of wall time, a few seconds after
  * a verdict changed (coalesced), and at shutdown.
  *
- * All calls on the consumer (detection) thread.  Off (every call a no-op)
- * when no state directory is set.  A save error is one log line (the next
+ * All calls on the consumer (detection) thread, which only encodes: a
+ * writer thread writes and fsyncs.  Off (every call a no-op) when no
+ * state directory is set.  A save error is one log line (the next
  * success says so too); capture goes on.
  */
 #ifndef SH_APP_STATE_H
@@ -28,12 +29,13 @@ void app_state_load(struct app_state *s, struct detect *d);
 void app_state_verdict(struct app_state *s, int change);
 /* Called from the consumer loop: saves when due. */
 void app_state_tick(struct app_state *s, struct detect *d);
-/* Save now (shutdown); logs one line.  -1 on error. */
+/* Save now and wait for it (shutdown); logs one line.  -1 on error. */
 int app_state_save(struct app_state *s, struct detect *d, int verbose);
 void app_state_close(struct app_state *s);
 /* state.restored_hosts, state.saves, state.save_errors,
- * state.last_save_hosts, state.last_save_us (--stats, SIGUSR1) */
-void app_state_print_stats(const struct app_state *s, FILE *fp);
+ * state.last_save_hosts, state.last_save_us (the encoding's time on the
+ * detection thread; --stats, SIGUSR1) */
+void app_state_print_stats(struct app_state *s, FILE *fp);
 
 /* After the engine is restored (or not) and the NAC feed opened: the
  * feed's views of this sensor's hosts follow the engine (redisfeed.h,

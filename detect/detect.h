@@ -216,6 +216,14 @@ int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, c
                          size_t errlen);
 int detect_snapshot_load(struct detect *d, const char *path, size_t max_bytes, char *err,
                          size_t errlen);
+/* detect_snapshot_save in two halves, for a caller that writes on another
+ * thread: the encoding (detection thread; *out is malloc'd, the caller
+ * frees it; err says what it holds) and the atomic write (any thread;
+ * 0 or -1 with err). */
+int detect_snapshot_encode(struct detect *d, size_t max_bytes, uint8_t **out, size_t *outlen,
+                           char *err, size_t errlen);
+int detect_snapshot_write(const char *path, const uint8_t *p, size_t len, char *err,
+                          size_t errlen);
 /* The same from memory (name is for messages); the fuzz harness's entry. */
 int detect_snapshot_restore(struct detect *d, const uint8_t *p, size_t len, const char *name,
                             char *err, size_t errlen);

@@ -281,7 +281,8 @@ static int by_keep(const void *a, const void *b)
     return memcmp(x->ip.a, y->ip.a, 16);
 }
 
-static int write_file(const char *path, const uint8_t *p, size_t n, char *err, size_t errlen)
+int detect_snapshot_write(const char *path, const uint8_t *p, size_t n, char *err,
+                          size_t errlen)
 {
     char tmp[4096 + 16], prev[4096 + 16];
     if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
@@ -344,14 +345,16 @@ static int write_file(const char *path, const uint8_t *p, size_t n, char *err, s
     return 0;
 }
 
-int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, char *err,
-                         size_t errlen)
+int detect_snapshot_encode(struct detect *d, size_t max_bytes, uint8_t **out, size_t *outlen,
+                           char *err, size_t errlen)
 {
     struct host_table *t = detect_restore_table(d);
     char sensor[64];
     err[0] = 0;
+    *out = NULL;
+    *outlen = 0;
     if (sodium_init() < 0) {
-        snprintf(err, errlen, "snapshot %s: libsodium failed to initialise", path);
+        snprintf(err, errlen, "libsodium failed to initialise");
         return -1;
     }
     if (max_bytes < 4096)
@@ -359,7 +362,7 @@ int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, c
     struct hcollect c = { d, NULL, 0, host_table_capacity(t) };
     c.v = malloc(sizeof(*c.v) * (c.cap ? c.cap : 1));
     if (!c.v) {
-        snprintf(err, errlen, "snapshot %s: out of memory", path);
+        snprintf(err, errlen, "out of memory");
         return -1;
     }
     host_foreach(t, collect, &c);
@@ -414,7 +417,7 @@ int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, c
     if (!w.over && !left_out)
         detect_learned_iocs(d, w_learnt, &lw);
     if (w.over) {
-        snprintf(err, errlen, "snapshot %s: out of memory", path);
+        snprintf(err, errlen, "out of memory");
         free(w.p);
         return -1;
     }
@@ -427,18 +430,39 @@ int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, c
     checksum(w.p, w.len, sum);
     w.max += SNAP_SUM;                   /* (room was kept for it) */
     w_bytes(&w, sum, SNAP_SUM);
-    int rc = write_file(path, w.p, w.len, err, errlen);
-    size_t bytes = w.len;
-    free(w.p);
+    if (w.over) {
+        snprintf(err, errlen, "out of memory");
+        free(w.p);
+        return -1;
+    }
+    if (left_out)
+        snprintf(err, errlen, "%u hosts (%u flagged), %zu bytes; %u hosts left out "
+                 "(state.max_mb)", nh, nflagged, w.len, left_out);
+    else
+        snprintf(err, errlen, "%u hosts (%u flagged), %u learnt indicators, %zu bytes", nh,
+                 nflagged, lw.n, w.len);
+    *out = w.p;
+    *outlen = w.len;
+    return (int)nh;
+}
+
+int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, char *err,
+                         size_t errlen)
+{
+    uint8_t *p;
+    size_t n;
+    char what[256];
+    int hosts = detect_snapshot_encode(d, max_bytes, &p, &n, what, sizeof(what));
+    if (hosts < 0) {
+        snprintf(err, errlen, "snapshot %s: %s", path, what);
+        return -1;
+    }
+    int rc = detect_snapshot_write(path, p, n, err, errlen);
+    free(p);
     if (rc < 0)
         return -1;
-    if (left_out)
-        snprintf(err, errlen, "snapshot %s: %u hosts (%u flagged), %zu bytes; %u hosts left out "
-                 "(state.max_mb)", path, nh, nflagged, bytes, left_out);
-    else
-        snprintf(err, errlen, "snapshot %s: %u hosts (%u flagged), %u learnt indicators, %zu "
-                 "bytes", path, nh, nflagged, lw.n, bytes);
-    return (int)nh;
+    snprintf(err, errlen, "snapshot %s: %s", path, what);
+    return hosts;
 }
 
 /* ---- reading ------------------------------------------------------------------ */
