@@ -274,3 +274,25 @@ void app_state_print_stats(struct app_state *s, FILE *fp)
 #undef P
     pthread_mutex_unlock(&s->mu);
 }
+
+struct app_state *app_state_reconfigure(struct app_state *s, const struct sh_config *cfg,
+                                        struct detect *d, FILE *log)
+{
+    char path[sizeof(s->path)];
+    snprintf(path, sizeof(path), "%s/hosts.snapshot", cfg->state_dir);
+    if (s && cfg->state_dir[0] && strcmp(path, s->path) == 0) {
+        s->max_bytes = (size_t)(cfg->state_max_mb ? cfg->state_max_mb : 1) << 20;
+        s->interval_us = (uint64_t)cfg->state_interval * 1000000ULL;
+        s->next_us = s->interval_us ? mono() + s->interval_us : 0;
+        return s;
+    }
+    /* another directory (or none): the state goes there from now on */
+    if (s) {
+        app_state_save(s, d, 1);
+        app_state_close(s);
+    }
+    struct app_state *n = app_state_open(cfg, log);
+    if (n)
+        app_state_save(n, d, 1);
+    return n;
+}

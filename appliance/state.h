@@ -32,6 +32,12 @@ void app_state_tick(struct app_state *s, struct detect *d);
 /* Save now and wait for it (shutdown); logs one line.  -1 on error. */
 int app_state_save(struct app_state *s, struct detect *d, int verbose);
 void app_state_close(struct app_state *s);
+/* SIGHUP (for the reload code): state.interval and state.max_mb apply at
+ * once; a new state.dir gets the state written there now (the old one is
+ * written a last time and unlocked); "" turns snapshots off.  Returns the
+ * state to use from now on (NULL: off). */
+struct app_state *app_state_reconfigure(struct app_state *s, const struct sh_config *cfg,
+                                        struct detect *d, FILE *log);
 /* state.restored_hosts, state.saves, state.save_errors,
  * state.last_save_hosts, state.last_save_us (the encoding's time on the
  * detection thread; --stats, SIGUSR1) */
