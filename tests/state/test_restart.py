@@ -35,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "redis"))
-import test_feed as tf  # noqa: E402
+
 from test_feed import Ctx, check, stream, wait_for, Skip, P, DEMO, INFECTED  # noqa: E402
 
 STABLE = ("ip", "mac", "mac_status", "mac_source", "hostname", "flagged", "sensor", "sensors")
