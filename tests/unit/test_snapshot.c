@@ -2,7 +2,7 @@
  * test_snapshot.c -- host-state snapshots (detect.h, detect/snapshot.c):
  * a round trip restores every host field by field without announcing it
  * again, and the restored engine goes on (updated, cleared) as the
- * original does; a corrupt byte anywhere, a truncation anywhere, an
+ * original does; routed and conflicting bindings keep their status; a corrupt byte anywhere, a truncation anywhere, an
  * unknown version, another sensor's file are each skipped with a message
  * and leave the engine empty; the size bound keeps flagged hosts first;
  * hosts outside home_net now are not restored; path.prev is the fallback.
@@ -121,6 +121,34 @@ static struct sh_event tick(uint64_t ts)
     ev_reset(&ev, EV_ARP);
     ev.ts_us = ts;
     ev.u.arp.ip = ip("198.51.100.1");
+    return ev;
+}
+
+static struct sh_event dns_query(const char *client, const char *name, uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_DNS);
+    ev.ts_us = ts;
+    ev.proto = 17;
+    ev.src = ip(client);
+    ev.dst = ip("10.0.0.53");
+    ev.sport = 50000;
+    ev.dport = 53;
+    ev.u.dns.nq = 1;
+    ev.u.dns.q[0].type = 1;
+    ev.u.dns.q[0].name = ev_puts(&ev, name, 0);
+    return ev;
+}
+
+static struct sh_event arp_claim(const char *addr, const uint8_t mac[6], uint64_t ts)
+{
+    struct sh_event ev;
+    ev_reset(&ev, EV_ARP);
+    ev.ts_us = ts;
+    ev.has_mac = 1;
+    memcpy(ev.src_mac, mac, 6);
+    memcpy(ev.u.arp.mac, mac, 6);
+    ev.u.arp.ip = ip(addr);
     return ev;
 }
 
@@ -307,6 +335,52 @@ static void more_evidence_on_a_restored_host_is_an_update(void **state)
     assert_memory_equal(&s2.v[0].ip, &a7, sizeof(a7));
     assert_int_equal(s2.v[0].mac_status, MACST_TRUSTED);   /* the binding kept its trust */
     assert_string_equal(s2.v[0].hostname, "LAPTOP-7");
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+}
+
+static void routed_and_conflicting_bindings_keep_their_status(void **state)
+{
+    (void)state;
+    char err[1024], path[256], buf[32];
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
+    static const uint8_t router[6] = { 0x02, 0, 0, 0, 0, 0xfe };
+    static const uint8_t m1[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    static const uint8_t m2[6] = { 0x02, 0x66, 0x66, 0x66, 0x66, 0x66 };
+    /* six internal addresses behind one MAC: a router (test_detect's oracle) */
+    for (int i = 1; i <= 6; i++) {
+        snprintf(buf, sizeof(buf), "10.9.0.%d", i);
+        struct sh_event q = dns_query(buf, "example.org", (uint64_t)i * S);
+        q.has_mac = 1;
+        memcpy(q.src_mac, router, 6);
+        detect_event(d1, &q);
+    }
+    rng = 3;
+    uint64_t t = nx_burst(d1, "10.9.0.1", 30, 10 * S);
+    /* a trusted lease, then a second MAC claiming the address twice */
+    struct sh_event ev = dhcp_ack("10.0.0.7", m1, "LAPTOP-7", t);
+    detect_event(d1, &ev);
+    t = nx_burst(d1, "10.0.0.7", 30, t + S);
+    ev = arp_claim("10.0.0.7", m2, t);
+    detect_event(d1, &ev);
+    ev = arp_claim("10.0.0.7", m2, t + 3 * S);
+    detect_event(d1, &ev);
+    int n1 = detect_hosts(d1, va, HMAX);
+    int routed = 0, conflict = 0;
+    for (int i = 0; i < n1; i++) {
+        routed += va[i].mac_status == MACST_ROUTED;
+        conflict += va[i].mac_status == MACST_CONFLICT;
+    }
+    assert_int_equal(routed, 1);
+    assert_int_equal(conflict, 1);
+    save_file(d1, "bind.snapshot", 64u << 20, path, sizeof(path));
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), n1);
+    assert_int_equal(detect_hosts(d2, vb, HMAX), n1);
+    for (int i = 0; i < n1; i++)
+        verdict_equal(&va[i], &vb[i]);
     detect_destroy(d1);
     detect_destroy(d2);
     free(c);
@@ -535,6 +609,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_round_trip_restores_every_host_without_announcing_it),
         cmocka_unit_test(more_evidence_on_a_restored_host_is_an_update),
+        cmocka_unit_test(routed_and_conflicting_bindings_keep_their_status),
         cmocka_unit_test(a_corrupt_byte_anywhere_is_skipped_with_a_message),
         cmocka_unit_test(a_truncated_file_is_skipped),
         cmocka_unit_test(an_unknown_version_is_skipped),
