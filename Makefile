@@ -54,7 +54,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test demo fuzz bench \
+.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -193,6 +193,12 @@ live-test: build/spanhound
 reload-test: build/spanhound build/asan/spanhound
 	@tests/reload/run.sh build/spanhound build/asan/spanhound
 
+# host state across restarts: snapshots, the feed's views, SIGTERM mid-replay
+# (real redis-server, sanitized build)
+state-test: build/asan/spanhound
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  /usr/bin/python3 tests/state/test_restart.py build/asan/spanhound
+
 # the Redis NAC feed against real redis-server processes (sanitized build)
 redis-test: build/asan/spanhound build/asan/spanhoundctl build/asan/spanhound-nac
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -263,7 +269,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test ctl-test nac-test
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \

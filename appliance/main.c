@@ -44,6 +44,7 @@
 #include "daemon.h"
 #include "progress.h"
 #include "reload.h"
+#include "state.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -65,6 +66,7 @@ struct app {
     struct summary *summary;
     struct redisfeed *feed;
     struct ioc_manager *intel;    /* threat-intelligence feeds (NULL: none) */
+    struct app_state *state;      /* host-state snapshots (NULL: none) */
     uint64_t intel_check_us;      /* next look at the feed files (monotonic) */
     const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
@@ -116,6 +118,8 @@ static void usage(FILE *fp)
 "  --pace N             replay files at N times real time (1 = as recorded)\n"
 "  --progress, --no-progress\n"
 "                       a replay's progress line on stderr (default: when a terminal)\n"
+"  --state-dir DIR      keep host state (verdicts, evidence) in DIR/hosts.snapshot across\n"
+"                       restarts (state.dir; docs/appliance.md)\n"
 "  --export-iocs FILE   write the indicators learnt from convicted hosts as a STIX 2.1\n"
 "                       bundle FILE and plain lists FILE.<type>.txt at the end (and on\n"
 "                       SIGUSR2 when live); SIGHUP re-reads the feeds (docs/feeds.md)\n"
@@ -308,6 +312,7 @@ static void print_stats(struct app *a, FILE *fp)
         detect_print_stats(a->detect, fp);
     if (a->feed)
         redisfeed_print_stats(a->feed, fp);
+    app_state_print_stats(a->state, fp);
     ioc_manager_print_stats(a->intel, fp);
     fprintf(fp, "%-36s %llu\n", "events.dropped_ring_full",
             (unsigned long long)atomic_load(&a->ring_dropped));
@@ -486,12 +491,17 @@ static int consume(struct app *a)
         if (hup) {
             g_reload = 0;
             daemon_notify_reloading();
-            if (reload_run(&a->reload) >= 0)
+            if (reload_run(&a->reload) >= 0) {
                 a->intel_check_us = mono_us() + (uint64_t)a->cfg.feeds_check_interval * 1000000;
+                /* the live settings the consumer loop's own parts read */
+                a->state = app_state_reconfigure(a->state, &a->cfg, a->detect, a->log);
+                daemon_log_set_limit(a->cfg.log_repeat_limit);
+            }
             if (a->detect)
                 fprintf(a->log, "spanhound: %s\n", detect_geo_reload(a->detect));
         }
         redisfeed_control(a->feed, op_release, op_allow, a);
+        app_state_tick(a->state, a->detect);
         intel_poll(a, hup);
         if (hup)
             daemon_notify_ready();
@@ -528,6 +538,7 @@ enum {
     OPT_EVE = 1000, OPT_HOME_NET, OPT_STATS, OPT_VERSION, OPT_PRINT_CONFIG,
     OPT_SUMMARY, OPT_SCORE_NAMES, OPT_REDIS, OPT_NO_REDIS, OPT_JOURNAL, OPT_SENSOR,
     OPT_FLUSH_JOURNAL, OPT_PACE, OPT_EXPORT_IOCS, OPT_USER, OPT_PROGRESS, OPT_NO_PROGRESS,
+    OPT_STATE_DIR,
 };
 
 /* The MAC column: the one to act on, or why there is none. */
@@ -550,6 +561,7 @@ static void on_verdict(void *ctx, const struct verdict *v)
     daemon_note_flagged(v->change == VERDICT_INFECTED ? 1 :
                         v->change == VERDICT_CLEARED || v->change == VERDICT_EXPIRED ||
                         v->change == VERDICT_RELEASED ? -1 : 0);
+    app_state_verdict(a->state, v->change);
     if (v->change == VERDICT_INFECTED || v->change == VERDICT_CLEARED ||
         v->change == VERDICT_EXPIRED || v->change == VERDICT_RELEASED) {
         if (!a->verbose && v->change != VERDICT_EXPIRED && !a->live)
@@ -704,6 +716,7 @@ int main(int argc, char **argv)
         { "user", required_argument, NULL, OPT_USER },
         { "progress", no_argument, NULL, OPT_PROGRESS },
         { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+        { "state-dir", required_argument, NULL, OPT_STATE_DIR },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -712,7 +725,7 @@ int main(int argc, char **argv)
     struct source_cfg sc;
     const char *cfg_path = NULL, *iface = NULL, *bpf = NULL, *eve_path = NULL;
     const char *home_net = NULL, *score_path = NULL;
-    const char *redis_addr = NULL, *journal = NULL, *sensor = NULL;
+    const char *redis_addr = NULL, *journal = NULL, *sensor = NULL, *state_dir = NULL;
     int print_cfg = 0, no_redis = 0, flush_journal = 0;
     int progress = -1;                /* -1: when stderr is a terminal */
     const char *user = NULL;
@@ -762,6 +775,7 @@ int main(int argc, char **argv)
         case OPT_SENSOR: sensor = optarg; break;
         case OPT_FLUSH_JOURNAL: flush_journal = 1; break;
         case OPT_EXPORT_IOCS: a->export_path = optarg; break;
+        case OPT_STATE_DIR: state_dir = optarg; break;
         case OPT_PACE: {
             char *end;
             a->pace = strtod(optarg, &end);
@@ -798,7 +812,7 @@ int main(int argc, char **argv)
     }
     /* the same function applies them again at every SIGHUP (reload.c) */
     ov = (struct cli_overrides){ home_net, bpf, iface, eve_path, redis_addr, journal, sensor,
-                                 no_redis, user };
+                                 no_redis, user, state_dir };
     if (cli_overrides_apply(&a->cfg, &ov, err, sizeof(err)) < 0) {
         fprintf(stderr, "spanhound: %s\n", err);
         return 2;
@@ -925,6 +939,8 @@ int main(int argc, char **argv)
         goto out;
     }
     detect_on_notice(a->detect, on_notice, a);
+    a->state = app_state_open(&a->cfg, a->log);
+    app_state_load(a->state, a->detect);     /* before the first packet, announcing nothing */
     fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
     if (intel_start(a, sc.nfiles ? sc.files[0] : NULL) < 0) {
         status = 1;
@@ -937,6 +953,7 @@ int main(int argc, char **argv)
             status = 1;
             goto out;
         }
+        app_state_adopt(a->detect, a->feed);   /* the feed's views follow the engine */
         /* the operator's allowlist before the first packet */
         redisfeed_wait_ready(a->feed);
         redisfeed_control(a->feed, op_release, op_allow, a);
@@ -967,6 +984,7 @@ int main(int argc, char **argv)
     pthread_join(th, NULL);
     status |= a->source_status;
     detect_finish(a->detect);
+    app_state_save(a->state, a->detect, 1);
     if (export_iocs(a) < 0)
         status = 1;
     if (!a->live)
@@ -996,6 +1014,7 @@ out:
     daemon_log_finish();
     reload_free(&a->reload);
     redisfeed_close(a->feed);
+    app_state_close(a->state);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);
     detect_destroy(a->detect);

@@ -43,6 +43,8 @@ int cli_overrides_apply(struct sh_config *c, const struct cli_overrides *o,
         snprintf(c->redis.sensor, sizeof(c->redis.sensor), "%s", o->sensor);
     if (o->user)
         snprintf(c->daemon_user, sizeof(c->daemon_user), "%s", o->user);
+    if (o->state_dir)
+        snprintf(c->state_dir, sizeof(c->state_dir), "%s", o->state_dir);
     return 0;
 }
 

@@ -33,6 +33,7 @@ struct cli_overrides {
     const char *sensor;         /* --sensor           */
     int no_redis;               /* --no-redis         */
     const char *user;           /* --user             */
+    const char *state_dir;      /* --state-dir        */
 };
 
 /* The overrides over c.  0 ok; -1 with "--option: message" in err. */

@@ -42,6 +42,7 @@
 #include "tells.h"
 #include "ti.h"
 #include "tunnel.h"
+#include "restore.h"
 
 #define MAINT_US 10000000ULL        /* maintenance every 10 s of packet time */
 #define SHADOW 0xc0u                /* sh_addr.family bits of a shadow host: */
@@ -2705,7 +2706,7 @@ static void maintain(struct detect *d)
 void detect_event(struct detect *d, const struct sh_event *ev)
 {
     uint64_t now = ev->ts_us > d->now_us ? ev->ts_us : d->now_us;
-    if (!d->now_us) {
+    if (!d->events) {              /* (a restored snapshot sets now_us) */
         d->last_health_us = now;
         d->health.since_us = now;
     }
@@ -2791,6 +2792,34 @@ static int by_verdict(const void *a, const void *b)
     if (x->ip.family != y->ip.family)
         return x->ip.family - y->ip.family;
     return memcmp(x->ip.a, y->ip.a, 16);
+}
+
+struct flagged_walk {
+    struct detect *d;
+    struct verdict *v;
+    detect_host_fn fn;
+    void *ctx;
+    int n;
+};
+
+static void flagged_one(void *ctx, struct host *h)
+{
+    struct flagged_walk *w = ctx;
+    if (!h->flagged || is_shadow(h))
+        return;
+    fill_verdict(w->d, h, w->d->now_us, VERDICT_CURRENT, w->v);
+    w->fn(w->ctx, w->v);
+    w->n++;
+}
+
+int detect_flagged_hosts(struct detect *d, detect_host_fn fn, void *ctx)
+{
+    struct flagged_walk w = { d, malloc(sizeof(struct verdict)), fn, ctx, 0 };
+    if (!w.v)
+        return -1;
+    host_foreach(d->hosts, flagged_one, &w);
+    free(w.v);
+    return w.n;
 }
 
 int detect_hosts(struct detect *d, struct verdict *out, int max)
@@ -2938,3 +2967,68 @@ void detect_print_stats(const struct detect *d, FILE *fp)
     P("detect.macs_evicted_valued", hs.macs_evicted_valued);
 #undef P
 }
+
+/* ---- for detect/snapshot.c (restore.h) ------------------------------------------- */
+
+struct host_table *detect_restore_table(struct detect *d) { return d->hosts; }
+struct ti *detect_restore_ti(struct detect *d) { return d->ti; }
+const struct sh_config *detect_restore_config(const struct detect *d) { return &d->cfg; }
+uint64_t detect_restore_now(const struct detect *d) { return d->now_us; }
+
+void detect_restore_set_now(struct detect *d, uint64_t now_us)
+{
+    if (now_us > d->now_us)
+        d->now_us = now_us;
+}
+
+int detect_restore_is_shadow(const struct host *h)
+{
+    return is_shadow(h);
+}
+
+int detect_restore_internal(struct detect *d, const struct sh_addr *ip, uint8_t *infra)
+{
+    if (!internal(d, ip))
+        return 0;
+    *infra = 0;
+    if (cidr_set_match(&d->cfg.dns_resolvers, ip))
+        *infra |= INFRA_RESOLVER;
+    if (cidr_set_match(&d->cfg.dhcp_servers, ip))
+        *infra |= INFRA_DHCP;
+    if (cidr_set_match(&d->cfg.sensor_addrs, ip))
+        *infra |= INFRA_SENSOR;
+    return 1;
+}
+
+int detect_restore_prefixes(struct detect *d, struct detect_prefix *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < d->nlearned && n < max; i++) {
+        if (d->learned[i].expires_us <= d->now_us)
+            continue;
+        out[n].net = d->learned[i].net;
+        out[n].expires_us = d->learned[i].expires_us;
+        snprintf(out[n].source, sizeof(out[n].source), "%s", d->learned[i].source);
+        n++;
+    }
+    return n;
+}
+
+int detect_restore_prefix(struct detect *d, const struct detect_prefix *p)
+{
+    if (p->net.family != 6 || p->net.bits < 48 || p->net.bits > 64 ||
+        p->expires_us <= d->now_us)
+        return 0;
+    for (int i = 0; i < d->nlearned; i++)
+        if (d->learned[i].net.bits == p->net.bits && memcmp(d->learned[i].net.a, p->net.a, 16) == 0)
+            return 0;
+    if (d->nlearned >= LEARNED_MAX)
+        return 0;
+    struct learned *l = &d->learned[d->nlearned++];
+    l->net = p->net;
+    sh_addr_mask(l->net.a, l->net.bits);
+    l->expires_us = p->expires_us;
+    snprintf(l->source, sizeof(l->source), "%.15s", p->source);
+    return 1;
+}
+

@@ -139,6 +139,12 @@ void detect_capture_counters(struct detect *d, uint64_t packets, uint64_t kernel
  * (change = VERDICT_CURRENT).  Returns how many were written (<= max). */
 int detect_hosts(struct detect *d, struct verdict *out, int max);
 
+/* The flagged hosts as snapshots (change = VERDICT_CURRENT), one call
+ * each, in table order; returns how many (after a snapshot was restored:
+ * what the NAC feed must hold). */
+typedef void (*detect_host_fn)(void *ctx, const struct verdict *v);
+int detect_flagged_hosts(struct detect *d, detect_host_fn fn, void *ctx);
+
 /* Operator control (the NAC feed's release requests and allowlist).
  *
  * detect_release: target is an IP or a MAC ("aa:bb:cc:dd:ee:ff": every
@@ -202,6 +208,48 @@ int detect_setting_live(const char *path);
 
 /* The packet time of the latest event (0 before the first). */
 uint64_t detect_time_us(const struct detect *d);
+
+/* ---- host state across restarts (detect/snapshot.c) ----------------------
+ *
+ * detect_snapshot_save writes the hosts that hold evidence or a verdict
+ * (address, MAC bindings and their trust, hostname, verdict state,
+ * evidence), the learnt spread indicators and IPv6 prefixes, the last
+ * packet time and the sensor name to `path`: a versioned, little-endian,
+ * SipHash-checked file of at most max_bytes (flagged hosts first, then the
+ * most recently seen; what does not fit is left out, counted), written to
+ * a temporary file in the same directory, fsynced and renamed over path;
+ * the previous snapshot stays as path.prev.  Detector windows (beacon
+ * histories, NXDOMAIN windows, flows) are not saved.  Returns the number of
+ * hosts written, or -1 with a message.
+ *
+ * detect_snapshot_load restores such a file into an engine before its
+ * first packet: hosts come back flagged or not, with their evidence, and
+ * WITHOUT any verdict callback (they were announced before); decay and
+ * clearing continue in packet time from the saved timestamps, so a
+ * restored host that decays emits VERDICT_CLEARED and one that gets more
+ * evidence VERDICT_UPDATED.  The file is hostile bytes: anything wrong (a
+ * bad checksum, an unknown version, another sensor's file, a bad record)
+ * skips the whole file with one message in err, and path.prev is tried.
+ * Hosts outside home_net now are skipped (counted); nothing is evicted to
+ * make room.  Returns the hosts restored (>= 0; err says what was done, ""
+ * when there was no file) or -1 (err: why it was skipped; the engine is
+ * untouched). */
+#define DETECT_SNAPSHOT_VERSION 1
+int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, char *err,
+                         size_t errlen);
+int detect_snapshot_load(struct detect *d, const char *path, size_t max_bytes, char *err,
+                         size_t errlen);
+/* detect_snapshot_save in two halves, for a caller that writes on another
+ * thread: the encoding (detection thread; *out is malloc'd, the caller
+ * frees it; err says what it holds) and the atomic write (any thread;
+ * 0 or -1 with err). */
+int detect_snapshot_encode(struct detect *d, size_t max_bytes, uint8_t **out, size_t *outlen,
+                           char *err, size_t errlen);
+int detect_snapshot_write(const char *path, const uint8_t *p, size_t len, char *err,
+                          size_t errlen);
+/* The same from memory (name is for messages); the fuzz harness's entry. */
+int detect_snapshot_restore(struct detect *d, const uint8_t *p, size_t len, const char *name,
+                            char *err, size_t errlen);
 
 /* Validate the config's detect parameters without building an engine (for
  * --print-config); prints them into fp when fp is not NULL. */

@@ -45,6 +45,7 @@ struct mac_entry {
     uint32_t owner_idx, owner_gen;/* the host whose established MAC it is  */
     uint8_t  has_owner, shared;   /* shared: several hosts' (router, NAT)  */
     uint64_t owned_since;         /* first became some host's established MAC */
+    uint64_t router_until;        /* restored (snapshot): a router until then */
     uint32_t hnext, lprev, lnext;
 };
 
@@ -767,6 +768,8 @@ static int router_mac(const struct host_table *t, const struct mac_entry *e, uin
 {
     if (e->last_us + t->p.router_window_us < now)
         return 0;
+    if (e->router_until >= now)
+        return 1;                      /* a router when the snapshot was taken */
     return set_count(e->ext) >= t->p.router_min_external &&
            set_union(e->snd[0], e->nsnd[0], e->snd[1], e->nsnd[1], 2 * SENDERS_KEPT) >=
                t->p.router_min_senders;
@@ -1001,3 +1004,71 @@ void host_table_get_stats(const struct host_table *t, struct host_table_stats *s
 {
     *s = t->st;
 }
+
+/* ---- restoring a snapshot ------------------------------------------------ */
+
+struct host *host_restore(struct host_table *t, const struct host *saved, int mac_status,
+                          const struct evidence *ev, int nev, int *ev_dropped)
+{
+    *ev_dropped = 0;
+    if (saved->ip.family != 4 && saved->ip.family != 6)
+        return NULL;
+    if (host_get(t, &saved->ip, 0, 0) || t->st.active >= t->cap)
+        return NULL;                      /* present already, or no room */
+    struct host *h = host_get(t, &saved->ip, saved->last_us, 1);
+    h->first_us = saved->first_us;
+    h->last_us = saved->last_us;
+    h->bind[0] = saved->bind[0];
+    h->bind[1] = h->bind[0].source != MAC_NONE ? saved->bind[1] : (struct mac_binding){ 0 };
+    if (h->bind[1].source != MAC_NONE && memcmp(h->bind[1].mac, h->bind[0].mac, 6) == 0)
+        memset(&h->bind[1], 0, sizeof(h->bind[1]));
+    h->conflict_us = h->bind[1].source != MAC_NONE ? saved->conflict_us : 0;
+    memcpy(h->hostname, saved->hostname, sizeof(h->hostname));
+    h->hostname[sizeof(h->hostname) - 1] = '\0';
+    memcpy(h->hostname_mac, saved->hostname_mac, 6);
+    h->hostname_us = saved->hostname_us;
+    h->flagged = saved->flagged ? 1 : 0;
+    h->ever_flagged = saved->ever_flagged || saved->flagged ? 1 : 0;
+    h->score = saved->score;
+    h->score_us = saved->score_us;
+    h->flagged_us = saved->flagged_us;
+    h->reported_kinds = saved->reported_kinds;
+    h->reported_us = saved->reported_us;
+    for (int i = 0; i < nev && i < HOST_EV_MAX; i++) {
+        uint32_t s;
+        if (t->ev_nfree)
+            s = t->ev_free[--t->ev_nfree];
+        else if (t->ev_hwm < 2 * t->cap)
+            s = t->ev_hwm++;
+        else {                            /* the pool is full: never reclaim */
+            *ev_dropped = nev - i;
+            break;
+        }
+        t->ev[s] = ev[i];
+        t->ev[s].active = 1;
+        h->ev[i] = s;
+    }
+    /* the binding's trust as it was when the snapshot was written: the
+     * MAC entries (router recognition) are not saved, so what made the
+     * MAC trusted or a router's is carried by the status */
+    const struct mac_binding *b0 = &h->bind[0];
+    if (b0->source > MAC_HINT && host_mac_valid(b0->mac)) {
+        if (mac_status == MACST_TRUSTED) {
+            note_owner(t, h, b0->mac, b0->last_us);
+            struct mac_entry *e = mac_find(t, b0->mac);
+            if (e && b0->first_us < e->owned_since)
+                e->owned_since = b0->first_us;
+        } else if (mac_status == MACST_ROUTED) {
+            struct mac_entry *e = mac_get(t, b0->mac, b0->last_us);
+            e->router_until = b0->last_us + t->p.router_window_us;
+        }
+    }
+    file_host(t, h, h->last_us);
+    return h;
+}
+
+size_t host_table_capacity(const struct host_table *t)
+{
+    return t->cap;
+}
+

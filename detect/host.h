@@ -282,5 +282,17 @@ void host_foreach(struct host_table *t, void (*fn)(void *ctx, struct host *h),
                   void *ctx);
 
 void host_table_get_stats(const struct host_table *t, struct host_table_stats *s);
+size_t host_table_capacity(const struct host_table *t);
+
+/* Restore a host from a snapshot (detect/snapshot.c): `saved` carries its
+ * address, times, bindings, hostname and verdict state; ev[0..nev) its
+ * evidence.  mac_status (enum mac_status) is the binding's trust when the
+ * snapshot was written: TRUSTED makes the MAC this host's own again,
+ * ROUTED marks it a router's for a router window (the segment's MAC
+ * history is not saved).  Never evicts: NULL when the address is present
+ * already or the table is full; evidence beyond the free pool is dropped
+ * (*ev_dropped).  Verdict callbacks are not involved. */
+struct host *host_restore(struct host_table *t, const struct host *saved, int mac_status,
+                          const struct evidence *ev, int nev, int *ev_dropped);
 
 #endif /* SH_HOST_H */

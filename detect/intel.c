@@ -919,3 +919,34 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
     }
     return learnt;
 }
+
+/* ---- restoring a snapshot ------------------------------------------------ */
+
+int ti_restore_learned(struct ti *ti, struct host_table *ht, const struct learned_ioc *l,
+                       uint64_t now)
+{
+    if (l->type == IOC_NONE || l->type >= IOC_TYPE_MAX || !l->value[0] ||
+        l->expires_us <= now || l->evidence_kind >= EVK_MAX)
+        return 0;
+    size_t len = strnlen(l->value, sizeof(l->value));
+    if (len >= sizeof(l->value))
+        return 0;
+    uint64_t akey = attr_key(ti, l->type, l->value, len);
+    if (learnt_find(ti, akey, now))
+        return 0;
+    struct learnt *L = learnt_add(ti, akey, now);
+    L->pub = *l;
+    L->pub.value[sizeof(L->pub.value) - 1] = '\0';
+    L->pub.explanation[sizeof(L->pub.explanation) - 1] = '\0';
+    L->idx = HOST_NONE;
+    L->gen = 0;
+    struct host *h = host_get(ht, &l->first_host, 0, 0);
+    if (h) {
+        L->idx = host_index(ht, h);
+        L->gen = h->gen;
+    }
+    L->weak = (uint8_t)fingerprint_type(l->type);
+    L->listed = l->evidence_kind == EVK_IOC_MATCH || l->evidence_kind == EVK_IOC_FINGERPRINT;
+    return 1;
+}
+

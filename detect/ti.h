@@ -148,6 +148,13 @@ int ti_convicted_alone(const struct ti *ti, const struct host_table *ht,
  * (through the touch callback).  Returns the indicators learnt now. */
 int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t now);
 
+/* Restore one learnt indicator from a snapshot (detect/snapshot.c): not
+ * when expired at now, invalid, or learnt already.  No spread happens
+ * (the hosts it reached carry their shared_c2 evidence in the snapshot).
+ * Returns 1 when restored. */
+int ti_restore_learned(struct ti *ti, struct host_table *ht, const struct learned_ioc *l,
+                       uint64_t now);
+
 /* The learnt set, in learning order (expired ones skipped). */
 int ti_learned(struct ti *ti, uint64_t now, intel_learned_fn fn, void *ctx);
 

@@ -9,6 +9,10 @@
  * checksum and is cut off.  Beside it, FILE.state holds the next sequence
  * number, the offset up to which Redis has everything, and the last
  * operator request read; it is replaced atomically (write, fsync, rename).
+ * FILE.hosts (views.h) holds the hosts this sensor flags (their latest
+ * entries) as of the journal's start: written before the journal is
+ * emptied or rewritten and at stop, read at open before the journal's
+ * records are replayed over it, so a restart keeps the quarantines.
  */
 #define _GNU_SOURCE
 #include "redisfeed.h"
@@ -30,6 +34,7 @@
 #include "eve.h"
 #include "json.h"
 #include "rconn.h"
+#include "views.h"
 
 #define REC_MAX        16384          /* one entry's fields               */
 #define REC_HDR        16
@@ -174,7 +179,8 @@ struct redisfeed {
 
     /* journal (jmu guards it, the ring's consumer side and seq) */
     pthread_mutex_t jmu;
-    char jpath[CFG_STR_MAX], spath[CFG_STR_MAX + 8];
+    char jpath[CFG_STR_MAX], spath[CFG_STR_MAX + 8], vpath[CFG_STR_MAX + 8];
+    int verror;                   /* the last views write failed (logged) */
     int jfd;
     uint64_t jsize;               /* bytes in the journal                */
     uint64_t delivered;           /* Redis has everything before this    */
@@ -203,6 +209,9 @@ struct redisfeed {
     int allow_known;
     struct fhost *hosts;          /* jmu: the state, as journaled        */
     int nhosts, caphosts;
+    char (*adopted)[64];          /* redisfeed_adopt: the engine's flagged IPs */
+    int nadopted, capadopted;
+    uint64_t n_adopt_announced, n_adopt_expired;
     char *buf;                    /* a read buffer for journal records   */
     atomic_ullong posted;         /* verdicts put in the ring            */
     int other_sensor_warned;
@@ -499,6 +508,82 @@ static int parse_id(const char *id, char *epoch, size_t elen, unsigned long long
     return *end ? -1 : 0;
 }
 
+static void fhost_note(struct redisfeed *f, const char *fields, size_t len);
+
+/* FILE.hosts (jmu held or not yet shared): this sensor's flagged hosts.
+ * 0 ok, -1 not written (logged once; the caller keeps the journal). */
+static int views_save_locked(struct redisfeed *f)
+{
+    const char **rec = malloc(sizeof(*rec) * (size_t)(f->nhosts ? f->nhosts : 1));
+    uint32_t *len = malloc(sizeof(*len) * (size_t)(f->nhosts ? f->nhosts : 1));
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    int rc = -1;
+    if (rec && len) {
+        for (int i = 0; i < f->nhosts; i++) {
+            rec[i] = f->hosts[i].fields;
+            len[i] = f->hosts[i].flen;
+        }
+        if (views_encode(rec, len, f->nhosts, &buf, &n) == 0)
+            rc = views_write_file(f->vpath, buf, n);
+        else
+            errno = ENOMEM;
+    } else {
+        errno = ENOMEM;
+    }
+    if (rc < 0 && !f->verror)
+        flog(f, "journal %s: cannot write %s: %s (the journal is kept until it can)", f->jpath,
+             f->vpath, strerror(errno));
+    else if (rc == 0 && f->verror)
+        flog(f, "journal %s: %s written again", f->jpath, f->vpath);
+    f->verror = rc < 0;
+    free(buf);
+    free(rec);
+    free(len);
+    return rc;
+}
+
+static void views_note(void *ctx, const char *rec, size_t len)
+{
+    fhost_note(ctx, rec, len);
+}
+
+/* Read FILE.hosts (hostile bytes): a bad file is logged and ignored. */
+static void views_load(struct redisfeed *f)
+{
+    int fd = open(f->vpath, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            flog(f, "journal %s: cannot read %s: %s", f->jpath, f->vpath, strerror(errno));
+        return;
+    }
+    struct stat st;
+    char err[128];
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (512 << 20)) {
+        flog(f, "journal %s: %s is not a views file (ignored)", f->jpath, f->vpath);
+        close(fd);
+        return;
+    }
+    size_t len = (size_t)st.st_size, off = 0;
+    uint8_t *buf = malloc(len ? len : 1);
+    while (buf && off < len) {
+        ssize_t k = read(fd, buf + off, len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        off += (size_t)k;
+    }
+    close(fd);
+    if (!buf || off != len) {
+        flog(f, "journal %s: cannot read %s (ignored)", f->jpath, f->vpath);
+    } else if (views_parse(buf, len, views_note, f, err, sizeof(err)) < 0) {
+        flog(f, "journal %s: %s: %s, ignored: this sensor's hosts in Redis follow the journal "
+             "alone", f->jpath, f->vpath, err);
+    }
+    free(buf);
+}
+
 /* Open the journal (one spanhound at a time), check it, cut a torn tail,
  * recover the id space. */
 static int journal_open(struct redisfeed *f, char *err, size_t errlen)
@@ -506,6 +591,7 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     char lpath[CFG_STR_MAX + 8];
     snprintf(f->jpath, sizeof(f->jpath), "%s", f->cfg.journal);
     snprintf(f->spath, sizeof(f->spath), "%s.state", f->cfg.journal);
+    snprintf(f->vpath, sizeof(f->vpath), "%s.hosts", f->cfg.journal);
     snprintf(lpath, sizeof(lpath), "%s.lock", f->cfg.journal);
     f->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (f->lockfd < 0) {
@@ -533,12 +619,16 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     load_state(f);
     if (f->delivered > f->jsize)
         f->delivered = 0;
+    /* the views as of the journal's start, then its records over them */
+    views_load(f);
     /* walk it: the last good record, its id space and number */
     uint64_t off = 0, next;
     long n;
     while ((n = read_rec(f, off, f->jsize, &next)) > 0) {
         char ep[24];
         unsigned long long s;
+        if (!rec_get(f->buf, (size_t)n, "resync"))
+            fhost_note(f, f->buf, (size_t)n);
         if (parse_id(rec_get(f->buf, (size_t)n, "id"), ep, sizeof(ep), &s) == 0) {
             if (strcmp(ep, f->epoch)) {
                 snprintf(f->epoch, sizeof(f->epoch), "%s", ep);
@@ -736,6 +826,10 @@ static void journal_compact_locked(struct redisfeed *f)
     if (f->delivered == 0 || f->jsize == 0)
         return;
     if (f->delivered >= f->jsize) {
+        /* the journal's records are the views' only copy on disk: the
+         * views file first */
+        if (views_save_locked(f) < 0)
+            return;
         f->delivered = 0;
         if (save_state(f) < 0) {
             f->delivered = f->jsize;
@@ -786,7 +880,8 @@ static void journal_rewrite(struct redisfeed *f)
      * crash in between replays the old file's delivered part (skipped as
      * duplicates), never starts in the middle of the new one */
     f->delivered = 0;
-    if (copy_range(f->jfd, fd, upto, f->jsize) < 0 || fdatasync(fd) < 0 || save_state(f) < 0 ||
+    if (views_save_locked(f) < 0 ||
+        copy_range(f->jfd, fd, upto, f->jsize) < 0 || fdatasync(fd) < 0 || save_state(f) < 0 ||
         rename(tmp, f->jpath) < 0) {
         f->delivered = from;
         save_state(f);
@@ -837,6 +932,97 @@ void redisfeed_verdict(struct redisfeed *f, const struct verdict *v)
     atomic_fetch_add(&f->posted, 1);
     pthread_cond_signal(&f->wcv);
     pthread_mutex_unlock(&f->wmu);
+}
+
+/* ---- after a restart: the engine's flagged hosts against the views ------ */
+
+void redisfeed_adopt(struct redisfeed *f, const struct verdict *v)
+{
+    char ip[64];
+    if (!f || !v->flagged)
+        return;
+    addr_format(&v->ip, ip, sizeof(ip));
+    if (f->nadopted == f->capadopted) {
+        int cap = f->capadopted ? f->capadopted * 2 : 64;
+        char (*a)[64] = realloc(f->adopted, sizeof(*a) * (size_t)cap);
+        if (!a)
+            return;              /* (its view, if any, is expired: logged) */
+        f->adopted = a;
+        f->capadopted = cap;
+    }
+    snprintf(f->adopted[f->nadopted++], 64, "%s", ip);
+    pthread_mutex_lock(&f->jmu);
+    int known = fhost_find(f, ip) != NULL;
+    pthread_mutex_unlock(&f->jmu);
+    if (!known) {
+        /* flagged here, unknown to Redis's view of this sensor (its views
+         * file was lost): announce it, as an update of what it was */
+        struct verdict u = *v;
+        u.change = VERDICT_UPDATED;
+        redisfeed_verdict(f, &u);
+        f->n_adopt_announced++;
+    }
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+void redisfeed_adopt_end(struct redisfeed *f)
+{
+    static _Thread_local struct rec r;
+    char ts[64];
+    if (!f)
+        return;
+    if (f->nadopted)
+        qsort(f->adopted, (size_t)f->nadopted, sizeof(*f->adopted), cmp_ip);
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    iso_time((uint64_t)tv.tv_sec * 1000000ULL + (uint64_t)tv.tv_usec, ts, sizeof(ts));
+    int n = 0;
+    pthread_mutex_lock(&f->jmu);
+    /* views the engine has no host for: the verdict cannot be carried on
+     * (no state.dir, an unreadable snapshot), so it ends here, loudly */
+    for (int i = 0; i < f->nhosts;) {
+        if (f->nadopted && bsearch(f->hosts[i].ip, f->adopted, (size_t)f->nadopted,
+                                   sizeof(*f->adopted), cmp_ip)) {
+            i++;
+            continue;
+        }
+        struct recw w = { r.data, sizeof(r.data), 0, 0 };
+        const char *k, *v;
+        const char *fields = f->hosts[i].fields;
+        size_t len = f->hosts[i].flen;
+        for (size_t o = 0; (o = next_pair(fields, len, o, &k, &v));) {
+            if (!strcmp(k, "id") || !strcmp(k, "resync"))
+                continue;
+            put(&w, k, !strcmp(k, "event") ? "expired" : !strcmp(k, "flagged") ? "0" :
+                       !strcmp(k, "ts") ? ts : v);
+        }
+        int before = f->nhosts;
+        if (!w.overflow) {
+            r.len = (uint32_t)w.len;
+            n += journal_append(f, &r) > 0;
+        }
+        if (f->nhosts == before) {      /* not removed by the entry: drop it */
+            fhost_free(&f->hosts[i]);
+            f->hosts[i] = f->hosts[--f->nhosts];
+        }
+    }
+    if (n && fdatasync(f->jfd) < 0)
+        f->jerror = 1;
+    pthread_mutex_unlock(&f->jmu);
+    f->n_adopt_expired += (uint64_t)n;
+    if (n)
+        flog(f, "%d host%s flagged by an earlier run expired: this run has no host state for "
+             "%s (state.dir; docs/appliance.md)", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+    if (f->n_adopt_announced)
+        flog(f, "%llu flagged host%s restored without a view in Redis announced again",
+             (unsigned long long)f->n_adopt_announced, f->n_adopt_announced == 1 ? "" : "s");
+    free(f->adopted);
+    f->adopted = NULL;
+    f->nadopted = f->capadopted = 0;
 }
 
 void redisfeed_control(struct redisfeed *f, redisfeed_release_fn release,
@@ -1716,6 +1902,7 @@ long redisfeed_stop(struct redisfeed *f)
             flog(f, "journal %s: unreadable at byte %llu", f->jpath, (unsigned long long)off);
             f->jerror = 1;
         }
+        views_save_locked(f);
         save_state(f);
         pthread_mutex_unlock(&f->jmu);
         if (f->jerror)
@@ -1738,6 +1925,7 @@ long redisfeed_close(struct redisfeed *f)
     for (int i = 0; i < f->nhosts; i++)
         fhost_free(&f->hosts[i]);
     free(f->hosts);
+    free(f->adopted);
     ring_destroy(f->ring);
     free(f->buf);
     free(f->allow);
@@ -1798,5 +1986,7 @@ void redisfeed_print_stats(struct redisfeed *f, FILE *fp)
     P("redis.reconciles", atomic_load(&f->n_reconciles));
     P("redis.release_requests", atomic_load(&f->n_releases));
     P("redis.control_invalid", atomic_load(&f->n_control_bad));
+    P("redis.restart_expired", f->n_adopt_expired);
+    P("redis.restart_announced", f->n_adopt_announced);
 #undef P
 }

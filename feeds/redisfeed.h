@@ -54,6 +54,16 @@ int redisfeed_wait_ready(struct redisfeed *f);
 /* A verdict change (detection thread).  Never blocks on Redis. */
 void redisfeed_verdict(struct redisfeed *f, const struct verdict *v);
 
+/* After a start, before the first packet (detection thread): the
+ * engine's flagged hosts, one call each (restored from a snapshot, or
+ * none), then redisfeed_adopt_end once.  A flagged host the publisher has
+ * no view of is announced ('updated'); a view no flagged host matches (an
+ * earlier run's verdict this run has no state for: no state.dir, an
+ * unreadable snapshot) ends with an 'expired' entry, logged.  So a restart
+ * neither silently clears nor silently keeps a quarantine. */
+void redisfeed_adopt(struct redisfeed *f, const struct verdict *v);
+void redisfeed_adopt_end(struct redisfeed *f);
+
 /* Operator requests read back from Redis, handed over on the detection
  * thread: release(target, by) per request, allow(list, n) when the
  * allowlist changed.  Cheap when there is nothing (one atomic load). */
