@@ -2,7 +2,7 @@
 # SIGHUP reloads the configuration while running (docs/reload-notes.md).
 # Appends "reload <passed> <failed> 0" to build/test-results.txt.
 # Usage: tests/reload/run.sh build/spanhound build/asan/spanhound
-# (the offline oracle runs the plain build, the runs with reloads the sanitized one)
+# (the offline oracle and run 3 use the plain build, runs 1 and 2 the sanitized one)
 #
 # The capture is two parts fed through a FIFO: part 1 is pcaps/demo/office-dga.pcap
 # (10.20.0.11, ACCT-PC-07: flagged for DGA lookups at 10:01:46), part 2 is
@@ -95,10 +95,11 @@ else
 fi
 
 # ---- a run over the FIFO with SIGHUPs between the parts --------------------
-# start CONF NAME: spanhound reads $T/fifo with -c CONF, EVE into $T/NAME.json
+# start CONF NAME [BINARY]: spanhound (sanitized unless BINARY) reads $T/fifo
+# with -c CONF, EVE into $T/NAME.json
 start() {
     rm -f "$T/fifo" "$T/$2.json"; mkfifo "$T/fifo"
-    "$ASAN" -c "$1" -r "$T/fifo" --eve "$T/$2.json" >"$T/$2.out" 2>"$T/$2.err" &
+    "${3:-$ASAN}" -c "$1" -r "$T/fifo" --eve "$T/$2.json" >"$T/$2.out" 2>"$T/$2.err" &
     PID=$!
     exec 3>"$T/fifo"
 }
@@ -197,8 +198,9 @@ r="$(kinds $B "$T/off-empty.json") / $(kinds $B "$T/r2.json")"
     || bad "a feed added by SIGHUP loads and matches" "evidence offline / reloaded: $r"
 
 # 3. a higher threshold applies from then on; the flagged host stays (hysteresis)
+# (the plain build: runs 1 and 2 had the sanitizers; this keeps the suite short)
 cp "$T/empty.conf" "$T/r3.conf"
-start "$T/r3.conf" r3
+start "$T/r3.conf" r3 "$BIN"
 feed part1 r3
 cp "$T/thr.conf" "$T/r3.conf"
 hup r3 "configuration reloaded" || bad "SIGHUP 3 answered" "$(tail -3 "$T/r3.err")"
