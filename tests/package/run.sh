@@ -92,7 +92,9 @@ cp "$DEB" "$R/tmp/"
 cp pcaps/demo/office-dga.pcap "$R/tmp/"
 chmod 0644 "$R/tmp/office-dga.pcap"
 deb=/tmp/$(basename "$DEB")
-if in_root apt-get install -y -q "$deb" > "$W/install.log" 2>&1; then
+# Depends only, plus logrotate (Recommends) to check our file: logrotate's
+# own Recommends would bring a mail server (exim4) into the root
+if in_root apt-get install -y -q --no-install-recommends "$deb" logrotate > "$W/install.log" 2>&1; then
     ok "apt-get install ./$(basename "$DEB") in a clean bookworm root"
 else
     bad "apt-get install ./$(basename "$DEB") in a clean bookworm root" "$(tail -5 "$W/install.log")"
