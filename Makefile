@@ -260,7 +260,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test ctl-test nac-test package-lint
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \

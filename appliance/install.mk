@@ -31,8 +31,9 @@ STATEDIR      := $(LOCALSTATEDIR)/lib/spanhound
 LOGDIR        := $(LOCALSTATEDIR)/log/spanhound
 INSTALL       ?= install
 
-# Debian package tools (make deb, package-lint, package-test)
-DEBS += debhelper fakeroot lintian debootstrap
+# Debian package tools (make deb, package-lint, package-test; systemd-nspawn
+# boots the package test's root to start the unit)
+DEBS += debhelper fakeroot lintian debootstrap systemd-container
 
 INST_CFLAGS  = $(filter-out -DSH_DATADIR=%,$(ALL_CFLAGS)) -DSH_DATADIR='"$(PKGDATADIR)"' \
                $(CTL_PKG_CFLAGS) $(NAC_CFLAGS) $(CPPFLAGS)
