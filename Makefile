@@ -10,6 +10,9 @@
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
 #   make bench-ioc  the threat-intelligence store at 1M entries (part of make bench)
 #   make mutants every trust rule removed in turn must make some test fail
+#   make install PREFIX=/usr/local DESTDIR=   install (make uninstall removes)
+#   make deb     the Debian package, build/deb/*.deb (lintian clean)
+#   make package-test  the .deb installed, removed, purged in a clean root
 #   make update-golden   regenerate the generated captures and the expectations
 #                their generators write (tests/gen/*.py), never from spanhound
 
@@ -269,7 +272,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test ctl-test nac-test package-lint
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \
@@ -371,3 +374,7 @@ nac-test: build/spanhound-nac build/asan/spanhound-nac
 	@tests/nac/run.sh build/spanhound-nac build/asan/spanhound-nac
 
 -include $(NAC_SRC:%.c=build/obj/%.d) $(NAC_SRC:%.c=build/asan/%.d)
+
+# ---- make install, make deb, package tests (issue 9) --------------------
+# appliance/install.mk; docs/appliance.md.
+include appliance/install.mk
