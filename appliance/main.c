@@ -101,7 +101,7 @@ static void usage(FILE *fp)
 "  -f 'BPF'             only packets matching this filter\n"
 "configuration\n"
 "  -c FILE              configuration file (libconfig; see config/spanhound.conf);\n"
-"                       SIGHUP re-reads it (what changes live: docs/reload-notes.md)\n"
+"                       SIGHUP re-reads it (what changes live: docs/appliance.md)\n"
 "  --home-net CIDRS     internal networks, comma separated (replaces the configured ones)\n"
 "  --print-config       print the effective configuration and exit\n"
 "analysis\n"

@@ -1,6 +1,6 @@
 /*
  * reload.c -- SIGHUP: the configuration file read again while running
- * (reload.h; what is live: docs/reload-notes.md).
+ * (reload.h; what is live: docs/appliance.md).
  */
 #include "reload.h"
 

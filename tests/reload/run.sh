@@ -1,5 +1,5 @@
 #!/bin/bash
-# SIGHUP reloads the configuration while running (docs/reload-notes.md).
+# SIGHUP reloads the configuration while running (docs/appliance.md).
 # Appends "reload <passed> <failed> 0" to build/test-results.txt.
 # Usage: tests/reload/run.sh build/spanhound build/asan/spanhound
 # (the offline oracle and run 3 use the plain build, runs 1 and 2 the sanitized one)
