@@ -40,6 +40,7 @@
 #include "../feeds/ioc.h"
 #include "../feeds/rconn.h"
 #include "../feeds/redisfeed.h"
+#include "health.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -61,6 +62,7 @@ struct app {
     struct summary *summary;
     struct redisfeed *feed;
     struct ioc_manager *intel;    /* threat-intelligence feeds (NULL: none) */
+    struct health *health;        /* health.interval reports (NULL: off) */
     uint64_t intel_check_us;      /* next look at the feed files (monotonic) */
     const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
@@ -208,6 +210,7 @@ static void on_idle(void *ctx, uint64_t now)
     atomic_store_explicit(&a->kernel_dropped, ss.kernel_dropped + ss.iface_dropped,
                           memory_order_relaxed);
     atomic_store_explicit(&a->captured, ss.packets, memory_order_relaxed);
+    health_capture_stats(a->health, 0, &ss);
 }
 
 static void *capture_thread(void *arg)
@@ -251,6 +254,7 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "eve.dropped_too_large", (unsigned long long)es.dropped_overflow);
         fprintf(fp, "%-36s %llu\n", "eve.write_errors", (unsigned long long)es.write_errors);
     }
+    health_print_stats(a->health, fp);
 }
 
 /* Operator control from the NAC feed, on this (the detection) thread. */
@@ -418,6 +422,7 @@ static int consume(struct app *a)
             if (closed)
                 break;
             eve_flush(a->eve);     /* idle: let tail -f readers see it */
+            health_poll(a->health, 0);
             continue;
         }
         if (a->eve && eve_write_event(a->eve, ev) < 0)
@@ -431,6 +436,7 @@ static int consume(struct app *a)
         }
         if (a->summary)
             summary_event(a->summary, ev);
+        health_poll(a->health, ev->ts_us);
         ring_release(a->ring);
     }
     return status;
@@ -488,6 +494,8 @@ static void on_notice(void *ctx, const struct detect_notice *n)
         fprintf(a->log, "spanhound: %s\n", n->explanation);
         break;
     case NOTICE_HEALTH:
+        if (health_notice(a->health, n))   /* drops: the health module's lines */
+            break;
         if (!n->degraded) {
             fprintf(a->log, "spanhound: sensor health ok again\n");
             break;
@@ -821,6 +829,17 @@ int main(int argc, char **argv)
         redisfeed_control(a->feed, op_release, op_allow, a);
     }
 
+    {
+        struct health_inputs hi = { a->src, a->pl, a->detect, a->feed, a->eve,
+                                    &a->ring_dropped, a->live, SPANHOUND_VERSION };
+        a->health = health_create(&a->cfg, &hi, a->log, err, sizeof(err));
+        if (!a->health && err[0]) {
+            fprintf(a->log, "spanhound: %s\n", err);
+            status = 1;
+            goto out;
+        }
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -852,6 +871,7 @@ int main(int argc, char **argv)
         status = 1;
     if (!a->live)
         write_current(a);
+    health_final(a->health);
     if (a->feed) {
         long left = redisfeed_stop(a->feed);
         if (left < 0) {
@@ -874,6 +894,7 @@ int main(int argc, char **argv)
         print_stats(a, stderr);
 
 out:
+    health_destroy(a->health);
     redisfeed_close(a->feed);
     ioc_manager_destroy(a->intel);
     eve_close(a->eve);
