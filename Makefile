@@ -31,13 +31,15 @@ LIBS    := $(PKG_LIBS) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian 12 packages: build, tests (cmocka, tshark, scapy, jsonschema, redis), fuzzing
-# (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time).
+# (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time),
+# promtool (package prometheus: the health test checks the Prometheus textfile with it).
 DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
         redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema \
-        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography openssl
+        libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography openssl \
+        prometheus
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
@@ -52,7 +54,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test demo fuzz bench \
+.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test health-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -187,6 +189,10 @@ cli-test: build/spanhound build/asan/spanhound
 live-test: build/spanhound
 	@tests/live/run.sh build/spanhound
 
+# the health report: EVE stats, Prometheus file (promtool), Redis hash, drop lines
+health-test: build/spanhound
+	@tests/health/run.sh build/spanhound
+
 # the Redis NAC feed against real redis-server processes (sanitized build)
 redis-test: build/asan/spanhound build/asan/spanhoundctl build/asan/spanhound-nac
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -257,7 +263,8 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test live-test redis-test ctl-test nac-test \
+               health-test
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \

@@ -67,6 +67,7 @@ int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uin
     *dd = drops >= t->drops ? drops - t->drops : drops;
     *ds = seen >= t->seen ? seen - t->seen : seen;
     *span_us = t->last_us && now_us > t->last_us ? now_us - t->last_us : 0;
+    uint64_t prev = t->last_us;
     t->drops = drops;
     t->seen = seen;
     t->last_us = now_us;
@@ -75,7 +76,8 @@ int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uin
         t->ep_seen += *ds;
         if (!t->dropping) {
             t->dropping = 1;
-            t->start_us = t->said_us = now_us;
+            t->start_us = prev ? prev : now_us;   /* the interval's start */
+            t->said_us = now_us;
             t->ep_drops = *dd;
             t->ep_seen = *ds;
             t->episodes++;
@@ -120,7 +122,7 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
                     (unsigned long long)t->ep_drops, secs(t->last_us - t->start_us));
         else
             fprintf(h->log, "spanhound: %s: no drops for %u s: seeing everything again "
-                    "(%llu kernel drops in the %u s before)\n", iface, s,
+                    "(%llu kernel drops in %u s)\n", iface, s,
                     (unsigned long long)t->ep_drops, secs(t->last_us - span - t->start_us));
     } else {
         if (change == DROP_START)
@@ -134,7 +136,7 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
                     (unsigned long long)t->ep_drops, secs(t->last_us - t->start_us));
         else
             fprintf(h->log, "spanhound: no events dropped between capture and detection for "
-                    "%u s: seeing everything again (%llu dropped in the %u s before)\n", s,
+                    "%u s: seeing everything again (%llu dropped in %u s)\n", s,
                     (unsigned long long)t->ep_drops, secs(t->last_us - span - t->start_us));
     }
     fflush(h->log);
