@@ -190,8 +190,8 @@ live-test: build/spanhound
 	@tests/live/run.sh build/spanhound
 
 # the health report: EVE stats, Prometheus file (promtool), Redis hash, drop lines
-health-test: build/spanhound
-	@tests/health/run.sh build/spanhound
+health-test: build/spanhound build/spanhoundctl
+	@tests/health/run.sh build/spanhound build/spanhoundctl
 
 # the Redis NAC feed against real redis-server processes (sanitized build)
 redis-test: build/asan/spanhound build/asan/spanhoundctl build/asan/spanhound-nac

@@ -1511,12 +1511,15 @@ static void publish_health(struct redisfeed *f)
         argv[a++] = buf + o;
         o += strlen(buf + o) + 1;
     }
-    redisReply *r = cmd(f, a, argv);
+    /* an error reply (an ACL without the health key) is logged once and
+     * never stops the verdicts' delivery */
+    int fail;
+    redisReply *r = soft_cmd(f, a, argv, &fail);
     if (!r)
         return;
     freeReplyObject(r);
     const char *exp[] = { "EXPIRE", f->k_health, ttl };
-    r = cmd(f, 3, exp);
+    r = soft_cmd(f, 3, exp, &fail);
     if (!r)
         return;
     freeReplyObject(r);

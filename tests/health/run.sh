@@ -12,9 +12,11 @@
 #     while tcpreplay sends, so the kernel's buffer overflows: the
 #     "dropping packets on veth-c" line, then "seeing everything again".
 # Appends "health <passed> <failed> <skipped>" to build/test-results.txt.
-# Usage: tests/health/run.sh build/spanhound
+#   - spanhoundctl health prints the hash (text and --json).
+# Usage: tests/health/run.sh build/spanhound build/spanhoundctl
 set -u
 BIN=$(readlink -f "${1:-build/spanhound}")
+CTL=$(readlink -f "${2:-build/spanhoundctl}")
 PCAP=pcaps/demo/office-dga.pcap
 IV=5
 T=$(mktemp -d)
@@ -78,6 +80,25 @@ fi
 npk=$(capinfos -M -c "$PCAP" 2>/dev/null | awk -F': *' '/Number of packets/ {print $2}')
 tally < <(/usr/bin/python3 tests/health/check.py replay "$T/a.json" "$T/a.err" "$T/a.prom" $IV "${npk:-0}" 2>&1)
 tally < <(/usr/bin/python3 tests/health/check.py redis "$REDIS_PORT" "$T/a.err" $IV 2>&1)
+
+# spanhoundctl health: the same hash, for people and programs
+"$CTL" --redis "127.0.0.1:$REDIS_PORT" health >"$T/ctl.txt" 2>&1; rc=$?
+if [ $rc -eq 0 ] && grep -q '^sensor health-test (report expires in [0-9]* s)$' "$T/ctl.txt" &&
+   grep -Eq '^  status +ok$' "$T/ctl.txt" && grep -Eq '^  mode +replay$' "$T/ctl.txt"; then
+    ok "spanhoundctl health shows the sensor's report"
+else
+    bad "spanhoundctl health shows the sensor's report" "exit $rc: $(head -5 "$T/ctl.txt")"
+fi
+"$CTL" --redis "127.0.0.1:$REDIS_PORT" --json health >"$T/ctl.json" 2>&1
+if /usr/bin/python3 - "$T/ctl.json" "$REDIS_PORT" <<'PY'
+import json, sys, redis
+got = json.load(open(sys.argv[1]))["health-test"]
+want = redis.Redis(port=int(sys.argv[2]), decode_responses=True).hgetall("{spanhound}:health:health-test")
+got.pop("expires_in")
+sys.exit(0 if got == want else 1)
+PY
+then ok "spanhoundctl --json health: every field of the hash"
+else bad "spanhoundctl --json health: every field of the hash" "$(head -c 300 "$T/ctl.json")"; fi
 
 # the same replay again (no Redis): the same reports at the same times
 "$BIN" -c "$T/a.conf" -r "$PCAP" --eve "$T/b.json" >/dev/null 2>&1
