@@ -393,6 +393,23 @@ void health_final(struct health *h)
     }
 }
 
+void health_reconfigure(struct health *h, const struct sh_config *cfg)
+{
+    if (!h || !cfg->health_interval)
+        return;
+    if (cfg->health_interval != h->interval_s && h->started) {
+        uint64_t last = h->next_due - (uint64_t)h->interval_s * 1000000;
+        h->next_due = last + (uint64_t)cfg->health_interval * 1000000;
+    }
+    h->interval_s = cfg->health_interval;
+    if (strcmp(h->prom_path, cfg->health_prometheus_file)) {
+        snprintf(h->prom_path, sizeof(h->prom_path), "%s", cfg->health_prometheus_file);
+        h->prom_err[0] = 0;
+    }
+    h->flow_capacity = cfg->pipe.flow_capacity;
+    h->host_capacity = cfg->host_capacity;
+}
+
 static int is_drop_check(const char *c)
 {
     return !strcmp(c, "capture_drops") || !strcmp(c, "ring_drops");

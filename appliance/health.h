@@ -64,6 +64,12 @@ void health_final(struct health *h);
  * logged (h non-NULL), 0 to let the caller log as before. */
 int health_notice(struct health *h, const struct detect_notice *n);
 
+/* SIGHUP (detection thread): a new health.interval (> 0; the next report
+ * falls one new interval after the last) and health.prometheus_file.
+ * Turning health on from 0 is health_create's; off (0) is health_destroy's
+ * (the caller's choice). */
+void health_reconfigure(struct health *h, const struct sh_config *cfg);
+
 /* health.* counters for --stats and SIGUSR1. */
 void health_print_stats(struct health *h, FILE *fp);
 
