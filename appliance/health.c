@@ -13,6 +13,15 @@
 #define REMIND_US   (600ULL * 1000000)  /* "still dropping" every 10 min  */
 #define PROM_BUF    32768
 
+/* the capture side's counters at a report (exact in a replay) */
+struct cap_snap {
+    uint64_t packets, bytes, ipv4, ipv6, tcp, udp, arp, events;
+    uint64_t flows_active, flows_total, flows_evicted;
+    uint64_t due_us, uptime_s;
+};
+
+static const char mark_magic[8] = "SHHEALTH";
+
 struct iface_ctr {
     char name[64];
     _Atomic uint64_t captured, received, dropped, ifdropped;
@@ -28,10 +37,13 @@ struct health {
     int niface;
     struct iface_ctr iface[HEALTH_IFACES_MAX];
 
-    /* time: packet time (replay) or the monotonic clock (live) */
+    /* time: the monotonic clock (live) */
     int started;
-    uint64_t start_us, next_due, last_ts;
-    uint64_t start_wall_us;
+    uint64_t start_us, next_due;
+    /* replay: packet time, on the capture thread */
+    int cap_started;
+    uint64_t cap_iv, cap_start, cap_next_due, cap_last;
+    struct sh_event *mark;
     uint64_t last_report_us, last_packets, last_bytes;
 
     struct drop_track kt[HEALTH_IFACES_MAX], rt;
@@ -144,11 +156,30 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
 
 /* ---- collection ------------------------------------------------------- */
 
-static void collect(struct health *h, struct sh_health *r, uint64_t ts_us, uint64_t uptime_s,
-                    uint64_t *events)
+static void cap_snapshot(const struct pipeline *pl, struct cap_snap *c)
 {
     struct pipeline_stats ps;
     struct flow_table_stats fs;
+    pipeline_get_stats(pl, &ps);
+    c->packets = ps.packets;
+    c->bytes = ps.bytes;
+    c->ipv4 = ps.ipv4;
+    c->ipv6 = ps.ipv6;
+    c->tcp = ps.tcp;
+    c->udp = ps.udp;
+    c->arp = ps.arp;
+    c->events = 0;
+    for (int i = 0; i < EV_TYPE_MAX; i++)
+        c->events += ps.events[i];
+    pipeline_flow_stats(pl, &fs);
+    c->flows_active = fs.active;
+    c->flows_total = fs.created;
+    c->flows_evicted = fs.evicted;
+}
+
+static void collect(struct health *h, struct sh_health *r, const struct cap_snap *c,
+                    uint64_t ts_us, uint64_t uptime_s)
+{
     struct detect_host_pressure hp;
     struct eve_stats es;
 
@@ -170,24 +201,17 @@ static void collect(struct health *h, struct sh_health *r, uint64_t ts_us, uint6
             o->ifdropped = atomic_load_explicit(&h->iface[i].ifdropped, memory_order_relaxed);
         }
     }
-    /* the pipeline's counters belong to the capture thread: read as
-     * print_stats reads them (SIGUSR1), exact once the input ended */
-    pipeline_get_stats(h->in.pl, &ps);
-    r->packets = ps.packets;
-    r->bytes = ps.bytes;
-    r->ipv4 = ps.ipv4;
-    r->ipv6 = ps.ipv6;
-    r->tcp = ps.tcp;
-    r->udp = ps.udp;
-    r->arp = ps.arp;
-    *events = 0;
-    for (int i = 0; i < EV_TYPE_MAX; i++)
-        *events += ps.events[i];
-    pipeline_flow_stats(h->in.pl, &fs);
-    r->flows_active = fs.active;
+    r->packets = c->packets;
+    r->bytes = c->bytes;
+    r->ipv4 = c->ipv4;
+    r->ipv6 = c->ipv6;
+    r->tcp = c->tcp;
+    r->udp = c->udp;
+    r->arp = c->arp;
+    r->flows_active = c->flows_active;
     r->flows_capacity = h->flow_capacity;
-    r->flows_total = fs.created;
-    r->flows_evicted = fs.evicted;
+    r->flows_total = c->flows_total;
+    r->flows_evicted = c->flows_evicted;
     r->ring_dropped = h->in.ring_dropped ? atomic_load(h->in.ring_dropped) : 0;
     if (h->in.detect) {
         detect_host_pressure(h->in.detect, &hp);
@@ -210,26 +234,34 @@ static void collect(struct health *h, struct sh_health *r, uint64_t ts_us, uint6
     memcpy(r->reasons, h->reasons, sizeof(r->reasons));
 }
 
-static void report(struct health *h, uint64_t ts_us, uint64_t now_us, uint64_t uptime_s,
-                   int judge_drops)
+/* c: the capture side's counters (NULL: read them now -- live, as
+ * print_stats reads them on SIGUSR1; or after the capture thread ended) */
+static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, uint64_t now_us,
+                   uint64_t uptime_s, int judge_drops)
 {
     struct sh_health *r = &h->cur;
-    uint64_t events, dd, ds, span;
+    struct cap_snap now;
+    uint64_t dd, ds, span;
 
-    collect(h, r, ts_us, uptime_s, &events);
+    if (!c) {
+        cap_snapshot(h->in.pl, &now);
+        c = &now;
+    }
+    uint64_t events = c->events;
+    collect(h, r, c, ts_us, uptime_s);
     if (judge_drops) {
         for (int i = 0; i < r->niface; i++) {
             const struct sh_health_iface *o = &r->iface[i];
-            int c = drop_track_update(&h->kt[i], now_us, o->dropped + o->ifdropped, o->captured,
-                                      REMIND_US, &dd, &ds, &span);
-            if (c != DROP_SAME)
-                drop_line(h, c, o->name, dd, ds, span, &h->kt[i]);
+            int ch = drop_track_update(&h->kt[i], now_us, o->dropped + o->ifdropped,
+                                       o->captured, REMIND_US, &dd, &ds, &span);
+            if (ch != DROP_SAME)
+                drop_line(h, ch, o->name, dd, ds, span, &h->kt[i]);
         }
         uint64_t seen = events > r->ring_dropped ? events - r->ring_dropped : 0;
-        int c = drop_track_update(&h->rt, now_us, r->ring_dropped, seen, REMIND_US, &dd, &ds,
-                                  &span);
-        if (c != DROP_SAME)
-            drop_line(h, c, NULL, dd, ds, span, &h->rt);
+        int ch = drop_track_update(&h->rt, now_us, r->ring_dropped, seen, REMIND_US, &dd, &ds,
+                                   &span);
+        if (ch != DROP_SAME)
+            drop_line(h, ch, NULL, dd, ds, span, &h->rt);
     }
     r->dropping = h->rt.dropping;
     for (int i = 0; i < r->niface; i++)
@@ -323,8 +355,19 @@ struct health *health_create(const struct sh_config *cfg, const struct health_in
         }
         h->started = 1;
         h->start_us = mono_us();
-        h->start_wall_us = wall_us();
         h->next_due = h->start_us + (uint64_t)h->interval_s * 1000000;
+    } else {
+        /* the marker: built once, only its counters change */
+        h->mark = calloc(1, sizeof(*h->mark));
+        if (!h->mark || !in->push) {
+            free(h->mark);
+            free(h->prombuf);
+            free(h);
+            snprintf(err, errlen, "health: %s", in->push ? "out of memory" : "no ring");
+            return NULL;
+        }
+        h->mark->type = EV_NONE;
+        h->cap_iv = (uint64_t)h->interval_s * 1000000;   /* not changed by a reload */
     }
     return h;
 }
@@ -334,6 +377,7 @@ void health_destroy(struct health *h)
     if (!h)
         return;
     free(h->prombuf);
+    free(h->mark);
     free(h);
 }
 
@@ -348,36 +392,55 @@ void health_capture_stats(struct health *h, int idx, const struct source_stats *
     atomic_store_explicit(&c->ifdropped, ss->iface_dropped, memory_order_relaxed);
 }
 
-void health_poll(struct health *h, uint64_t ts_us)
+void health_packet(struct health *h, uint64_t ts_us)
 {
-    if (!h)
+    if (!h || h->in.live)
         return;
-    uint64_t iv = (uint64_t)h->interval_s * 1000000;
-    if (h->in.live) {
-        uint64_t now = mono_us();
-        if (now < h->next_due)
-            return;
-        h->next_due = now + iv;
-        report(h, wall_us(), now, (now - h->start_us) / 1000000, 1);
-        return;
+    if (!h->cap_started) {
+        h->cap_started = 1;
+        h->cap_start = ts_us;
+        h->cap_next_due = ts_us + h->cap_iv;
     }
-    /* a replay: the packets' time, so the reports fall where they would
-     * have live, whatever the replay's speed */
-    if (!ts_us)
+    if (ts_us > h->cap_last)
+        h->cap_last = ts_us;
+    if (ts_us < h->cap_next_due)
         return;
-    if (!h->started) {
-        h->started = 1;
-        h->start_us = ts_us;
-        h->next_due = ts_us + iv;
-    }
-    if (ts_us > h->last_ts)
-        h->last_ts = ts_us;
-    if (ts_us < h->next_due)
+    /* the packets' time, so the reports fall where they would have live,
+     * whatever the replay's speed; a gap in the capture: one report */
+    uint64_t iv = h->cap_iv, due = h->cap_next_due;
+    h->cap_next_due = due + ((ts_us - due) / iv + 1) * iv;
+    struct cap_snap c;
+    cap_snapshot(h->in.pl, &c);
+    c.due_us = due;
+    c.uptime_s = (due - h->cap_start) / 1000000;
+    struct sh_event *m = h->mark;
+    m->ts_us = due;
+    memcpy(m->arena, mark_magic, sizeof(mark_magic));
+    memcpy(m->arena + sizeof(mark_magic), &c, sizeof(c));
+    m->arena_len = (uint16_t)(sizeof(mark_magic) + sizeof(c));
+    h->in.push(h->in.push_ctx, m);     /* before this packet's events */
+}
+
+int health_event(struct health *h, const struct sh_event *ev)
+{
+    struct cap_snap c;
+    if (!h || ev->type != EV_NONE || ev->arena_len != sizeof(mark_magic) + sizeof(c) ||
+        memcmp(ev->arena, mark_magic, sizeof(mark_magic)))
+        return 0;
+    memcpy(&c, ev->arena + sizeof(mark_magic), sizeof(c));
+    report(h, &c, c.due_us, c.due_us, c.uptime_s, 1);
+    return 1;
+}
+
+void health_poll(struct health *h)
+{
+    if (!h || !h->in.live)
         return;
-    uint64_t due = h->next_due;
-    /* one report for a gap in the capture, then on the interval's grid */
-    h->next_due = due + ((ts_us - due) / iv + 1) * iv;
-    report(h, due, due, (due - h->start_us) / 1000000, 1);
+    uint64_t now = mono_us();
+    if (now < h->next_due)
+        return;
+    h->next_due = now + (uint64_t)h->interval_s * 1000000;
+    report(h, NULL, wall_us(), now, (now - h->start_us) / 1000000, 1);
 }
 
 void health_final(struct health *h)
@@ -386,10 +449,11 @@ void health_final(struct health *h)
         return;
     if (h->in.live) {
         uint64_t now = mono_us();
-        report(h, wall_us(), now, (now - h->start_us) / 1000000, 0);
+        report(h, NULL, wall_us(), now, (now - h->start_us) / 1000000, 0);
     } else {
-        uint64_t t = h->started ? h->last_ts : 0;
-        report(h, t, t, h->started ? (t - h->start_us) / 1000000 : 0, 0);
+        /* the capture thread has ended: its counters are final */
+        uint64_t t = h->cap_started ? h->cap_last : 0;
+        report(h, NULL, t, t, h->cap_started ? (t - h->cap_start) / 1000000 : 0, 0);
     }
 }
 
@@ -397,7 +461,7 @@ void health_reconfigure(struct health *h, const struct sh_config *cfg)
 {
     if (!h || !cfg->health_interval)
         return;
-    if (cfg->health_interval != h->interval_s && h->started) {
+    if (cfg->health_interval != h->interval_s && h->started) {   /* live only */
         uint64_t last = h->next_due - (uint64_t)h->interval_s * 1000000;
         h->next_due = last + (uint64_t)cfg->health_interval * 1000000;
     }

@@ -2,7 +2,7 @@
  * health.h -- the sensor says loudly when it cannot see.
  *
  * Every health.interval seconds (wall time when live; packet time when
- * replaying, so a replay reports too and deterministically) the daemon
+ * replaying, so a replay reports too, and the same every time) the daemon
  * collects kernel drops (per interface), ring drops, flow and host table
  * pressure, the Redis publisher's backlog, EVE's counters, rates and
  * detect's degraded state, and writes them out (feeds/health.h): EVE
@@ -11,8 +11,15 @@
  * drops start it logs one line, when they stop another, and a reminder
  * every 10 minutes while they go on (docs/health-notes.md).
  *
- * Threads: health_capture_stats on the capture thread; everything else on
- * the detection (consumer) thread.
+ * Replays: the capture thread notices that packet time crossed an
+ * interval (health_packet) and sends a marker event (type EV_NONE, which
+ * the pipeline never emits) through the ring with the pipeline's counters
+ * at that packet; the detection thread reports when the marker comes out
+ * (health_event), after exactly the events before it.  Live: the
+ * detection thread reports on the wall clock (health_poll).
+ *
+ * Threads: health_capture_stats and health_packet on the capture thread;
+ * everything else on the detection (consumer) thread.
  */
 #ifndef SH_APPLIANCE_HEALTH_H
 #define SH_APPLIANCE_HEALTH_H
@@ -38,6 +45,9 @@ struct health_inputs {
     _Atomic uint64_t *ring_dropped;    /* events lost before detection     */
     int live;
     const char *version;
+    /* replay: how the capture thread puts a marker into the ring */
+    void (*push)(void *ctx, const struct sh_event *ev);
+    void *push_ctx;
 };
 
 struct health;
@@ -51,9 +61,16 @@ void health_destroy(struct health *h);           /* NULL is a no-op */
 /* Capture thread, live (about every 100 ms): interface idx's counters. */
 void health_capture_stats(struct health *h, int idx, const struct source_stats *ss);
 
-/* Detection thread, after each event (its packet time) and when idle
- * (ts_us 0): reports when an interval has passed.  NULL is a no-op. */
-void health_poll(struct health *h, uint64_t ts_us);
+/* Capture thread, replay: before each packet (its time).  NULL: no-op. */
+void health_packet(struct health *h, uint64_t ts_us);
+
+/* Detection thread, for every event out of the ring: 1 when it was the
+ * health marker (reported; do not pass it on), else 0.  NULL: 0. */
+int health_event(struct health *h, const struct sh_event *ev);
+
+/* Detection thread, live, after each event and when idle: reports when
+ * an interval of wall time has passed.  NULL, or a replay: no-op. */
+void health_poll(struct health *h);
 
 /* End of input or shutdown: one last report (the totals --stats prints). */
 void health_final(struct health *h);

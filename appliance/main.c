@@ -197,6 +197,7 @@ static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
     struct app *a = ctx;
     if (a->pace > 0)
         pace_wait(a, ts);
+    health_packet(a->health, ts);     /* a replay's report marker */
     pipeline_packet(a->pl, dlt, ts, data, caplen, wirelen);
 }
 
@@ -422,7 +423,11 @@ static int consume(struct app *a)
             if (closed)
                 break;
             eve_flush(a->eve);     /* idle: let tail -f readers see it */
-            health_poll(a->health, 0);
+            health_poll(a->health);
+            continue;
+        }
+        if (health_event(a->health, ev)) {   /* a replay's report marker */
+            ring_release(a->ring);
             continue;
         }
         if (a->eve && eve_write_event(a->eve, ev) < 0)
@@ -436,7 +441,7 @@ static int consume(struct app *a)
         }
         if (a->summary)
             summary_event(a->summary, ev);
-        health_poll(a->health, ev->ts_us);
+        health_poll(a->health);
         ring_release(a->ring);
     }
     return status;
@@ -831,7 +836,8 @@ int main(int argc, char **argv)
 
     {
         struct health_inputs hi = { a->src, a->pl, a->detect, a->feed, a->eve,
-                                    &a->ring_dropped, a->live, SPANHOUND_VERSION };
+                                    &a->ring_dropped, a->live, SPANHOUND_VERSION,
+                                    push_event, a };
         a->health = health_create(&a->cfg, &hi, a->log, err, sizeof(err));
         if (!a->health && err[0]) {
             fprintf(a->log, "spanhound: %s\n", err);

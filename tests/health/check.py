@@ -2,7 +2,8 @@
 """Checks one replay's health outputs against its --stats counters.
 
 usage: check.py MODE ARGS...
-  replay EVE STATS PROM INTERVAL PACKETS   -- the offline run (see run.sh)
+  replay EVE STATS PROM INTERVAL PACKETS TIMES -- the offline run (see run.sh);
+         TIMES: tshark's frame.time_epoch and frame.len, one packet a line
   redis  PORT STATS INTERVAL                 -- the Redis hash {spanhound}:health:health-test
 
 Prints "ok NAME" / "FAIL NAME: why" lines; run.sh counts them.  Expected
@@ -60,7 +61,7 @@ def prom_get(s, name, **want):
     return None
 
 
-def replay(eve, stats, prom, interval, packets):
+def replay(eve, stats, prom, interval, packets, times):
     import jsonschema
     from validate import record_errors
     with open(os.path.join(HERE, "..", "eve", "schema.json"), encoding="utf-8") as f:
@@ -113,6 +114,24 @@ def replay(eve, stats, prom, interval, packets):
     diff = ["%s %s != %s %s" % (a, v, b, st.get(b)) for a, v, b in pairs if st.get(b) != v]
     out(not diff, "the last records' counters equal --stats (%d counters)" % len(pairs),
         "; ".join(diff))
+    # every report: the packets before its time, as tshark reads the capture
+    # (frame.time_epoch, frame.len: one line per packet)
+    pk = []
+    with open(times, encoding="utf-8") as f:
+        for line in f:
+            t, n = line.split()
+            pk.append((float(t), int(n)))
+    bad = []
+    import datetime
+    for r in sur[:-1]:
+        ts = datetime.datetime.strptime(r["timestamp"], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+        want = [n for t, n in pk if t < ts - 1e-7]
+        d = r["stats"]["decoder"]
+        if d["pkts"] != len(want) or d["bytes"] != sum(want):
+            bad.append("%s: pkts %d bytes %d, tshark %d %d" % (r["timestamp"], d["pkts"], d["bytes"],
+                                                              len(want), sum(want)))
+    out(pk and not bad, "every report's decoder.pkts/bytes = the packets before its time (tshark, %d reports)"
+        % (len(sur) - 1), "; ".join(bad[:3]))
     out(fin["decoder"]["pkts"] == packets,
         "decoder.pkts equals the capture's packet count (capinfos: %d)" % packets,
         "%s" % fin["decoder"]["pkts"])
@@ -172,7 +191,8 @@ def redis_hash(port, stats, interval):
 def main():
     mode = sys.argv[1]
     if mode == "replay":
-        replay(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+        replay(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]),
+               sys.argv[7])
     elif mode == "redis":
         redis_hash(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     else:
