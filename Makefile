@@ -4,7 +4,8 @@
 #   make         build/spanhound
 #   make test    deps + build + unit tests (plain and ASan/UBSan) + fuzz corpora
 #                replay (ASan/UBSan) + pcap regression tests + EVE schema
-#                validation + CLI tests + live capture test; ends with "total: N passed, M failed, K skipped"
+#                validation + CLI tests + live capture test + health report test;
+#                ends with "total: N passed, M failed, K skipped"
 #   make demo    deps + build + replay the bundled capture, print the verdicts
 #   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
