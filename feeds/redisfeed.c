@@ -1512,17 +1512,27 @@ static void publish_health(struct redisfeed *f)
         o += strlen(buf + o) + 1;
     }
     /* an error reply (an ACL without the health key) is logged once and
-     * never stops the verdicts' delivery */
-    int fail;
-    redisReply *r = soft_cmd(f, a, argv, &fail);
-    if (!r)
-        return;
-    freeReplyObject(r);
+     * never stops the verdicts' delivery; a broken connection is one */
     const char *exp[] = { "EXPIRE", f->k_health, ttl };
-    r = soft_cmd(f, 3, exp, &fail);
-    if (!r)
+    for (int i = 0; i < 2; i++) {
+        char err[512];
+        redisReply *r = i ? rconn_cmd(f->ctx, 3, exp, err, sizeof(err))
+                          : rconn_cmd(f->ctx, a, argv, err, sizeof(err));
+        if (r) {
+            freeReplyObject(r);
+            continue;
+        }
+        if (f->ctx->err) {
+            char e[820];
+            snprintf(e, sizeof(e), "%s: %s", f->where, err);
+            disconnect(f, e);
+        } else if (strcmp(err, f->last_soft_err)) {
+            flog(f, "%s: cannot write the health hash %s: %s (the sensor's ACL needs the "
+                 "key; verdicts are not affected)", f->where, f->k_health, err);
+            snprintf(f->last_soft_err, sizeof(f->last_soft_err), "%s", err);
+        }
         return;
-    freeReplyObject(r);
+    }
     atomic_fetch_add(&f->n_health, 1);
 }
 

@@ -102,6 +102,28 @@ PY
 then ok "spanhoundctl --json health: every field of the hash"
 else bad "spanhoundctl --json health: every field of the hash" "$(head -c 300 "$T/ctl.json")"; fi
 
+# an ACL without the health key (docs/nac-feed.md before it): the verdicts
+# still go through, the refusal is said once
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ACL SETUSER old on '>pw' resetkeys '~{spanhound}:events' \
+    '~{spanhound}:ids' '~{spanhound}:infected' '~{spanhound}:host:*' '~{spanhound}:sensor:*' \
+    '%R~{spanhound}:allow' '%R~{spanhound}:control' resetchannels '&{spanhound}:alerts' -@all +ping \
+    +role +evalsha '+script|load' +type +exists +expire +get +set +hget +hset +hdel +hgetall +hexists \
+    +del +sadd +srem +smembers +zadd +zrem +zscore +zcard +zrange +zremrangebyrank +xadd +xread \
+    +xrevrange +publish >/dev/null
+printf 'health = { interval = %s; };\nredis = { user = "old"; password = "pw"; };\n' $IV > "$T/f.conf"
+"$BIN" -c "$T/f.conf" -r "$PCAP" --stats --redis "127.0.0.1:$REDIS_PORT" --sensor health-acl \
+    --journal "$T/f.journal" >/dev/null 2>"$T/f.err"
+rc=$?
+n=$(grep -c 'cannot write the health hash' "$T/f.err")
+del=$(awk '/^redis.delivered / {print $2}' "$T/f.err")
+want=$(awk '/^redis.delivered / {print $2}' "$T/a.err")
+if [ $rc -eq 0 ] && [ "$n" -eq 1 ] && [ -n "$del" ] && [ "$del" = "$want" ] &&
+   ! grep -q 'journal' <(grep 'unreachable' "$T/f.err"); then
+    ok "an ACL without P:health:*: said once, the $del verdicts delivered all the same"
+else
+    bad "an ACL without P:health:*: verdicts delivered" "exit $rc, $n lines, delivered '$del' of '$want': $(grep redis "$T/f.err" | head -3)"
+fi
+
 # the same replay again (no Redis): the same reports at the same times
 "$BIN" -c "$T/a.conf" -r "$PCAP" --eve "$T/b.json" >/dev/null 2>&1
 sel() { grep '"event_type":"stats"' "$1"; }
