@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "health.h"
 
+#include "daemon.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -122,36 +124,41 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
                       uint64_t ds, uint64_t span, const struct drop_track *t)
 {
     unsigned s = secs(span ? span : (uint64_t)h->interval_s * 1000000);
+    unsigned long long eps = t->ep_drops;
     if (iface) {
         if (change == DROP_START)
-            fprintf(h->log, "spanhound: dropping packets on %s: %llu kernel drops in the last "
-                    "%u s (%.1f %%); the sensor is partly blind\n", iface,
-                    (unsigned long long)dd, s, pct(dd, ds));
+            daemon_log(DLOG_WARNING, "health:drops",
+                       "dropping packets on %s: %llu kernel drops in the last %u s (%.1f %%); "
+                       "the sensor is partly blind", iface, (unsigned long long)dd, s,
+                       pct(dd, ds));
         else if (change == DROP_REMIND)
-            fprintf(h->log, "spanhound: still dropping packets on %s: %llu kernel drops in the "
-                    "last %u s (%.1f %%), %llu since %u s ago; the sensor is partly blind\n",
-                    iface, (unsigned long long)dd, s, pct(dd, ds),
-                    (unsigned long long)t->ep_drops, secs(t->last_us - t->start_us));
+            daemon_log(DLOG_WARNING, "health:drops",
+                       "still dropping packets on %s: %llu kernel drops in the last %u s "
+                       "(%.1f %%), %llu since %u s ago; the sensor is partly blind", iface,
+                       (unsigned long long)dd, s, pct(dd, ds), eps,
+                       secs(t->last_us - t->start_us));
         else
-            fprintf(h->log, "spanhound: %s: no drops for %u s: seeing everything again "
-                    "(%llu kernel drops in %u s)\n", iface, s,
-                    (unsigned long long)t->ep_drops, secs(t->last_us - span - t->start_us));
+            daemon_log(DLOG_NOTICE, "health:drops",
+                       "%s: no drops for %u s: seeing everything again (%llu kernel drops "
+                       "in %u s)", iface, s, eps, secs(t->last_us - span - t->start_us));
     } else {
         if (change == DROP_START)
-            fprintf(h->log, "spanhound: dropping events between capture and detection: %llu in "
-                    "the last %u s (%.1f %%); detection is too slow, the sensor is partly "
-                    "blind\n", (unsigned long long)dd, s, pct(dd, ds));
+            daemon_log(DLOG_WARNING, "health:drops",
+                       "dropping events between capture and detection: %llu in the last %u s "
+                       "(%.1f %%); detection is too slow, the sensor is partly blind",
+                       (unsigned long long)dd, s, pct(dd, ds));
         else if (change == DROP_REMIND)
-            fprintf(h->log, "spanhound: still dropping events between capture and detection: "
-                    "%llu in the last %u s (%.1f %%), %llu since %u s ago; the sensor is "
-                    "partly blind\n", (unsigned long long)dd, s, pct(dd, ds),
-                    (unsigned long long)t->ep_drops, secs(t->last_us - t->start_us));
+            daemon_log(DLOG_WARNING, "health:drops",
+                       "still dropping events between capture and detection: %llu in the "
+                       "last %u s (%.1f %%), %llu since %u s ago; the sensor is partly blind",
+                       (unsigned long long)dd, s, pct(dd, ds), eps,
+                       secs(t->last_us - t->start_us));
         else
-            fprintf(h->log, "spanhound: no events dropped between capture and detection for "
-                    "%u s: seeing everything again (%llu dropped in %u s)\n", s,
-                    (unsigned long long)t->ep_drops, secs(t->last_us - span - t->start_us));
+            daemon_log(DLOG_NOTICE, "health:drops",
+                       "no events dropped between capture and detection for %u s: seeing "
+                       "everything again (%llu dropped in %u s)", s, eps,
+                       secs(t->last_us - span - t->start_us));
     }
-    fflush(h->log);
 }
 
 /* ---- collection ------------------------------------------------------- */
@@ -298,12 +305,14 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
                                           sizeof(err)) == 0) {
             h->prom_written++;
             if (h->prom_err[0])
-                fprintf(h->log, "spanhound: health: %s written again\n", h->prom_path);
+                daemon_log(DLOG_NOTICE, "health:prometheus", "health: %s written again",
+                           h->prom_path);
             h->prom_err[0] = 0;
         } else {
             h->prom_errors++;
             if (strcmp(err, h->prom_err))      /* once per distinct error */
-                fprintf(h->log, "spanhound: health: cannot write the Prometheus file: %s\n",
+                daemon_log(DLOG_WARNING, "health:prometheus",
+                           "health: cannot write the Prometheus file: %s",
                         err);
             snprintf(h->prom_err, sizeof(h->prom_err), "%s", err);
         }
@@ -490,12 +499,14 @@ int health_notice(struct health *h, const struct detect_notice *n)
         snprintf(h->reasons[h->nreasons++], sizeof(h->reasons[0]), "%s", n->reasons[i].check);
         if (is_drop_check(n->reasons[i].check))
             continue;       /* the drop lines say it, per interface, with start and stop */
-        fprintf(h->log, "spanhound: sensor degraded (%s): %s\n", n->reasons[i].check,
+        char kind[RL_KIND_LEN];
+        snprintf(kind, sizeof(kind), "health:%s", n->reasons[i].check);
+        daemon_log(DLOG_WARNING, kind, "sensor degraded (%s): %s", n->reasons[i].check,
                 n->reasons[i].detail);
         others++;
     }
     if (!others && h->logged_other)
-        fprintf(h->log, "spanhound: sensor health ok again\n");
+        daemon_log(DLOG_NOTICE, "health-ok", "sensor health ok again");
     h->logged_other = others;
     return 1;
 }
