@@ -294,6 +294,7 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "source.kernel_received", (unsigned long long)ss.kernel_received);
         fprintf(fp, "%-36s %llu\n", "source.kernel_dropped", (unsigned long long)ss.kernel_dropped);
         fprintf(fp, "%-36s %llu\n", "source.iface_dropped", (unsigned long long)ss.iface_dropped);
+        fprintf(fp, "%-36s %llu\n", "source.links_down", (unsigned long long)ss.links_down);
         for (int i = 0, n = source_iface_count(a->src); n > 1 && i < n; i++) {
             struct source_stats is;
             char k[3][96];
