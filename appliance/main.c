@@ -604,9 +604,11 @@ static void on_notice(void *ctx, const struct detect_notice *n)
         break;
     case NOTICE_PREFIX:
         addr_format(&n->prefix, ip, sizeof(ip));
+        /* rate-limited: a forged Router Advertisement per packet, each
+         * with a new prefix, was a log line per packet */
         if (a->verbose || a->live)
-            fprintf(a->log, "spanhound: learned on-link prefix %s/%u from %s\n", ip,
-                    n->prefix_len, n->source);
+            daemon_log(DLOG_NOTICE, "prefix", "learned on-link prefix %s/%u from %s", ip,
+                       n->prefix_len, n->source);
         break;
     }
 }
