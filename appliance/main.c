@@ -569,7 +569,10 @@ static void on_verdict(void *ctx, const struct verdict *v)
             return;
         addr_format(&v->ip, ip, sizeof(ip));
         mac_text(v, mac, sizeof(mac));
-        fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip, mac,
+        /* never rate-limited (kind NULL); the explanation carries names
+         * from the wire: daemon_log keeps it one line */
+        daemon_log(v->change == VERDICT_INFECTED ? DLOG_WARNING : DLOG_NOTICE, NULL,
+                   "host %s (mac %s) %s, score %.2f%s%s", ip, mac,
                 v->change == VERDICT_INFECTED ? "INFECTED" :
                 v->change == VERDICT_CLEARED ? "cleared" :
                 v->change == VERDICT_RELEASED ? "released by the operator" :
