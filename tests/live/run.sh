@@ -173,6 +173,22 @@ else
     bad "dropped to $USER_ ($UID_/$GID_) with no capabilities" \
         "Uid $uid Gid $gid CapEff $capeff CapPrm $capprm NoNewPrivs $nnp"
 fi
+# the bounding set, the supplementary groups (root's must be gone: the
+# user's own, from the group database) and every thread (capabilities are
+# per thread: one started before the drop would keep root's)
+capbnd=$(procfield "$SHPID" CapBnd)
+groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$SHPID/status" | tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' ')
+wantg=$(id -G "$USER_" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+threads=$(for t in /proc/"$SHPID"/task/*; do
+              awk '$1 == "Uid:" { u = $2 "/" $3 "/" $4 "/" $5 } $1 == "CapEff:" { e = $2 }
+                   $1 == "CapPrm:" { p = $2 } END { print u, e, p }' "$t/status"; done | sort -u)
+if [ "$capbnd" = 0000000000000000 ] && [ "$groups" = "$wantg" ] &&
+   [ "$threads" = "$UID_/$UID_/$UID_/$UID_ 0000000000000000 0000000000000000" ]; then
+    ok "bounding set empty, groups the user's ($groups), every thread ($(ls /proc/"$SHPID"/task | wc -l)) unprivileged"
+else
+    bad "bounding set empty, the user's groups, every thread unprivileged" \
+        "CapBnd $capbnd Groups '$groups' (want '$wantg') threads: $threads"
+fi
 grep -q "running as user $USER_ (uid $UID_, gid $GID_.*capabilities: none" "$T/err" &&
     ok "the drop is logged in one line" || bad "the drop is logged in one line" "$(head -3 "$T/err")"
 [ "$(readlink "/proc/$SHPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] &&
@@ -214,10 +230,18 @@ kinds = [m.split("=", 1)[0] for m in msgs]
 ok = (kinds and kinds[0] == "READY" and kinds.count("WATCHDOG") >= 4 and "STATUS" in kinds
       and kinds[-1] == "STOPPING"
       and any(m.startswith("STATUS=capturing on veth-a-c,veth-b-c:") for m in msgs))
+# WATCHDOG_USEC=1000000: a ping every half second (sd_watchdog_enabled(3));
+# never a gap the watchdog would fire on, never much faster than needed
+t = [float(l.split(" ", 1)[0]) for l in open(sys.argv[1]) if " WATCHDOG=1" in l]
+gaps = sorted(b - a for a, b in zip(t, t[1:]))
+if not gaps or gaps[-1] >= 0.9 or gaps[0] < 0.35 or not 0.4 <= gaps[len(gaps) // 2] <= 0.7:
+    print("watchdog gaps: min %.2f median %.2f max %.2f" % (gaps[0], gaps[len(gaps) // 2], gaps[-1])
+          if gaps else "no watchdog gaps")
+    ok = False
 sys.exit(0 if ok else 1)
 EOF
 then
-    ok "sd_notify: READY=1 first, STATUS=capturing on both ports, WATCHDOG=1 pings, STOPPING=1 last"
+    ok "sd_notify: READY=1 first, STATUS=capturing on both ports, WATCHDOG=1 every half interval, STOPPING=1 last"
 else
     bad "sd_notify READY/STATUS/WATCHDOG/STOPPING" "$(cut -c1-100 "$T/notify" | head -8)"
 fi
@@ -334,9 +358,10 @@ ip netns exec "$NS_C" "$BIN" -c "$T/raw.conf" -i veth-a-c --user "$USER_" >/dev/
 SHPID=$!
 if wait_line "$T/err2" 'capturing on' "$SHPID"; then
     capeff=$(procfield "$SHPID" CapEff); uid=$(procfield "$SHPID" Uid)
-    [ "$capeff" = 0000000000002000 ] && [ "$uid" = "$UID_" ] &&
-        ok "daemon.keep_net_raw: uid $uid with CAP_NET_RAW only (CapEff $capeff)" ||
-        bad "daemon.keep_net_raw keeps only CAP_NET_RAW" "Uid $uid CapEff $capeff"
+    capbnd=$(procfield "$SHPID" CapBnd)
+    [ "$capeff" = 0000000000002000 ] && [ "$capbnd" = 0000000000002000 ] && [ "$uid" = "$UID_" ] &&
+        ok "daemon.keep_net_raw: uid $uid with CAP_NET_RAW only (CapEff and CapBnd $capeff)" ||
+        bad "daemon.keep_net_raw keeps only CAP_NET_RAW" "Uid $uid CapEff $capeff CapBnd $capbnd"
 else
     bad "daemon.keep_net_raw run starts" "$(tail -3 "$T/err2")"
 fi
