@@ -226,6 +226,7 @@ static void pace_wait(struct app *a, uint64_t ts)
         uint64_t d = due - now > 100000 ? 100000 : due - now;
         struct timespec t = { 0, (long)d * 1000 };
         nanosleep(&t, NULL);
+        daemon_heartbeat();        /* waiting for a packet's time is alive */
         pipeline_tick(a->pl, ts);
         if (a->progress.fp)
             show_progress(a);
