@@ -4,12 +4,16 @@
 #   make         build/spanhound
 #   make test    deps + build + unit tests (plain and ASan/UBSan) + fuzz corpora
 #                replay (ASan/UBSan) + pcap regression tests + EVE schema
-#                validation + CLI tests + live capture test; ends with "total: N passed, M failed, K skipped"
+#                validation + CLI tests + live capture test + health report test;
+#                ends with "total: N passed, M failed, K skipped"
 #   make demo    deps + build + replay the bundled capture, print the verdicts
 #   make fuzz    build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 #   make bench   build a >= 1 GB benchmark capture and measure (not a test)
 #   make bench-ioc  the threat-intelligence store at 1M entries (part of make bench)
 #   make mutants every trust rule removed in turn must make some test fail
+#   make install PREFIX=/usr/local DESTDIR=   install (make uninstall removes)
+#   make deb     the Debian package, build/deb/*.deb (lintian clean)
+#   make package-test  the .deb installed, removed, purged in a clean root
 #   make update-golden   regenerate the generated captures and the expectations
 #                their generators write (tests/gen/*.py), never from spanhound
 
@@ -32,14 +36,16 @@ LIBS    := $(PKG_LIBS) -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian 12 packages: build, tests (cmocka, tshark, scapy, jsonschema, redis), fuzzing
-# (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time).
+# (clang + compiler-rt), benchmark (tcprewrite, mergecap, ndpiReader, GNU time),
+# promtool (package prometheus: the health test checks the Prometheus textfile with it).
 DEBS := gcc make pkg-config libc6-dev libpcap-dev libndpi-dev libndpi-bin \
         libconfig-dev nettle-dev libpsl-dev libsodium-dev publicsuffix libcmocka-dev \
         tshark wireshark-common python3 python3-scapy clang libclang-rt-14-dev \
         tcpreplay time wamerican iproute2 libhiredis-dev redis-server redis-tools \
         redis-sentinel libcurl4-openssl-dev libjansson-dev python3-redis python3-jsonschema \
         libmaxminddb-dev mmdb-bin libmaxmind-db-writer-perl python3-cryptography openssl \
-        libsystemd-dev libcap-dev
+        libsystemd-dev libcap-dev \
+        prometheus
 
 LIB_SRC   := $(wildcard capture/*.c config/*.c feeds/*.c detect/*.c) \
              $(filter-out appliance/main.c,$(wildcard appliance/*.c))
@@ -54,7 +60,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build/asan/fuzz/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test demo fuzz bench \
+.PHONY: mutants all deps test unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test health-test demo fuzz bench \
         clean update-golden update-config
 
 all: build/spanhound
@@ -199,6 +205,10 @@ state-test: build/asan/spanhound
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  /usr/bin/python3 tests/state/test_restart.py build/asan/spanhound
 
+# the health report: EVE stats, Prometheus file (promtool), Redis hash, drop lines
+health-test: build/spanhound build/spanhoundctl
+	@tests/health/run.sh build/spanhound build/spanhoundctl
+
 # the Redis NAC feed against real redis-server processes (sanitized build)
 redis-test: build/asan/spanhound build/asan/spanhoundctl build/asan/spanhound-nac
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -269,7 +279,7 @@ update-golden:
 # (it did not build, or its runner died before reporting) is recorded here
 # as one failure, and so is a suite whose make fails while its lines count
 # no failure.
-TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test ctl-test nac-test
+TEST_SUITES := unit unit-asan fuzz-replay regress eve-schema cli-test reload-test live-test redis-test state-test ctl-test nac-test health-test package-lint
 test: deps
 	@R=build/test-results.txt; mkdir -p build; : > $$R; \
 	echo "== build"; \
@@ -371,3 +381,7 @@ nac-test: build/spanhound-nac build/asan/spanhound-nac
 	@tests/nac/run.sh build/spanhound-nac build/asan/spanhound-nac
 
 -include $(NAC_SRC:%.c=build/obj/%.d) $(NAC_SRC:%.c=build/asan/%.d)
+
+# ---- make install, make deb, package tests (issue 9) --------------------
+# appliance/install.mk; docs/appliance.md.
+include appliance/install.mk

@@ -45,6 +45,7 @@
 #include "progress.h"
 #include "reload.h"
 #include "state.h"
+#include "health.h"
 #include "summary.h"
 
 #ifndef SPANHOUND_VERSION
@@ -67,6 +68,7 @@ struct app {
     struct redisfeed *feed;
     struct ioc_manager *intel;    /* threat-intelligence feeds (NULL: none) */
     struct app_state *state;      /* host-state snapshots (NULL: none) */
+    struct health *health;        /* health.interval reports (NULL: off) */
     uint64_t intel_check_us;      /* next look at the feed files (monotonic) */
     const char *export_path;      /* --export-iocs */
     double pace;                  /* --pace: replay at this many times real time */
@@ -101,7 +103,7 @@ static void usage(FILE *fp)
 "  -f 'BPF'             only packets matching this filter\n"
 "configuration\n"
 "  -c FILE              configuration file (libconfig; see config/spanhound.conf);\n"
-"                       SIGHUP re-reads it (what changes live: docs/reload-notes.md)\n"
+"                       SIGHUP re-reads it (what changes live: docs/appliance.md)\n"
 "  --home-net CIDRS     internal networks, comma separated (replaces the configured ones)\n"
 "  --print-config       print the effective configuration and exit\n"
 "analysis\n"
@@ -239,6 +241,7 @@ static void on_packet(void *ctx, int dlt, uint64_t ts, const uint8_t *data,
     struct app *a = ctx;
     if (a->pace > 0)
         pace_wait(a, ts);
+    health_packet(a->health, ts);     /* a replay's report marker */
     if ((++a->progress_n & 63) == 0) {
         if (a->progress.fp)
             show_progress(a);
@@ -259,6 +262,11 @@ static void on_idle(void *ctx, uint64_t now)
     atomic_store_explicit(&a->kernel_dropped, ss.kernel_dropped + ss.iface_dropped,
                           memory_order_relaxed);
     atomic_store_explicit(&a->captured, ss.packets, memory_order_relaxed);
+    for (int i = 0, n = source_iface_count(a->src); i < n; i++) {
+        struct source_stats is;
+        source_get_iface_stats(a->src, i, &is);      /* per interface, as named */
+        health_capture_stats(a->health, i, &is);
+    }
 }
 
 static void *capture_thread(void *arg)
@@ -324,6 +332,7 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "eve.dropped_too_large", (unsigned long long)es.dropped_overflow);
         fprintf(fp, "%-36s %llu\n", "eve.write_errors", (unsigned long long)es.write_errors);
     }
+    health_print_stats(a->health, fp);
 }
 
 /* Operator control from the NAC feed, on this (the detection) thread. */
@@ -497,6 +506,7 @@ static int consume(struct app *a)
                 a->intel_check_us = mono_us() + (uint64_t)a->cfg.feeds_check_interval * 1000000;
                 /* the live settings the consumer loop's own parts read */
                 a->state = app_state_reconfigure(a->state, &a->cfg, a->detect, a->log);
+                health_reconfigure(a->health, &a->cfg);
                 daemon_log_set_limit(a->cfg.log_repeat_limit);
             }
             if (a->detect)
@@ -516,6 +526,11 @@ static int consume(struct app *a)
             if (closed)
                 break;
             eve_flush(a->eve);     /* idle: let tail -f readers see it */
+            health_poll(a->health);
+            continue;
+        }
+        if (health_event(a->health, ev)) {   /* a replay's report marker */
+            ring_release(a->ring);
             continue;
         }
         if (a->eve && eve_write_event(a->eve, ev) < 0)
@@ -529,6 +544,7 @@ static int consume(struct app *a)
         }
         if (a->summary)
             summary_event(a->summary, ev);
+        health_poll(a->health);
         ring_release(a->ring);
     }
     return status;
@@ -595,6 +611,8 @@ static void on_notice(void *ctx, const struct detect_notice *n)
                    "spoofed-source", "%s", n->explanation);
         break;
     case NOTICE_HEALTH:
+        if (health_notice(a->health, n))   /* drops: the health module's lines */
+            break;
         if (!n->degraded) {
             daemon_log(DLOG_NOTICE, "health-ok", "sensor health ok again");
             break;
@@ -966,6 +984,19 @@ int main(int argc, char **argv)
         redisfeed_control(a->feed, op_release, op_allow, a);
     }
 
+    {
+        err[0] = 0;
+        struct health_inputs hi = { a->src, a->pl, a->detect, a->feed, a->eve,
+                                    &a->ring_dropped, a->live, SPANHOUND_VERSION,
+                                    push_event, a };
+        a->health = health_create(&a->cfg, &hi, a->log, err, sizeof(err));
+        if (!a->health && err[0]) {
+            fprintf(a->log, "spanhound: %s\n", err);
+            status = 1;
+            goto out;
+        }
+    }
+
     a->reload = (struct reloader){ cfg_path, ov, &a->cfg, a->detect, a->eve, &a->intel,
                                    a->live, a->log, NULL };
 
@@ -996,6 +1027,7 @@ int main(int argc, char **argv)
         status = 1;
     if (!a->live)
         write_current(a);
+    health_final(a->health);
     if (a->feed) {
         long left = redisfeed_stop(a->feed);
         if (left < 0) {
@@ -1020,6 +1052,7 @@ int main(int argc, char **argv)
 out:
     daemon_log_finish();
     reload_free(&a->reload);
+    health_destroy(a->health);
     redisfeed_close(a->feed);
     app_state_close(a->state);
     ioc_manager_destroy(a->intel);

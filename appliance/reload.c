@@ -1,6 +1,6 @@
 /*
  * reload.c -- SIGHUP: the configuration file read again while running
- * (reload.h; what is live: docs/reload-notes.md).
+ * (reload.h; what is live: docs/appliance.md).
  */
 #include "reload.h"
 
@@ -184,6 +184,11 @@ int reload_run(struct reloader *r)
     int napplied = 0, nrestart = 0, feeds = 0, eve = 0;
     for (int i = 0; i < ch->n; i++) {
         pick[i] = live_setting(ch->v[i]);
+        /* health reports turned on or off: the report's markers travel
+         * with the capture thread's packets, set up at start */
+        if (!strcmp(ch->v[i], "health.interval") &&
+            !r->cfg->health_interval != !fresh->health_interval)
+            pick[i] = 0;
         if (pick[i]) {
             config_copy_setting(cand, fresh, ch->v[i]);
             napplied++;

@@ -7,7 +7,7 @@
  * from the running configuration (config_diff) is either applied live or
  * reported as taking effect at the next start.  A file that does not load
  * (or whose detect parameters are invalid) is reported in one line with
- * file:line and changes nothing.  docs/reload-notes.md lists what is live.
+ * file:line and changes nothing.  docs/appliance.md lists what is live.
  *
  * Runs on the detection (consumer) thread, between two events: the host
  * table, flows, evidence and verdicts stay.

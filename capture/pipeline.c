@@ -1212,6 +1212,11 @@ void pipeline_get_stats(const struct pipeline *pl, struct pipeline_stats *s)
     *s = pl->st;
 }
 
+void pipeline_flow_stats(const struct pipeline *pl, struct flow_table_stats *s)
+{
+    flow_table_stats(pl->ft, s);
+}
+
 static void pr(FILE *fp, const char *name, uint64_t v)
 {
     fprintf(fp, "%-36s %llu\n", name, (unsigned long long)v);

@@ -93,6 +93,10 @@ void pipeline_finish(struct pipeline *pl);
 
 void pipeline_get_stats(const struct pipeline *pl, struct pipeline_stats *s);
 
+/* The flow table's occupancy and evictions (capacity: cfg.flow_capacity),
+ * for the health report (appliance/health.c). */
+void pipeline_flow_stats(const struct pipeline *pl, struct flow_table_stats *s);
+
 /* Print every counter, one "name value" per line, prefixed (e.g.
  * "capture."). */
 void pipeline_print_stats(const struct pipeline *pl, FILE *fp);

@@ -2832,6 +2832,17 @@ int detect_hosts(struct detect *d, struct verdict *out, int max)
     return c.n;
 }
 
+void detect_host_pressure(const struct detect *d, struct detect_host_pressure *p)
+{
+    struct host_table_stats hs;
+    host_table_get_stats(d->hosts, &hs);
+    p->active = hs.active;
+    p->peak = hs.peak;
+    p->evicted = hs.evicted;
+    p->evicted_protected = hs.evicted_protected;
+    p->rate_limited = d->rate_limited;
+}
+
 void detect_print_stats(const struct detect *d, FILE *fp)
 {
     struct host_table_stats hs;

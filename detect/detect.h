@@ -176,6 +176,14 @@ double detect_dga_threshold(const struct detect *d);
 
 void detect_print_stats(const struct detect *d, FILE *fp);
 
+/* The host table's occupancy and pressure, for the health report
+ * (capacity: cfg.host_capacity); the same numbers detect_print_stats
+ * prints as detect.hosts_*. */
+struct detect_host_pressure {
+    uint64_t active, peak, evicted, evicted_protected, rate_limited;
+};
+void detect_host_pressure(const struct detect *d, struct detect_host_pressure *p);
+
 /* The GeoIP/ASN line for the log (geo.h): the databases in use, or why
  * GeoIP is off ("geoip: off: no database configured ..."). */
 const char *detect_geo_note(const struct detect *d);

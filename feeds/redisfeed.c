@@ -231,8 +231,21 @@ struct redisfeed {
     int ready;                    /* wmu: the first connection attempt ended */
     int ready_connected;
 
+    /* health (redisfeed_health): the latest fields, for the publisher */
+    pthread_mutex_t hmu;
+    char hbuf[REDISFEED_HEALTH_BYTES];
+    size_t hlen;
+    int hn;
+    unsigned httl;
+    atomic_int hpending;
+    char k_health[240];
+    atomic_int connected_now;
+    atomic_ullong last_err_ms;    /* monotonic; 0 = none                 */
+    uint64_t pending0;            /* undelivered entries found at open   */
+
     /* counters */
-    atomic_ullong n_verdicts, n_journaled, n_delivered, n_duplicates, n_ring_full,
+    atomic_ullong n_health,
+                  n_verdicts, n_journaled, n_delivered, n_duplicates, n_ring_full,
                   n_journal_dropped, n_reconnects, n_errors, n_reconciles, n_releases,
                   n_control_bad;
 };
@@ -626,6 +639,7 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     long n;
     while ((n = read_rec(f, off, f->jsize, &next)) > 0) {
         char ep[24];
+        f->pending0 += off >= f->delivered;
         unsigned long long s;
         if (!rec_get(f->buf, (size_t)n, "resync"))
             fhost_note(f, f->buf, (size_t)n);
@@ -1062,6 +1076,8 @@ static void disconnect(struct redisfeed *f, const char *why)
         redisFree(f->ctx);
         f->ctx = NULL;
     }
+    atomic_store(&f->connected_now, 0);
+    atomic_store(&f->last_err_ms, now_ms() | 1);
     atomic_fetch_add(&f->n_errors, 1);
     if (strcmp(why, f->last_err)) {
         flog(f, "%s; verdicts are kept in the journal %s and delivered when it returns",
@@ -1659,6 +1675,106 @@ static int sweep(struct redisfeed *f)
     return 0;
 }
 
+/* The latest health fields: HSET then EXPIRE (publisher thread). */
+static void publish_health(struct redisfeed *f)
+{
+    static char buf[REDISFEED_HEALTH_BYTES];
+    static const char *argv[2 + REDISFEED_HEALTH_BYTES / 2];
+    char ttl[16];
+    pthread_mutex_lock(&f->hmu);
+    memcpy(buf, f->hbuf, f->hlen);
+    size_t len = f->hlen;
+    int n = f->hn;
+    snprintf(ttl, sizeof(ttl), "%u", f->httl);
+    atomic_store(&f->hpending, 0);
+    pthread_mutex_unlock(&f->hmu);
+    if (!n)
+        return;
+    int a = 0;
+    argv[a++] = "HSET";
+    argv[a++] = f->k_health;
+    for (size_t o = 0; o < len && a < 2 + 2 * n;) {
+        argv[a++] = buf + o;
+        o += strlen(buf + o) + 1;
+    }
+    /* an error reply (an ACL without the health key) is logged once and
+     * never stops the verdicts' delivery; a broken connection is one */
+    const char *exp[] = { "EXPIRE", f->k_health, ttl };
+    for (int i = 0; i < 2; i++) {
+        char err[512];
+        redisReply *r = i ? rconn_cmd(f->ctx, 3, exp, err, sizeof(err))
+                          : rconn_cmd(f->ctx, a, argv, err, sizeof(err));
+        if (r) {
+            freeReplyObject(r);
+            continue;
+        }
+        if (f->ctx->err) {
+            char e[820];
+            snprintf(e, sizeof(e), "%s: %s", f->where, err);
+            disconnect(f, e);
+        } else if (strcmp(err, f->last_soft_err)) {
+            flog(f, "%s: cannot write the health hash %s: %s (the sensor's ACL needs the "
+                 "key; verdicts are not affected)", f->where, f->k_health, err);
+            snprintf(f->last_soft_err, sizeof(f->last_soft_err), "%s", err);
+        }
+        return;
+    }
+    atomic_fetch_add(&f->n_health, 1);
+}
+
+int redisfeed_health(struct redisfeed *f, const struct redisfeed_kv *fields, int n,
+                     unsigned ttl_s)
+{
+    size_t len = 0;
+    if (!f)
+        return 0;
+    for (int i = 0; i < n; i++)
+        len += strlen(fields[i].key) + strlen(fields[i].value) + 2;
+    if (len > sizeof(f->hbuf) || n <= 0)
+        return -1;
+    pthread_mutex_lock(&f->hmu);
+    f->hlen = 0;
+    for (int i = 0; i < n; i++) {
+        size_t kl = strlen(fields[i].key) + 1, vl = strlen(fields[i].value) + 1;
+        memcpy(f->hbuf + f->hlen, fields[i].key, kl);
+        f->hlen += kl;
+        memcpy(f->hbuf + f->hlen, fields[i].value, vl);
+        f->hlen += vl;
+    }
+    f->hn = n;
+    f->httl = ttl_s ? ttl_s : 1;
+    atomic_store(&f->hpending, 1);
+    pthread_mutex_unlock(&f->hmu);
+    return 0;
+}
+
+void redisfeed_get_health(struct redisfeed *f, struct redisfeed_health *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->last_error_age_s = -1;
+    if (!f)
+        return;
+    h->connected = atomic_load(&f->connected_now);
+    pthread_mutex_lock(&f->jmu);
+    h->journal_bytes = f->jsize;
+    h->pending_bytes = f->jsize - f->delivered;
+    pthread_mutex_unlock(&f->jmu);
+    unsigned long long done = atomic_load(&f->n_delivered) + atomic_load(&f->n_duplicates),
+                       in = f->pending0 + atomic_load(&f->n_journaled);
+    h->pending_entries = h->pending_bytes == 0 ? 0 : in > done ? in - done : 0;
+    uint64_t e = atomic_load(&f->last_err_ms);
+    if (e)
+        h->last_error_age_s = (int64_t)((now_ms() - e) / 1000);
+    h->delivered = atomic_load(&f->n_delivered);
+    h->errors = atomic_load(&f->n_errors);
+    h->journal_dropped = atomic_load(&f->n_journal_dropped);
+}
+
+const char *redisfeed_sensor(const struct redisfeed *f)
+{
+    return f->sensor;
+}
+
 static void set_ready(struct redisfeed *f, int connected)
 {
     pthread_mutex_lock(&f->wmu);
@@ -1701,6 +1817,7 @@ static int try_connect(struct redisfeed *f)
     if (!f->flush_only && lost && f->connected_before)
         resync(f);
     f->connected_before = 1;
+    atomic_store(&f->connected_now, 1);
     f->last_err[0] = 0;
     f->backoff_ms = 0;
     atomic_fetch_add(&f->n_reconnects, (unsigned long long)reconnect);
@@ -1753,6 +1870,8 @@ static void *publisher(void *arg)
                 f->next_sweep_ms = t + 60000;
                 sweep(f);
             }
+            if (f->ctx && !f->flush_only && atomic_load(&f->hpending))
+                publish_health(f);
         }
         if (stopping) {
             pthread_mutex_lock(&f->jmu);
@@ -1800,6 +1919,8 @@ static void make_keys(struct redisfeed *f)
     rconn_key(c, sfx, f->k_sensor_hosts, sizeof(f->k_sensor_hosts));
     snprintf(sfx, sizeof(sfx), "sensor:%s:alive", f->sensor);
     rconn_key(c, sfx, f->k_marker, sizeof(f->k_marker));
+    snprintf(sfx, sizeof(sfx), "health:%s", f->sensor);
+    rconn_key(c, sfx, f->k_health, sizeof(f->k_health));
 }
 
 static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *version, FILE *log,
@@ -1841,6 +1962,7 @@ static struct redisfeed *feed_new(const struct sh_redis_cfg *c, const char *vers
     pthread_mutex_init(&f->jmu, NULL);
     pthread_mutex_init(&f->wmu, NULL);
     pthread_mutex_init(&f->cmu, NULL);
+    pthread_mutex_init(&f->hmu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -1934,6 +2056,7 @@ long redisfeed_close(struct redisfeed *f)
     pthread_mutex_destroy(&f->jmu);
     pthread_mutex_destroy(&f->wmu);
     pthread_mutex_destroy(&f->cmu);
+    pthread_mutex_destroy(&f->hmu);
     pthread_cond_destroy(&f->wcv);
     free(f);
     return left;
@@ -1988,5 +2111,6 @@ void redisfeed_print_stats(struct redisfeed *f, FILE *fp)
     P("redis.control_invalid", atomic_load(&f->n_control_bad));
     P("redis.restart_expired", f->n_adopt_expired);
     P("redis.restart_announced", f->n_adopt_announced);
+    P("redis.health_published", atomic_load(&f->n_health));
 #undef P
 }

@@ -87,6 +87,33 @@ long redisfeed_flush_journal(const struct sh_redis_cfg *c, const char *version, 
 
 void redisfeed_print_stats(struct redisfeed *f, FILE *fp);
 
+/* The publisher's health (any thread; a consistent-enough snapshot of
+ * atomics): connected now, verdict entries in the journal not yet
+ * delivered, the journal's size and its undelivered bytes, seconds since
+ * the last connection error (-1: none since start). */
+struct redisfeed_health {
+    int connected;
+    uint64_t pending_entries, journal_bytes, pending_bytes;
+    int64_t last_error_age_s;
+    uint64_t delivered, errors, journal_dropped;
+};
+void redisfeed_get_health(struct redisfeed *f, struct redisfeed_health *h);
+
+/* The sensor's health hash {prefix}:health:<sensor> (docs/nac-feed.md):
+ * the fields are copied (at most REDISFEED_HEALTH_BYTES of names and
+ * values) and the publisher thread writes them (HSET, then EXPIRE ttl_s)
+ * when it is connected; a newer call replaces a copy not yet written.
+ * Never blocks on Redis.  0, or -1 when the fields do not fit. */
+#define REDISFEED_HEALTH_BYTES 8192
+struct redisfeed_kv {
+    const char *key, *value;
+};
+int redisfeed_health(struct redisfeed *f, const struct redisfeed_kv *fields, int n,
+                     unsigned ttl_s);
+
+/* This sensor's name in the feed (redis.sensor, or the host name). */
+const char *redisfeed_sensor(const struct redisfeed *f);
+
 /* The path of the journal in use (for messages). */
 const char *redisfeed_journal_path(const struct redisfeed *f);
 

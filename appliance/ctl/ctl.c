@@ -74,6 +74,7 @@ static void usage(FILE *fp)
 "  disallow IP|MAC   remove from the allowlist and tell the sensors\n"
 "  allowed           list the allowlist\n"
 "  tail              follow the event stream (P:events)\n"
+"  health            every sensor's health report (P:health:<sensor>)\n"
 "\n"
 "options:\n"
 "  -c FILE           spanhound's configuration file (its redis group)\n"
@@ -1230,6 +1231,130 @@ static int cmd_allowed(struct ctl *c)
     return rc;
 }
 
+/* ---- health ---------------------------------------------------------- */
+
+static int keycmp_p(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sensors' health hashes (docs/nac-feed.md): found with SCAN (the
+ * prefix's glob characters escaped), printed sorted by key.  Their
+ * content is whatever is in Redis: cleaned for the terminal. */
+static int cmd_health(struct ctl *c)
+{
+    char err[512], pat[400], cur[32] = "0";
+    char pre[200];
+    size_t o = 0;
+    rconn_key(c->rc, "health:", pre, sizeof(pre));
+    for (const char *p = pre; *p && o + 3 < sizeof(pat); p++) {
+        if (strchr("*?[]\\", *p))
+            pat[o++] = '\\';
+        pat[o++] = *p;
+    }
+    pat[o++] = '*';
+    pat[o] = 0;
+    char **keys = NULL;
+    size_t n = 0, cap = 0;
+    do {
+        const char *argv[] = { "SCAN", cur, "MATCH", pat, "COUNT", "1000" };
+        redisReply *r = rconn_cmd(c->ctx, 6, argv, err, sizeof(err));
+        if (!r)
+            return fail("%s: %s", c->where, err);
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            return fail("%s: unexpected SCAN reply", c->where);
+        }
+        snprintf(cur, sizeof(cur), "%.*s", (int)r->element[0]->len, r->element[0]->str);
+        for (size_t i = 0; i < r->element[1]->elements && n < 10000; i++) {
+            const redisReply *k = r->element[1]->element[i];
+            if (k->type != REDIS_REPLY_STRING)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                char **nk = realloc(keys, cap * sizeof(*keys));
+                if (!nk)
+                    abort();
+                keys = nk;
+            }
+            keys[n] = ctl_xmalloc(k->len + 1);
+            memcpy(keys[n], k->str, k->len);
+            keys[n++][k->len] = 0;
+        }
+        freeReplyObject(r);
+    } while (strcmp(cur, "0"));
+    qsort(keys, n, sizeof(*keys), keycmp_p);
+    static const char *const show[] = {
+        "status", "reasons", "mode", "ts", "uptime", "dropping", "interfaces", "kernel_received",
+        "kernel_dropped", "kernel_ifdropped", "ring_dropped", "packets_per_s", "bytes_per_s",
+        "flows_active", "flows_capacity", "flows_evicted", "hosts_active", "hosts_capacity",
+        "hosts_evicted", "hosts_evicted_protected", "journal_pending", "journal_bytes",
+        "redis_last_error_age", "eve_written", "eve_errors", "version", NULL };
+    json_t *all = c->json ? json_object() : NULL;
+    int rc = 0, shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *argv[] = { "HGETALL", keys[i] };
+        redisReply *h = rconn_cmd(c->ctx, 2, argv, err, sizeof(err));
+        if (!h) {
+            rc = fail("%s: %s", c->where, err);
+            break;
+        }
+        const char *tv[] = { "TTL", keys[i] };
+        redisReply *t = rconn_cmd(c->ctx, 2, tv, err, sizeof(err));
+        long long ttl = t && t->type == REDIS_REPLY_INTEGER ? t->integer : -2;
+        if (t)
+            freeReplyObject(t);
+        if (h->type != REDIS_REPLY_ARRAY || !h->elements) {
+            freeReplyObject(h);            /* expired meanwhile, or not a hash */
+            continue;
+        }
+        const char *name = keys[i] + strlen(pre);
+        shown++;
+        if (c->json) {
+            json_t *o2 = json_object();
+            for (size_t k = 0; k + 1 < h->elements; k += 2) {
+                const redisReply *kk = h->element[k], *vv = h->element[k + 1];
+                if (kk->type != REDIS_REPLY_STRING || vv->type != REDIS_REPLY_STRING)
+                    continue;
+                char *ks = ctl_utf8(kk->str, kk->len), *vs = ctl_utf8(vv->str, vv->len);
+                json_object_set_new(o2, ks, json_string(vs));
+                free(ks);
+                free(vs);
+            }
+            json_object_set_new(o2, "expires_in", json_integer(ttl));
+            char *ns = ctl_utf8(name, strlen(name));
+            json_object_set_new(all, ns, o2);
+            free(ns);
+        } else {
+            char *ns = ctl_clean(name, strlen(name), 64, NULL);
+            printf("%ssensor %s (report expires in %lld s)\n", shown > 1 ? "\n" : "", ns, ttl);
+            free(ns);
+            for (int k = 0; show[k]; k++) {
+                size_t vl;
+                const char *v = fieldn(h, show[k], &vl);
+                if (!v || !vl)
+                    continue;
+                char *vs = ctl_clean(v, vl, 200, NULL);
+                printf("  %-24s %s\n", show[k], vs);
+                free(vs);
+            }
+        }
+        freeReplyObject(h);
+    }
+    if (c->json && rc == 0)
+        rc = print_json(all, 0);
+    else if (all)
+        json_decref(all);
+    if (!c->json && rc == 0 && !shown)
+        printf("(no sensor reported its health: no %s* key; is health.interval 0, or are "
+               "the sensors down?)\n", pre);
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+    return rc;
+}
+
 /* ---- tail ------------------------------------------------------------ */
 
 static void tail_print(struct ctl *c, const char *id, const redisReply *f)
@@ -1380,13 +1505,13 @@ int main(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return die_usage("no command (list, show, release, allow, disallow, allowed, tail)");
+        return die_usage("no command (list, show, release, allow, disallow, allowed, tail, health)");
     const char *cmd = argv[optind++];
     int nargs = argc - optind;
     const char *arg = nargs ? argv[optind] : NULL;
 
     static const char *const with_target[] = { "show", "release", "allow", "disallow", NULL };
-    static const char *const without[] = { "list", "allowed", "tail", NULL };
+    static const char *const without[] = { "list", "allowed", "tail", "health", NULL };
     int needs = -1;
     for (int i = 0; with_target[i]; i++)
         if (!strcmp(cmd, with_target[i])) needs = 1;
@@ -1493,6 +1618,8 @@ int main(int argc, char **argv)
         rc = cmd_allowed(&c);
     else if (!strcmp(cmd, "tail"))
         rc = cmd_tail(&c, from, count, once);
+    else if (!strcmp(cmd, "health"))
+        rc = cmd_health(&c);
     else
         rc = cmd_control(&c, cmd, kind, target, (int)wait_s);
 

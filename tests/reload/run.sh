@@ -1,8 +1,8 @@
 #!/bin/bash
-# SIGHUP reloads the configuration while running (docs/reload-notes.md).
+# SIGHUP reloads the configuration while running (docs/appliance.md).
 # Appends "reload <passed> <failed> 0" to build/test-results.txt.
 # Usage: tests/reload/run.sh build/spanhound build/asan/spanhound
-# (the offline oracle runs the plain build, the runs with reloads the sanitized one)
+# (the offline oracle and run 3 use the plain build, runs 1 and 2 the sanitized one)
 #
 # The capture is two parts fed through a FIFO: part 1 is pcaps/demo/office-dga.pcap
 # (10.20.0.11, ACCT-PC-07: flagged for DGA lookups at 10:01:46), part 2 is
@@ -34,47 +34,45 @@ B=10.0.2.30
 python3 tests/reload/split.py pcaps/demo/office-dga.pcap pcaps/dns/ndpi-iodine-dns-tunnel.pcap \
     "$T" "$(date -u -d '2025-12-01 10:06:00' +%s)" || { bad "split the capture"; exit 1; }
 
+# What EVE says about the hosts, read once per file into FILE.sum:
+#   "change CHANGE HOST N"  verdict records of that change about that host
+#   "final HOST VERDICT"    the end-of-run "current" record's verdict
+#   "kinds HOST K1,K2"      the evidence kinds in that record
+summarize() {
+    python3 - "$1" > "$1.sum" <<'EOF'
+import json, sys
+from collections import Counter
+changes, final, kinds = Counter(), {}, {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    v = r.get('spanhound_verdict')
+    if r.get('event_type') != 'spanhound_verdict' or not v:
+        continue
+    changes[(v.get('change'), v.get('ip'))] += 1
+    if v.get('change') == 'current':
+        final[v.get('ip')] = v.get('verdict')
+        kinds[v.get('ip')] = ','.join(sorted({e.get('kind') for e in v.get('evidence', [])}))
+for (c, ip), n in changes.items():
+    print('change', c, ip, n)
+for ip in final:
+    print('final', ip, final[ip])
+    print('kinds', ip, kinds[ip] or 'none')
+EOF
+}
 # count CHANGE HOST EVE: records of that verdict change about that host
 count() {
-    python3 - "$@" <<'EOF'
-import json, sys
-change, host, path = sys.argv[1:4]
-n = 0
-for line in open(path):
-    r = json.loads(line)
-    v = r.get('spanhound_verdict')
-    if r.get('event_type') == 'spanhound_verdict' and v and v.get('ip') == host and v.get('change') == change:
-        n += 1
-print(n)
-EOF
+    [ -f "$3.sum" ] || summarize "$3"
+    awk -v c="$1" -v h="$2" '$1 == "change" && $2 == c && $3 == h { n = $4 } END { print n + 0 }' "$3.sum"
 }
-# final VERDICT of HOST in EVE's end-of-run "current" records ("none": not there)
+# final HOST EVE: the host's verdict in the end-of-run records ("none": not there)
 final() {
-    python3 - "$@" <<'EOF'
-import json, sys
-host, path = sys.argv[1:3]
-out = 'none'
-for line in open(path):
-    r = json.loads(line)
-    v = r.get('spanhound_verdict')
-    if r.get('event_type') == 'spanhound_verdict' and v and v.get('ip') == host and v.get('change') == 'current':
-        out = v.get('verdict')
-print(out)
-EOF
+    [ -f "$2.sum" ] || summarize "$2"
+    awk -v h="$1" '$1 == "final" && $2 == h { v = $3 } END { print v ? v : "none" }' "$2.sum"
 }
-# kinds of evidence about HOST in its final record
+# kinds HOST EVE: the evidence kinds in its end-of-run record
 kinds() {
-    python3 - "$@" <<'EOF'
-import json, sys
-host, path = sys.argv[1:3]
-out = set()
-for line in open(path):
-    r = json.loads(line)
-    v = r.get('spanhound_verdict')
-    if r.get('event_type') == 'spanhound_verdict' and v and v.get('ip') == host and v.get('change') == 'current':
-        out = {e.get('kind') for e in v.get('evidence', [])}
-print(','.join(sorted(out)) or 'none')
-EOF
+    [ -f "$2.sum" ] || summarize "$2"
+    awk -v h="$1" '$1 == "kinds" && $2 == h { v = $3 } END { print v ? v : "none" }' "$2.sum"
 }
 
 # ---- the oracle: offline runs of the whole capture ------------------------
@@ -82,7 +80,7 @@ EOF
 printf 'allowlist: { networks = [ "%s" ]; };\n' $B > "$T/allow.conf"
 printf 'detect: { score_threshold = 5.0; };\n' > "$T/thr.conf"
 for c in empty allow thr; do
-    rm -f "$T/off-$c.json"
+    rm -f "$T/off-$c.json" "$T/off-$c.json.sum"
     "$BIN" -c "$T/$c.conf" -r "$T/whole.pcap" --eve "$T/off-$c.json" >/dev/null 2>"$T/off-$c.err" ||
         bad "offline run ($c.conf)" "exit $?: $(tail -2 "$T/off-$c.err")"
 done
@@ -95,10 +93,11 @@ else
 fi
 
 # ---- a run over the FIFO with SIGHUPs between the parts --------------------
-# start CONF NAME: spanhound reads $T/fifo with -c CONF, EVE into $T/NAME.json
+# start CONF NAME [BINARY]: spanhound (sanitized unless BINARY) reads $T/fifo
+# with -c CONF, EVE into $T/NAME.json
 start() {
-    rm -f "$T/fifo" "$T/$2.json"; mkfifo "$T/fifo"
-    "$ASAN" -c "$1" -r "$T/fifo" --eve "$T/$2.json" >"$T/$2.out" 2>"$T/$2.err" &
+    rm -f "$T/fifo" "$T/$2.json" "$T/$2.json.sum"; mkfifo "$T/fifo"
+    "${3:-$ASAN}" -c "$1" -r "$T/fifo" --eve "$T/$2.json" >"$T/$2.out" 2>"$T/$2.err" &
     PID=$!
     exec 3>"$T/fifo"
 }
@@ -140,7 +139,7 @@ no_sanitizer() { ! grep -q -e Sanitizer -e 'runtime error:' "$T/$1.err"; }
 cp "$T/empty.conf" "$T/r1.conf"
 start "$T/r1.conf" r1
 feed part1 r1
-pre=$(count infected $A "$T/r1.json")
+pre=$(count infected $A "$T/r1.json"); rm -f "$T/r1.json.sum"
 printf 'allowlist: { networks = [ "%s" ]; };\ncapture: { snaplen = 1500; };\n' $B > "$T/r1.conf"
 hup r1 "configuration reloaded" || bad "SIGHUP 1 answered" "$(tail -3 "$T/r1.err")"
 hup r1 "configuration reloaded" || bad "SIGHUP 2 (same file) answered" "$(tail -3 "$T/r1.err")"
@@ -197,8 +196,9 @@ r="$(kinds $B "$T/off-empty.json") / $(kinds $B "$T/r2.json")"
     || bad "a feed added by SIGHUP loads and matches" "evidence offline / reloaded: $r"
 
 # 3. a higher threshold applies from then on; the flagged host stays (hysteresis)
+# (the plain build: runs 1 and 2 had the sanitizers; this keeps the suite short)
 cp "$T/empty.conf" "$T/r3.conf"
-start "$T/r3.conf" r3
+start "$T/r3.conf" r3 "$BIN"
 feed part1 r3
 cp "$T/thr.conf" "$T/r3.conf"
 hup r3 "configuration reloaded" || bad "SIGHUP 3 answered" "$(tail -3 "$T/r3.err")"
