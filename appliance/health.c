@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "health.h"
 
+#include "daemon.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -490,12 +492,16 @@ int health_notice(struct health *h, const struct detect_notice *n)
         snprintf(h->reasons[h->nreasons++], sizeof(h->reasons[0]), "%s", n->reasons[i].check);
         if (is_drop_check(n->reasons[i].check))
             continue;       /* the drop lines say it, per interface, with start and stop */
-        fprintf(h->log, "spanhound: sensor degraded (%s): %s\n", n->reasons[i].check,
-                n->reasons[i].detail);
+        /* through the limiter (log.repeat_limit per check) and with the
+         * warning level under the journal, as before the health module */
+        char kind[RL_KIND_LEN];
+        snprintf(kind, sizeof(kind), "health:%s", n->reasons[i].check);
+        daemon_log(DLOG_WARNING, kind, "sensor degraded (%s): %s", n->reasons[i].check,
+                   n->reasons[i].detail);
         others++;
     }
     if (!others && h->logged_other)
-        fprintf(h->log, "spanhound: sensor health ok again\n");
+        daemon_log(DLOG_NOTICE, "health-ok", "sensor health ok again");
     h->logged_other = others;
     return 1;
 }
