@@ -441,16 +441,38 @@ static void emit_suppressed(void *ctx, const char *kind, unsigned long n)
     emit(DLOG_NOTICE, line);
 }
 
+size_t daemon_log_clean(char *dst, size_t len, const char *src)
+{
+    size_t o = 0;
+    if (!len)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < len; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            if (o + 5 >= len)
+                break;
+            o += (size_t)snprintf(dst + o, len - o, "\\x%02x", *p);
+        } else {
+            dst[o++] = (char)*p;
+        }
+    }
+    dst[o] = '\0';
+    return o;
+}
+
 void daemon_log(int level, const char *kind, const char *fmt, ...)
 {
-    char text[1024];
+    char raw[1024], text[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /* one line, whatever the wire put in a name: a newline would start a
+     * line of the sender's choosing ("<0>spanhound: ..." is an emergency
+     * to journald), an escape sequence would drive the reader's terminal */
+    daemon_log_clean(text, sizeof(text), raw);
     pthread_mutex_lock(&g_log_mu);
-    unsigned long before;
-    int ok = ratelimit_check(&g_rl, kind ? kind : "", mono_s(), &before);
+    unsigned long before = 0;
+    int ok = kind ? ratelimit_check(&g_rl, kind, mono_s(), &before) : 1;
     if (before)
         emit_suppressed(NULL, kind, before);
     if (ok)

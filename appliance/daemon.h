@@ -94,9 +94,15 @@ int daemon_log_to_journal(void);
 /* One line "spanhound: <text>\n" of `kind` (a short constant string, e.g.
  * "health:ring", "redis"), unless that kind already had repeat_limit lines
  * this minute; the first line of a kind after a suppressed stretch is
- * preceded by "spanhound: N similar messages suppressed (<kind>)". */
+ * preceded by "spanhound: N similar messages suppressed (<kind>)".  kind
+ * NULL: never suppressed (verdict lines).  Control characters in the text
+ * (bytes below 0x20, 0x7f: a newline in a DNS name or an SNI) are written
+ * as \xNN, so a line stays one line. */
 void daemon_log(int level, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* That cleaning on its own: src into dst (len bytes, NUL-terminated, cut
+ * short rather than overflow); returns the length written. */
+size_t daemon_log_clean(char *dst, size_t len, const char *src);
 /* Writes the summaries of suppressed stretches whose minute is over
  * (called from daemon_tick; callable directly, e.g. at exit). */
 void daemon_log_flush(void);

@@ -499,10 +499,12 @@ int health_notice(struct health *h, const struct detect_notice *n)
         snprintf(h->reasons[h->nreasons++], sizeof(h->reasons[0]), "%s", n->reasons[i].check);
         if (is_drop_check(n->reasons[i].check))
             continue;       /* the drop lines say it, per interface, with start and stop */
+        /* through the limiter (log.repeat_limit per check) and with the
+         * warning level under the journal, as before the health module */
         char kind[RL_KIND_LEN];
         snprintf(kind, sizeof(kind), "health:%s", n->reasons[i].check);
         daemon_log(DLOG_WARNING, kind, "sensor degraded (%s): %s", n->reasons[i].check,
-                n->reasons[i].detail);
+                   n->reasons[i].detail);
         others++;
     }
     if (!others && h->logged_other)

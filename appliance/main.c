@@ -228,6 +228,7 @@ static void pace_wait(struct app *a, uint64_t ts)
         uint64_t d = due - now > 100000 ? 100000 : due - now;
         struct timespec t = { 0, (long)d * 1000 };
         nanosleep(&t, NULL);
+        daemon_heartbeat();        /* waiting for a packet's time is alive */
         pipeline_tick(a->pl, ts);
         if (a->progress.fp)
             show_progress(a);
@@ -302,6 +303,7 @@ static void print_stats(struct app *a, FILE *fp)
         fprintf(fp, "%-36s %llu\n", "source.kernel_received", (unsigned long long)ss.kernel_received);
         fprintf(fp, "%-36s %llu\n", "source.kernel_dropped", (unsigned long long)ss.kernel_dropped);
         fprintf(fp, "%-36s %llu\n", "source.iface_dropped", (unsigned long long)ss.iface_dropped);
+        fprintf(fp, "%-36s %llu\n", "source.links_down", (unsigned long long)ss.links_down);
         for (int i = 0, n = source_iface_count(a->src); n > 1 && i < n; i++) {
             struct source_stats is;
             char k[3][96];
@@ -584,7 +586,10 @@ static void on_verdict(void *ctx, const struct verdict *v)
             return;
         addr_format(&v->ip, ip, sizeof(ip));
         mac_text(v, mac, sizeof(mac));
-        fprintf(a->log, "spanhound: host %s (mac %s) %s, score %.2f%s%s\n", ip, mac,
+        /* never rate-limited (kind NULL); the explanation carries names
+         * from the wire: daemon_log keeps it one line */
+        daemon_log(v->change == VERDICT_INFECTED ? DLOG_WARNING : DLOG_NOTICE, NULL,
+                   "host %s (mac %s) %s, score %.2f%s%s", ip, mac,
                 v->change == VERDICT_INFECTED ? "INFECTED" :
                 v->change == VERDICT_CLEARED ? "cleared" :
                 v->change == VERDICT_RELEASED ? "released by the operator" :
@@ -621,9 +626,11 @@ static void on_notice(void *ctx, const struct detect_notice *n)
         break;
     case NOTICE_PREFIX:
         addr_format(&n->prefix, ip, sizeof(ip));
+        /* rate-limited: a forged Router Advertisement per packet, each
+         * with a new prefix, was a log line per packet */
         if (a->verbose || a->live)
-            fprintf(a->log, "spanhound: learned on-link prefix %s/%u from %s\n", ip,
-                    n->prefix_len, n->source);
+            daemon_log(DLOG_NOTICE, "prefix", "learned on-link prefix %s/%u from %s", ip,
+                       n->prefix_len, n->source);
         break;
     }
 }

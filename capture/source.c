@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,6 +23,7 @@ struct live_if {
     int dlt;
     int fd;                     /* pcap_get_selectable_fd */
     int dead;                   /* capture stopped on this one */
+    int link_down;              /* last seen not up or without carrier */
     struct source_stats st;     /* packets and kernel counters */
 };
 
@@ -394,6 +397,37 @@ static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
     return 0;
 }
 
+/* An interface taken down (ifdown) or without carrier (cable, SPAN
+ * session removed) gives no error on its packet socket: libpcap just
+ * returns nothing, and the port is blind in silence.  Its flags are read
+ * every second (SIOCGIFFLAGS on the capture socket: no privilege needed)
+ * and each change is logged once. */
+static void check_links(struct source *s, FILE *log)
+{
+    for (int i = 0; i < s->nifs; i++) {
+        struct live_if *li = &s->ifs[i];
+        struct ifreq ifr;
+        if (li->dead)
+            continue;
+        memset(&ifr, 0, sizeof(ifr));
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", li->name);
+        if (ioctl(li->fd, SIOCGIFFLAGS, &ifr) < 0)
+            continue;               /* gone: the capture error says so */
+        int down = !(ifr.ifr_flags & IFF_UP) || !(ifr.ifr_flags & IFF_RUNNING);
+        if (down != li->link_down) {
+            li->link_down = down;
+            if (down) {
+                s->st.links_down++;
+                li->st.links_down++;
+            }
+            fprintf(log, down ? "spanhound: %s: link down (%s): nothing is captured on it until "
+                                "it comes back\n"
+                              : "spanhound: %s: link up again%s: capturing on it\n",
+                    li->name, down ? (ifr.ifr_flags & IFF_UP ? "no carrier" : "interface down") : "");
+        }
+    }
+}
+
 int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
                void *ctx, volatile sig_atomic_t *stop, FILE *log)
 {
@@ -414,7 +448,7 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
      * each ready one in turn, so a busy port cannot starve the others */
     struct pollfd pfd[SOURCE_MAX_IFACES];
     int alive = s->nifs;
-    uint64_t last_idle = wall_us();
+    uint64_t last_idle = wall_us(), last_link = 0;
     while (!*stop && alive > 0) {
         int np = 0;
         int map[SOURCE_MAX_IFACES];
@@ -456,6 +490,10 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
             }
         }
         uint64_t now = wall_us();
+        if (now - last_link >= 1000000) {
+            last_link = now;
+            check_links(s, log);
+        }
         if (on_idle && now - last_idle >= 100000) {
             last_idle = now;
             on_idle(ctx, now);

@@ -42,6 +42,7 @@ struct source_stats {
     uint64_t packets;
     uint64_t files_ok, files_failed, files_truncated;
     uint64_t kernel_received, kernel_dropped, iface_dropped; /* live only */
+    uint64_t links_down;        /* live: times an interface was seen down */
 };
 
 struct source;

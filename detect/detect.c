@@ -2651,6 +2651,8 @@ int detect_reconfigure(struct detect *d, const struct sh_config *cfg, char *err,
      * d->cfg, where allow, exfil and the matching read them */
     d->cfg.home_net = cfg->home_net;
     d->cfg.learn_prefixes = cfg->learn_prefixes;
+    if (!d->cfg.learn_prefixes)
+        d->nlearned = 0;         /* home_net the only list from now on */
     d->cfg.allow_nets = cfg->allow_nets;
     d->cfg.allow_names = cfg->allow_names;
     d->cfg.dns_resolvers = cfg->dns_resolvers;

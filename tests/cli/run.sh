@@ -263,6 +263,77 @@ grep -q '"kind":"shared_c2"[^}]*"first_host":"10.50.0.17"' "$T/sp.json" 2>/dev/n
 expect "--export-iocs to an unwritable path fails" 1 "export-iocs" -- "$BIN" -r "$SP" \
     --export-iocs /nonexistent-dir/iocs.txt
 
+# a LAN flooding forged Router Advertisements, each with a new /64: the
+# "learned on-link prefix" line is rate-limited (log.repeat_limit, 5 a
+# minute by default) and the rest summarised, not one line per packet.
+# Oracle: 40 distinct global prefixes written here (RFC 4861 4.2/4.6.2 by
+# hand, checksum per RFC 4443 2.3), so 5 lines and "35 similar messages".
+python3 - "$T/ra-flood.pcap" <<'PYEOF'
+import struct, sys
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+src = bytes.fromhex("fe800000000000000000000000000001"); dst = bytes.fromhex("ff020000000000000000000000000001")
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for i in range(40):
+    pfx = bytes.fromhex("20010db8") + struct.pack("!H", i + 1) + bytes(10)
+    opt = struct.pack("!BBBBIII", 3, 4, 64, 0xc0, 86400, 14400, 0) + pfx
+    icmp = struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 1800, 0, 0) + opt
+    c = csum(src + dst + struct.pack("!I3xB", len(icmp), 58) + icmp)
+    icmp = icmp[:2] + struct.pack("!H", c) + icmp[4:]
+    ip6 = struct.pack("!IHBB", 0x60000000, len(icmp), 58, 255) + src + dst + icmp
+    eth = bytes.fromhex("333300000001") + bytes.fromhex("020000000001") + b"\x86\xdd" + ip6
+    out.append(struct.pack("<IIII", 1700000000 + i, 0, len(eth), len(eth)) + eth)
+open(sys.argv[1], "wb").write(b"".join(out))
+PYEOF
+expect "forged RA flood replays" 0 "" -- "$ASAN" -v -r "$T/ra-flood.pcap"
+n=$(grep -c 'learned on-link prefix 2001:db8:' "$T/err")
+if [ "$n" -eq 5 ] && grep -q '^spanhound: 35 similar messages suppressed (prefix)$' "$T/err"; then
+    ok "forged RA flood: 5 'learned on-link prefix' lines, then one line for the 35 suppressed"
+else
+    bad "forged RA flood: prefix lines rate-limited" "$n lines: $(grep -E 'prefix|suppressed' "$T/err" | tail -3 | tr '\n' '|')"
+fi
+
+# --pace under systemd's watchdog: a replay waiting 3 s for its next packet
+# is alive, not hung: WATCHDOG=1 keeps coming every half interval (it
+# stopped: the heartbeat came only every 64 packets).  Oracle: the pcap
+# written here (two frames 3 s apart), the interval set here.
+python3 - "$T/gap.pcap" <<'PYEOF'
+import struct, sys
+eth = bytes.fromhex("020000000002020000000001") + b"\x08\x06" + bytes(28)
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for t in (1700000000, 1700000003):
+    out.append(struct.pack("<IIII", t, 0, len(eth), len(eth)) + eth)
+open(sys.argv[1], "wb").write(b"".join(out))
+PYEOF
+python3 -c '
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(8)
+t0 = time.time()
+while True:
+    try:
+        m = s.recv(4096).decode(errors="replace")
+    except socket.timeout:
+        break
+    print("%.2f %s" % (time.time() - t0, m.replace("\n", "|")), flush=True)
+    if m.startswith("STOPPING=1"):
+        break
+' "$T/notify.sock" >"$T/notify" 2>&1 &
+NL=$!
+for _ in $(seq 1 40); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 "$BIN" --pace 1 -r "$T/gap.pcap" >/dev/null 2>"$T/err"
+rc=$?
+wait "$NL"
+maxgap=$(awk '/ WATCHDOG=1/ { if (n++) { g = $1 - p; if (g > m) m = g } p = $1 } END { printf "%.2f %d", m, n }' "$T/notify")
+if [ "$rc" -eq 0 ] && awk -v g="${maxgap% *}" -v n="${maxgap#* }" 'BEGIN { exit !(n >= 5 && g < 0.9) }'; then
+    ok "--pace waiting 3 s for a packet keeps the watchdog fed (largest gap ${maxgap% *} s, ${maxgap#* } pings)"
+else
+    bad "--pace waiting for a packet keeps the watchdog fed" "exit $rc, largest gap and pings: $maxgap"
+fi
+
 echo "cli tests: $pass passed, $fail failed, 0 skipped"
 mkdir -p build && echo "cli $pass $fail 0" >> build/test-results.txt
 [ "$fail" -eq 0 ]

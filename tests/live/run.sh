@@ -173,6 +173,22 @@ else
     bad "dropped to $USER_ ($UID_/$GID_) with no capabilities" \
         "Uid $uid Gid $gid CapEff $capeff CapPrm $capprm NoNewPrivs $nnp"
 fi
+# the bounding set, the supplementary groups (root's must be gone: the
+# user's own, from the group database) and every thread (capabilities are
+# per thread: one started before the drop would keep root's)
+capbnd=$(procfield "$SHPID" CapBnd)
+groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$SHPID/status" | tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' ')
+wantg=$(id -G "$USER_" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+threads=$(for t in /proc/"$SHPID"/task/*; do
+              awk '$1 == "Uid:" { u = $2 "/" $3 "/" $4 "/" $5 } $1 == "CapEff:" { e = $2 }
+                   $1 == "CapPrm:" { p = $2 } END { print u, e, p }' "$t/status"; done | sort -u)
+if [ "$capbnd" = 0000000000000000 ] && [ "$groups" = "$wantg" ] &&
+   [ "$threads" = "$UID_/$UID_/$UID_/$UID_ 0000000000000000 0000000000000000" ]; then
+    ok "bounding set empty, groups the user's ($groups), every thread ($(ls /proc/"$SHPID"/task | wc -l)) unprivileged"
+else
+    bad "bounding set empty, the user's groups, every thread unprivileged" \
+        "CapBnd $capbnd Groups '$groups' (want '$wantg') threads: $threads"
+fi
 grep -q "running as user $USER_ (uid $UID_, gid $GID_.*capabilities: none" "$T/err" &&
     ok "the drop is logged in one line" || bad "the drop is logged in one line" "$(head -3 "$T/err")"
 [ "$(readlink "/proc/$SHPID/ns/net")" != "$(readlink /proc/self/ns/net)" ] &&
@@ -214,10 +230,18 @@ kinds = [m.split("=", 1)[0] for m in msgs]
 ok = (kinds and kinds[0] == "READY" and kinds.count("WATCHDOG") >= 4 and "STATUS" in kinds
       and kinds[-1] == "STOPPING"
       and any(m.startswith("STATUS=capturing on veth-a-c,veth-b-c:") for m in msgs))
+# WATCHDOG_USEC=1000000: a ping every half second (sd_watchdog_enabled(3));
+# never a gap the watchdog would fire on, never much faster than needed
+t = [float(l.split(" ", 1)[0]) for l in open(sys.argv[1]) if " WATCHDOG=1" in l]
+gaps = sorted(b - a for a, b in zip(t, t[1:]))
+if not gaps or gaps[-1] >= 0.9 or gaps[0] < 0.35 or not 0.4 <= gaps[len(gaps) // 2] <= 0.7:
+    print("watchdog gaps: min %.2f median %.2f max %.2f" % (gaps[0], gaps[len(gaps) // 2], gaps[-1])
+          if gaps else "no watchdog gaps")
+    ok = False
 sys.exit(0 if ok else 1)
 EOF
 then
-    ok "sd_notify: READY=1 first, STATUS=capturing on both ports, WATCHDOG=1 pings, STOPPING=1 last"
+    ok "sd_notify: READY=1 first, STATUS=capturing on both ports, WATCHDOG=1 every half interval, STOPPING=1 last"
 else
     bad "sd_notify READY/STATUS/WATCHDOG/STOPPING" "$(cut -c1-100 "$T/notify" | head -8)"
 fi
@@ -334,9 +358,10 @@ ip netns exec "$NS_C" "$BIN" -c "$T/raw.conf" -i veth-a-c --user "$USER_" >/dev/
 SHPID=$!
 if wait_line "$T/err2" 'capturing on' "$SHPID"; then
     capeff=$(procfield "$SHPID" CapEff); uid=$(procfield "$SHPID" Uid)
-    [ "$capeff" = 0000000000002000 ] && [ "$uid" = "$UID_" ] &&
-        ok "daemon.keep_net_raw: uid $uid with CAP_NET_RAW only (CapEff $capeff)" ||
-        bad "daemon.keep_net_raw keeps only CAP_NET_RAW" "Uid $uid CapEff $capeff"
+    capbnd=$(procfield "$SHPID" CapBnd)
+    [ "$capeff" = 0000000000002000 ] && [ "$capbnd" = 0000000000002000 ] && [ "$uid" = "$UID_" ] &&
+        ok "daemon.keep_net_raw: uid $uid with CAP_NET_RAW only (CapEff and CapBnd $capeff)" ||
+        bad "daemon.keep_net_raw keeps only CAP_NET_RAW" "Uid $uid CapEff $capeff CapBnd $capbnd"
 else
     bad "daemon.keep_net_raw run starts" "$(tail -3 "$T/err2")"
 fi
@@ -360,6 +385,32 @@ if command -v setpriv >/dev/null; then
 else
     skip "started unprivileged: setpriv is not installed"
 fi
+
+# --- one port taken down: said so in one line, the other port goes on ---
+# (an interface that is down or has no carrier gives libpcap no error: the
+# port was blind in silence; the oracle is the kernel's view of the link)
+ip netns exec "$NS_C" "$BIN" -i veth-a-c -i veth-b-c --user "$USER_" --stats \
+    >/dev/null 2>"$T/err6" &
+SHPID=$!
+if wait_line "$T/err6" 'capturing on' "$SHPID"; then
+    sleep 1.2                   # the first look at the links (veth carrier may lag)
+    ip -n "$NS_C" link set veth-b-c down
+    wait_line "$T/err6" 'veth-b-c: link down (interface down)' "$SHPID"; down=$?
+    ip netns exec "$NS_S" tcpreplay -q -i veth-a-s --multiplier=10 "$A2" >/dev/null 2>&1
+    sleep 0.5
+    kill -USR1 "$SHPID"; sleep 0.3
+    ra=$(awk '$1 == "source.veth-a-c.kernel_received" { print $2 }' "$T/err6")
+    ip -n "$NS_C" link set veth-b-c up
+    wait_line "$T/err6" 'veth-b-c: link up again' "$SHPID"; up=$?
+    if [ "$down" -eq 0 ] && [ "$up" -eq 0 ] && [ "${ra:-0}" -gt 0 ] && kill -0 "$SHPID" 2>/dev/null; then
+        ok "a port taken down is logged (and when it is back); the other port goes on capturing ($ra packets)"
+    else
+        bad "a port taken down is logged, the other goes on" "down $down up $up a $ra: $(grep -v '^[a-z]' "$T/err6" | tail -4)"
+    fi
+else
+    bad "two-port run for the link check starts" "$(tail -3 "$T/err6")"
+fi
+kill -TERM "$SHPID" 2>/dev/null; wait "$SHPID" 2>/dev/null; SHPID=
 
 # --- a missing user is a configuration error ---
 ip netns exec "$NS_C" "$BIN" -i veth-a-c --user no-such-user-$$ >/dev/null 2>"$T/err4"; rc=$?

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -117,6 +118,43 @@ static void watchdog_pings_only_with_a_live_capture_thread(void **state)
     assert_int_equal(daemon_watchdog_due(50000000, 0, 50000000, 0), 0);
 }
 
+/* A name from the wire with a newline in it must not start a line of its
+ * own ("<0>spanhound: ..." is an emergency to journald) nor carry terminal
+ * escapes; verdict lines (kind NULL) are never suppressed. */
+static void log_lines_stay_one_line(void **state)
+{
+    (void)state;
+    char buf[4096];
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    daemon_log_setup(f, 2, 0);
+    daemon_log(DLOG_WARNING, NULL, "host 10.0.0.1: %s",
+               "tells about evil.example\n<0>spanhound: host 10.0.0.2 cleared\x1b[2J\x7f\r");
+    for (int i = 0; i < 6; i++)
+        daemon_log(DLOG_NOTICE, NULL, "verdict %d", i);
+    for (int i = 0; i < 3; i++)
+        daemon_log(DLOG_NOTICE, "k", "kind %d", i);
+    fflush(f);
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    daemon_log_setup(stderr, 5, 0);
+    fclose(f);
+    assert_string_equal(buf,
+        "spanhound: host 10.0.0.1: tells about evil.example\\x0a<0>spanhound: host 10.0.0.2 "
+        "cleared\\x1b[2J\\x7f\\x0d\n"
+        "spanhound: verdict 0\nspanhound: verdict 1\nspanhound: verdict 2\n"
+        "spanhound: verdict 3\nspanhound: verdict 4\nspanhound: verdict 5\n"
+        "spanhound: kind 0\nspanhound: kind 1\n");
+    /* bounded: a cut never splits an escape */
+    char small[8];
+    assert_int_equal(daemon_log_clean(small, sizeof(small), "ab\ncd"), 7);
+    assert_string_equal(small, "ab\\x0ac");
+    assert_int_equal(daemon_log_clean(small, sizeof(small), "abcd\nx"), 4);
+    assert_string_equal(small, "abcd");
+    assert_int_equal(daemon_log_clean(small, sizeof(small), "abcdefghij"), 7);
+}
+
 static void progress_line_text(void **state)
 {
     (void)state;
@@ -159,6 +197,7 @@ int main(void)
         cmocka_unit_test(expire_reports_ended_windows_once),
         cmocka_unit_test(kinds_are_bounded),
         cmocka_unit_test(watchdog_pings_only_with_a_live_capture_thread),
+        cmocka_unit_test(log_lines_stay_one_line),
         cmocka_unit_test(progress_line_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

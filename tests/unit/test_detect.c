@@ -711,6 +711,46 @@ static void an_advertised_prefix_makes_its_hosts_internal(void **state)
     free(c);
 }
 
+/* SIGHUP with learn_prefixes = false: home_net is the only list from then
+ * on (config.c), so a prefix learnt before the reload no longer makes its
+ * hosts internal (it did for up to a day: until the learnt entry expired) */
+static void learn_prefixes_off_by_reload_forgets_learnt_prefixes(void **state)
+{
+    (void)state;
+    char err[512];
+    struct seen s = { 0 };
+    struct sh_config *c = base_config();
+    struct detect *d = detect_create(c, on_verdict, &s, err, sizeof(err));
+    detect_on_notice(d, on_notice, NULL);
+    notices = 0;
+    rng = 31;
+    struct sh_event ra;
+    ev_reset(&ra, EV_RA);
+    ra.ts_us = 100 * S;
+    ra.src = ip("fe80::1");
+    ra.u.ra.nprefix = 1;
+    ra.u.ra.prefix[0].prefix = ip("2001:db8:7::");
+    ra.u.ra.prefix[0].len = 64;
+    ra.u.ra.prefix[0].flags = EVP_ONLINK | EVP_AUTONOMOUS;
+    ra.u.ra.prefix[0].valid_s = 2592000;
+    detect_event(d, &ra);
+    assert_int_equal(notices, 1);
+    nx_burst(d, "2001:db8:7::15", 20, 101 * S);         /* learnt: internal */
+    assert_non_null(last_for(&s, "2001:db8:7::15"));
+    c->learn_prefixes = 0;
+    assert_int_equal(detect_reconfigure(d, c, err, sizeof(err)), 0);
+    nx_burst(d, "2001:db8:7::16", 20, 200 * S);
+    assert_null(last_for(&s, "2001:db8:7::16"));
+    /* and an RA after the reload teaches nothing */
+    ra.ts_us = 300 * S;
+    detect_event(d, &ra);
+    nx_burst(d, "2001:db8:7::17", 20, 301 * S);
+    assert_null(last_for(&s, "2001:db8:7::17"));
+    assert_int_equal(notices, 1);
+    detect_destroy(d);
+    free(c);
+}
+
 static void unanswered_queries_make_the_sensor_say_it_is_blind(void **state)
 {
     (void)state;
@@ -1301,6 +1341,7 @@ int main(void)
         cmocka_unit_test(a_slow_dga_adds_up_over_the_long_horizon),
         cmocka_unit_test(a_slow_tunnel_adds_up_over_the_long_horizon),
         cmocka_unit_test(an_advertised_prefix_makes_its_hosts_internal),
+        cmocka_unit_test(learn_prefixes_off_by_reload_forgets_learnt_prefixes),
         cmocka_unit_test(unanswered_queries_make_the_sensor_say_it_is_blind),
         cmocka_unit_test(a_flagged_host_that_leaves_the_table_expires_loudly),
         cmocka_unit_test(a_forged_request_gives_no_one_a_name),
