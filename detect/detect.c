@@ -833,6 +833,15 @@ static void rescore_verdict(struct detect *d, struct host *h, uint64_t now, int 
             release_host(d, h, "allowlist");
         return;
     }
+    /* flagged yet in allowlist.networks: only a restored snapshot does
+     * that (the list changed while the sensor was down); released as a
+     * SIGHUP would (reconfigure_one) at its first maintenance */
+    if (was && !is_shadow(h) && allow_addr(&d->allow, &h->ip)) {
+        release_host(d, h, "allowlist.networks");
+        d->operator_releases--;                  /* not the operator's */
+        d->config_releases++;
+        return;
+    }
     int now_flag = (h->infra & INFRA_SENSOR) ? 0 :
                    evidence_verdict(was, score, maxconf, sources, d->p.v[P_SCORE_THRESHOLD],
                                     d->p.v[P_SCORE_CLEAR], d->p.v[P_STANDALONE_CONFIDENCE]);

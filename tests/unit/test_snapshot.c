@@ -591,6 +591,39 @@ static void the_previous_snapshot_is_the_fallback(void **state)
     free(c);
 }
 
+/* allowlist.networks changed while the sensor was down: a restored flagged
+ * host the list now covers is released (by "allowlist.networks") at the
+ * first packet, as SIGHUP would release it; one the list does not cover
+ * stays flagged (no verdict).  Oracle: detect.h's detect_reconfigure rule. */
+static void a_host_allowlisted_meanwhile_is_released_at_once(void **state)
+{
+    (void)state;
+    char err[1024], path[256];
+    struct seen s2 = { 0 };
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
+    uint64_t t = populate(d1);
+    save_file(d1, "allow.snapshot", 64u << 20, path, sizeof(path));
+    struct sh_config *c2 = base_config("s1");
+    assert_int_equal(cidr_set_parse_list(&c2->allow_nets, "10.0.0.7/32", err, sizeof(err)), 0);
+    struct detect *d2 = detect_create(c2, on_verdict, &s2, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    assert_int_equal(s2.n, 0);
+    struct sh_event ev = tick(t + 1 * S);               /* the first packet after the start */
+    detect_event(d2, &ev);
+    assert_int_equal(s2.n, 1);
+    struct sh_addr a7 = ip("10.0.0.7");
+    assert_int_equal(s2.v[0].change, VERDICT_RELEASED);
+    assert_memory_equal(&s2.v[0].ip, &a7, sizeof(a7));
+    assert_string_equal(s2.v[0].by, "allowlist.networks");
+    int n2 = detect_hosts(d2, vb, HMAX);
+    assert_int_equal(flagged_count(vb, n2), 1);         /* 10.0.0.9 still */
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+    free(c2);
+}
+
 static void no_file_is_no_message(void **state)
 {
     (void)state;
@@ -616,6 +649,7 @@ int main(void)
         cmocka_unit_test(the_size_bound_keeps_flagged_hosts_first),
         cmocka_unit_test(another_sensors_or_outside_hosts_are_not_restored),
         cmocka_unit_test(the_previous_snapshot_is_the_fallback),
+        cmocka_unit_test(a_host_allowlisted_meanwhile_is_released_at_once),
         cmocka_unit_test(no_file_is_no_message),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
