@@ -21,8 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SAVE_AFTER_VERDICT_US 2000000ULL   /* a verdict change is saved within ... */
-#define SAVE_MIN_GAP_US       5000000ULL   /* ... but not more often than this    */
+/* A verdict change is saved at the next tick (the NAC feed journals it
+ * within milliseconds: a snapshot left older than the feed's views by a
+ * crash ends a new quarantine or announces a released host again at the
+ * restart), but not more often than every SAVE_MIN_GAP_US: a burst waits. */
+#define SAVE_AFTER_VERDICT_US 0ULL
+#define SAVE_MIN_GAP_US       5000000ULL
 
 struct app_state {
     char path[CFG_STR_MAX + 32];
@@ -166,7 +170,7 @@ void app_state_verdict(struct app_state *s, int change)
     if (s->last_us && due < s->last_us + SAVE_MIN_GAP_US)
         due = s->last_us + SAVE_MIN_GAP_US;
     if (!s->due_us || due < s->due_us)
-        s->due_us = due;
+        s->due_us = due ? due : 1;
 }
 
 /* Encode now; write on the writer thread (inline when `sync` or when

@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../config/config.h"
+#include "../../appliance/state.h"
 #include "../../detect/detect.h"
 #include "scratch.h"
 
@@ -624,6 +626,44 @@ static void a_host_allowlisted_meanwhile_is_released_at_once(void **state)
     free(c2);
 }
 
+/* appliance/state.c: a verdict change is saved at the next tick, not
+ * seconds later: the NAC feed journals the verdict within milliseconds,
+ * and a crash (kill -9, power) between the two left a snapshot older than
+ * the feed's views: the restart then ended the new quarantine ('expired')
+ * and flagged the host again ('infected'), or announced a released host
+ * again.  The periodic save is a minute away here, so only the verdict
+ * can have written the file. */
+static void a_verdict_change_is_saved_at_the_next_tick(void **state)
+{
+    (void)state;
+    char err[1024], dir[256], path[300];
+    struct sh_config *c = base_config("s1");
+    snprintf(dir, sizeof(dir), "%s/st", tmpdir);
+    snprintf(c->state_dir, sizeof(c->state_dir), "%s", dir);
+    c->state_interval = 60;
+    snprintf(path, sizeof(path), "%s/hosts.snapshot", dir);
+    struct detect *d = detect_create(c, NULL, NULL, err, sizeof(err));
+    FILE *log = fopen("/dev/null", "w");
+    struct app_state *s = app_state_open(c, log);
+    assert_non_null(s);
+    app_state_load(s, d);
+    populate(d);
+    app_state_tick(s, d);
+    app_state_close(s);                       /* (joins the writer) */
+    assert_int_equal(access(path, F_OK), -1);    /* nothing due yet */
+    s = app_state_open(c, log);
+    app_state_verdict(s, VERDICT_INFECTED);
+    app_state_tick(s, d);
+    app_state_close(s);
+    assert_int_equal(access(path, F_OK), 0);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    fclose(log);
+    detect_destroy(d);
+    detect_destroy(d2);
+    free(c);
+}
+
 static void no_file_is_no_message(void **state)
 {
     (void)state;
@@ -650,6 +690,7 @@ int main(void)
         cmocka_unit_test(another_sensors_or_outside_hosts_are_not_restored),
         cmocka_unit_test(the_previous_snapshot_is_the_fallback),
         cmocka_unit_test(a_host_allowlisted_meanwhile_is_released_at_once),
+        cmocka_unit_test(a_verdict_change_is_saved_at_the_next_tick),
         cmocka_unit_test(no_file_is_no_message),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
