@@ -15,6 +15,8 @@ host (tests/gen/gen_demo.py).
   quiet:    half 1 with --state-dir, then traffic without the infected host:
             the quarantine stays in Redis (the publisher's views persisted;
             without them the first reconcile removed it), nothing re-announced.
+  views_lost: half 1, then the feed's views file and journal removed: the restart
+            announces the restored flagged host ('updated') and Redis keeps it.
   term:     SIGTERM mid-replay (--pace), exit 0, snapshot written; restart on
             the packets after the snapshot's last packet time (tshark splits
             there): no verdict lost or duplicated, the host restored flagged
@@ -143,6 +145,30 @@ def t_quiet(ctx):
     check(c.sismember(P + ":sensor:s1:hosts", INFECTED), "not in the sensor's host set")
 
 
+def t_views_lost(ctx):
+    """the feed's views file lost, the snapshot kept: the restored flagged host is announced ('updated'), not dropped"""
+    h1, h2 = split_halves(ctx)
+    rest = ctx.path("others.pcap")
+    subprocess.run(["tshark", "-r", h2, "-Y", "not ip.addr == %s and not arp" % INFECTED,
+                    "-w", rest], check=True, capture_output=True)
+    r = ctx.redis()
+    sd = ctx.path("state")
+    run_ok(ctx, ["-r", h1, "--state-dir", sd] + feed(r, ctx, "j"), "run 1")
+    c = r.client()
+    check(INFECTED in summary(c)["infected"], "run 1 did not flag %s" % INFECTED)
+    os.unlink(ctx.path("j.hosts"))
+    with open(ctx.path("j"), "r+b") as fp:   # delivered: its records go with the views
+        fp.truncate(0)
+    _, err = run_ok(ctx, ["-r", rest, "--state-dir", sd] + feed(r, ctx, "j"), "run 2")
+    check("1 flagged host restored without a view in Redis announced again" in err,
+          "no announcement logged: %s" % err[-600:])
+    after = summary(c)
+    check(INFECTED in after["infected"], "the restart dropped the quarantine: %s" % after)
+    check(after["events"].get(INFECTED) == ["infected", "updated"], "entries for the host: %s"
+          % after["events"].get(INFECTED))
+    check_once(after, "views lost")
+
+
 def snapshot_last_us(path):
     """the snapshot header's last packet time (docs: "SHSNAP" u16 version u64 created u64 last)"""
     with open(path, "rb") as fp:
@@ -245,7 +271,7 @@ def t_corrupt(ctx):
     check(INFECTED in summary(r.client())["infected"], "did not flag after a corrupt snapshot")
 
 
-TESTS = [t_split, t_quiet, t_term, t_kill9, t_corrupt]
+TESTS = [t_split, t_quiet, t_views_lost, t_term, t_kill9, t_corrupt]
 
 
 def main():
