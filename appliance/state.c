@@ -127,7 +127,9 @@ struct app_state *app_state_open(const struct sh_config *cfg, FILE *log)
     }
     char lock[CFG_STR_MAX + 40];
     snprintf(lock, sizeof(lock), "%s/hosts.snapshot.lock", cfg->state_dir);
-    s->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* O_NOFOLLOW: a symlink planted there (a directory others can write,
+     * a root run) must not make us create or open a file elsewhere */
+    s->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (s->lockfd < 0) {
         fprintf(log, "spanhound: state.dir %s: %s; host-state snapshots off\n", cfg->state_dir,
                 strerror(errno));

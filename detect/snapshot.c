@@ -806,7 +806,7 @@ static int load_one(struct detect *d, const char *path, size_t max_bytes, char *
                     size_t errlen)
 {
     err[0] = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
             return -2;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -664,6 +665,46 @@ static void a_verdict_change_is_saved_at_the_next_tick(void **state)
     free(c);
 }
 
+/* The state directory's names are not followed elsewhere: a symlink
+ * planted as the lock file makes no file at its target (root runs, a
+ * directory others can write), a symlinked or FIFO snapshot is not read
+ * (a FIFO blocked the start forever: alarm() fails the test instead). */
+static void the_state_files_are_not_followed_or_waited_on(void **state)
+{
+    (void)state;
+    char err[1024], dir[256], lock[300], target[300], snap[300], other[300];
+    struct sh_config *c = base_config("s1");
+    snprintf(dir, sizeof(dir), "%s/sym", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(c->state_dir, sizeof(c->state_dir), "%s", dir);
+    snprintf(lock, sizeof(lock), "%s/hosts.snapshot.lock", dir);
+    snprintf(target, sizeof(target), "%s/planted", tmpdir);
+    assert_int_equal(symlink(target, lock), 0);
+    FILE *log = fopen("/dev/null", "w");
+    assert_null(app_state_open(c, log));        /* snapshots off, said so */
+    assert_int_equal(access(target, F_OK), -1);  /* and nothing created there */
+    /* a valid snapshot elsewhere, linked in as hosts.snapshot */
+    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
+    populate(d1);
+    save_file(d1, "elsewhere.snapshot", 64u << 20, other, sizeof(other));
+    snprintf(snap, sizeof(snap), "%s/hosts.snapshot", dir);
+    assert_int_equal(symlink(other, snap), 0);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, snap, 64u << 20, err, sizeof(err)), -1);
+    assert_true(contains(err, "cannot read"));
+    assert_int_equal(detect_hosts(d2, vb, HMAX), 0);
+    unlink(snap);
+    assert_int_equal(mkfifo(snap, 0600), 0);
+    alarm(10);
+    assert_int_equal(detect_snapshot_load(d2, snap, 64u << 20, err, sizeof(err)), -1);
+    alarm(0);
+    assert_true(contains(err, "not a regular file"));
+    fclose(log);
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+}
+
 static void no_file_is_no_message(void **state)
 {
     (void)state;
@@ -691,6 +732,7 @@ int main(void)
         cmocka_unit_test(the_previous_snapshot_is_the_fallback),
         cmocka_unit_test(a_host_allowlisted_meanwhile_is_released_at_once),
         cmocka_unit_test(a_verdict_change_is_saved_at_the_next_tick),
+        cmocka_unit_test(the_state_files_are_not_followed_or_waited_on),
         cmocka_unit_test(no_file_is_no_message),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
