@@ -788,6 +788,7 @@ int detect_snapshot_restore(struct detect *d, const uint8_t *p, size_t len, cons
         snprintf(err, errlen, "snapshot %s: out of memory while restoring", name);
         return -1;
     }
+    detect_restore_pending(d, last_us, lo.hosts, lo.flagged);
     char c_txt[32], l_txt[32];
     iso(created * 1000000ULL, c_txt, sizeof(c_txt));
     iso(last_us, l_txt, sizeof(l_txt));
