@@ -787,9 +787,6 @@ static void live_downtime_does_not_count(void **state)
     struct sh_event ev = tick(first);
     detect_event(d2, &ev);
     fclose(log);
-    assert_true(contains(logbuf, "spanhound: host state restored from "));
-    assert_true(contains(logbuf, ": 3 hosts (2 flagged); the 72 h 0 min the sensor was down "
-                                 "do not count\n"));
     assert_int_equal(s2.n, 0);                      /* no CLEARED, no EXPIRED */
     int n2 = detect_hosts(d2, vb, HMAX);
     assert_int_equal(n2, 3);
@@ -803,6 +800,10 @@ static void live_downtime_does_not_count(void **state)
     double v1 = value_of(vb, n2, "10.0.0.7", NULL);
     assert_true(fabs(v1 - s0 / 2) <= 1e-9 * s0);
     assert_int_equal(detect_time_us(d2), first + 3600 * S);
+
+    assert_true(contains(logbuf, "spanhound: host state restored from "));
+    assert_true(contains(logbuf, ": 3 hosts (2 flagged); the 72 h 0 min the sensor was down "
+                                 "do not count\n"));
 
     /* the control: no shift (offline, later capture) */
     assert_int_equal(detect_snapshot_load(d3, path, 64u << 20, err, sizeof(err)), 3);
@@ -875,7 +876,6 @@ static void an_older_capture_moves_the_clock(void **state)
     struct sh_event ev = tick(first);
     detect_event(d2, &ev);
     fclose(log);
-    assert_true(contains(logbuf, "the first packet is 120 h 0 min older than the snapshot"));
     assert_int_equal(detect_time_us(d2), first);
     int n2 = detect_hosts(d2, vb, HMAX);
     assert_true(fabs(value_of(vb, n2, "10.0.0.7", NULL) - s0) <= 1e-9 * s0);
@@ -885,6 +885,7 @@ static void an_older_capture_moves_the_clock(void **state)
     n2 = detect_hosts(d2, vb, HMAX);
     assert_true(fabs(value_of(vb, n2, "10.0.0.7", NULL) - s0 / 2) <= 1e-9 * s0);
     assert_int_equal(count_change(&s2, VERDICT_EXPIRED), 0);
+    assert_true(contains(logbuf, "the first packet is 120 h 0 min older than the snapshot"));
     detect_destroy(d1);
     detect_destroy(d2);
     free(c);
