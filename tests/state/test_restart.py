@@ -24,11 +24,20 @@ host (tests/gen/gen_demo.py).
   kill9:    kill -9 0.3 s after the verdict (no periodic save yet), restart on the
             packets after the snapshot: one 'infected', no 'expired', still in the set.
   corrupt:  a corrupt snapshot: one message, the run starts empty and works.
+  live_downtime: half 1 offline with --state-dir (the demo capture is months old),
+            then a LIVE run (-i lo in a network namespace made here) that sees a
+            few datagrams now: the months between do not count -- one line
+            "... the H h M min the sensor was down do not count", and the
+            shutdown snapshot still holds run 1's hosts and flagged ones (run 1's
+            own save line is the oracle; without the shift every restored host
+            expires at the first packet: "0 hosts").  Needs root and ip(8).
 
 Usage: tests/state/test_restart.py BIN [--only NAME]
 Appends "state <passed> <failed> <skipped>" to build/test-results.txt.
 """
 import json
+import re
+import shutil
 import os
 import signal
 import struct
@@ -40,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "redis"))
 
-from test_feed import Ctx, check, stream, wait_for, Skip, P, DEMO, INFECTED  # noqa: E402
+from test_feed import Ctx, check, stream, wait_for, Skip, P, DEMO, INFECTED, sanitizer_check  # noqa: E402
 
 STABLE = ("ip", "mac", "mac_status", "mac_source", "hostname", "flagged", "sensor", "sensors")
 
@@ -271,7 +280,53 @@ def t_corrupt(ctx):
     check(INFECTED in summary(r.client())["infected"], "did not flag after a corrupt snapshot")
 
 
-TESTS = [t_split, t_quiet, t_views_lost, t_term, t_kill9, t_corrupt]
+def t_live_downtime(ctx):
+    """a live restart months after the snapshot: the downtime does not count, the hosts stay"""
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        raise Skip("needs root and ip(8) for a network namespace")
+    h1, _ = split_halves(ctx)
+    sd = ctx.path("state")
+    _, err1 = run_ok(ctx, ["-r", h1, "--state-dir", sd], "run 1")
+    m = re.search(r"hosts\.snapshot: (\d+ hosts \(\d+ flagged\))", err1)
+    check(m and "(0 flagged)" not in m.group(1), "run 1 saved no flagged host: %s" % err1[-600:])
+    ns = "shdt-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        logp = ctx.path("live.log")
+        with open(logp, "w") as lf:
+            p = subprocess.Popen(["ip", "netns", "exec", ns, ctx.bin, "-i", "lo", "--state-dir", sd,
+                                  "--user", "", "-v"], stdout=subprocess.DEVNULL, stderr=lf)
+        ctx.procs.append(p)
+        # a DNS query (an event at once; a bare datagram waits for its flow's end)
+        send = ("import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+                "s.sendto(bytes.fromhex('1234010000010000000000000765786d706c65036f72670000010001'),"
+                " ('127.0.0.1', 53))")
+        deadline = time.time() + 30
+        while time.time() < deadline and p.poll() is None:
+            log = open(logp).read()
+            if "do not count" in log or "moves back" in log:
+                break
+            if "capturing on" in log:
+                subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", send], check=True)
+            time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        p.wait(30)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+    err2 = open(logp).read()
+    sanitizer_check(err2)
+    check(p.returncode == 0, "live run: exit %s: %s" % (p.returncode, err2[-600:]))
+    check(re.search(r"spanhound: host state restored from \S+: %s; the \d+ h \d+ min the sensor "
+                    r"was down do not count\n" % re.escape(m.group(1)), err2),
+          "no downtime line: %s" % err2[-800:])
+    saves = re.findall(r"hosts\.snapshot: (\d+ hosts \(\d+ flagged\)), ", err2)
+    check(saves and saves[-1] == m.group(1), "the live run's snapshot: %s, run 1's: %s\n%s"
+          % (saves, m.group(1), err2[-800:]))
+    check(" expired" not in err2 and " cleared" not in err2, "a verdict ended: %s" % err2[-800:])
+
+
+TESTS = [t_split, t_quiet, t_views_lost, t_term, t_kill9, t_corrupt, t_live_downtime]
 
 
 def main():
