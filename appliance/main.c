@@ -965,6 +965,7 @@ int main(int argc, char **argv)
     }
     detect_on_notice(a->detect, on_notice, a);
     a->state = app_state_open(&a->cfg, a->log);
+    detect_restore_mode(a->detect, a->live, a->log);   /* live: downtime does not count */
     app_state_load(a->state, a->detect);     /* before the first packet, announcing nothing */
     fprintf(a->log, "spanhound: %s\n", detect_geo_note(a->detect));
     if (intel_start(a, sc.nfiles ? sc.files[0] : NULL) < 0) {

@@ -21,8 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SAVE_AFTER_VERDICT_US 2000000ULL   /* a verdict change is saved within ... */
-#define SAVE_MIN_GAP_US       5000000ULL   /* ... but not more often than this    */
+/* A verdict change is saved at the next tick (the NAC feed journals it
+ * within milliseconds: a snapshot left older than the feed's views by a
+ * crash ends a new quarantine or announces a released host again at the
+ * restart), but not more often than every SAVE_MIN_GAP_US: a burst waits. */
+#define SAVE_AFTER_VERDICT_US 0ULL
+#define SAVE_MIN_GAP_US       5000000ULL
 
 struct app_state {
     char path[CFG_STR_MAX + 32];
@@ -123,7 +127,9 @@ struct app_state *app_state_open(const struct sh_config *cfg, FILE *log)
     }
     char lock[CFG_STR_MAX + 40];
     snprintf(lock, sizeof(lock), "%s/hosts.snapshot.lock", cfg->state_dir);
-    s->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* O_NOFOLLOW: a symlink planted there (a directory others can write,
+     * a root run) must not make us create or open a file elsewhere */
+    s->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (s->lockfd < 0) {
         fprintf(log, "spanhound: state.dir %s: %s; host-state snapshots off\n", cfg->state_dir,
                 strerror(errno));
@@ -166,7 +172,7 @@ void app_state_verdict(struct app_state *s, int change)
     if (s->last_us && due < s->last_us + SAVE_MIN_GAP_US)
         due = s->last_us + SAVE_MIN_GAP_US;
     if (!s->due_us || due < s->due_us)
-        s->due_us = due;
+        s->due_us = due ? due : 1;
 }
 
 /* Encode now; write on the writer thread (inline when `sync` or when

@@ -28,6 +28,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../capture/hash.h"
 #include "allow.h"
@@ -184,6 +185,11 @@ struct detect {
     int op_nips, op_nmacs;
     struct verdict vbuf;
     struct detect_notice nbuf;
+    /* a restored snapshot, moved in time at the first event */
+    int restore_live, shift_pending, shift_hosts, shift_flagged;
+    uint64_t restored_last_us;
+    int64_t restore_shift_us;       /* what was applied (0: none)         */
+    FILE *restore_log;
 };
 
 int detect_params_from_config(const struct sh_config *cfg, struct detect_params *p,
@@ -831,6 +837,15 @@ static void rescore_verdict(struct detect *d, struct host *h, uint64_t now, int 
     if (!is_shadow(h) && operator_allowed(d, h, now)) {
         if (was)
             release_host(d, h, "allowlist");
+        return;
+    }
+    /* flagged yet in allowlist.networks: only a restored snapshot does
+     * that (the list changed while the sensor was down); released as a
+     * SIGHUP would (reconfigure_one) at its first maintenance */
+    if (was && !is_shadow(h) && allow_addr(&d->allow, &h->ip)) {
+        release_host(d, h, "allowlist.networks");
+        d->operator_releases--;                  /* not the operator's */
+        d->config_releases++;
         return;
     }
     int now_flag = (h->infra & INFRA_SENSOR) ? 0 :
@@ -2705,8 +2720,62 @@ static void maintain(struct detect *d)
     }
 }
 
+/* The first event after a restore: the restored state moves to its time
+ * (the time the sensor did not watch does not count). */
+static void restore_shift(struct detect *d, uint64_t first_us)
+{
+    d->shift_pending = 0;
+    uint64_t last = d->restored_last_us;
+    if (!first_us || first_us == last || (!d->restore_live && first_us > last))
+        return;
+    int64_t delta = first_us > last ? (int64_t)(first_us - last) : -(int64_t)(last - first_us);
+    host_shift_time(d->hosts, delta);
+    ti_shift_learned(d->ti, delta);
+    for (int i = 0; i < d->nlearned; i++)
+        d->learned[i].expires_us = host_time_shift(d->learned[i].expires_us, delta);
+    d->now_us = host_time_shift(d->now_us, delta);
+    d->restore_shift_us = delta;
+    if (!d->restore_log)
+        return;
+    char when[32];
+    time_t t = (time_t)(last / 1000000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(when, sizeof(when), "-");
+    uint64_t mag = delta > 0 ? (uint64_t)delta : last - first_us;
+    unsigned long long mins = (unsigned long long)(mag / 60000000ULL);
+    if (delta > 0)
+        fprintf(d->restore_log, "spanhound: host state restored from %s: %d hosts (%d flagged); "
+                "the %llu h %llu min the sensor was down do not count\n", when, d->shift_hosts,
+                d->shift_flagged, mins / 60, mins % 60);
+    else
+        fprintf(d->restore_log, "spanhound: host state restored from %s: %d hosts (%d flagged); "
+                "the first packet is %llu h %llu min older than the snapshot (clock stepped "
+                "back, or an older capture): the state moves back with it\n", when,
+                d->shift_hosts, d->shift_flagged, mins / 60, mins % 60);
+    fflush(d->restore_log);
+}
+
+void detect_restore_mode(struct detect *d, int live, FILE *log)
+{
+    d->restore_live = live != 0;
+    d->restore_log = log;
+}
+
+void detect_restore_pending(struct detect *d, uint64_t last_us, int hosts, int flagged)
+{
+    if (d->events || !last_us)
+        return;                    /* the engine runs already: its own time */
+    d->shift_pending = 1;
+    d->restored_last_us = last_us;
+    d->shift_hosts = hosts;
+    d->shift_flagged = flagged;
+}
+
 void detect_event(struct detect *d, const struct sh_event *ev)
 {
+    if (d->shift_pending)
+        restore_shift(d, ev->ts_us);
     uint64_t now = ev->ts_us > d->now_us ? ev->ts_us : d->now_us;
     if (!d->events) {              /* (a restored snapshot sets now_us) */
         d->last_health_us = now;

@@ -233,9 +233,14 @@ uint64_t detect_time_us(const struct detect *d);
  * detect_snapshot_load restores such a file into an engine before its
  * first packet: hosts come back flagged or not, with their evidence, and
  * WITHOUT any verdict callback (they were announced before); decay and
- * clearing continue in packet time from the saved timestamps, so a
- * restored host that decays emits VERDICT_CLEARED and one that gets more
- * evidence VERDICT_UPDATED.  The file is hostile bytes: anything wrong (a
+ * clearing continue in packet time, so a restored host that decays emits
+ * VERDICT_CLEARED and one that gets more evidence VERDICT_UPDATED.  The
+ * time the sensor did not watch does not count: at the first event after
+ * the restore, every restored time (and the engine's clock) moves by
+ * (that event's time - the snapshot's last packet time) -- always live
+ * (detect_restore_mode), offline only when the capture starts before the
+ * snapshot's last packet (a capture replayed in parts continues in its own
+ * time, as one run would).  The file is hostile bytes: anything wrong (a
  * bad checksum, an unknown version, another sensor's file, a bad record)
  * skips the whole file with one message in err, and path.prev is tried.
  * Hosts outside home_net now are skipped (counted); nothing is evicted to
@@ -247,6 +252,11 @@ int detect_snapshot_save(struct detect *d, const char *path, size_t max_bytes, c
                          size_t errlen);
 int detect_snapshot_load(struct detect *d, const char *path, size_t max_bytes, char *err,
                          size_t errlen);
+/* How a restored snapshot continues (call before the first event; the
+ * default is offline, silent): live != 0 shifts restored state to the first
+ * packet whatever its time, live == 0 only when the first packet is older
+ * than the snapshot.  log (NULL: none) gets one line when state moves. */
+void detect_restore_mode(struct detect *d, int live, FILE *log);
 /* detect_snapshot_save in two halves, for a caller that writes on another
  * thread: the encoding (detection thread; *out is malloc'd, the caller
  * frees it; err says what it holds) and the atomic write (any thread;

@@ -257,6 +257,40 @@ void host_refile(struct host_table *t, struct host *h, uint64_t now_us)
     file_host(t, h, now_us);
 }
 
+void host_shift_time(struct host_table *t, int64_t delta)
+{
+    if (!delta)
+        return;
+    for (uint32_t i = 0; i < t->hwm; i++) {
+        struct host *h = &t->h[i];
+        if (!h->in_use)
+            continue;
+        uint64_t *f[] = { &h->first_us, &h->last_us, &h->bind[0].first_us, &h->bind[0].last_us,
+                          &h->bind[1].first_us, &h->bind[1].last_us, &h->conflict_us,
+                          &h->hostname_us, &h->lease_us, &h->lease_seen_us, &h->relay_us,
+                          &h->blind_reported_us, &h->score_us, &h->flagged_us,
+                          &h->reported_us, &h->watch_until };
+        for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
+            *f[k] = host_time_shift(*f[k], delta);
+        for (int k = 0; k < HOST_EV_MAX; k++) {
+            struct evidence *e = host_evidence_slot(t, h, k);
+            if (e) {
+                e->first_us = host_time_shift(e->first_us, delta);
+                e->last_us = host_time_shift(e->last_us, delta);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < t->mhwm; i++) {
+        struct mac_entry *m = &t->m[i];
+        if (!m->in_use)
+            continue;
+        m->epoch_us = host_time_shift(m->epoch_us, delta);
+        m->last_us = host_time_shift(m->last_us, delta);
+        m->owned_since = host_time_shift(m->owned_since, delta);
+        m->router_until = host_time_shift(m->router_until, delta);
+    }
+}
+
 void host_watch(struct host_table *t, struct host *h, uint64_t until_us)
 {
     if (until_us > h->watch_until)

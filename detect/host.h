@@ -174,6 +174,20 @@ size_t host_expire(struct host_table *t, uint64_t now_us);
 
 /* A detector holds state about h until `until_us`: protect it. */
 void host_watch(struct host_table *t, struct host *h, uint64_t until_us);
+/* t + delta for a stored time (0, "never", stays 0; the result stays >= 1
+ * and does not wrap).  For moving restored state in time. */
+static inline uint64_t host_time_shift(uint64_t t, int64_t delta)
+{
+    if (!t)
+        return 0;
+    if (delta < 0)
+        return t > (uint64_t)-(delta + 1) + 1 ? t - ((uint64_t)-(delta + 1) + 1) : 1;
+    return t <= UINT64_MAX - (uint64_t)delta ? t + (uint64_t)delta : t;
+}
+/* Every time the table holds (hosts, their bindings and evidence, the MAC
+ * entries) moves by delta: a restored state continues at a later (or
+ * earlier) packet time.  The LRU orders stay valid (one delta for all). */
+void host_shift_time(struct host_table *t, int64_t delta);
 /* Re-file h after its verdict or evidence changed. */
 void host_refile(struct host_table *t, struct host *h, uint64_t now_us);
 

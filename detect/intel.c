@@ -678,6 +678,17 @@ static struct learnt *learnt_add(struct ti *ti, uint64_t key, uint64_t now)
     return L;
 }
 
+void ti_shift_learned(struct ti *ti, int64_t delta)
+{
+    for (uint32_t i = 0; delta && i < ti->cap; i++) {
+        struct learnt *L = &ti->ring[i];
+        if (!L->seq)
+            continue;
+        L->pub.learnt_us = host_time_shift(L->pub.learnt_us, delta);
+        L->pub.expires_us = host_time_shift(L->pub.expires_us, delta);
+    }
+}
+
 int ti_learned(struct ti *ti, uint64_t now, intel_learned_fn fn, void *ctx)
 {
     int n = 0;

@@ -27,6 +27,9 @@ const struct sh_config *detect_restore_config(const struct detect *d);
 uint64_t detect_restore_now(const struct detect *d);
 /* The engine's packet clock moves forward to now_us (never back). */
 void detect_restore_set_now(struct detect *d, uint64_t now_us);
+/* A snapshot was restored (its last packet time, what it brought): the
+ * first event moves it in time (detect_restore_mode). */
+void detect_restore_pending(struct detect *d, uint64_t last_us, int hosts, int flagged);
 int detect_restore_is_shadow(const struct host *h);
 /* Is ip internal now (home_net, learnt prefixes)?  Then *infra gets the
  * operator's declarations for it (INFRA_* bits, as for a new host). */

@@ -788,6 +788,7 @@ int detect_snapshot_restore(struct detect *d, const uint8_t *p, size_t len, cons
         snprintf(err, errlen, "snapshot %s: out of memory while restoring", name);
         return -1;
     }
+    detect_restore_pending(d, last_us, lo.hosts, lo.flagged);
     char c_txt[32], l_txt[32];
     iso(created * 1000000ULL, c_txt, sizeof(c_txt));
     iso(last_us, l_txt, sizeof(l_txt));
@@ -806,7 +807,7 @@ static int load_one(struct detect *d, const char *path, size_t max_bytes, char *
                     size_t errlen)
 {
     err[0] = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
             return -2;

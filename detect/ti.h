@@ -154,6 +154,9 @@ int ti_learn_from(struct ti *ti, struct host_table *ht, struct host *h, uint64_t
  * Returns 1 when restored. */
 int ti_restore_learned(struct ti *ti, struct host_table *ht, const struct learned_ioc *l,
                        uint64_t now);
+/* The learnt set's times (learnt, expires) move by delta (a restored
+ * state continuing at another packet time; host_time_shift). */
+void ti_shift_learned(struct ti *ti, int64_t delta);
 
 /* The learnt set, in learning order (expired ones skipped). */
 int ti_learned(struct ti *ti, uint64_t now, intel_learned_fn fn, void *ctx);

@@ -564,7 +564,7 @@ static void views_note(void *ctx, const char *rec, size_t len)
 /* Read FILE.hosts (hostile bytes): a bad file is logged and ignored. */
 static void views_load(struct redisfeed *f)
 {
-    int fd = open(f->vpath, O_RDONLY | O_CLOEXEC);
+    int fd = open(f->vpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);  /* (a FIFO: no wait) */
     if (fd < 0) {
         if (errno != ENOENT)
             flog(f, "journal %s: cannot read %s: %s", f->jpath, f->vpath, strerror(errno));
@@ -606,7 +606,7 @@ static int journal_open(struct redisfeed *f, char *err, size_t errlen)
     snprintf(f->spath, sizeof(f->spath), "%s.state", f->cfg.journal);
     snprintf(f->vpath, sizeof(f->vpath), "%s.hosts", f->cfg.journal);
     snprintf(lpath, sizeof(lpath), "%s.lock", f->cfg.journal);
-    f->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    f->lockfd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (f->lockfd < 0) {
         snprintf(err, errlen, "journal %s: %s (set redis.journal or --journal)", lpath,
                  strerror(errno));

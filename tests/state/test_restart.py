@@ -15,16 +15,29 @@ host (tests/gen/gen_demo.py).
   quiet:    half 1 with --state-dir, then traffic without the infected host:
             the quarantine stays in Redis (the publisher's views persisted;
             without them the first reconcile removed it), nothing re-announced.
+  views_lost: half 1, then the feed's views file and journal removed: the restart
+            announces the restored flagged host ('updated') and Redis keeps it.
   term:     SIGTERM mid-replay (--pace), exit 0, snapshot written; restart on
             the packets after the snapshot's last packet time (tshark splits
             there): no verdict lost or duplicated, the host restored flagged
             (EVE of the second run), the same infected set as run B.
+  kill9:    kill -9 0.3 s after the verdict (no periodic save yet), restart on the
+            packets after the snapshot: one 'infected', no 'expired', still in the set.
   corrupt:  a corrupt snapshot: one message, the run starts empty and works.
+  live_downtime: half 1 offline with --state-dir (the demo capture is months old),
+            then a LIVE run (-i lo in a network namespace made here) that sees a
+            few datagrams now: the months between do not count -- one line
+            "... the H h M min the sensor was down do not count", and the
+            shutdown snapshot still holds run 1's hosts and flagged ones (run 1's
+            own save line is the oracle; without the shift every restored host
+            expires at the first packet: "0 hosts").  Needs root and ip(8).
 
 Usage: tests/state/test_restart.py BIN [--only NAME]
 Appends "state <passed> <failed> <skipped>" to build/test-results.txt.
 """
 import json
+import re
+import shutil
 import os
 import signal
 import struct
@@ -36,7 +49,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "redis"))
 
-from test_feed import Ctx, check, stream, wait_for, Skip, P, DEMO, INFECTED  # noqa: E402
+from test_feed import Ctx, check, stream, wait_for, Skip, P, DEMO, INFECTED, sanitizer_check  # noqa: E402
 
 STABLE = ("ip", "mac", "mac_status", "mac_source", "hostname", "flagged", "sensor", "sensors")
 
@@ -141,6 +154,30 @@ def t_quiet(ctx):
     check(c.sismember(P + ":sensor:s1:hosts", INFECTED), "not in the sensor's host set")
 
 
+def t_views_lost(ctx):
+    """the feed's views file lost, the snapshot kept: the restored flagged host is announced ('updated'), not dropped"""
+    h1, h2 = split_halves(ctx)
+    rest = ctx.path("others.pcap")
+    subprocess.run(["tshark", "-r", h2, "-Y", "not ip.addr == %s and not arp" % INFECTED,
+                    "-w", rest], check=True, capture_output=True)
+    r = ctx.redis()
+    sd = ctx.path("state")
+    run_ok(ctx, ["-r", h1, "--state-dir", sd] + feed(r, ctx, "j"), "run 1")
+    c = r.client()
+    check(INFECTED in summary(c)["infected"], "run 1 did not flag %s" % INFECTED)
+    os.unlink(ctx.path("j.hosts"))
+    with open(ctx.path("j"), "r+b") as fp:   # delivered: its records go with the views
+        fp.truncate(0)
+    _, err = run_ok(ctx, ["-r", rest, "--state-dir", sd] + feed(r, ctx, "j"), "run 2")
+    check("1 flagged host restored without a view in Redis announced again" in err,
+          "no announcement logged: %s" % err[-600:])
+    after = summary(c)
+    check(INFECTED in after["infected"], "the restart dropped the quarantine: %s" % after)
+    check(after["events"].get(INFECTED) == ["infected", "updated"], "entries for the host: %s"
+          % after["events"].get(INFECTED))
+    check_once(after, "views lost")
+
+
 def snapshot_last_us(path):
     """the snapshot header's last packet time (docs: "SHSNAP" u16 version u64 created u64 last)"""
     with open(path, "rb") as fp:
@@ -198,6 +235,36 @@ def t_term(ctx):
           "the second run announced the restored host again: %s" % changes)
 
 
+def t_kill9(ctx):
+    """kill -9 0.3 s after the verdict, start again on the rest: the quarantine is neither ended nor repeated"""
+    r = ctx.redis()
+    c = r.client()
+    sd = ctx.path("state")
+    p = ctx.spawn(["-r", DEMO, "--pace", "40", "--state-dir", sd] + feed(r, ctx, "j"))
+    check(wait_for(lambda: c.zscore(P + ":infected", INFECTED), 60), "never flagged")
+    time.sleep(0.3)
+    check(p.poll() is None, "the replay ended before the kill: the test did not interrupt it")
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    snap = os.path.join(sd, "hosts.snapshot")
+    # the verdict's own save (the periodic one is a minute away); before it
+    # was made at once, the snapshot was missing here and the restart below
+    # sent 'expired' then 'infected' again for the host
+    check(os.path.exists(snap), "no snapshot 0.3 s after the verdict")
+    last = snapshot_last_us(snap)
+    rest = ctx.path("rest.pcap")
+    subprocess.run(["tshark", "-r", DEMO, "-Y", "frame.time_epoch > %d.%06d"
+                    % (last // 1000000, last % 1000000), "-w", rest], check=True,
+                   capture_output=True)
+    _, err = run_ok(ctx, ["-r", rest, "--state-dir", sd] + feed(r, ctx, "j"), "restart")
+    check("(1 flagged" in err, "not restored: %s" % err[-400:])
+    a = summary(c)
+    check_once(a, "after kill -9")
+    evs = a["events"][INFECTED]
+    check(evs.count("infected") == 1 and "expired" not in evs, "entries: %s" % evs)
+    check(INFECTED in a["infected"], "the quarantine was lost: %s" % a["infected"])
+
+
 def t_corrupt(ctx):
     """a corrupt snapshot: one message, the run starts empty and flags as usual"""
     h1, _ = split_halves(ctx)
@@ -213,7 +280,53 @@ def t_corrupt(ctx):
     check(INFECTED in summary(r.client())["infected"], "did not flag after a corrupt snapshot")
 
 
-TESTS = [t_split, t_quiet, t_term, t_corrupt]
+def t_live_downtime(ctx):
+    """a live restart months after the snapshot: the downtime does not count, the hosts stay"""
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        raise Skip("needs root and ip(8) for a network namespace")
+    h1, _ = split_halves(ctx)
+    sd = ctx.path("state")
+    _, err1 = run_ok(ctx, ["-r", h1, "--state-dir", sd], "run 1")
+    m = re.search(r"hosts\.snapshot: (\d+ hosts \(\d+ flagged\))", err1)
+    check(m and "(0 flagged)" not in m.group(1), "run 1 saved no flagged host: %s" % err1[-600:])
+    ns = "shdt-%d" % os.getpid()
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        logp = ctx.path("live.log")
+        with open(logp, "w") as lf:
+            p = subprocess.Popen(["ip", "netns", "exec", ns, ctx.bin, "-i", "lo", "--state-dir", sd,
+                                  "--user", "", "-v"], stdout=subprocess.DEVNULL, stderr=lf)
+        ctx.procs.append(p)
+        # a DNS query (an event at once; a bare datagram waits for its flow's end)
+        send = ("import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+                "s.sendto(bytes.fromhex('1234010000010000000000000765786d706c65036f72670000010001'),"
+                " ('127.0.0.1', 53))")
+        deadline = time.time() + 30
+        while time.time() < deadline and p.poll() is None:
+            log = open(logp).read()
+            if "do not count" in log or "moves back" in log:
+                break
+            if "capturing on" in log:
+                subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-c", send], check=True)
+            time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        p.wait(30)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+    err2 = open(logp).read()
+    sanitizer_check(err2)
+    check(p.returncode == 0, "live run: exit %s: %s" % (p.returncode, err2[-600:]))
+    check(re.search(r"spanhound: host state restored from \S+: %s; the \d+ h \d+ min the sensor "
+                    r"was down do not count\n" % re.escape(m.group(1)), err2),
+          "no downtime line: %s" % err2[-800:])
+    saves = re.findall(r"hosts\.snapshot: (\d+ hosts \(\d+ flagged\)), ", err2)
+    check(saves and saves[-1] == m.group(1), "the live run's snapshot: %s, run 1's: %s\n%s"
+          % (saves, m.group(1), err2[-800:]))
+    check(" expired" not in err2 and " cleared" not in err2, "a verdict ended: %s" % err2[-800:])
+
+
+TESTS = [t_split, t_quiet, t_views_lost, t_term, t_kill9, t_corrupt, t_live_downtime]
 
 
 def main():

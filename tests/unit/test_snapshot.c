@@ -10,6 +10,7 @@
  * The oracle is the engine that wrote the snapshot (detect_hosts before
  * and after), and the verdicts the same later events give in it.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,9 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../config/config.h"
+#include "../../appliance/state.h"
 #include "../../detect/detect.h"
 #include "scratch.h"
 
@@ -166,19 +170,24 @@ static uint64_t nx_burst(struct detect *d, const char *client, int n, uint64_t t
 
 /* Two hosts flagged with trusted bindings and names, one with weak
  * evidence; returns the time of the last event. */
-static uint64_t populate(struct detect *d)
+static uint64_t populate_at(struct detect *d, uint64_t base)
 {
     static const uint8_t m1[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
     static const uint8_t m2[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x66 };
-    struct sh_event ev = dhcp_ack("10.0.0.7", m1, "LAPTOP-7", 1 * S);
+    struct sh_event ev = dhcp_ack("10.0.0.7", m1, "LAPTOP-7", base + 1 * S);
     detect_event(d, &ev);
-    ev = dhcp_ack("10.0.0.9", m2, "PC-9", 2 * S);
+    ev = dhcp_ack("10.0.0.9", m2, "PC-9", base + 2 * S);
     detect_event(d, &ev);
     rng = 777;
-    uint64_t t = nx_burst(d, "10.0.0.7", 30, 10 * S);
+    uint64_t t = nx_burst(d, "10.0.0.7", 30, base + 10 * S);
     t = nx_burst(d, "10.0.0.9", 30, t);
     t = nx_burst(d, "10.0.0.12", 7, t);
     return t;
+}
+
+static uint64_t populate(struct detect *d)
+{
+    return populate_at(d, 0);
 }
 
 static void save_file(struct detect *d, const char *name, size_t max, char *path, size_t n)
@@ -591,6 +600,117 @@ static void the_previous_snapshot_is_the_fallback(void **state)
     free(c);
 }
 
+/* allowlist.networks changed while the sensor was down: a restored flagged
+ * host the list now covers is released (by "allowlist.networks") at the
+ * first packet, as SIGHUP would release it; one the list does not cover
+ * stays flagged (no verdict).  Oracle: detect.h's detect_reconfigure rule. */
+static void a_host_allowlisted_meanwhile_is_released_at_once(void **state)
+{
+    (void)state;
+    char err[1024], path[256];
+    struct seen s2 = { 0 };
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
+    uint64_t t = populate(d1);
+    save_file(d1, "allow.snapshot", 64u << 20, path, sizeof(path));
+    struct sh_config *c2 = base_config("s1");
+    assert_int_equal(cidr_set_parse_list(&c2->allow_nets, "10.0.0.7/32", err, sizeof(err)), 0);
+    struct detect *d2 = detect_create(c2, on_verdict, &s2, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    assert_int_equal(s2.n, 0);
+    struct sh_event ev = tick(t + 1 * S);               /* the first packet after the start */
+    detect_event(d2, &ev);
+    assert_int_equal(s2.n, 1);
+    struct sh_addr a7 = ip("10.0.0.7");
+    assert_int_equal(s2.v[0].change, VERDICT_RELEASED);
+    assert_memory_equal(&s2.v[0].ip, &a7, sizeof(a7));
+    assert_string_equal(s2.v[0].by, "allowlist.networks");
+    int n2 = detect_hosts(d2, vb, HMAX);
+    assert_int_equal(flagged_count(vb, n2), 1);         /* 10.0.0.9 still */
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+    free(c2);
+}
+
+/* appliance/state.c: a verdict change is saved at the next tick, not
+ * seconds later: the NAC feed journals the verdict within milliseconds,
+ * and a crash (kill -9, power) between the two left a snapshot older than
+ * the feed's views: the restart then ended the new quarantine ('expired')
+ * and flagged the host again ('infected'), or announced a released host
+ * again.  The periodic save is a minute away here, so only the verdict
+ * can have written the file. */
+static void a_verdict_change_is_saved_at_the_next_tick(void **state)
+{
+    (void)state;
+    char err[1024], dir[256], path[300];
+    struct sh_config *c = base_config("s1");
+    snprintf(dir, sizeof(dir), "%s/st", tmpdir);
+    snprintf(c->state_dir, sizeof(c->state_dir), "%s", dir);
+    c->state_interval = 60;
+    snprintf(path, sizeof(path), "%s/hosts.snapshot", dir);
+    struct detect *d = detect_create(c, NULL, NULL, err, sizeof(err));
+    FILE *log = fopen("/dev/null", "w");
+    struct app_state *s = app_state_open(c, log);
+    assert_non_null(s);
+    app_state_load(s, d);
+    populate(d);
+    app_state_tick(s, d);
+    app_state_close(s);                       /* (joins the writer) */
+    assert_int_equal(access(path, F_OK), -1);    /* nothing due yet */
+    s = app_state_open(c, log);
+    app_state_verdict(s, VERDICT_INFECTED);
+    app_state_tick(s, d);
+    app_state_close(s);
+    assert_int_equal(access(path, F_OK), 0);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    fclose(log);
+    detect_destroy(d);
+    detect_destroy(d2);
+    free(c);
+}
+
+/* The state directory's names are not followed elsewhere: a symlink
+ * planted as the lock file makes no file at its target (root runs, a
+ * directory others can write), a symlinked or FIFO snapshot is not read
+ * (a FIFO blocked the start forever: alarm() fails the test instead). */
+static void the_state_files_are_not_followed_or_waited_on(void **state)
+{
+    (void)state;
+    char err[1024], dir[256], lock[300], target[300], snap[300], other[300];
+    struct sh_config *c = base_config("s1");
+    snprintf(dir, sizeof(dir), "%s/sym", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(c->state_dir, sizeof(c->state_dir), "%s", dir);
+    snprintf(lock, sizeof(lock), "%s/hosts.snapshot.lock", dir);
+    snprintf(target, sizeof(target), "%s/planted", tmpdir);
+    assert_int_equal(symlink(target, lock), 0);
+    FILE *log = fopen("/dev/null", "w");
+    assert_null(app_state_open(c, log));        /* snapshots off, said so */
+    assert_int_equal(access(target, F_OK), -1);  /* and nothing created there */
+    /* a valid snapshot elsewhere, linked in as hosts.snapshot */
+    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
+    populate(d1);
+    save_file(d1, "elsewhere.snapshot", 64u << 20, other, sizeof(other));
+    snprintf(snap, sizeof(snap), "%s/hosts.snapshot", dir);
+    assert_int_equal(symlink(other, snap), 0);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_int_equal(detect_snapshot_load(d2, snap, 64u << 20, err, sizeof(err)), -1);
+    assert_true(contains(err, "cannot read"));
+    assert_int_equal(detect_hosts(d2, vb, HMAX), 0);
+    unlink(snap);
+    assert_int_equal(mkfifo(snap, 0600), 0);
+    alarm(10);
+    assert_int_equal(detect_snapshot_load(d2, snap, 64u << 20, err, sizeof(err)), -1);
+    alarm(0);
+    assert_true(contains(err, "not a regular file"));
+    fclose(log);
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+}
+
 static void no_file_is_no_message(void **state)
 {
     (void)state;
@@ -601,6 +721,173 @@ static void no_file_is_no_message(void **state)
     assert_int_equal(detect_snapshot_load(d, path, 64u << 20, err, sizeof(err)), 0);
     assert_string_equal(err, "");
     detect_destroy(d);
+    free(c);
+}
+
+
+/* ---- the time the sensor did not watch (restore_shift) ---------------------- */
+
+/* The sum of a host's decayed evidence values in vs[0..n) (its score now). */
+static double value_of(const struct verdict *vs, int n, const char *addr, int *flagged)
+{
+    struct sh_addr a = ip(addr);
+    for (int i = 0; i < n; i++) {
+        if (memcmp(&vs[i].ip, &a, sizeof(a)) != 0)
+            continue;
+        double sum = 0;
+        for (int k = 0; k < vs[i].nev; k++)
+            sum += vs[i].ev_value[k];
+        if (flagged)
+            *flagged = vs[i].flagged;
+        return sum;
+    }
+    if (flagged)
+        *flagged = -1;
+    return -1;
+}
+
+static int count_change(const struct seen *s, int change)
+{
+    int n = 0;
+    for (int i = 0; i < s->n && i < MAXV; i++)
+        n += s->v[i].change == change;
+    return n;
+}
+
+/* Live: the first packet 3 days after the snapshot.  The 3 days do not
+ * count: 10.0.0.7 is still flagged, nothing is cleared or expired, its
+ * evidence is worth what it was worth at the snapshot's last packet (S0,
+ * from the writing engine), and one hour later half of it (half_life 1 h:
+ * every evidence value times 2^-1; hand computation).  The control, the
+ * same restore without the shift (offline mode, a later capture: today's
+ * behaviour, which the split replay needs), clears and expires it. */
+static void live_downtime_does_not_count(void **state)
+{
+    (void)state;
+    char err[1024], path[256];
+    struct seen s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, on_verdict, &s1, err, sizeof(err));
+    struct detect *d2 = detect_create(c, on_verdict, &s2, err, sizeof(err));
+    struct detect *d3 = detect_create(c, on_verdict, &s3, err, sizeof(err));
+    populate(d1);
+    uint64_t last = detect_time_us(d1);             /* the snapshot's last packet */
+    int n1 = detect_hosts(d1, va, HMAX), f;
+    double s0 = value_of(va, n1, "10.0.0.7", &f);
+    assert_int_equal(f, 1);
+    assert_true(s0 > 0);
+    save_file(d1, "live.snapshot", 64u << 20, path, sizeof(path));
+
+    char logbuf[1024] = "";
+    FILE *log = fmemopen(logbuf, sizeof(logbuf), "w");
+    assert_non_null(log);
+    detect_restore_mode(d2, 1, log);
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    uint64_t first = last + 3 * 86400 * S;
+    struct sh_event ev = tick(first);
+    detect_event(d2, &ev);
+    fclose(log);
+    assert_int_equal(s2.n, 0);                      /* no CLEARED, no EXPIRED */
+    int n2 = detect_hosts(d2, vb, HMAX);
+    assert_int_equal(n2, 3);
+    double v0 = value_of(vb, n2, "10.0.0.7", &f);
+    assert_int_equal(f, 1);
+    assert_true(fabs(v0 - s0) <= 1e-9 * s0);
+    ev = tick(first + 3600 * S);
+    detect_event(d2, &ev);
+    assert_int_equal(count_change(&s2, VERDICT_EXPIRED), 0);
+    n2 = detect_hosts(d2, vb, HMAX);
+    double v1 = value_of(vb, n2, "10.0.0.7", NULL);
+    assert_true(fabs(v1 - s0 / 2) <= 1e-9 * s0);
+    assert_int_equal(detect_time_us(d2), first + 3600 * S);
+
+    assert_true(contains(logbuf, "spanhound: host state restored from "));
+    assert_true(contains(logbuf, ": 3 hosts (2 flagged); the 72 h 0 min the sensor was down "
+                                 "do not count\n"));
+
+    /* the control: no shift (offline, later capture) */
+    assert_int_equal(detect_snapshot_load(d3, path, 64u << 20, err, sizeof(err)), 3);
+    ev = tick(first);
+    detect_event(d3, &ev);
+    assert_true(count_change(&s3, VERDICT_CLEARED) + count_change(&s3, VERDICT_EXPIRED) >= 2);
+    detect_destroy(d1);
+    detect_destroy(d2);
+    detect_destroy(d3);
+    free(c);
+}
+
+/* Offline, a capture that starts after the snapshot: no shift (a capture
+ * replayed in parts continues in its own time; tests/state's split test):
+ * 10 minutes later the evidence is worth S0 * 2^(-600/3600). */
+static void offline_later_capture_keeps_its_time(void **state)
+{
+    (void)state;
+    char err[1024], path[256];
+    struct seen s1 = { 0 }, s2 = { 0 };
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, on_verdict, &s1, err, sizeof(err));
+    struct detect *d2 = detect_create(c, on_verdict, &s2, err, sizeof(err));
+    populate(d1);
+    uint64_t last = detect_time_us(d1);
+    int n1 = detect_hosts(d1, va, HMAX);
+    double s0 = value_of(va, n1, "10.0.0.7", NULL);
+    save_file(d1, "later.snapshot", 64u << 20, path, sizeof(path));
+    char logbuf[256] = "";
+    FILE *log = fmemopen(logbuf, sizeof(logbuf), "w");
+    detect_restore_mode(d2, 0, log);
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    struct sh_event ev = tick(last + 600 * S);
+    detect_event(d2, &ev);
+    fclose(log);
+    assert_string_equal(logbuf, "");                /* nothing moved */
+    int n2 = detect_hosts(d2, vb, HMAX);
+    double v = value_of(vb, n2, "10.0.0.7", NULL);
+    assert_true(fabs(v - s0 * pow(2, -600.0 / 3600)) <= 1e-9 * s0);
+    detect_destroy(d1);
+    detect_destroy(d2);
+    free(c);
+}
+
+/* Offline, a capture OLDER than the snapshot (5 days before it): the state
+ * moves back to its first packet, and the clock runs: S0 at the first
+ * packet, S0 / 2 an hour later (hand computation), the engine's time is
+ * the packets' time.  Without the shift the clock stays at the snapshot's
+ * last packet (max(snapshot, packet)): the value stays S0 and the time
+ * does not move. */
+static void an_older_capture_moves_the_clock(void **state)
+{
+    (void)state;
+    char err[1024], path[256];
+    struct seen s1 = { 0 }, s2 = { 0 };
+    struct sh_config *c = base_config("s1");
+    struct detect *d1 = detect_create(c, on_verdict, &s1, err, sizeof(err));
+    struct detect *d2 = detect_create(c, on_verdict, &s2, err, sizeof(err));
+    uint64_t base = 30 * 86400 * S;
+    populate_at(d1, base);
+    uint64_t last = detect_time_us(d1);
+    int n1 = detect_hosts(d1, va, HMAX);
+    double s0 = value_of(va, n1, "10.0.0.7", NULL);
+    save_file(d1, "older.snapshot", 64u << 20, path, sizeof(path));
+    char logbuf[512] = "";
+    FILE *log = fmemopen(logbuf, sizeof(logbuf), "w");
+    detect_restore_mode(d2, 0, log);
+    assert_int_equal(detect_snapshot_load(d2, path, 64u << 20, err, sizeof(err)), 3);
+    uint64_t first = last - 5 * 86400 * S;
+    struct sh_event ev = tick(first);
+    detect_event(d2, &ev);
+    fclose(log);
+    assert_int_equal(detect_time_us(d2), first);
+    int n2 = detect_hosts(d2, vb, HMAX);
+    assert_true(fabs(value_of(vb, n2, "10.0.0.7", NULL) - s0) <= 1e-9 * s0);
+    ev = tick(first + 3600 * S);
+    detect_event(d2, &ev);
+    assert_int_equal(detect_time_us(d2), first + 3600 * S);
+    n2 = detect_hosts(d2, vb, HMAX);
+    assert_true(fabs(value_of(vb, n2, "10.0.0.7", NULL) - s0 / 2) <= 1e-9 * s0);
+    assert_int_equal(count_change(&s2, VERDICT_EXPIRED), 0);
+    assert_true(contains(logbuf, "the first packet is 120 h 0 min older than the snapshot"));
+    detect_destroy(d1);
+    detect_destroy(d2);
     free(c);
 }
 
@@ -616,7 +903,13 @@ int main(void)
         cmocka_unit_test(the_size_bound_keeps_flagged_hosts_first),
         cmocka_unit_test(another_sensors_or_outside_hosts_are_not_restored),
         cmocka_unit_test(the_previous_snapshot_is_the_fallback),
+        cmocka_unit_test(a_host_allowlisted_meanwhile_is_released_at_once),
+        cmocka_unit_test(a_verdict_change_is_saved_at_the_next_tick),
+        cmocka_unit_test(the_state_files_are_not_followed_or_waited_on),
         cmocka_unit_test(no_file_is_no_message),
+        cmocka_unit_test(live_downtime_does_not_count),
+        cmocka_unit_test(offline_later_capture_keeps_its_time),
+        cmocka_unit_test(an_older_capture_moves_the_clock),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
