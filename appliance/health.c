@@ -20,11 +20,24 @@ struct cap_snap {
     uint64_t due_us, uptime_s;
 };
 
+_Static_assert((int)SOURCE_IF_UP == (int)HEALTH_IF_UP &&
+               (int)SOURCE_IF_DOWN == (int)HEALTH_IF_DOWN &&
+               (int)SOURCE_IF_NO_CARRIER == (int)HEALTH_IF_NO_CARRIER &&
+               (int)SOURCE_IF_GONE == (int)HEALTH_IF_GONE,
+               "capture/source.h and feeds/health.h interface states");
+
 static const char mark_magic[8] = "SHHEALTH";
 
 struct iface_ctr {
     char name[64];
     _Atomic uint64_t captured, received, dropped, ifdropped;
+    _Atomic int state;                /* HEALTH_IF_* */
+};
+
+/* an interface's state between reports: the lines when it changes */
+struct if_track {
+    int state;
+    uint64_t since_us, said_us;
 };
 
 struct health {
@@ -47,6 +60,8 @@ struct health {
     uint64_t last_report_us, last_packets, last_bytes;
 
     struct drop_track kt[HEALTH_IFACES_MAX], rt;
+    struct if_track it[HEALTH_IFACES_MAX];
+    uint64_t if_down_episodes;
     int degraded, nreasons, logged_other;
     char reasons[HEALTH_REASONS_MAX][32];
 
@@ -154,6 +169,44 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
     fflush(h->log);
 }
 
+static const char *if_state_text(int state)
+{
+    return state == HEALTH_IF_DOWN ? "down" :
+           state == HEALTH_IF_NO_CARRIER ? "without a carrier (cable, switch port or SPAN session)" :
+           "gone (removed, or its capture stopped)";
+}
+
+/* an interface that stopped delivering packets: said when it happens,
+ * every 10 minutes while it lasts, and when it is back */
+static void iface_judge(struct health *h, int i, const struct sh_health_iface *o, uint64_t now_us)
+{
+    struct if_track *t = &h->it[i];
+    if (o->state == t->state) {
+        if (o->state != HEALTH_IF_UP && now_us >= t->said_us + REMIND_US) {
+            t->said_us = now_us;
+            fprintf(h->log, "spanhound: %s is still %s, for %u s: the sensor is blind on it\n",
+                    o->name, if_state_text(o->state), secs(now_us - t->since_us));
+            fflush(h->log);
+        }
+        return;
+    }
+    if (o->state != HEALTH_IF_UP && t->state != HEALTH_IF_UP) {   /* down -> gone, ... */
+        fprintf(h->log, "spanhound: %s is now %s: the sensor is blind on it\n", o->name,
+                if_state_text(o->state));
+    } else if (o->state != HEALTH_IF_UP) {
+        h->if_down_episodes++;
+        t->since_us = now_us;
+        fprintf(h->log, "spanhound: %s is %s: the sensor is blind on it\n", o->name,
+                if_state_text(o->state));
+    } else {
+        fprintf(h->log, "spanhound: %s is up again after %u s: seeing it again\n", o->name,
+                secs(now_us - t->since_us));
+    }
+    t->said_us = now_us;
+    t->state = o->state;
+    fflush(h->log);
+}
+
 /* ---- collection ------------------------------------------------------- */
 
 static void cap_snapshot(const struct pipeline *pl, struct cap_snap *c)
@@ -199,6 +252,8 @@ static void collect(struct health *h, struct sh_health *r, const struct cap_snap
             o->received = atomic_load_explicit(&h->iface[i].received, memory_order_relaxed);
             o->dropped = atomic_load_explicit(&h->iface[i].dropped, memory_order_relaxed);
             o->ifdropped = atomic_load_explicit(&h->iface[i].ifdropped, memory_order_relaxed);
+            o->state = atomic_load_explicit(&h->iface[i].state, memory_order_relaxed);
+            r->ifaces_down += o->state != HEALTH_IF_UP;
         }
     }
     r->packets = c->packets;
@@ -252,6 +307,7 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
     if (judge_drops) {
         for (int i = 0; i < r->niface; i++) {
             const struct sh_health_iface *o = &r->iface[i];
+            iface_judge(h, i, o, now_us);
             int ch = drop_track_update(&h->kt[i], now_us, o->dropped + o->ifdropped,
                                        o->captured, REMIND_US, &dd, &ds, &span);
             if (ch != DROP_SAME)
@@ -392,6 +448,13 @@ void health_capture_stats(struct health *h, int idx, const struct source_stats *
     atomic_store_explicit(&c->ifdropped, ss->iface_dropped, memory_order_relaxed);
 }
 
+void health_iface_state(struct health *h, int idx, int state)
+{
+    if (!h || idx < 0 || idx >= h->niface)
+        return;
+    atomic_store_explicit(&h->iface[idx].state, state, memory_order_relaxed);
+}
+
 void health_packet(struct health *h, uint64_t ts_us)
 {
     if (!h || h->in.live)
@@ -517,8 +580,13 @@ void health_print_stats(struct health *h, FILE *fp)
     P("health.redis_posted", h->redis_posted);
     P("health.kernel_drop_episodes", kep);
     P("health.ring_drop_episodes", h->rt.episodes);
+    P("health.interface_down_episodes", h->if_down_episodes);
     P("health.dropping_now", kd || h->rt.dropping);
     P("health.degraded_now", h->degraded);
+    int down = 0;
+    for (int i = 0; i < h->niface; i++)
+        down += atomic_load(&h->iface[i].state) != HEALTH_IF_UP;
+    P("health.interfaces_down_now", down);
     for (int i = 0; i < h->niface; i++) {
         char nm[96];
         snprintf(nm, sizeof(nm), "health.kernel_dropped.%s", h->iface[i].name);

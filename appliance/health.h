@@ -61,6 +61,12 @@ void health_destroy(struct health *h);           /* NULL is a no-op */
 /* Capture thread, live (about every 100 ms): interface idx's counters. */
 void health_capture_stats(struct health *h, int idx, const struct source_stats *ss);
 
+/* Capture thread, live: interface idx's state (capture/source.h's
+ * SOURCE_IF_*, the same values as HEALTH_IF_*).  Not up: the reports say
+ * "degraded" (reason interface_down) and a line says it (and when it is
+ * up again). */
+void health_iface_state(struct health *h, int idx, int state);
+
 /* Capture thread, replay: before each packet (its time).  NULL: no-op. */
 void health_packet(struct health *h, uint64_t ts_us);
 

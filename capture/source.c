@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,6 +23,7 @@ struct live_if {
     int dlt;
     int fd;                     /* pcap_get_selectable_fd */
     int dead;                   /* capture stopped on this one */
+    int ifindex;                /* at open (0: unknown, e.g. "any") */
     struct source_stats st;     /* packets and kernel counters */
 };
 
@@ -89,6 +92,7 @@ static int open_live(struct source *s, struct live_if *li, char *err, size_t err
     }
     li->dlt = pcap_datalink(li->p);
     li->fd = pcap_get_selectable_fd(li->p);
+    li->ifindex = (int)if_nametoindex(li->name);
     if (li->fd < 0 || pcap_setnonblock(li->p, 1, eb) < 0) {
         snprintf(err, errlen, "%s: cannot poll the capture handle%s%s", li->name,
                  li->fd < 0 ? "" : ": ", li->fd < 0 ? "" : eb);
@@ -505,6 +509,33 @@ void source_get_iface_stats(struct source *s, int i, struct source_stats *st)
         return;
     iface_refresh(&s->ifs[i]);
     *st = s->ifs[i].st;
+}
+
+int source_iface_state(const struct source *s, int i)
+{
+    if (i < 0 || i >= s->nifs)
+        return SOURCE_IF_GONE;
+    const struct live_if *li = &s->ifs[i];
+    if (li->dead)
+        return SOURCE_IF_GONE;
+    /* the interface's flags by name, on the capture socket itself: a
+     * handle bound to an interface that went down keeps quiet (no error,
+     * no packets, even when it comes back under the same name after being
+     * re-created), so ask the kernel */
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", li->name);
+    if (ioctl(li->fd, SIOCGIFFLAGS, &ifr) < 0)
+        return errno == ENODEV || errno == ENXIO ? SOURCE_IF_GONE : SOURCE_IF_UP;
+    int flags = ifr.ifr_flags;          /* a union: SIOCGIFINDEX overwrites it */
+    /* removed and made again: the handle is bound to the old one */
+    if (li->ifindex && ioctl(li->fd, SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex != li->ifindex)
+        return SOURCE_IF_GONE;
+    if (!(flags & IFF_UP))
+        return SOURCE_IF_DOWN;
+    if (!(flags & IFF_RUNNING))
+        return SOURCE_IF_NO_CARRIER;
+    return SOURCE_IF_UP;
 }
 
 void source_get_position(const struct source *s, struct source_position *pos)

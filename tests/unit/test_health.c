@@ -280,6 +280,47 @@ static void test_kv_fixed_fields(void **state)
     }
 }
 
+/* an interface that cannot deliver packets makes the sensor degraded in
+ * every output, whatever detect said, and is named */
+static void test_iface_down(void **state)
+{
+    (void)state;
+    struct sh_health h;
+    static char buf[32768];
+    struct redisfeed_kv kv[HEALTH_KV_MAX];
+    char store[HEALTH_KV_STORE];
+    sample_health(&h);
+    h.degraded = 0;
+    h.nreasons = 0;
+    h.iface[1].state = HEALTH_IF_NO_CARRIER;
+    h.ifaces_down = 1;
+    assert_true(health_prom_format(&h, buf, sizeof(buf)) > 0);
+#define L "{sensor=\"span-a\\\"b\\\\c\\nd\""
+    assert_true(has_line(buf, "# TYPE spanhound_interface_up gauge"));
+    assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth1\"} 1"));
+    assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth2\"} 0"));
+    assert_true(has_line(buf, "spanhound_degraded" L "} 1"));
+    assert_true(has_line(buf, "spanhound_degraded_reason" L ",check=\"interface_down\"} 1"));
+#undef L
+    int n = health_kv(&h, kv, HEALTH_KV_MAX, store, sizeof(store));
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(kv[i].key, "status"))
+            seen += !strcmp(kv[i].value, "degraded");
+        if (!strcmp(kv[i].key, "reasons"))
+            seen += !strcmp(kv[i].value, "interface_down");
+        if (!strcmp(kv[i].key, "interfaces_down"))
+            seen += !strcmp(kv[i].value, "eth2");
+    }
+    assert_int_equal(seen, 3);
+    assert_string_equal(health_iface_state_name(HEALTH_IF_GONE), "gone");
+    /* all up: ok */
+    h.iface[1].state = HEALTH_IF_UP;
+    h.ifaces_down = 0;
+    assert_true(health_prom_format(&h, buf, sizeof(buf)) > 0);
+    assert_null(strstr(buf, "interface_down"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_prom_promtool),
         cmocka_unit_test(test_prom_write_atomic),
         cmocka_unit_test(test_kv_fixed_fields),
+        cmocka_unit_test(test_iface_down),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
