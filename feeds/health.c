@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -349,6 +350,14 @@ int health_prom_write(const char *path, const char *text, size_t len, char *err,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    /* node_exporter reads it as another user: 0644 whatever the umask
+     * (the unit's UMask=0027 would make it 0640, unreadable there) */
+    if (fchmod(fd, 0644) < 0) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
         return -1;
     }
     size_t o = 0;

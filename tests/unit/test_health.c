@@ -238,6 +238,14 @@ static void test_prom_write_atomic(void **state)
     fclose(fp);
     assert_string_equal(got, "new\n");
     assert_int_not_equal(access(tmp, F_OK), 0);          /* no leftover */
+    /* node_exporter runs as another user: readable whatever the umask
+     * (the unit's UMask=0027 made it 0640) */
+    mode_t old = umask(027);
+    assert_int_equal(health_prom_write(path, "new\n", 4, err, sizeof(err)), 0);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
     /* a directory that does not exist: an error, nothing written */
     snprintf(path, sizeof(path), "%s/no/such/a.prom", tmpdir);
     assert_int_equal(health_prom_write(path, "x\n", 2, err, sizeof(err)), -1);
