@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@ struct live_if {
     int fd;                     /* pcap_get_selectable_fd */
     int dead;                   /* capture stopped on this one */
     int ifindex;                /* at open (0: unknown, e.g. "any") */
+    /* pcap_stats' counters are 32 bits (u_int) and Linux's libpcap keeps
+     * them as running totals: at 1 Mpps ps_recv wraps every 72 minutes.
+     * The last raw values, to extend them to 64 bits (read every 100 ms,
+     * so at most one wrap between two reads). */
+    uint32_t raw_recv, raw_drop, raw_ifdrop;
     struct source_stats st;     /* packets and kernel counters */
 };
 
@@ -39,6 +45,9 @@ struct source {
     _Atomic uint64_t pos_off;   /* bytes into the current file */
     uint64_t pos_total;
     uint64_t sizes[SOURCE_MAX_FILES];
+    /* pcap_stats is called from the capture thread (every 100 ms) and the
+     * detection thread (SIGUSR1, --stats): one at a time */
+    pthread_mutex_t stats_mu;
 };
 
 static int apply_bpf(pcap_t *p, const char *bpf, const char *what,
@@ -110,6 +119,7 @@ struct source *source_open(const struct source_cfg *cfg, char *err, size_t errle
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&s->stats_mu, NULL);
     s->cfg = *cfg;
     if (!cfg->iface) {
         if (cfg->nfiles == 0) {
@@ -192,6 +202,7 @@ void source_close(struct source *s)
         return;
     for (int i = 0; i < s->nifs; i++)
         pcap_close(s->ifs[i].p);
+    pthread_mutex_destroy(&s->stats_mu);
     free(s);
 }
 
@@ -468,18 +479,23 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
     return status;
 }
 
+/* 64-bit totals from pcap_stats' 32-bit running ones (s->stats_mu held) */
 static void iface_refresh(struct live_if *li)
 {
     struct pcap_stat ps;
     if (!li->dead && pcap_stats(li->p, &ps) == 0) {
-        li->st.kernel_received = ps.ps_recv;
-        li->st.kernel_dropped = ps.ps_drop;
-        li->st.iface_dropped = ps.ps_ifdrop;
+        li->st.kernel_received += (uint32_t)((uint32_t)ps.ps_recv - li->raw_recv);
+        li->st.kernel_dropped += (uint32_t)((uint32_t)ps.ps_drop - li->raw_drop);
+        li->st.iface_dropped += (uint32_t)((uint32_t)ps.ps_ifdrop - li->raw_ifdrop);
+        li->raw_recv = (uint32_t)ps.ps_recv;
+        li->raw_drop = (uint32_t)ps.ps_drop;
+        li->raw_ifdrop = (uint32_t)ps.ps_ifdrop;
     }
 }
 
 void source_get_stats(struct source *s, struct source_stats *st)
 {
+    pthread_mutex_lock(&s->stats_mu);
     if (s->nifs) {
         s->st.kernel_received = s->st.kernel_dropped = s->st.iface_dropped = 0;
         for (int i = 0; i < s->nifs; i++) {
@@ -490,6 +506,7 @@ void source_get_stats(struct source *s, struct source_stats *st)
         }
     }
     *st = s->st;
+    pthread_mutex_unlock(&s->stats_mu);
 }
 
 int source_iface_count(const struct source *s)
@@ -507,8 +524,10 @@ void source_get_iface_stats(struct source *s, int i, struct source_stats *st)
     memset(st, 0, sizeof(*st));
     if (i < 0 || i >= s->nifs)
         return;
+    pthread_mutex_lock(&s->stats_mu);
     iface_refresh(&s->ifs[i]);
     *st = s->ifs[i].st;
+    pthread_mutex_unlock(&s->stats_mu);
 }
 
 int source_iface_state(const struct source *s, int i)

@@ -279,6 +279,11 @@ unit_start() {
     res=$(c systemctl show -p Result --value spanhound); code=$(c systemctl show -p ExecMainStatus --value spanhound)
     [ "$res" = success ] && [ "$code" = 0 ] && ok "systemctl stop (SIGTERM): exit 0 in $(( $(date +%s) - t1 )) s" ||
         bad "systemctl stop (SIGTERM) on an idle interface: exit 0 within TimeoutStopSec" "Result=$res ExecMainStatus=$code after $(( $(date +%s) - t1 )) s"
+    # the last health report at stop: node_exporter's user must be able to
+    # read the file the sandboxed service (UMask=0027) wrote
+    s=$(c stat -c '%U:%G %a' /var/lib/spanhound/spanhound.prom 2>&1)
+    [ "$s" = "spanhound:spanhound 644" ] && ok "the service wrote /var/lib/spanhound/spanhound.prom, 0644" ||
+        bad "the service wrote /var/lib/spanhound/spanhound.prom, 0644" "$s"
     c journalctl -u spanhound --no-pager > "$W/journal.txt" 2>&1
     grep -q 'spanhound\[[0-9]*\]: spanhound: ' "$W/journal.txt" && ok "log lines reach the journal" || bad "log lines reach the journal"
     cstop
