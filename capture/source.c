@@ -537,6 +537,8 @@ int source_iface_state(const struct source *s, int i)
     const struct live_if *li = &s->ifs[i];
     if (li->dead)
         return SOURCE_IF_GONE;
+    if (!li->ifindex)           /* "any", or a device that is no interface */
+        return SOURCE_IF_UP;
     /* the interface's flags by name, on the capture socket itself: a
      * handle bound to an interface that went down keeps quiet (no error,
      * no packets, even when it comes back under the same name after being
@@ -548,7 +550,7 @@ int source_iface_state(const struct source *s, int i)
         return errno == ENODEV || errno == ENXIO ? SOURCE_IF_GONE : SOURCE_IF_UP;
     int flags = ifr.ifr_flags;          /* a union: SIOCGIFINDEX overwrites it */
     /* removed and made again: the handle is bound to the old one */
-    if (li->ifindex && ioctl(li->fd, SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex != li->ifindex)
+    if (ioctl(li->fd, SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex != li->ifindex)
         return SOURCE_IF_GONE;
     if (!(flags & IFF_UP))
         return SOURCE_IF_DOWN;
