@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #define REMIND_US   (600ULL * 1000000)  /* "still dropping" every 10 min  */
+#define QUIET_US    (60ULL * 1000000)   /* an up interface without packets */
 #define PROM_BUF    32768
 
 /* the capture side's counters at a report (exact in a replay) */
@@ -61,6 +62,7 @@ struct health {
 
     struct drop_track kt[HEALTH_IFACES_MAX], rt;
     struct if_track it[HEALTH_IFACES_MAX];
+    struct silent_track st[HEALTH_IFACES_MAX];
     uint64_t if_down_episodes;
     int degraded, nreasons, logged_other;
     char reasons[HEALTH_REASONS_MAX][32];
@@ -121,6 +123,29 @@ int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uin
         return DROP_STOP;
     }
     return DROP_SAME;
+}
+
+int silent_track_update(struct silent_track *t, uint64_t now_us, uint64_t captured,
+                        uint64_t quiet_us, uint64_t *quiet_s)
+{
+    if (!t->started || captured != t->captured) {
+        t->started = 1;
+        t->captured = captured;
+        t->last_pkt_us = now_us;
+        *quiet_s = 0;
+        if (t->silent) {
+            t->silent = 0;
+            return SILENT_STOP;
+        }
+        return SILENT_SAME;
+    }
+    uint64_t q = now_us > t->last_pkt_us ? now_us - t->last_pkt_us : 0;
+    *quiet_s = q / 1000000;
+    if (!t->silent && q >= quiet_us) {
+        t->silent = 1;
+        return SILENT_START;
+    }
+    return SILENT_SAME;
 }
 
 static double pct(uint64_t drops, uint64_t seen)
@@ -308,6 +333,22 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
         for (int i = 0; i < r->niface; i++) {
             const struct sh_health_iface *o = &r->iface[i];
             iface_judge(h, i, o, now_us);
+            /* up and quiet: at least a minute and two intervals */
+            uint64_t q2 = 2ULL * h->interval_s * 1000000, quiet;
+            int sc = silent_track_update(&h->st[i], now_us, o->captured,
+                                         q2 > QUIET_US ? q2 : QUIET_US, &quiet);
+            r->iface[i].quiet_s = quiet;
+            if (sc == SILENT_START && o->state == HEALTH_IF_UP) {
+                h->st[i].said = 1;
+                fprintf(h->log, "spanhound: %s: no packet for %llu s though it is up: is the "
+                        "switch's SPAN session still on? the sensor may be blind on it\n",
+                        o->name, (unsigned long long)quiet);
+                fflush(h->log);
+            } else if (sc == SILENT_STOP && h->st[i].said) {
+                h->st[i].said = 0;
+                fprintf(h->log, "spanhound: %s: packets again\n", o->name);
+                fflush(h->log);
+            }
             int ch = drop_track_update(&h->kt[i], now_us, o->dropped + o->ifdropped,
                                        o->captured, REMIND_US, &dd, &ds, &span);
             if (ch != DROP_SAME)
@@ -318,6 +359,12 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
                                    &span);
         if (ch != DROP_SAME)
             drop_line(h, ch, NULL, dd, ds, span, &h->rt);
+    } else {                        /* the last report: the quiet time so far */
+        for (int i = 0; i < r->niface; i++) {
+            const struct silent_track *t = &h->st[i];
+            if (t->started && r->iface[i].captured == t->captured && now_us > t->last_pkt_us)
+                r->iface[i].quiet_s = (now_us - t->last_pkt_us) / 1000000;
+        }
     }
     r->dropping = h->rt.dropping;
     for (int i = 0; i < r->niface; i++)

@@ -117,4 +117,21 @@ struct drop_track {
 int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uint64_t seen,
                       uint64_t remind_us, uint64_t *dd, uint64_t *ds, uint64_t *span_us);
 
+/* ---- a silent interface (exposed for the unit tests) ------------------
+ * Up, with a carrier, and no packet: the switch's SPAN session was removed
+ * or changed.  SILENT_START when no packet came for quiet_us (judged at
+ * each report), SILENT_STOP at the first report with packets again. */
+enum silent_change { SILENT_SAME = 0, SILENT_START, SILENT_STOP };
+
+struct silent_track {
+    int started, silent, said;        /* said: the caller logged the start */
+    uint64_t captured;                /* at the last report                */
+    uint64_t last_pkt_us;             /* the last report that saw packets  */
+};
+
+/* *quiet_s: seconds since the last report that saw packets (0: packets in
+ * this interval). */
+int silent_track_update(struct silent_track *t, uint64_t now_us, uint64_t captured,
+                        uint64_t quiet_us, uint64_t *quiet_s);
+
 #endif /* SH_APPLIANCE_HEALTH_H */

@@ -114,6 +114,7 @@ int health_eve_write(struct eve *e, const struct sh_health *h)
             json_obj_open(&j, NULL);
             json_cstr(&j, "name", h->iface[i].name);
             json_cstr(&j, "state", health_iface_state_name(h->iface[i].state));
+            json_u64(&j, "quiet_s", h->iface[i].quiet_s);
             json_u64(&j, "captured", h->iface[i].captured);
             json_u64(&j, "kernel_received", h->iface[i].received);
             json_u64(&j, "kernel_dropped", h->iface[i].dropped);
@@ -277,6 +278,12 @@ long health_prom_format(const struct sh_health *h, char *buf, size_t cap)
             label_escape(h->iface[i].name, lv, sizeof(lv));
             sample_u(&w, "spanhound_interface_up", "interface", lv,
                      (uint64_t)(h->iface[i].state == HEALTH_IF_UP));
+        }
+        family(&w, "spanhound_interface_quiet_seconds", "gauge",
+               "Seconds since the interface last delivered a packet (0: some in the last interval); long on an up interface: the SPAN session is gone.");
+        for (int i = 0; i < h->niface; i++) {
+            label_escape(h->iface[i].name, lv, sizeof(lv));
+            sample_u(&w, "spanhound_interface_quiet_seconds", "interface", lv, h->iface[i].quiet_s);
         }
         for (size_t k = 0; k < sizeof(pif) / sizeof(pif[0]); k++) {
             family(&w, pif[k].name, "counter", pif[k].help);

@@ -26,6 +26,8 @@ struct sh_health_iface {
     uint64_t captured;                /* packets the source delivered      */
     uint64_t received, dropped, ifdropped; /* pcap_stats: ps_recv, ps_drop, ps_ifdrop */
     int state;                        /* HEALTH_IF_*: can it deliver packets */
+    uint64_t quiet_s;                 /* seconds without a packet (0: some in
+                                         the last interval) */
 };
 
 /* an interface's state (the values of capture/source.h's SOURCE_IF_*) */

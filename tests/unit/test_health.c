@@ -288,6 +288,29 @@ static void test_kv_fixed_fields(void **state)
     }
 }
 
+/* an up interface without packets: said after quiet_us, once, and when
+ * packets come again */
+static void test_silent(void **state)
+{
+    (void)state;
+    struct silent_track t;
+    uint64_t q;
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(silent_track_update(&t, 0, 5, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 0);
+    assert_int_equal(silent_track_update(&t, 30 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(silent_track_update(&t, 60 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 30);
+    assert_int_equal(silent_track_update(&t, 89 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(silent_track_update(&t, 90 * S, 9, 60 * S, &q), SILENT_START);
+    assert_int_equal(q, 60);
+    assert_int_equal(silent_track_update(&t, 120 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 90);
+    assert_int_equal(silent_track_update(&t, 150 * S, 10, 60 * S, &q), SILENT_STOP);
+    assert_int_equal(q, 0);
+    assert_int_equal(silent_track_update(&t, 180 * S, 11, 60 * S, &q), SILENT_SAME);
+}
+
 /* an interface that cannot deliver packets makes the sensor degraded in
  * every output, whatever detect said, and is named */
 static void test_iface_down(void **state)
@@ -307,6 +330,7 @@ static void test_iface_down(void **state)
     assert_true(has_line(buf, "# TYPE spanhound_interface_up gauge"));
     assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth1\"} 1"));
     assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth2\"} 0"));
+    assert_true(has_line(buf, "# TYPE spanhound_interface_quiet_seconds gauge"));
     assert_true(has_line(buf, "spanhound_degraded" L "} 1"));
     assert_true(has_line(buf, "spanhound_degraded_reason" L ",check=\"interface_down\"} 1"));
 #undef L
@@ -339,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_prom_write_atomic),
         cmocka_unit_test(test_kv_fixed_fields),
         cmocka_unit_test(test_iface_down),
+        cmocka_unit_test(test_silent),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
