@@ -140,6 +140,21 @@ for d in /var/lib/spanhound /var/log/spanhound; do
     [ "$s" = "spanhound:spanhound 750" ] && ok "$d is spanhound:spanhound 0750" || bad "$d is spanhound:spanhound 0750" "$s"
 done
 
+# an upgrade runs postinst configure again: same user, same directories,
+# a changed conffile kept (dpkg --force-confold: no prompt)
+echo '# a local change before the upgrade' >> "$R/etc/spanhound/spanhound.conf"
+echo 'x' > "$R/var/lib/spanhound/keep"
+if in_root apt-get install -y -q --reinstall -o Dpkg::Options::=--force-confold "$deb" > "$W/reinstall.log" 2>&1 &&
+   [ "$(in_root id -u spanhound)" = "$uid" ] && [ -e "$R/var/lib/spanhound/keep" ] &&
+   [ "$(in_root stat -c '%U:%G %a' /var/lib/spanhound)" = "spanhound:spanhound 750" ] &&
+   tail -1 "$R/etc/spanhound/spanhound.conf" | grep -q 'before the upgrade'; then
+    ok "reinstall (postinst configure again): same uid $uid, state kept, changed conffile kept"
+else
+    bad "reinstall (postinst configure again)" "$(tail -3 "$W/reinstall.log")"
+fi
+rm -f "$R/var/lib/spanhound/keep"
+sed -i '/a local change before the upgrade/d' "$R/etc/spanhound/spanhound.conf"
+
 # the service user replays the demo capture with the packaged configuration:
 # EVE goes to /var/log/spanhound/eve.json as the service would write it
 # (umask 0027 as the unit's UMask=)
