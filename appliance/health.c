@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define REMIND_US   (600ULL * 1000000)  /* "still dropping" every 10 min  */
+#define QUIET_US    (60ULL * 1000000)   /* an up interface without packets */
 #define PROM_BUF    32768
 
 /* the capture side's counters at a report (exact in a replay) */
@@ -22,11 +23,24 @@ struct cap_snap {
     uint64_t due_us, uptime_s;
 };
 
+_Static_assert((int)SOURCE_IF_UP == (int)HEALTH_IF_UP &&
+               (int)SOURCE_IF_DOWN == (int)HEALTH_IF_DOWN &&
+               (int)SOURCE_IF_NO_CARRIER == (int)HEALTH_IF_NO_CARRIER &&
+               (int)SOURCE_IF_GONE == (int)HEALTH_IF_GONE,
+               "capture/source.h and feeds/health.h interface states");
+
 static const char mark_magic[8] = "SHHEALTH";
 
 struct iface_ctr {
     char name[64];
     _Atomic uint64_t captured, received, dropped, ifdropped;
+    _Atomic int state;                /* HEALTH_IF_* */
+};
+
+/* an interface's state between reports: the lines when it changes */
+struct if_track {
+    int state;
+    uint64_t since_us, said_us;
 };
 
 struct health {
@@ -49,6 +63,9 @@ struct health {
     uint64_t last_report_us, last_packets, last_bytes;
 
     struct drop_track kt[HEALTH_IFACES_MAX], rt;
+    struct if_track it[HEALTH_IFACES_MAX];
+    struct silent_track st[HEALTH_IFACES_MAX];
+    uint64_t if_down_episodes;
     int degraded, nreasons, logged_other;
     char reasons[HEALTH_REASONS_MAX][32];
 
@@ -110,6 +127,29 @@ int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uin
     return DROP_SAME;
 }
 
+int silent_track_update(struct silent_track *t, uint64_t now_us, uint64_t captured,
+                        uint64_t quiet_us, uint64_t *quiet_s)
+{
+    if (!t->started || captured != t->captured) {
+        t->started = 1;
+        t->captured = captured;
+        t->last_pkt_us = now_us;
+        *quiet_s = 0;
+        if (t->silent) {
+            t->silent = 0;
+            return SILENT_STOP;
+        }
+        return SILENT_SAME;
+    }
+    uint64_t q = now_us > t->last_pkt_us ? now_us - t->last_pkt_us : 0;
+    *quiet_s = q / 1000000;
+    if (!t->silent && q >= quiet_us) {
+        t->silent = 1;
+        return SILENT_START;
+    }
+    return SILENT_SAME;
+}
+
 static double pct(uint64_t drops, uint64_t seen)
 {
     return drops + seen ? 100.0 * (double)drops / (double)(drops + seen) : 0;
@@ -161,6 +201,43 @@ static void drop_line(struct health *h, int change, const char *iface, uint64_t 
     }
 }
 
+static const char *if_state_text(int state)
+{
+    return state == HEALTH_IF_DOWN ? "down" :
+           state == HEALTH_IF_NO_CARRIER ? "without a carrier (cable, switch port or SPAN session)" :
+           "gone (removed, or its capture stopped)";
+}
+
+/* an interface that stopped delivering packets: said when it happens,
+ * every 10 minutes while it lasts, and when it is back */
+static void iface_judge(struct health *h, int i, const struct sh_health_iface *o, uint64_t now_us)
+{
+    struct if_track *t = &h->it[i];
+    if (o->state == t->state) {
+        if (o->state != HEALTH_IF_UP && now_us >= t->said_us + REMIND_US) {
+            t->said_us = now_us;
+            daemon_log(DLOG_WARNING, "health:iface",
+                       "%s is still %s, for %u s: the sensor is blind on it", o->name,
+                       if_state_text(o->state), secs(now_us - t->since_us));
+        }
+        return;
+    }
+    if (o->state != HEALTH_IF_UP && t->state != HEALTH_IF_UP) {   /* down -> gone, ... */
+        daemon_log(DLOG_WARNING, "health:iface", "%s is now %s: the sensor is blind on it",
+                   o->name, if_state_text(o->state));
+    } else if (o->state != HEALTH_IF_UP) {
+        h->if_down_episodes++;
+        t->since_us = now_us;
+        daemon_log(DLOG_WARNING, "health:iface", "%s is %s: the sensor is blind on it",
+                   o->name, if_state_text(o->state));
+    } else {
+        daemon_log(DLOG_NOTICE, "health:iface", "%s is up again after %u s: seeing it again",
+                   o->name, secs(now_us - t->since_us));
+    }
+    t->said_us = now_us;
+    t->state = o->state;
+}
+
 /* ---- collection ------------------------------------------------------- */
 
 static void cap_snapshot(const struct pipeline *pl, struct cap_snap *c)
@@ -206,6 +283,8 @@ static void collect(struct health *h, struct sh_health *r, const struct cap_snap
             o->received = atomic_load_explicit(&h->iface[i].received, memory_order_relaxed);
             o->dropped = atomic_load_explicit(&h->iface[i].dropped, memory_order_relaxed);
             o->ifdropped = atomic_load_explicit(&h->iface[i].ifdropped, memory_order_relaxed);
+            o->state = atomic_load_explicit(&h->iface[i].state, memory_order_relaxed);
+            r->ifaces_down += o->state != HEALTH_IF_UP;
         }
     }
     r->packets = c->packets;
@@ -259,6 +338,22 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
     if (judge_drops) {
         for (int i = 0; i < r->niface; i++) {
             const struct sh_health_iface *o = &r->iface[i];
+            iface_judge(h, i, o, now_us);
+            /* up and quiet: at least a minute and two intervals */
+            uint64_t q2 = 2ULL * h->interval_s * 1000000, quiet;
+            int sc = silent_track_update(&h->st[i], now_us, o->captured,
+                                         q2 > QUIET_US ? q2 : QUIET_US, &quiet);
+            r->iface[i].quiet_s = quiet;
+            if (sc == SILENT_START && o->state == HEALTH_IF_UP) {
+                h->st[i].said = 1;
+                daemon_log(DLOG_WARNING, "health:quiet",
+                           "%s: no packet for %llu s though it is up: is the switch's SPAN "
+                           "session still on? the sensor may be blind on it", o->name,
+                           (unsigned long long)quiet);
+            } else if (sc == SILENT_STOP && h->st[i].said) {
+                h->st[i].said = 0;
+                daemon_log(DLOG_NOTICE, "health:quiet", "%s: packets again", o->name);
+            }
             int ch = drop_track_update(&h->kt[i], now_us, o->dropped + o->ifdropped,
                                        o->captured, REMIND_US, &dd, &ds, &span);
             if (ch != DROP_SAME)
@@ -269,6 +364,12 @@ static void report(struct health *h, const struct cap_snap *c, uint64_t ts_us, u
                                    &span);
         if (ch != DROP_SAME)
             drop_line(h, ch, NULL, dd, ds, span, &h->rt);
+    } else {                        /* the last report: the quiet time so far */
+        for (int i = 0; i < r->niface; i++) {
+            const struct silent_track *t = &h->st[i];
+            if (t->started && r->iface[i].captured == t->captured && now_us > t->last_pkt_us)
+                r->iface[i].quiet_s = (now_us - t->last_pkt_us) / 1000000;
+        }
     }
     r->dropping = h->rt.dropping;
     for (int i = 0; i < r->niface; i++)
@@ -401,6 +502,13 @@ void health_capture_stats(struct health *h, int idx, const struct source_stats *
     atomic_store_explicit(&c->ifdropped, ss->iface_dropped, memory_order_relaxed);
 }
 
+void health_iface_state(struct health *h, int idx, int state)
+{
+    if (!h || idx < 0 || idx >= h->niface)
+        return;
+    atomic_store_explicit(&h->iface[idx].state, state, memory_order_relaxed);
+}
+
 void health_packet(struct health *h, uint64_t ts_us)
 {
     if (!h || h->in.live)
@@ -530,8 +638,13 @@ void health_print_stats(struct health *h, FILE *fp)
     P("health.redis_posted", h->redis_posted);
     P("health.kernel_drop_episodes", kep);
     P("health.ring_drop_episodes", h->rt.episodes);
+    P("health.interface_down_episodes", h->if_down_episodes);
     P("health.dropping_now", kd || h->rt.dropping);
     P("health.degraded_now", h->degraded);
+    int down = 0;
+    for (int i = 0; i < h->niface; i++)
+        down += atomic_load(&h->iface[i].state) != HEALTH_IF_UP;
+    P("health.interfaces_down_now", down);
     for (int i = 0; i < h->niface; i++) {
         char nm[96];
         snprintf(nm, sizeof(nm), "health.kernel_dropped.%s", h->iface[i].name);

@@ -61,6 +61,12 @@ void health_destroy(struct health *h);           /* NULL is a no-op */
 /* Capture thread, live (about every 100 ms): interface idx's counters. */
 void health_capture_stats(struct health *h, int idx, const struct source_stats *ss);
 
+/* Capture thread, live: interface idx's state (capture/source.h's
+ * SOURCE_IF_*, the same values as HEALTH_IF_*).  Not up: the reports say
+ * "degraded" (reason interface_down) and a line says it (and when it is
+ * up again). */
+void health_iface_state(struct health *h, int idx, int state);
+
 /* Capture thread, replay: before each packet (its time).  NULL: no-op. */
 void health_packet(struct health *h, uint64_t ts_us);
 
@@ -110,5 +116,22 @@ struct drop_track {
  * seen (not dropped), *span_us its length. */
 int drop_track_update(struct drop_track *t, uint64_t now_us, uint64_t drops, uint64_t seen,
                       uint64_t remind_us, uint64_t *dd, uint64_t *ds, uint64_t *span_us);
+
+/* ---- a silent interface (exposed for the unit tests) ------------------
+ * Up, with a carrier, and no packet: the switch's SPAN session was removed
+ * or changed.  SILENT_START when no packet came for quiet_us (judged at
+ * each report), SILENT_STOP at the first report with packets again. */
+enum silent_change { SILENT_SAME = 0, SILENT_START, SILENT_STOP };
+
+struct silent_track {
+    int started, silent, said;        /* said: the caller logged the start */
+    uint64_t captured;                /* at the last report                */
+    uint64_t last_pkt_us;             /* the last report that saw packets  */
+};
+
+/* *quiet_s: seconds since the last report that saw packets (0: packets in
+ * this interval). */
+int silent_track_update(struct silent_track *t, uint64_t now_us, uint64_t captured,
+                        uint64_t quiet_us, uint64_t *quiet_s);
 
 #endif /* SH_APPLIANCE_HEALTH_H */

@@ -266,6 +266,7 @@ static void on_idle(void *ctx, uint64_t now)
         struct source_stats is;
         source_get_iface_stats(a->src, i, &is);      /* per interface, as named */
         health_capture_stats(a->health, i, &is);
+        health_iface_state(a->health, i, source_iface_state(a->src, i));
     }
 }
 

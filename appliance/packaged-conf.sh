@@ -35,8 +35,11 @@ cat <<EOF
 # every weight, threshold and window of the detectors.
 #
 # node_exporter's textfile collector: point health.prometheus_file at its
-# directory (Debian: /var/lib/prometheus/node-exporter/spanhound.prom) and
-# allow the write with a drop-in: systemctl edit spanhound
+# directory (Debian: /var/lib/prometheus/node-exporter/spanhound.prom; the
+# default one, in 0750 /var/lib/spanhound, node_exporter cannot read), let
+# the user spanhound write there (the file itself is made 0644):
+#   setfacl -m u:spanhound:rwx /var/lib/prometheus/node-exporter   # acl
+# and allow the write with a drop-in: systemctl edit spanhound
 #   [Service]
 #   ReadWritePaths=/var/lib/prometheus/node-exporter
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,12 @@ struct live_if {
     int fd;                     /* pcap_get_selectable_fd */
     int dead;                   /* capture stopped on this one */
     int link_down;              /* last seen not up or without carrier */
+    int ifindex;                /* at open (0: unknown, e.g. "any") */
+    /* pcap_stats' counters are 32 bits (u_int) and Linux's libpcap keeps
+     * them as running totals: at 1 Mpps ps_recv wraps every 72 minutes.
+     * The last raw values, to extend them to 64 bits (read every 100 ms,
+     * so at most one wrap between two reads). */
+    uint32_t raw_recv, raw_drop, raw_ifdrop;
     struct source_stats st;     /* packets and kernel counters */
 };
 
@@ -39,6 +46,9 @@ struct source {
     _Atomic uint64_t pos_off;   /* bytes into the current file */
     uint64_t pos_total;
     uint64_t sizes[SOURCE_MAX_FILES];
+    /* pcap_stats is called from the capture thread (every 100 ms) and the
+     * detection thread (SIGUSR1, --stats): one at a time */
+    pthread_mutex_t stats_mu;
 };
 
 static int apply_bpf(pcap_t *p, const char *bpf, const char *what,
@@ -92,6 +102,7 @@ static int open_live(struct source *s, struct live_if *li, char *err, size_t err
     }
     li->dlt = pcap_datalink(li->p);
     li->fd = pcap_get_selectable_fd(li->p);
+    li->ifindex = (int)if_nametoindex(li->name);
     if (li->fd < 0 || pcap_setnonblock(li->p, 1, eb) < 0) {
         snprintf(err, errlen, "%s: cannot poll the capture handle%s%s", li->name,
                  li->fd < 0 ? "" : ": ", li->fd < 0 ? "" : eb);
@@ -109,6 +120,7 @@ struct source *source_open(const struct source_cfg *cfg, char *err, size_t errle
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&s->stats_mu, NULL);
     s->cfg = *cfg;
     if (!cfg->iface) {
         if (cfg->nfiles == 0) {
@@ -191,6 +203,7 @@ void source_close(struct source *s)
         return;
     for (int i = 0; i < s->nifs; i++)
         pcap_close(s->ifs[i].p);
+    pthread_mutex_destroy(&s->stats_mu);
     free(s);
 }
 
@@ -401,8 +414,9 @@ static int run_file(struct source *s, const char *path, source_pkt_fn on_pkt,
  * session removed) gives no error on its packet socket: libpcap just
  * returns nothing, and the port is blind in silence.  Its flags are read
  * every second (SIOCGIFFLAGS on the capture socket: no privilege needed)
- * and each change is logged once. */
-static void check_links(struct source *s, FILE *log)
+ * and each change is counted (source.links_down); the health report
+ * (appliance/health.c) says it, with the interface's state. */
+static void check_links(struct source *s)
 {
     for (int i = 0; i < s->nifs; i++) {
         struct live_if *li = &s->ifs[i];
@@ -420,10 +434,6 @@ static void check_links(struct source *s, FILE *log)
                 s->st.links_down++;
                 li->st.links_down++;
             }
-            fprintf(log, down ? "spanhound: %s: link down (%s): nothing is captured on it until "
-                                "it comes back\n"
-                              : "spanhound: %s: link up again%s: capturing on it\n",
-                    li->name, down ? (ifr.ifr_flags & IFF_UP ? "no carrier" : "interface down") : "");
         }
     }
 }
@@ -492,7 +502,7 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
         uint64_t now = wall_us();
         if (now - last_link >= 1000000) {
             last_link = now;
-            check_links(s, log);
+            check_links(s);
         }
         if (on_idle && now - last_idle >= 100000) {
             last_idle = now;
@@ -502,18 +512,23 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
     return status;
 }
 
+/* 64-bit totals from pcap_stats' 32-bit running ones (s->stats_mu held) */
 static void iface_refresh(struct live_if *li)
 {
     struct pcap_stat ps;
     if (!li->dead && pcap_stats(li->p, &ps) == 0) {
-        li->st.kernel_received = ps.ps_recv;
-        li->st.kernel_dropped = ps.ps_drop;
-        li->st.iface_dropped = ps.ps_ifdrop;
+        li->st.kernel_received += (uint32_t)((uint32_t)ps.ps_recv - li->raw_recv);
+        li->st.kernel_dropped += (uint32_t)((uint32_t)ps.ps_drop - li->raw_drop);
+        li->st.iface_dropped += (uint32_t)((uint32_t)ps.ps_ifdrop - li->raw_ifdrop);
+        li->raw_recv = (uint32_t)ps.ps_recv;
+        li->raw_drop = (uint32_t)ps.ps_drop;
+        li->raw_ifdrop = (uint32_t)ps.ps_ifdrop;
     }
 }
 
 void source_get_stats(struct source *s, struct source_stats *st)
 {
+    pthread_mutex_lock(&s->stats_mu);
     if (s->nifs) {
         s->st.kernel_received = s->st.kernel_dropped = s->st.iface_dropped = 0;
         for (int i = 0; i < s->nifs; i++) {
@@ -524,6 +539,7 @@ void source_get_stats(struct source *s, struct source_stats *st)
         }
     }
     *st = s->st;
+    pthread_mutex_unlock(&s->stats_mu);
 }
 
 int source_iface_count(const struct source *s)
@@ -541,8 +557,39 @@ void source_get_iface_stats(struct source *s, int i, struct source_stats *st)
     memset(st, 0, sizeof(*st));
     if (i < 0 || i >= s->nifs)
         return;
+    pthread_mutex_lock(&s->stats_mu);
     iface_refresh(&s->ifs[i]);
     *st = s->ifs[i].st;
+    pthread_mutex_unlock(&s->stats_mu);
+}
+
+int source_iface_state(const struct source *s, int i)
+{
+    if (i < 0 || i >= s->nifs)
+        return SOURCE_IF_GONE;
+    const struct live_if *li = &s->ifs[i];
+    if (li->dead)
+        return SOURCE_IF_GONE;
+    if (!li->ifindex)           /* "any", or a device that is no interface */
+        return SOURCE_IF_UP;
+    /* the interface's flags by name, on the capture socket itself: a
+     * handle bound to an interface that went down keeps quiet (no error,
+     * no packets, even when it comes back under the same name after being
+     * re-created), so ask the kernel */
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", li->name);
+    if (ioctl(li->fd, SIOCGIFFLAGS, &ifr) < 0)
+        return errno == ENODEV || errno == ENXIO ? SOURCE_IF_GONE : SOURCE_IF_UP;
+    int flags = ifr.ifr_flags;          /* a union: SIOCGIFINDEX overwrites it */
+    /* removed and made again: the handle is bound to the old one */
+    if (ioctl(li->fd, SIOCGIFINDEX, &ifr) == 0 && ifr.ifr_ifindex != li->ifindex)
+        return SOURCE_IF_GONE;
+    if (!(flags & IFF_UP))
+        return SOURCE_IF_DOWN;
+    if (!(flags & IFF_RUNNING))
+        return SOURCE_IF_NO_CARRIER;
+    return SOURCE_IF_UP;
 }
 
 void source_get_position(const struct source *s, struct source_position *pos)

@@ -71,6 +71,13 @@ int source_iface_count(const struct source *s);
 const char *source_iface_name(const struct source *s, int i);
 void source_get_iface_stats(struct source *s, int i, struct source_stats *st);
 
+/* Live, on the capture thread: whether interface i can deliver packets
+ * now.  Down (not IFF_UP), no carrier (not IFF_RUNNING: cable pulled, the
+ * switch's SPAN session port down) and gone (removed, or its capture
+ * stopped on an error) mean the sensor is blind on it. */
+enum { SOURCE_IF_UP = 0, SOURCE_IF_DOWN, SOURCE_IF_NO_CARRIER, SOURCE_IF_GONE };
+int source_iface_state(const struct source *s, int i);
+
 /* Offline: how far the replay is (for a progress line; may be read from
  * another thread, values are approximate then): the file being read
  * (1-based), the number of files, bytes read and the files' total size. */

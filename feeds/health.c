@@ -10,9 +10,26 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json.h"
+
+const char *health_iface_state_name(int state)
+{
+    switch (state) {
+    case HEALTH_IF_UP: return "up";
+    case HEALTH_IF_DOWN: return "down";
+    case HEALTH_IF_NO_CARRIER: return "no_carrier";
+    default: return "gone";
+    }
+}
+
+/* detect's judgement, or an interface that cannot deliver packets */
+static int is_degraded(const struct sh_health *h)
+{
+    return h->degraded || h->ifaces_down > 0;
+}
 
 /* ---- EVE ----------------------------------------------------------------- */
 
@@ -77,10 +94,12 @@ int health_eve_write(struct eve *e, const struct sh_health *h)
     json_u64(&j, "interval", h->interval_s);
     json_u64(&j, "uptime", h->uptime_s);
     json_cstr(&j, "mode", h->live ? "live" : "replay");
-    json_cstr(&j, "status", h->degraded ? "degraded" : "ok");
+    json_cstr(&j, "status", is_degraded(h) ? "degraded" : "ok");
     json_arr_open(&j, "reasons");
     for (int i = 0; i < h->nreasons; i++)
         json_cstr(&j, NULL, h->reasons[i]);
+    if (h->ifaces_down)
+        json_cstr(&j, NULL, "interface_down");
     json_arr_close(&j);
     json_bool(&j, "dropping", h->dropping);
     json_obj_open(&j, "capture");
@@ -94,6 +113,8 @@ int health_eve_write(struct eve *e, const struct sh_health *h)
         for (int i = 0; i < h->niface; i++) {
             json_obj_open(&j, NULL);
             json_cstr(&j, "name", h->iface[i].name);
+            json_cstr(&j, "state", health_iface_state_name(h->iface[i].state));
+            json_u64(&j, "quiet_s", h->iface[i].quiet_s);
             json_u64(&j, "captured", h->iface[i].captured);
             json_u64(&j, "kernel_received", h->iface[i].received);
             json_u64(&j, "kernel_dropped", h->iface[i].dropped);
@@ -222,14 +243,16 @@ long health_prom_format(const struct sh_health *h, char *buf, size_t cap)
     metric_u(&w, "spanhound_health_interval_seconds", "gauge",
              "Seconds between two health reports (health.interval).", h->interval_s);
     metric_u(&w, "spanhound_degraded", "gauge",
-             "1 when the detection engine judges the sensor degraded (see spanhound_degraded_reason).",
-             (uint64_t)(h->degraded != 0));
+             "1 when the sensor is degraded: the detection engine's judgement or an interface not up (see spanhound_degraded_reason).",
+             (uint64_t)is_degraded(h));
     family(&w, "spanhound_degraded_reason", "gauge",
            "1 for each reason the sensor is degraded now (the check's name in a label).");
     for (int i = 0; i < h->nreasons; i++) {
         label_escape(h->reasons[i], lv, sizeof(lv));
         sample_u(&w, "spanhound_degraded_reason", "check", lv, 1);
     }
+    if (h->ifaces_down)
+        sample_u(&w, "spanhound_degraded_reason", "check", "interface_down", 1);
     metric_u(&w, "spanhound_dropping", "gauge",
              "1 when packets or events were dropped in the last interval (the sensor is partly blind).",
              (uint64_t)(h->dropping != 0));
@@ -249,6 +272,19 @@ long health_prom_format(const struct sh_health *h, char *buf, size_t cap)
               "Packets the interface or driver dropped (pcap_stats ps_ifdrop).",
               offsetof(struct sh_health_iface, ifdropped) },
         };
+        family(&w, "spanhound_interface_up", "gauge",
+               "1 when the interface can deliver packets; 0 when it is down, has no carrier or is gone (the sensor is blind on it).");
+        for (int i = 0; i < h->niface; i++) {
+            label_escape(h->iface[i].name, lv, sizeof(lv));
+            sample_u(&w, "spanhound_interface_up", "interface", lv,
+                     (uint64_t)(h->iface[i].state == HEALTH_IF_UP));
+        }
+        family(&w, "spanhound_interface_quiet_seconds", "gauge",
+               "Seconds since the interface last delivered a packet (0: some in the last interval); long on an up interface: the SPAN session is gone.");
+        for (int i = 0; i < h->niface; i++) {
+            label_escape(h->iface[i].name, lv, sizeof(lv));
+            sample_u(&w, "spanhound_interface_quiet_seconds", "interface", lv, h->iface[i].quiet_s);
+        }
         for (size_t k = 0; k < sizeof(pif) / sizeof(pif[0]); k++) {
             family(&w, pif[k].name, "counter", pif[k].help);
             for (int i = 0; i < h->niface; i++) {
@@ -323,6 +359,14 @@ int health_prom_write(const char *path, const char *text, size_t len, char *err,
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return -1;
     }
+    /* node_exporter reads it as another user: 0644 whatever the umask
+     * (the unit's UMask=0027 would make it 0640, unreadable there) */
+    if (fchmod(fd, 0644) < 0) {
+        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
     size_t o = 0;
     while (o < len) {
         ssize_t n = write(fd, text + o, len - o);
@@ -380,17 +424,25 @@ int health_kv(const struct sh_health *h, struct redisfeed_kv *out, int max, char
               size_t storecap)
 {
     struct kvw w = { out, 0, max, store, storecap, 0 };
-    char ts[64], list[HEALTH_IFACES_MAX * 65 + 1], reasons[HEALTH_REASONS_MAX * 33 + 1];
+    char ts[64], list[HEALTH_IFACES_MAX * 65 + 1], down[HEALTH_IFACES_MAX * 65 + 1],
+         reasons[(HEALTH_REASONS_MAX + 1) * 33 + 1];
     uint64_t recv, drop, ifdrop;
     sum_ifaces(h, &recv, &drop, &ifdrop);
     eve_format_time(h->ts_us, ts, sizeof(ts));
-    list[0] = reasons[0] = 0;
-    for (int i = 0; i < h->niface; i++)
+    list[0] = down[0] = reasons[0] = 0;
+    for (int i = 0; i < h->niface; i++) {
         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
                  h->iface[i].name);
+        if (h->iface[i].state != HEALTH_IF_UP)
+            snprintf(down + strlen(down), sizeof(down) - strlen(down), "%s%s",
+                     down[0] ? "," : "", h->iface[i].name);
+    }
     for (int i = 0; i < h->nreasons; i++)
         snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons), "%s%s",
                  i ? "," : "", h->reasons[i]);
+    if (h->ifaces_down)
+        snprintf(reasons + strlen(reasons), sizeof(reasons) - strlen(reasons), "%s%s",
+                 reasons[0] ? "," : "", "interface_down");
     /* always the same fields (empty when they do not apply): an HSET
      * leaves no stale field behind */
     kv_add(&w, "ts", "%s", ts);
@@ -399,10 +451,11 @@ int health_kv(const struct sh_health *h, struct redisfeed_kv *out, int max, char
     kv_add(&w, "mode", "%s", h->live ? "live" : "replay");
     kv_add(&w, "uptime", "%llu", (unsigned long long)h->uptime_s);
     kv_add(&w, "interval", "%u", h->interval_s);
-    kv_add(&w, "status", "%s", h->degraded ? "degraded" : "ok");
+    kv_add(&w, "status", "%s", is_degraded(h) ? "degraded" : "ok");
     kv_add(&w, "reasons", "%s", reasons);
     kv_add(&w, "dropping", "%d", h->dropping != 0);
     kv_add(&w, "interfaces", "%s", list);
+    kv_add(&w, "interfaces_down", "%s", down);
     if (h->live) {
         kv_add(&w, "kernel_received", "%llu", (unsigned long long)recv);
         kv_add(&w, "kernel_dropped", "%llu", (unsigned long long)drop);

@@ -25,7 +25,14 @@ struct sh_health_iface {
     char name[64];
     uint64_t captured;                /* packets the source delivered      */
     uint64_t received, dropped, ifdropped; /* pcap_stats: ps_recv, ps_drop, ps_ifdrop */
+    int state;                        /* HEALTH_IF_*: can it deliver packets */
+    uint64_t quiet_s;                 /* seconds without a packet (0: some in
+                                         the last interval) */
 };
+
+/* an interface's state (the values of capture/source.h's SOURCE_IF_*) */
+enum { HEALTH_IF_UP = 0, HEALTH_IF_DOWN, HEALTH_IF_NO_CARRIER, HEALTH_IF_GONE };
+const char *health_iface_state_name(int state);   /* "up", "down", "no_carrier", "gone" */
 
 struct sh_health {
     char sensor[64];
@@ -51,6 +58,8 @@ struct sh_health {
     int nreasons;
     char reasons[HEALTH_REASONS_MAX][32];
     int dropping;                     /* kernel or ring drops in the last interval */
+    int ifaces_down;                  /* interfaces not up (blind on them): the
+                                         status is "degraded", reason "interface_down" */
 };
 
 /* The two EVE records ("stats", then "spanhound_stats").  0, or -1 when

@@ -1286,7 +1286,8 @@ static int cmd_health(struct ctl *c)
     } while (strcmp(cur, "0"));
     qsort(keys, n, sizeof(*keys), keycmp_p);
     static const char *const show[] = {
-        "status", "reasons", "mode", "ts", "uptime", "dropping", "interfaces", "kernel_received",
+        "status", "reasons", "mode", "ts", "uptime", "dropping", "interfaces", "interfaces_down",
+        "kernel_received",
         "kernel_dropped", "kernel_ifdropped", "ring_dropped", "packets_per_s", "bytes_per_s",
         "flows_active", "flows_capacity", "flows_evicted", "hosts_active", "hosts_capacity",
         "hosts_evicted", "hosts_evicted_protected", "journal_pending", "journal_bytes",

@@ -169,7 +169,8 @@ def redis_hash(port, stats, interval):
     h = r.hgetall(key)
     ttl = r.ttl(key)
     need = ["ts", "sensor", "version", "mode", "uptime", "interval", "status", "reasons",
-            "dropping", "interfaces", "kernel_dropped", "ring_dropped", "packets", "bytes",
+            "dropping", "interfaces", "interfaces_down", "kernel_dropped", "ring_dropped", "packets",
+            "bytes",
             "packets_per_s", "flows_active", "flows_capacity", "hosts_active", "hosts_capacity",
             "journal_pending", "journal_bytes", "redis_last_error_age", "eve_written", "eve_errors"]
     miss = [k for k in need if k not in h]

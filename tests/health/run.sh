@@ -11,7 +11,9 @@
 #   - health.interval = 0: nothing; an unwritable Prometheus path: one line;
 #   - live, in network namespaces made here: the sensor stopped (SIGSTOP)
 #     while tcpreplay sends, so the kernel's buffer overflows: the
-#     "dropping packets on veth-c" line, then "seeing everything again".
+#     "dropping packets on veth-c" line, then "seeing everything again";
+#   - live with two interfaces: one loses its carrier, comes back, is set
+#     down: the lines, spanhound_interface_up, degraded (interface_down).
 # Appends "health <passed> <failed> <skipped>" to build/test-results.txt.
 #   - spanhoundctl health prints the hash (text and --json).
 # Usage: tests/health/run.sh build/spanhound build/spanhoundctl
@@ -174,13 +176,15 @@ ip netns add "$NS_C"
 ip link add veth-s netns "$NS_S" type veth peer name veth-c netns "$NS_C"
 ip -n "$NS_S" link set veth-s up
 ip -n "$NS_C" link set veth-c up
+# the daemon drops to the user spanhound: a directory it can write
+chmod o+x "$T" && mkdir -m 0777 "$T/m"
 printf 'health = { interval = 1; prometheus_file = "%s"; };\ncapture = { buffer_mb = 1; };\n' \
-    "$T/l.prom" > "$T/l.conf"
+    "$T/m/l.prom" > "$T/l.conf"
 ip netns exec "$NS_C" "$BIN" -c "$T/l.conf" -i veth-c --no-redis --stats >/dev/null 2>"$T/l.err" &
 SHPID=$!
 for _ in $(seq 1 50); do
     sleep 0.1
-    [ -s "$T/l.prom" ] && break
+    [ -s "$T/m/l.prom" ] && break
 done
 # stopped, it reads nothing: the 1 MB kernel buffer overflows
 kill -STOP "$SHPID"
@@ -206,4 +210,54 @@ fi
 n=$(grep -c 'dropping packets on' "$T/l.err")
 [ "$n" -eq 1 ] && ok "live: said once per episode" || bad "live: said once per episode" "$n lines"
 [ $rc -eq 0 ] && ok "live: SIGTERM exits 0" || bad "live: SIGTERM exits 0" "exit $rc"
+
+# ---- live: one of two interfaces loses its carrier, comes back, goes down ----
+# (the kernel says nothing to a capture socket whose interface went down: no
+# error, no packets; the oracle is the link state this test sets)
+ip -n "$NS_C" link add veth-d type veth peer name veth-e
+ip -n "$NS_C" link set veth-d up
+ip -n "$NS_C" link set veth-e up
+printf 'health = { interval = 1; prometheus_file = "%s"; };\n' "$T/m/m.prom" > "$T/m.conf"
+ip netns exec "$NS_C" "$BIN" -c "$T/m.conf" -i veth-c -i veth-d --no-redis --stats >/dev/null 2>"$T/m.err" &
+SHPID=$!
+prom() { awk -v k="$1" 'index($0, k) == 1 {print $2}' "$T/m/m.prom" 2>/dev/null; }
+waitfor() {   # waitfor WHAT: a log line or a Prometheus value, up to 6 s
+    for _ in $(seq 1 60); do
+        sleep 0.1
+        eval "$1" && return 0
+    done
+    return 1
+}
+waitfor '[ -s "$T/m/m.prom" ]'
+sensor=$(sed -n 's/^spanhound_info{sensor="\([^"]*\)".*/\1/p' "$T/m/m.prom")
+up_c="spanhound_interface_up{sensor=\"$sensor\",interface=\"veth-c\"}"
+up_d="spanhound_interface_up{sensor=\"$sensor\",interface=\"veth-d\"}"
+deg="spanhound_degraded{sensor=\"$sensor\"}"
+first="$(prom "$up_c") $(prom "$up_d") $(prom "$deg")"
+ip -n "$NS_C" link set veth-e down          # veth-d: up, but no carrier
+waitfor 'grep -q "^spanhound: veth-d is without a carrier" "$T/m.err" && [ "$(prom "$up_d")" = 0 ]'
+nocarrier="$(prom "$up_c") $(prom "$up_d") $(prom "$deg") $(grep -c 'check="interface_down"' "$T/m/m.prom")"
+ip -n "$NS_C" link set veth-e up
+waitfor 'grep -q "^spanhound: veth-d is up again after [0-9]* s: seeing it again$" "$T/m.err" && [ "$(prom "$up_d")" = 1 ]'
+back="$(prom "$up_c") $(prom "$up_d") $(prom "$deg")"
+ip -n "$NS_C" link set veth-d down
+waitfor 'grep -q "^spanhound: veth-d is down: the sensor is blind on it$" "$T/m.err"'
+kill -TERM "$SHPID"; wait "$SHPID"; SHPID=
+[ -n "${HEALTH_TEST_SHOW:-}" ] && grep '^spanhound:' "$T/m.err"
+[ "$first" = "1 1 0" ] && ok "live, two interfaces up: interface_up 1 1, degraded 0" \
+    || bad "live, two interfaces up: interface_up 1 1, degraded 0" "got '$first'"
+if [ "$nocarrier" = "1 0 1 1" ] &&
+   grep -q '^spanhound: veth-d is without a carrier (cable, switch port or SPAN session): the sensor is blind on it$' "$T/m.err"; then
+    ok "live: the peer down: 'veth-d is without a carrier', interface_up 0, degraded (interface_down), veth-c still 1"
+else
+    bad "live: veth-d without a carrier is reported" "prometheus '$nocarrier': $(grep '^spanhound:' "$T/m.err" | tail -4)"
+fi
+[ "$back" = "1 1 0" ] && grep -q '^spanhound: veth-d is up again' "$T/m.err" \
+    && ok "live: the carrier back: 'veth-d is up again', interface_up 1, degraded 0" \
+    || bad "live: the carrier back" "prometheus '$back': $(grep '^spanhound:' "$T/m.err" | tail -3)"
+grep -q '^spanhound: veth-d is down: the sensor is blind on it$' "$T/m.err" \
+    && ok "live: the interface set down: 'veth-d is down'" \
+    || bad "live: the interface set down: 'veth-d is down'" "$(grep '^spanhound:' "$T/m.err" | tail -3)"
+n=$(awk '/^health.interface_down_episodes / {print $2}' "$T/m.err")
+[ "$n" = 2 ] && ok "live: health.interface_down_episodes 2" || bad "live: health.interface_down_episodes 2" "got '$n'"
 finish

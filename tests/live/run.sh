@@ -389,19 +389,21 @@ fi
 # --- one port taken down: said so in one line, the other port goes on ---
 # (an interface that is down or has no carrier gives libpcap no error: the
 # port was blind in silence; the oracle is the kernel's view of the link)
-ip netns exec "$NS_C" "$BIN" -i veth-a-c -i veth-b-c --user "$USER_" --stats \
+# (the health report says it: every second here, instead of every 30 s)
+printf 'health = { interval = 1; };\n' > "$T/health1.conf"
+ip netns exec "$NS_C" "$BIN" -c "$T/health1.conf" -i veth-a-c -i veth-b-c --user "$USER_" --stats \
     >/dev/null 2>"$T/err6" &
 SHPID=$!
 if wait_line "$T/err6" 'capturing on' "$SHPID"; then
     sleep 1.2                   # the first look at the links (veth carrier may lag)
     ip -n "$NS_C" link set veth-b-c down
-    wait_line "$T/err6" 'veth-b-c: link down (interface down)' "$SHPID"; down=$?
+    wait_line "$T/err6" 'veth-b-c is down: the sensor is blind on it' "$SHPID"; down=$?
     ip netns exec "$NS_S" tcpreplay -q -i veth-a-s --multiplier=10 "$A2" >/dev/null 2>&1
     sleep 0.5
     kill -USR1 "$SHPID"; sleep 0.3
     ra=$(awk '$1 == "source.veth-a-c.kernel_received" { print $2 }' "$T/err6")
     ip -n "$NS_C" link set veth-b-c up
-    wait_line "$T/err6" 'veth-b-c: link up again' "$SHPID"; up=$?
+    wait_line "$T/err6" 'veth-b-c is up again after' "$SHPID"; up=$?
     if [ "$down" -eq 0 ] && [ "$up" -eq 0 ] && [ "${ra:-0}" -gt 0 ] && kill -0 "$SHPID" 2>/dev/null; then
         ok "a port taken down is logged (and when it is back); the other port goes on capturing ($ra packets)"
     else

@@ -140,6 +140,21 @@ for d in /var/lib/spanhound /var/log/spanhound; do
     [ "$s" = "spanhound:spanhound 750" ] && ok "$d is spanhound:spanhound 0750" || bad "$d is spanhound:spanhound 0750" "$s"
 done
 
+# an upgrade runs postinst configure again: same user, same directories,
+# a changed conffile kept (dpkg --force-confold: no prompt)
+echo '# a local change before the upgrade' >> "$R/etc/spanhound/spanhound.conf"
+echo 'x' > "$R/var/lib/spanhound/keep"
+if in_root apt-get install -y -q --reinstall -o Dpkg::Options::=--force-confold "$deb" > "$W/reinstall.log" 2>&1 &&
+   [ "$(in_root id -u spanhound)" = "$uid" ] && [ -e "$R/var/lib/spanhound/keep" ] &&
+   [ "$(in_root stat -c '%U:%G %a' /var/lib/spanhound)" = "spanhound:spanhound 750" ] &&
+   tail -1 "$R/etc/spanhound/spanhound.conf" | grep -q 'before the upgrade'; then
+    ok "reinstall (postinst configure again): same uid $uid, state kept, changed conffile kept"
+else
+    bad "reinstall (postinst configure again)" "$(tail -3 "$W/reinstall.log")"
+fi
+rm -f "$R/var/lib/spanhound/keep"
+sed -i '/a local change before the upgrade/d' "$R/etc/spanhound/spanhound.conf"
+
 # the service user replays the demo capture with the packaged configuration:
 # EVE goes to /var/log/spanhound/eve.json as the service would write it
 # (umask 0027 as the unit's UMask=)
@@ -279,6 +294,11 @@ unit_start() {
     res=$(c systemctl show -p Result --value spanhound); code=$(c systemctl show -p ExecMainStatus --value spanhound)
     [ "$res" = success ] && [ "$code" = 0 ] && ok "systemctl stop (SIGTERM): exit 0 in $(( $(date +%s) - t1 )) s" ||
         bad "systemctl stop (SIGTERM) on an idle interface: exit 0 within TimeoutStopSec" "Result=$res ExecMainStatus=$code after $(( $(date +%s) - t1 )) s"
+    # the last health report at stop: node_exporter's user must be able to
+    # read the file the sandboxed service (UMask=0027) wrote
+    s=$(c stat -c '%U:%G %a' /var/lib/spanhound/spanhound.prom 2>&1)
+    [ "$s" = "spanhound:spanhound 644" ] && ok "the service wrote /var/lib/spanhound/spanhound.prom, 0644" ||
+        bad "the service wrote /var/lib/spanhound/spanhound.prom, 0644" "$s"
     c journalctl -u spanhound --no-pager > "$W/journal.txt" 2>&1
     grep -q 'spanhound\[[0-9]*\]: spanhound: ' "$W/journal.txt" && ok "log lines reach the journal" || bad "log lines reach the journal"
     cstop

@@ -238,6 +238,14 @@ static void test_prom_write_atomic(void **state)
     fclose(fp);
     assert_string_equal(got, "new\n");
     assert_int_not_equal(access(tmp, F_OK), 0);          /* no leftover */
+    /* node_exporter runs as another user: readable whatever the umask
+     * (the unit's UMask=0027 made it 0640) */
+    mode_t old = umask(027);
+    assert_int_equal(health_prom_write(path, "new\n", 4, err, sizeof(err)), 0);
+    umask(old);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
     /* a directory that does not exist: an error, nothing written */
     snprintf(path, sizeof(path), "%s/no/such/a.prom", tmpdir);
     assert_int_equal(health_prom_write(path, "x\n", 2, err, sizeof(err)), -1);
@@ -280,6 +288,71 @@ static void test_kv_fixed_fields(void **state)
     }
 }
 
+/* an up interface without packets: said after quiet_us, once, and when
+ * packets come again */
+static void test_silent(void **state)
+{
+    (void)state;
+    struct silent_track t;
+    uint64_t q;
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(silent_track_update(&t, 0, 5, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 0);
+    assert_int_equal(silent_track_update(&t, 30 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(silent_track_update(&t, 60 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 30);
+    assert_int_equal(silent_track_update(&t, 89 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(silent_track_update(&t, 90 * S, 9, 60 * S, &q), SILENT_START);
+    assert_int_equal(q, 60);
+    assert_int_equal(silent_track_update(&t, 120 * S, 9, 60 * S, &q), SILENT_SAME);
+    assert_int_equal(q, 90);
+    assert_int_equal(silent_track_update(&t, 150 * S, 10, 60 * S, &q), SILENT_STOP);
+    assert_int_equal(q, 0);
+    assert_int_equal(silent_track_update(&t, 180 * S, 11, 60 * S, &q), SILENT_SAME);
+}
+
+/* an interface that cannot deliver packets makes the sensor degraded in
+ * every output, whatever detect said, and is named */
+static void test_iface_down(void **state)
+{
+    (void)state;
+    struct sh_health h;
+    static char buf[32768];
+    struct redisfeed_kv kv[HEALTH_KV_MAX];
+    char store[HEALTH_KV_STORE];
+    sample_health(&h);
+    h.degraded = 0;
+    h.nreasons = 0;
+    h.iface[1].state = HEALTH_IF_NO_CARRIER;
+    h.ifaces_down = 1;
+    assert_true(health_prom_format(&h, buf, sizeof(buf)) > 0);
+#define L "{sensor=\"span-a\\\"b\\\\c\\nd\""
+    assert_true(has_line(buf, "# TYPE spanhound_interface_up gauge"));
+    assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth1\"} 1"));
+    assert_true(has_line(buf, "spanhound_interface_up" L ",interface=\"eth2\"} 0"));
+    assert_true(has_line(buf, "# TYPE spanhound_interface_quiet_seconds gauge"));
+    assert_true(has_line(buf, "spanhound_degraded" L "} 1"));
+    assert_true(has_line(buf, "spanhound_degraded_reason" L ",check=\"interface_down\"} 1"));
+#undef L
+    int n = health_kv(&h, kv, HEALTH_KV_MAX, store, sizeof(store));
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(kv[i].key, "status"))
+            seen += !strcmp(kv[i].value, "degraded");
+        if (!strcmp(kv[i].key, "reasons"))
+            seen += !strcmp(kv[i].value, "interface_down");
+        if (!strcmp(kv[i].key, "interfaces_down"))
+            seen += !strcmp(kv[i].value, "eth2");
+    }
+    assert_int_equal(seen, 3);
+    assert_string_equal(health_iface_state_name(HEALTH_IF_GONE), "gone");
+    /* all up: ok */
+    h.iface[1].state = HEALTH_IF_UP;
+    h.ifaces_down = 0;
+    assert_true(health_prom_format(&h, buf, sizeof(buf)) > 0);
+    assert_null(strstr(buf, "interface_down"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +362,8 @@ int main(void)
         cmocka_unit_test(test_prom_promtool),
         cmocka_unit_test(test_prom_write_atomic),
         cmocka_unit_test(test_kv_fixed_fields),
+        cmocka_unit_test(test_iface_down),
+        cmocka_unit_test(test_silent),
     };
     return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
