@@ -139,6 +139,9 @@ for d in /var/lib/spanhound /var/log/spanhound; do
     s=$(in_root stat -c '%U:%G %a' "$d" 2>&1)
     [ "$s" = "spanhound:spanhound 750" ] && ok "$d is spanhound:spanhound 0750" || bad "$d is spanhound:spanhound 0750" "$s"
 done
+s=$(in_root stat -c '%U:%G %a' /etc/spanhound/spanhound.conf 2>&1)
+[ "$s" = "root:spanhound 640" ] && ok "the configuration (it may hold the Redis password) is root:spanhound 0640" \
+    || bad "the configuration is root:spanhound 0640" "$s"
 
 # an upgrade runs postinst configure again: same user, same directories,
 # a changed conffile kept (dpkg --force-confold: no prompt)
