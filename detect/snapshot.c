@@ -36,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include "detect.h"
+#include "../config/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -328,20 +329,7 @@ int detect_snapshot_write(const char *path, const uint8_t *p, size_t n, char *er
         unlink(tmp);
         return -1;
     }
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = 0;
-    else if (slash)
-        *slash = 0;
-    else
-        snprintf(dir, sizeof(dir), ".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    file_sync_dir(path);
     return 0;
 }
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "../capture/ring.h"
+#include "../config/files.h"
 #include "eve.h"
 #include "json.h"
 #include "rconn.h"
@@ -422,25 +423,6 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* fsync the directory holding path, so a rename in it survives a power loss */
-static void fsync_dir(const char *path)
-{
-    char dir[CFG_STR_MAX + 16];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = 0;
-    else if (slash)
-        *slash = 0;
-    else
-        snprintf(dir, sizeof(dir), ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
 static int save_state(struct redisfeed *f)
 {
     char tmp[CFG_STR_MAX + 16], text[256];
@@ -458,7 +440,7 @@ static int save_state(struct redisfeed *f)
     close(fd);
     if (rename(tmp, f->spath) < 0)
         return -1;
-    fsync_dir(f->spath);
+    file_sync_dir(f->spath);
     return 0;
 }
 
@@ -902,7 +884,7 @@ static void journal_rewrite(struct redisfeed *f)
         pthread_mutex_unlock(&f->jmu);
         goto fail;
     }
-    fsync_dir(f->jpath);
+    file_sync_dir(f->jpath);
     close(f->jfd);
     f->jfd = fd;
     f->jsize -= from;

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "views.h"
+#include "../config/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,19 +158,6 @@ int views_write_file(const char *path, const uint8_t *p, size_t n)
         return -1;
     }
     close(fd);
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = 0;
-    else if (slash)
-        *slash = 0;
-    else
-        snprintf(dir, sizeof(dir), ".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    file_sync_dir(path);
     return 0;
 }
