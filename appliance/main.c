@@ -387,21 +387,8 @@ static int intel_start(struct app *a, const char *first_file)
     int n = a->cfg.feeds.n;
     if (n == 0)
         return 0;
-    for (int i = 0; i < n; i++) {
-        const struct cfg_feed *f = &a->cfg.feeds.v[i];
-        memset(&defs[i], 0, sizeof(defs[i]));
-        snprintf(defs[i].name, sizeof(defs[i].name), "%s", f->name);
-        snprintf(defs[i].path, sizeof(defs[i].path), "%s", f->path);
-        defs[i].format = ioc_format_from_name(f->format);
-        defs[i].type = f->type[0] ? ioc_type_from_name(f->type) : IOC_NONE;
-        defs[i].weight = f->weight;
-        defs[i].confidence = f->confidence;
-        if (defs[i].format < 0 || defs[i].type < 0) {
-            fprintf(a->log, "spanhound: %s:%d: feed '%s': unknown format or type\n",
-                    a->cfg.source, f->line, f->name);
-            return -1;
-        }
-    }
+    if (feed_defs_from_config(&a->cfg, defs, a->log, "") < 0)
+        return -1;
     a->intel = ioc_manager_create(defs, n, a->log);
     if (!a->intel) {
         fprintf(a->log, "spanhound: feeds: out of memory\n");

@@ -93,14 +93,13 @@ static void install(void *ctx, struct ioc_db *db)
     detect_set_intel(ctx, ioc_lookup, db);
 }
 
-/* The feeds list changed: the manager follows it (feeds/ioc.h); the
- * caller's SIGHUP re-read then loads what is new in the background. */
-static int feeds_apply(struct reloader *r)
+/* The feed definitions of c (its feeds list) into defs; see reload.h. */
+int feed_defs_from_config(const struct sh_config *c, struct ioc_feed_def defs[CFG_FEEDS_MAX],
+                          FILE *log, const char *what)
 {
-    struct ioc_feed_def defs[CFG_FEEDS_MAX];
-    int n = r->cfg->feeds.n;
+    int n = c->feeds.n;
     for (int i = 0; i < n; i++) {
-        const struct cfg_feed *f = &r->cfg->feeds.v[i];
+        const struct cfg_feed *f = &c->feeds.v[i];
         memset(&defs[i], 0, sizeof(defs[i]));
         snprintf(defs[i].name, sizeof(defs[i].name), "%s", f->name);
         snprintf(defs[i].path, sizeof(defs[i].path), "%s", f->path);
@@ -109,11 +108,22 @@ static int feeds_apply(struct reloader *r)
         defs[i].weight = f->weight;
         defs[i].confidence = f->confidence;
         if (defs[i].format < 0 || defs[i].type < 0) {
-            fprintf(r->log, "spanhound: SIGHUP: %s:%d: feed '%s': unknown format or type\n",
-                    r->cfg->source, f->line, f->name);
+            fprintf(log, "spanhound: %s%s:%d: feed '%s': unknown format or type\n", what,
+                    c->source, f->line, f->name);
             return -1;
         }
     }
+    return n;
+}
+
+/* The feeds list changed: the manager follows it (feeds/ioc.h); the
+ * caller's SIGHUP re-read then loads what is new in the background. */
+static int feeds_apply(struct reloader *r)
+{
+    struct ioc_feed_def defs[CFG_FEEDS_MAX];
+    int n = feed_defs_from_config(r->cfg, defs, r->log, "SIGHUP: ");
+    if (n < 0)
+        return -1;
     if (n == 0) {
         detect_set_intel(r->detect, NULL, NULL);
         ioc_manager_destroy(*r->intel);

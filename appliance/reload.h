@@ -59,6 +59,13 @@ struct reloader {
  * then re-reads the feeds as on every SIGHUP), 0 when they did not, -1
  * when the file was rejected. */
 int reload_run(struct reloader *r);
+
+/* The feed definitions of c's feeds list into defs (at start and on
+ * SIGHUP).  Returns how many (0..CFG_FEEDS_MAX), or -1 after logging
+ * "spanhound: <what><file>:<line>: feed '<name>': unknown format or type"
+ * (what: "" at start, "SIGHUP: " on a reload). */
+int feed_defs_from_config(const struct sh_config *c, struct ioc_feed_def defs[CFG_FEEDS_MAX],
+                          FILE *log, const char *what);
 void reload_free(struct reloader *r);
 
 #endif /* SH_RELOAD_H */
