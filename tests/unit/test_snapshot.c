@@ -210,6 +210,20 @@ static uint8_t *read_all(const char *path, size_t *len)
     return p;
 }
 
+/* The snapshot file of an engine populated over c, saved as tmpdir/name:
+ * its path and bytes (the caller frees them). */
+static uint8_t *populated_snapshot(const struct sh_config *c, const char *name, char *path,
+                                   size_t pathlen, size_t *len)
+{
+    char err[512];
+    struct detect *d = detect_create(c, NULL, NULL, err, sizeof(err));
+    assert_non_null(d);
+    populate(d);
+    save_file(d, name, 64u << 20, path, pathlen);
+    detect_destroy(d);
+    return read_all(path, len);
+}
+
 static void write_all(const char *path, const uint8_t *p, size_t len)
 {
     FILE *fp = fopen(path, "wb");
@@ -401,12 +415,9 @@ static void a_corrupt_byte_anywhere_is_skipped_with_a_message(void **state)
     char err[1024], path[256];
     struct seen s = { 0 };
     struct sh_config *c = base_config("s1");
-    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
-    struct detect *d2 = detect_create(c, on_verdict, &s, err, sizeof(err));
-    populate(d1);
-    save_file(d1, "corrupt.snapshot", 64u << 20, path, sizeof(path));
     size_t len;
-    uint8_t *p = read_all(path, &len);
+    uint8_t *p = populated_snapshot(c, "corrupt.snapshot", path, sizeof(path), &len);
+    struct detect *d2 = detect_create(c, on_verdict, &s, err, sizeof(err));
     uint8_t *q = malloc(len);
     int checksum_msgs = 0;
     for (size_t i = 0; i < len; i++) {
@@ -433,7 +444,6 @@ static void a_corrupt_byte_anywhere_is_skipped_with_a_message(void **state)
     assert_int_equal(detect_hosts(d2, vb, HMAX), 0);
     free(p);
     free(q);
-    detect_destroy(d1);
     detect_destroy(d2);
     free(c);
 }
@@ -443,12 +453,9 @@ static void a_truncated_file_is_skipped(void **state)
     (void)state;
     char err[1024], path[256];
     struct sh_config *c = base_config("s1");
-    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
-    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
-    populate(d1);
-    save_file(d1, "trunc.snapshot", 64u << 20, path, sizeof(path));
     size_t len;
-    uint8_t *p = read_all(path, &len);
+    uint8_t *p = populated_snapshot(c, "trunc.snapshot", path, sizeof(path), &len);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
     for (size_t n = 0; n < len; n++) {
         uint8_t *q = malloc(n ? n : 1);      /* exactly n bytes: ASan sees overreads */
         memcpy(q, p, n);
@@ -464,7 +471,6 @@ static void a_truncated_file_is_skipped(void **state)
     assert_int_equal(detect_snapshot_restore(d2, q, len + 1, "T", err, sizeof(err)), -1);
     free(q);
     free(p);
-    detect_destroy(d1);
     detect_destroy(d2);
     free(c);
 }
@@ -474,12 +480,9 @@ static void an_unknown_version_is_skipped(void **state)
     (void)state;
     char err[1024], path[256];
     struct sh_config *c = base_config("s1");
-    struct detect *d1 = detect_create(c, NULL, NULL, err, sizeof(err));
-    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
-    populate(d1);
-    save_file(d1, "ver.snapshot", 64u << 20, path, sizeof(path));
     size_t len;
-    uint8_t *p = read_all(path, &len);
+    uint8_t *p = populated_snapshot(c, "ver.snapshot", path, sizeof(path), &len);
+    struct detect *d2 = detect_create(c, NULL, NULL, err, sizeof(err));
     assert_memory_equal(p, "SHSNAP", 6);
     assert_int_equal(p[6] | p[7] << 8, DETECT_SNAPSHOT_VERSION);
     p[6] = 7;
@@ -491,7 +494,6 @@ static void an_unknown_version_is_skipped(void **state)
     assert_string_equal(err, want);
     assert_int_equal(detect_hosts(d2, vb, HMAX), 0);
     free(p);
-    detect_destroy(d1);
     detect_destroy(d2);
     free(c);
 }
