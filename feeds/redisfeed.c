@@ -960,6 +960,21 @@ void redisfeed_adopt(struct redisfeed *f, const struct verdict *v)
     }
 }
 
+/* A host's journaled view into w again, as a new record: without its id
+ * and resync fields, with event set to event and, when not NULL, flagged
+ * and ts replaced. */
+static void put_view(struct recw *w, const struct fhost *h, const char *event,
+                     const char *flagged, const char *ts)
+{
+    const char *k, *v;
+    for (size_t o = 0; (o = next_pair(h->fields, h->flen, o, &k, &v));) {
+        if (!strcmp(k, "id") || !strcmp(k, "resync"))
+            continue;
+        put(w, k, !strcmp(k, "event") ? event : flagged && !strcmp(k, "flagged") ? flagged :
+                  ts && !strcmp(k, "ts") ? ts : v);
+    }
+}
+
 static int cmp_ip(const void *a, const void *b)
 {
     return strcmp(a, b);
@@ -987,15 +1002,7 @@ void redisfeed_adopt_end(struct redisfeed *f)
             continue;
         }
         struct recw w = { r.data, sizeof(r.data), 0, 0 };
-        const char *k, *v;
-        const char *fields = f->hosts[i].fields;
-        size_t len = f->hosts[i].flen;
-        for (size_t o = 0; (o = next_pair(fields, len, o, &k, &v));) {
-            if (!strcmp(k, "id") || !strcmp(k, "resync"))
-                continue;
-            put(&w, k, !strcmp(k, "event") ? "expired" : !strcmp(k, "flagged") ? "0" :
-                       !strcmp(k, "ts") ? ts : v);
-        }
+        put_view(&w, &f->hosts[i], "expired", "0", ts);
         int before = f->nhosts;
         if (!w.overflow) {
             r.len = (uint32_t)w.len;
@@ -1270,14 +1277,7 @@ static void resync(struct redisfeed *f)
     int count = f->nhosts;
     for (int i = 0; i < count && i < f->nhosts; i++) {
         struct recw w = { r.data, sizeof(r.data), 0, 0 };
-        const char *k, *v;
-        const char *fields = f->hosts[i].fields;
-        size_t len = f->hosts[i].flen;
-        for (size_t o = 0; (o = next_pair(fields, len, o, &k, &v));) {
-            if (!strcmp(k, "id") || !strcmp(k, "resync"))
-                continue;
-            put(&w, k, !strcmp(k, "event") ? "updated" : v);
-        }
+        put_view(&w, &f->hosts[i], "updated", NULL, NULL);
         put(&w, "resync", "1");
         if (w.overflow)
             continue;
