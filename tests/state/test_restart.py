@@ -64,6 +64,15 @@ def split_halves(ctx):
     return h1, h2
 
 
+def first_half_then_others(ctx):
+    """the demo capture's first half, and its second half without the infected host (tshark)"""
+    h1, h2 = split_halves(ctx)
+    rest = ctx.path("others.pcap")
+    subprocess.run(["tshark", "-r", h2, "-Y", "not ip.addr == %s and not arp" % INFECTED,
+                    "-w", rest], check=True, capture_output=True)
+    return h1, rest
+
+
 def feed(r, ctx, journal, sensor="s1"):
     return ["--redis", "127.0.0.1:%d" % r.port, "--journal", ctx.path(journal), "--sensor", sensor]
 
@@ -131,10 +140,7 @@ def t_split(ctx):
 
 def t_quiet(ctx):
     """a restart with nothing new about the host keeps its quarantine in Redis"""
-    h1, h2 = split_halves(ctx)
-    rest = ctx.path("others.pcap")
-    subprocess.run(["tshark", "-r", h2, "-Y", "not ip.addr == %s and not arp" % INFECTED,
-                    "-w", rest], check=True, capture_output=True)
+    h1, rest = first_half_then_others(ctx)
     r = ctx.redis()
     sd = ctx.path("state")
     run_ok(ctx, ["-r", h1, "--state-dir", sd] + feed(r, ctx, "j"), "run 1")
@@ -156,10 +162,7 @@ def t_quiet(ctx):
 
 def t_views_lost(ctx):
     """the feed's views file lost, the snapshot kept: the restored flagged host is announced ('updated'), not dropped"""
-    h1, h2 = split_halves(ctx)
-    rest = ctx.path("others.pcap")
-    subprocess.run(["tshark", "-r", h2, "-Y", "not ip.addr == %s and not arp" % INFECTED,
-                    "-w", rest], check=True, capture_output=True)
+    h1, rest = first_half_then_others(ctx)
     r = ctx.redis()
     sd = ctx.path("state")
     run_ok(ctx, ["-r", h1, "--state-dir", sd] + feed(r, ctx, "j"), "run 1")
