@@ -558,7 +558,6 @@ void source_get_iface_stats(struct source *s, int i, struct source_stats *st)
     if (i < 0 || i >= s->nifs)
         return;
     pthread_mutex_lock(&s->stats_mu);
-    iface_refresh(&s->ifs[i]);
     *st = s->ifs[i].st;
     pthread_mutex_unlock(&s->stats_mu);
 }

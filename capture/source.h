@@ -66,7 +66,9 @@ int source_run(struct source *s, source_pkt_fn on_pkt, source_idle_fn on_idle,
 void source_get_stats(struct source *s, struct source_stats *st);
 
 /* Live: how many interfaces, the name of one, and its own counters
- * (packets, kernel_received/dropped, iface_dropped).  Offline: 0. */
+ * (packets, kernel_received/dropped, iface_dropped) as of the last
+ * source_get_stats (which asks the kernel for all of them once).
+ * Offline: 0. */
 int source_iface_count(const struct source *s);
 const char *source_iface_name(const struct source *s, int i);
 void source_get_iface_stats(struct source *s, int i, struct source_stats *st);
