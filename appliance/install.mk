@@ -32,8 +32,9 @@ LOGDIR        := $(LOCALSTATEDIR)/log/spanhound
 INSTALL       ?= install
 
 # Debian package tools (make deb, package-lint, package-test; systemd-nspawn
-# boots the package test's root to start the unit)
-DEBS += debhelper fakeroot lintian debootstrap systemd-container
+# boots the package test's root to start the unit; systemd-analyze gives the
+# sandbox figure, man checks the pages)
+DEBS += debhelper fakeroot lintian debootstrap systemd-container systemd man-db
 
 INST_CFLAGS  = $(filter-out -DSH_DATADIR=%,$(ALL_CFLAGS)) -DSH_DATADIR='"$(PKGDATADIR)"' \
                $(CTL_PKG_CFLAGS) $(NAC_CFLAGS) $(CPPFLAGS)
