@@ -308,20 +308,7 @@ for t in (1700000000, 1700000003):
     out.append(struct.pack("<IIII", t, 0, len(eth), len(eth)) + eth)
 open(sys.argv[1], "wb").write(b"".join(out))
 PYEOF
-python3 -c '
-import os, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1]); s.settimeout(8)
-t0 = time.time()
-while True:
-    try:
-        m = s.recv(4096).decode(errors="replace")
-    except socket.timeout:
-        break
-    print("%.2f %s" % (time.time() - t0, m.replace("\n", "|")), flush=True)
-    if m.startswith("STOPPING=1"):
-        break
-' "$T/notify.sock" >"$T/notify" 2>&1 &
+python3 tests/lib/notify_listen.py "$T/notify.sock" 8 >"$T/notify" 2>&1 &
 NL=$!
 for _ in $(seq 1 40); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=1000000 "$BIN" --pace 1 -r "$T/gap.pcap" >/dev/null 2>"$T/err"

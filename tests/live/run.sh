@@ -97,21 +97,7 @@ wait_line() {
 }
 
 # --- the notification socket (systemd's side, as a datagram listener) ---
-/usr/bin/python3 -c '
-import os, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777)
-s.settimeout(30)
-t0 = time.time()
-while True:
-    try:
-        m = s.recv(4096).decode(errors="replace")
-    except socket.timeout:
-        break
-    print("%.2f %s" % (time.time() - t0, m.replace("\n", "|")), flush=True)
-    if m.startswith("STOPPING=1"):
-        break
-' "$T/notify.sock" >"$T/notify" 2>&1 &
+/usr/bin/python3 tests/lib/notify_listen.py "$T/notify.sock" 30 >"$T/notify" 2>&1 &
 NPID=$!
 for _ in $(seq 1 40); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
 
