@@ -31,18 +31,7 @@
 #define MAXV 64
 #define HMAX 64
 
-struct seen {
-    int n;
-    struct verdict v[MAXV];
-};
-
-static void on_verdict(void *ctx, const struct verdict *v)
-{
-    struct seen *s = ctx;
-    if (s->n < MAXV)
-        s->v[s->n] = *v;
-    s->n++;
-}
+#include "engine_events.h"
 
 static struct sh_config *base_config(const char *sensor)
 {
@@ -55,117 +44,6 @@ static struct sh_config *base_config(const char *sensor)
     assert_int_equal(cidr_set_parse_list(&c->dhcp_servers, "10.0.0.1", err, sizeof(err)), 0);
     assert_int_equal(cidr_set_parse_list(&c->home_net, "10.0.0.0/8", err, sizeof(err)), 0);
     return c;
-}
-
-static struct sh_addr ip(const char *s)
-{
-    struct sh_addr a;
-    assert_int_equal(addr_parse(s, &a), 0);
-    return a;
-}
-
-static uint32_t rng = 12345;
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
-static void random_name(char *buf, size_t len)
-{
-    static const char *tlds[] = { "com", "net", "info", "biz" };
-    int n = 11 + (int)(next() % 5);
-    size_t k = 0;
-    for (int i = 0; i < n && k + 1 < len; i++)
-        buf[k++] = (char)('a' + next() % 26);
-    snprintf(buf + k, len - k, ".%s", tlds[next() % 4]);
-}
-
-static struct sh_event dns_answer(const char *client, const char *name, uint64_t ts)
-{
-    struct sh_event ev;
-    ev_reset(&ev, EV_DNS);
-    ev.ts_us = ts;
-    ev.proto = 17;
-    ev.src = ip("10.0.0.53");
-    ev.dst = ip(client);
-    ev.sport = 53;
-    ev.dport = 50000;
-    ev.u.dns.qr = 1;
-    ev.u.dns.paired = 1;
-    ev.u.dns.rcode = 3;
-    ev.u.dns.nq = 1;
-    ev.u.dns.q[0].type = 1;
-    ev.u.dns.q[0].name = ev_puts(&ev, name, 0);
-    return ev;
-}
-
-static struct sh_event dhcp_ack(const char *client, const uint8_t mac[6], const char *hostname,
-                                uint64_t ts)
-{
-    struct sh_event ev;
-    ev_reset(&ev, EV_DHCP);
-    ev.ts_us = ts;
-    ev.proto = 17;
-    ev.src = ip("10.0.0.1");
-    ev.dst = ip(client);
-    ev.u.dhcp.op = 2;
-    ev.u.dhcp.msg_type = 5;
-    memcpy(ev.u.dhcp.client_mac, mac, 6);
-    ev.u.dhcp.assigned_ip = ip(client);
-    ev.u.dhcp.hostname = ev_puts(&ev, hostname, 0);
-    return ev;
-}
-
-static struct sh_event tick(uint64_t ts)
-{
-    struct sh_event ev;
-    ev_reset(&ev, EV_ARP);
-    ev.ts_us = ts;
-    ev.u.arp.ip = ip("198.51.100.1");
-    return ev;
-}
-
-static struct sh_event dns_query(const char *client, const char *name, uint64_t ts)
-{
-    struct sh_event ev;
-    ev_reset(&ev, EV_DNS);
-    ev.ts_us = ts;
-    ev.proto = 17;
-    ev.src = ip(client);
-    ev.dst = ip("10.0.0.53");
-    ev.sport = 50000;
-    ev.dport = 53;
-    ev.u.dns.nq = 1;
-    ev.u.dns.q[0].type = 1;
-    ev.u.dns.q[0].name = ev_puts(&ev, name, 0);
-    return ev;
-}
-
-static struct sh_event arp_claim(const char *addr, const uint8_t mac[6], uint64_t ts)
-{
-    struct sh_event ev;
-    ev_reset(&ev, EV_ARP);
-    ev.ts_us = ts;
-    ev.has_mac = 1;
-    memcpy(ev.src_mac, mac, 6);
-    memcpy(ev.u.arp.mac, mac, 6);
-    ev.u.arp.ip = ip(addr);
-    return ev;
-}
-
-static uint64_t nx_burst(struct detect *d, const char *client, int n, uint64_t t)
-{
-    char name[64];
-    for (int i = 0; i < n; i++) {
-        random_name(name, sizeof(name));
-        struct sh_event ev = dns_answer(client, name, t);
-        detect_event(d, &ev);
-        t += 3 * S;
-    }
-    return t;
 }
 
 /* Two hosts flagged with trusted bindings and names, one with weak
@@ -376,7 +254,7 @@ static void routed_and_conflicting_bindings_keep_their_status(void **state)
     /* six internal addresses behind one MAC: a router (test_detect's oracle) */
     for (int i = 1; i <= 6; i++) {
         snprintf(buf, sizeof(buf), "10.9.0.%d", i);
-        struct sh_event q = dns_query(buf, "example.org", (uint64_t)i * S);
+        struct sh_event q = dns_query(buf, "10.0.0.53", "example.org", 1, (uint64_t)i * S);
         q.has_mac = 1;
         memcpy(q.src_mac, router, 6);
         detect_event(d1, &q);
@@ -387,9 +265,9 @@ static void routed_and_conflicting_bindings_keep_their_status(void **state)
     struct sh_event ev = dhcp_ack("10.0.0.7", m1, "LAPTOP-7", t);
     detect_event(d1, &ev);
     t = nx_burst(d1, "10.0.0.7", 30, t + S);
-    ev = arp_claim("10.0.0.7", m2, t);
+    ev = arp_claim("10.0.0.7", m2, m2, t);
     detect_event(d1, &ev);
-    ev = arp_claim("10.0.0.7", m2, t + 3 * S);
+    ev = arp_claim("10.0.0.7", m2, m2, t + 3 * S);
     detect_event(d1, &ev);
     int n1 = detect_hosts(d1, va, HMAX);
     int routed = 0, conflict = 0;
