@@ -298,19 +298,12 @@ int detect_snapshot_write(const char *path, const uint8_t *p, size_t n, char *er
         return -1;
     }
     fchmod(fd, 0600);
-    size_t off = 0;
-    while (off < n) {
-        ssize_t k = write(fd, p + off, n - off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            snprintf(err, errlen, "snapshot %s: write failed: %s", path,
-                     k < 0 ? strerror(errno) : "no progress");
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        off += (size_t)k;
+    if (file_write_all(fd, p, n) < 0) {
+        snprintf(err, errlen, "snapshot %s: write failed: %s", path,
+                 errno ? strerror(errno) : "no progress");
+        close(fd);
+        unlink(tmp);
+        return -1;
     }
     if (fsync(fd) < 0) {
         snprintf(err, errlen, "snapshot %s: fsync failed: %s", path, strerror(errno));

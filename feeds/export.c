@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../config/cidr.h"
+#include "../config/files.h"
 #include "../detect/evidence.h"
 
 /* spanhound's UUIDv5 namespace (a fixed random UUID) */
@@ -110,18 +111,11 @@ static int write_atomic(const char *path, const char *text, size_t n, char *err,
         snprintf(err, errlen, "%s: cannot create a temporary file (%s)", path, strerror(errno));
         return -1;
     }
-    size_t off = 0;
-    while (off < n) {
-        ssize_t w = write(fd, text + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            snprintf(err, errlen, "%s: write failed (%s)", tmp, strerror(errno));
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        off += (size_t)w;
+    if (file_write_all(fd, text, n) < 0) {
+        snprintf(err, errlen, "%s: write failed (%s)", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return -1;
     }
     if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || close(fd) < 0) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

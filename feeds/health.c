@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../config/files.h"
 #include "json.h"
 
 const char *health_iface_state_name(int state)
@@ -367,18 +368,11 @@ int health_prom_write(const char *path, const char *text, size_t len, char *err,
         unlink(tmp);
         return -1;
     }
-    size_t o = 0;
-    while (o < len) {
-        ssize_t n = write(fd, text + o, len - o);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            snprintf(err, errlen, "%s: %s", tmp, n < 0 ? strerror(errno) : "short write");
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        o += (size_t)n;
+    if (file_write_all(fd, text, len) < 0) {
+        snprintf(err, errlen, "%s: %s", tmp, errno ? strerror(errno) : "short write");
+        close(fd);
+        unlink(tmp);
+        return -1;
     }
     if (close(fd) < 0) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

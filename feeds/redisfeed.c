@@ -407,22 +407,6 @@ static int format_verdict(struct redisfeed *f, const struct verdict *v, struct r
 
 /* ---- journal ------------------------------------------------------------ */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int save_state(struct redisfeed *f)
 {
     char tmp[CFG_STR_MAX + 16], text[256];
@@ -433,7 +417,7 @@ static int save_state(struct redisfeed *f)
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
-    if (write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
+    if (file_write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
         close(fd);
         return -1;
     }
@@ -847,7 +831,7 @@ static int copy_range(int from_fd, int to_fd, uint64_t off, uint64_t end)
     while (off < end) {
         size_t want = end - off < sizeof(buf) ? (size_t)(end - off) : sizeof(buf);
         ssize_t k = pread(from_fd, buf, want, (off_t)off);
-        if (k <= 0 || write_all(to_fd, buf, (size_t)k) < 0)
+        if (k <= 0 || file_write_all(to_fd, buf, (size_t)k) < 0)
             return -1;
         off += (uint64_t)k;
     }

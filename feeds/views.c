@@ -136,19 +136,12 @@ int views_write_file(const char *path, const uint8_t *p, size_t n)
     if (fd < 0)
         return -1;
     fchmod(fd, 0600);
-    size_t off = 0;
-    while (off < n) {
-        ssize_t k = write(fd, p + off, n - off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            int e = k < 0 ? errno : EIO;
-            close(fd);
-            unlink(tmp);
-            errno = e;
-            return -1;
-        }
-        off += (size_t)k;
+    if (file_write_all(fd, p, n) < 0) {
+        int e = errno ? errno : EIO;
+        close(fd);
+        unlink(tmp);
+        errno = e;
+        return -1;
     }
     if (fsync(fd) < 0 || rename(tmp, path) < 0) {
         int e = errno;
